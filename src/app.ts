@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import type { Deps } from './deps.js';
+import { securityHeaders } from './platform/http/security.js';
+import { webPlatform } from './platform/http/web.js';
+import { ErrorPage } from './platform/views/error-page.js';
+import { pingDatabase } from './platform/db/kysely.js';
+import { registerModules } from './modules/index.js';
+
+const require = createRequire(import.meta.url);
+
+export async function buildApp(deps: Deps, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => Math.random().toString(36).slice(2, 12),
+    requestTimeout: 120_000,
+  });
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(multipart, {
+    limits: {
+      fileSize: deps.config.maxUploadBytes,
+      files: deps.config.maxFilesPerUpload,
+      fields: 20,
+      fieldSize: 10_000,
+      parts: deps.config.maxFilesPerUpload + 20,
+    },
+  });
+  // The package's main file is dist/js/uswds.min.js: its dist folder is two levels up.
+  const uswdsDist = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
+  await app.register(fastifyStatic, { root: uswdsDist, prefix: '/assets/uswds/', maxAge: '1d' });
+  await app.register(fastifyStatic, { root: path.resolve('public'), prefix: '/assets/', decorateReply: false, maxAge: '1h' });
+
+  securityHeaders(app);
+  webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions });
+
+  app.get('/healthz', async (_req, reply) => {
+    const database = await pingDatabase(deps.db);
+    const storage = await deps.storage.ping();
+    const status = database && storage ? 'ok' : 'degraded';
+    return reply.status(status === 'ok' ? 200 : 503).send({ status, database: database ? 'ok' : 'unreachable', storage: storage ? 'ok' : 'unreachable', dialect: deps.dialect });
+  });
+
+  app.get('/language', async (req, reply) => {
+    const q = req.query as { to?: string; next?: string };
+    const to = typeof q.to === 'string' && deps.catalogs.messages.has(q.to) ? q.to : deps.catalogs.defaultLanguage;
+    const next = typeof q.next === 'string' && q.next.startsWith('/') && !q.next.startsWith('//') ? q.next : '/';
+    reply.setCookie('sp_lang', to, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.cookieSecure, maxAge: 365 * 24 * 3600 });
+    if (req.session?.user) {
+      await deps.db.updateTable('users').set({ language: to }).where('id', '=', req.session.user.id).execute();
+    }
+    return reply.redirect(next, 303);
+  });
+
+  await registerModules(app, deps);
+
+  app.setNotFoundHandler(async (req, reply) => {
+    const { t } = req.i18n ?? { t: (k: string) => k };
+    if (!req.i18n) return reply.status(404).send('Not found');
+    return reply.page((ctx) => ErrorPage({ ctx, title: t('common.notFound.title'), message: t('common.notFound.message') }), { status: 404, forms: false });
+  });
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) req.log.error({ err: error }, 'unhandled error');
+    if (!req.i18n || reply.sent) return reply.status(status).send(status === 500 ? 'Internal error' : 'Bad request');
+    const { t } = req.i18n;
+    const key = status === 500 ? 'common.serverError' : status === 413 ? 'common.tooLarge' : 'common.badRequest';
+    try {
+      return await reply.page((ctx) => ErrorPage({ ctx, title: t(`${key}.title`), message: t(`${key}.message`) }), { status, forms: false });
+    } catch {
+      return reply.status(status).type('text/plain').send(t(`${key}.message`));
+    }
+  });
+
+  return app;
+}

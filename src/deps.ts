@@ -1,0 +1,21 @@
+import type { AppConfig } from './config.js';
+import type { Clock } from './platform/clock.js';
+import type { Db, Dialect } from './platform/db/kysely.js';
+import type { Catalogs } from './platform/i18n/catalogs.js';
+import type { SessionStore } from './platform/http/sessions.js';
+import type { RateLimiter } from './platform/http/rate-limit.js';
+import type { FileStorage } from './platform/storage/storage.js';
+import type { DistrictCatalog } from './modules/districts/catalog.js';
+
+/** Everything the modules are built from, wired once in src/wire.ts. */
+export interface Deps {
+  config: AppConfig;
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  catalogs: Catalogs;
+  sessions: SessionStore;
+  rateLimiter: RateLimiter;
+  storage: FileStorage;
+  districts: DistrictCatalog;
+}

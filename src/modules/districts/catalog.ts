@@ -1,0 +1,54 @@
+import type { Db } from '../../platform/db/kysely.js';
+import type { DistrictConfig, PermitKind, ReasonConfig, SchoolConfig } from './config-schema.js';
+
+export const schoolId = (districtSlug: string, schoolCode: string): string => `${districtSlug}:${schoolCode}`;
+
+/** The loaded district configurations, looked up by slug. District ids are their slugs. */
+export class DistrictCatalog {
+  private bySlug: Map<string, DistrictConfig>;
+  constructor(public readonly all: DistrictConfig[]) {
+    this.bySlug = new Map(all.map((d) => [d.slug, d]));
+  }
+  get(slug: string): DistrictConfig | undefined {
+    return this.bySlug.get(slug);
+  }
+  school(district: DistrictConfig, code: string): SchoolConfig | undefined {
+    return district.schools.find((s) => s.code === code);
+  }
+  reason(district: DistrictConfig, code: string, kind: PermitKind): ReasonConfig | undefined {
+    return district.reasons.find((r) => r.code === code && r.kinds.includes(kind));
+  }
+  reasonsFor(district: DistrictConfig, kind: PermitKind): ReasonConfig[] {
+    return district.reasons.filter((r) => r.kinds.includes(kind));
+  }
+  /** Checklist for a request: the kind's common documents, then the reason's own. */
+  checklist(district: DistrictConfig, kind: PermitKind, reasonCode: string): { code: string; required: boolean; label: DistrictConfig['documents'][number]['label']; description: DistrictConfig['documents'][number]['description'] }[] {
+    const reason = this.reason(district, reasonCode, kind);
+    const items = [...(district.commonDocuments[kind] ?? []), ...(reason?.documents ?? [])];
+    const seen = new Set<string>();
+    return items
+      .filter((i) => (seen.has(i.code) ? false : (seen.add(i.code), true)))
+      .map((i) => {
+        const doc = district.documents.find((d) => d.code === i.code)!;
+        return { code: i.code, required: i.required, label: doc.label, description: doc.description };
+      });
+  }
+}
+
+/** Mirrors districts and schools into the database so requests can reference them. */
+export async function syncDistricts(db: Db, configs: DistrictConfig[], nowIso: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const d of configs) {
+      const existing = await trx.selectFrom('districts').select('id').where('id', '=', d.slug).executeTakeFirst();
+      if (existing) await trx.updateTable('districts').set({ name: d.name.en, updated_at: nowIso }).where('id', '=', d.slug).execute();
+      else await trx.insertInto('districts').values({ id: d.slug, slug: d.slug, name: d.name.en, updated_at: nowIso }).execute();
+      for (const s of d.schools) {
+        const id = schoolId(d.slug, s.code);
+        const values = { name: s.name, is_magnet: s.magnet ? 1 : 0, lowest_grade: s.lowestGrade, highest_grade: s.highestGrade };
+        const found = await trx.selectFrom('schools').select('id').where('id', '=', id).executeTakeFirst();
+        if (found) await trx.updateTable('schools').set(values).where('id', '=', id).execute();
+        else await trx.insertInto('schools').values({ id, district_id: d.slug, code: s.code, ...values }).execute();
+      }
+    }
+  });
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * The format of a district configuration file (config/districts/*.yaml).
+ * Documented for district administrators in docs/district-configuration.md.
+ */
+export const GRADES = ['TK', 'K', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'] as const;
+export type Grade = (typeof GRADES)[number];
+export const gradeIndex = (g: string): number => GRADES.indexOf(g as Grade);
+
+export const PERMIT_KINDS = ['incoming', 'outgoing', 'intra'] as const;
+export type PermitKind = (typeof PERMIT_KINDS)[number];
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD').refine(
+  (s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  },
+  { message: 'is not a real calendar date' },
+);
+const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a month and day written MM-DD');
+const code = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must use lower-case letters, digits and dashes');
+
+/** Text a parent reads: every language the system speaks must be present. */
+export const localized = z.object({ en: z.string().min(1), es: z.string().min(1) });
+export type Localized = z.infer<typeof localized>;
+
+const grade = z.enum(GRADES);
+
+export const DistrictConfigSchema = z
+  .object({
+    slug: code,
+    name: localized,
+    shortName: z.string().min(1).max(20),
+    timeZone: z.string().default('America/Los_Angeles'),
+    contact: z.object({ phone: z.string().min(1), email: z.string().email(), address: z.string().min(1) }),
+    /** ZIP codes inside the district: until street ranges arrive, the test of residence. */
+    zipCodes: z.array(z.string().regex(/^\d{5}$/, 'must be a 5-digit ZIP code')).min(1),
+    schools: z
+      .array(
+        z.object({
+          code,
+          name: z.string().min(1),
+          magnet: z.boolean().default(false),
+          lowestGrade: grade,
+          highestGrade: grade,
+          address: z.string().min(1),
+        }),
+      )
+      .min(1),
+    schoolYears: z
+      .array(z.object({ year: z.string().regex(/^\d{4}-\d{4}$/, 'must be written like 2027-2028'), firstDay: isoDate, lastDay: isoDate }))
+      .min(1),
+    windows: z.partialRecord(
+      z.enum(PERMIT_KINDS),
+      z.object({
+        /** Month and day, in the calendar year the school year starts, when requests open. */
+        opens: monthDay,
+        /** Month and day when they close; omitted: open until the school year's last day. */
+        closes: monthDay.optional(),
+        /** Reasons still taken after the window closes (LAUSD: parent employment, DEC-17). */
+        lateReasons: z.array(code).default([]),
+      }),
+    ),
+    documents: z
+      .array(z.object({ code, label: localized, description: localized }))
+      .min(1),
+    /** Documents every request of a kind needs, whatever its reason (DOC-5). */
+    commonDocuments: z.partialRecord(z.enum(PERMIT_KINDS), z.array(z.object({ code, required: z.boolean().default(true) }))).default({}),
+    reasons: z
+      .array(
+        z.object({
+          code,
+          kinds: z.array(z.enum(PERMIT_KINDS)).min(1),
+          label: localized,
+          description: localized,
+          /** Bullying victims and military families (DEC-19). */
+          priority: z.boolean().default(false),
+          documents: z.array(z.object({ code, required: z.boolean().default(true) })).default([]),
+        }),
+      )
+      .min(1),
+    denialReasons: z.array(z.object({ code, label: localized })).min(1),
+    revocationReasons: z.array(z.object({ code, label: localized })).min(1),
+    appeals: z.object({ office: localized, days: z.number().int().positive().default(30), address: z.string().min(1) }),
+    abandonment: z.object({ incompleteDays: z.number().int().positive().default(30) }).default({ incompleteDays: 30 }),
+    guidelines: localized,
+  })
+  .superRefine((d, ctx) => {
+    const docCodes = new Set(d.documents.map((x) => x.code));
+    d.reasons.forEach((r, i) =>
+      r.documents.forEach((doc, j) => {
+        if (!docCodes.has(doc.code))
+          ctx.addIssue({ code: 'custom', path: ['reasons', i, 'documents', j, 'code'], message: `names document "${doc.code}", which is not in documents` });
+      }),
+    );
+    for (const [kind, list] of Object.entries(d.commonDocuments)) {
+      list?.forEach((doc, j) => {
+        if (!docCodes.has(doc.code))
+          ctx.addIssue({ code: 'custom', path: ['commonDocuments', kind, j, 'code'], message: `names document "${doc.code}", which is not in documents` });
+      });
+    }
+    d.schools.forEach((s, i) => {
+      if (gradeIndex(s.lowestGrade) > gradeIndex(s.highestGrade))
+        ctx.addIssue({ code: 'custom', path: ['schools', i, 'highestGrade'], message: 'is below lowestGrade' });
+    });
+    const seen = new Set<string>();
+    d.schools.forEach((s, i) => {
+      if (seen.has(s.code)) ctx.addIssue({ code: 'custom', path: ['schools', i, 'code'], message: `"${s.code}" is used twice` });
+      seen.add(s.code);
+    });
+    d.schoolYears.forEach((y, i) => {
+      const [a, b] = y.year.split('-').map(Number);
+      if (b !== a + 1) ctx.addIssue({ code: 'custom', path: ['schoolYears', i, 'year'], message: 'must be two consecutive years' });
+      if (y.firstDay >= y.lastDay) ctx.addIssue({ code: 'custom', path: ['schoolYears', i, 'lastDay'], message: 'must come after firstDay' });
+    });
+  });
+
+export type DistrictConfig = z.infer<typeof DistrictConfigSchema>;
+export type SchoolConfig = DistrictConfig['schools'][number];
+export type ReasonConfig = DistrictConfig['reasons'][number];

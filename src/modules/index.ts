@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.js';
+import { homeRoutes } from './home/routes.js';
+
+/** Each domain module registers its own routes with the services it needs. */
+export async function registerModules(app: FastifyInstance, deps: Deps): Promise<void> {
+  await homeRoutes(app, deps);
+}

@@ -1,0 +1,161 @@
+/**
+ * Table types for Kysely. Portable across SQLite and PostgreSQL:
+ * ids are text, instants are ISO-8601 UTC text, calendar dates are YYYY-MM-DD text,
+ * booleans are integers 0/1.
+ */
+export interface DistrictsTable {
+  id: string;
+  slug: string;
+  name: string;
+  updated_at: string;
+}
+
+export interface SchoolsTable {
+  id: string; // `${district_slug}:${school_code}`
+  district_id: string;
+  code: string;
+  name: string;
+  is_magnet: number;
+  lowest_grade: string;
+  highest_grade: string;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string; // lower-cased
+  first_name: string;
+  middle_name: string | null;
+  last_name: string;
+  password_hash: string | null;
+  activated_at: string | null;
+  language: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: 'activate' | 'reset';
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string | null;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  data: string; // small JSON of flash/challenge values, never student data
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: string;
+  count: number;
+}
+
+export interface StudentsTable {
+  id: string;
+  account_id: string;
+  first_name: string;
+  middle_name: string | null;
+  last_name: string;
+  date_of_birth: string;
+  current_grade: string | null;
+  current_school: string | null;
+  current_district: string | null;
+  address_line1: string;
+  address_line2: string | null;
+  city: string;
+  state: string;
+  zip: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  confirmation_number: string;
+  kind: 'incoming' | 'outgoing' | 'intra';
+  account_id: string;
+  student_id: string;
+  district_id: string;
+  school_year: string; // e.g. "2027-2028"
+  grade_requested: string;
+  current_grade: string | null;
+  reason_code: string;
+  requested_school_id: string | null;
+  relationship: string;
+  decision_email: string;
+  language: string;
+  status: string;
+  submission_key: string;
+  // Snapshot of the student at submission, used for the public look-ups (DOC-1).
+  student_first_name: string;
+  student_last_name: string;
+  student_date_of_birth: string;
+  received_at: string;
+  updated_at: string;
+}
+
+export interface ApplicationEventsTable {
+  id: string;
+  application_id: string;
+  at: string;
+  actor: string;
+  from_status: string | null;
+  to_status: string;
+  note: string | null;
+}
+
+export interface DocumentsTable {
+  id: string;
+  application_id: string;
+  doc_type: string;
+  original_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  status: string;
+  uploaded_via: 'account' | 'public';
+  uploaded_at: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  dedupe_key: string;
+  account_id: string | null;
+  application_id: string | null;
+  to_address: string;
+  language: string;
+  template: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface Database {
+  districts: DistrictsTable;
+  schools: SchoolsTable;
+  users: UsersTable;
+  user_tokens: UserTokensTable;
+  sessions: SessionsTable;
+  rate_limits: RateLimitsTable;
+  students: StudentsTable;
+  applications: ApplicationsTable;
+  application_events: ApplicationEventsTable;
+  documents: DocumentsTable;
+  outbox: OutboxTable;
+}

@@ -1,0 +1,109 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { timingSafeEqual } from 'node:crypto';
+import type { Catalogs } from '../i18n/catalogs.js';
+import { translator, type Translator } from '../i18n/translator.js';
+import type { PageContext } from '../views/context.js';
+import { renderDocument } from './render.js';
+import { SESSION_COOKIE, attachSessionMethods, type SessionStore } from './sessions.js';
+
+export const LANG_COOKIE = 'sp_lang';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    i18n: Translator;
+    /** Builds what every page needs. `forms: true` makes sure a CSRF token exists. */
+    pageContext(opts?: { forms?: boolean }): Promise<PageContext>;
+  }
+  interface FastifyReply {
+    page(view: (ctx: PageContext) => VNode, opts?: { status?: number; forms?: boolean }): Promise<FastifyReply>;
+  }
+  interface FastifyContextConfig {
+    /** 'manual': the handler checks the CSRF token itself (multipart uploads). */
+    csrf?: 'manual';
+  }
+}
+
+export function pickLanguage(catalogs: Catalogs, req: FastifyRequest): string {
+  const cookie = req.cookies[LANG_COOKIE];
+  if (cookie && catalogs.messages.has(cookie)) return cookie;
+  if (req.session?.user && catalogs.messages.has(req.session.user.language)) return req.session.user.language;
+  const accept = String(req.headers['accept-language'] ?? '');
+  for (const part of accept.split(',')) {
+    const code = part.trim().slice(0, 2).toLowerCase();
+    if (catalogs.messages.has(code)) return code;
+  }
+  return catalogs.defaultLanguage;
+}
+
+export function csrfMatches(expected: string | undefined, given: unknown): boolean {
+  if (!expected || typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Sessions, language, CSRF and page rendering for every request. */
+export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; sessions: SessionStore }): void {
+  const { catalogs, sessions } = deps;
+  app.decorateRequest('session', null);
+  app.decorateRequest('i18n', null as unknown as Translator);
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/assets/')) return;
+    req.session = await sessions.load(req.cookies[SESSION_COOKIE]);
+    attachSessionMethods(req, reply, sessions);
+    req.i18n = translator(catalogs, pickLanguage(catalogs, req));
+    req.pageContext = async (opts = {}) => {
+      const session = opts.forms ? await req.ensureSession() : req.session;
+      let flash: PageContext['flash'] = null;
+      if (session?.data.flash) {
+        flash = session.data.flash as PageContext['flash'];
+        delete session.data.flash;
+        await sessions.saveData(session);
+      }
+      return {
+        i18n: req.i18n,
+        t: req.i18n.t,
+        lang: req.i18n.lang,
+        languages: catalogs.languages,
+        csrfToken: session?.csrfToken ?? '',
+        user: session?.user ?? null,
+        path: req.url,
+        flash,
+      };
+    };
+  });
+
+  app.decorateReply('page', async function (this: FastifyReply, view, opts = {}) {
+    const ctx = await this.request.pageContext({ forms: opts.forms ?? true });
+    return this.status(opts.status ?? 200).type('text/html; charset=utf-8').send(renderDocument(view(ctx)));
+  });
+
+  // CSRF on every state-changing request; multipart handlers check it themselves.
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    if (req.routeOptions.config?.csrf === 'manual') return;
+    const given = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
+    if (!csrfMatches(req.session?.csrfToken, given)) {
+      return sendCsrfFailure(req, reply);
+    }
+  });
+}
+
+export async function sendCsrfFailure(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { t } = req.i18n;
+  const { ErrorPage } = await import('../views/error-page.js');
+  return reply.page((ctx) => ErrorPage({ ctx, title: t('common.csrf.title'), message: t('common.csrf.message') }), { status: 403 });
+}
+
+/** Puts a one-time message on the next page shown. */
+export async function setFlash(
+  req: FastifyRequest,
+  sessions: SessionStore,
+  flash: NonNullable<PageContext['flash']>,
+): Promise<void> {
+  const session = await req.ensureSession();
+  session.data.flash = flash;
+  await sessions.saveData(session);
+}

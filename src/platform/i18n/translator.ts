@@ -1,0 +1,48 @@
+import type { Catalogs } from './catalogs.js';
+
+export type Params = Record<string, string | number | undefined | null>;
+export type T = (key: string, params?: Params) => string;
+
+export interface Translator {
+  lang: string;
+  t: T;
+  /** "Friday, March 13, 2026" / "viernes, 13 de marzo de 2026" from a YYYY-MM-DD date. */
+  date(isoDate: string): string;
+  /** A date and time in the district's zone, written out. */
+  dateTime(iso: string): string;
+  bytes(n: number): string;
+}
+
+const LOCALES: Record<string, string> = { en: 'en-US', es: 'es-US' };
+
+export function translator(catalogs: Catalogs, lang: string, timeZone = 'America/Los_Angeles'): Translator {
+  const code = catalogs.messages.has(lang) ? lang : catalogs.defaultLanguage;
+  const primary = catalogs.messages.get(code)!;
+  const fallback = catalogs.messages.get(catalogs.defaultLanguage)!;
+  const locale = LOCALES[code] ?? code;
+  const t: T = (key, params) => {
+    const template = primary.get(key) ?? fallback.get(key);
+    if (template === undefined) return key; // visible, and caught by the catalog test
+    if (!params) return template;
+    return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const v = params[name];
+      return v === undefined || v === null ? '' : String(v);
+    });
+  };
+  const dateFmt = new Intl.DateTimeFormat(locale, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  const dtFmt = new Intl.DateTimeFormat(locale, {
+    weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
+  });
+  return {
+    lang: code,
+    t,
+    date: (isoDate) => dateFmt.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)),
+    dateTime: (iso) => dtFmt.format(new Date(iso)),
+    bytes: (n) => {
+      const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+      if (n < 1024) return `${nf.format(n)} B`;
+      if (n < 1024 * 1024) return `${nf.format(n / 1024)} KB`;
+      return `${nf.format(n / 1024 / 1024)} MB`;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Catalogs } from '../i18n/catalogs.js';
+import { translator, type Params } from '../i18n/translator.js';
+import { newId } from '../ids.js';
+import { isUniqueViolation } from '../db/kysely.js';
+
+export interface EmailToSend {
+  /** The same key twice means the same message: the second is ignored. */
+  dedupeKey: string;
+  to: string;
+  language: string;
+  /** Catalog prefix: `<template>.subject` and `<template>.body` (paragraphs split by blank lines). */
+  template: string;
+  params: Params;
+  accountId?: string | null;
+  applicationId?: string | null;
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+export function renderEmail(catalogs: Catalogs, msg: Pick<EmailToSend, 'language' | 'template' | 'params'>) {
+  const { t } = translator(catalogs, msg.language);
+  const subject = t(`${msg.template}.subject`, msg.params);
+  const body = t(`${msg.template}.body`, msg.params);
+  const signature = t('common.emailSignature');
+  const text = `${body}\n\n${signature}\n`;
+  const paragraphs = `${body}\n\n${signature}`.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`);
+  const html = `<!DOCTYPE html><html lang="${escapeHtml(msg.language)}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${paragraphs.join('\n')}</body></html>`;
+  return { subject, text, html };
+}
+
+/**
+ * Writes an email into the outbox inside the caller's transaction, so the message exists
+ * if and only if the change that causes it is committed. A background sender delivers it.
+ */
+export async function enqueueEmail(
+  trx: Kysely<Database> | Transaction<Database>,
+  catalogs: Catalogs,
+  msg: EmailToSend,
+  nowIso: string,
+): Promise<void> {
+  const { subject, text, html } = renderEmail(catalogs, msg);
+  const exists = await trx.selectFrom('outbox').select('id').where('dedupe_key', '=', msg.dedupeKey).executeTakeFirst();
+  if (exists) return;
+  try {
+    await trx
+      .insertInto('outbox')
+      .values({
+        id: newId(),
+        dedupe_key: msg.dedupeKey,
+        account_id: msg.accountId ?? null,
+        application_id: msg.applicationId ?? null,
+        to_address: msg.to,
+        language: msg.language,
+        template: msg.template,
+        subject,
+        text_body: text,
+        html_body: html,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: nowIso,
+        locked_until: null,
+        sent_at: null,
+        last_error: null,
+        created_at: nowIso,
+      })
+      .execute();
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+  }
+}

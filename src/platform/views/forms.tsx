@@ -1,0 +1,253 @@
+import type { ComponentChildren } from 'preact';
+import type { FormState, PageContext } from './context.js';
+
+/** USWDS form components that show errors beside fields and keep what was typed. */
+
+export function CsrfField({ ctx }: { ctx: PageContext }) {
+  return <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+}
+
+export function ErrorSummary({ ctx, form, order }: { ctx: PageContext; form: FormState; order?: string[] }) {
+  const names = Object.keys(form.errors);
+  if (names.length === 0) return null;
+  const sorted = order ? [...names].sort((a, b) => idx(order, a) - idx(order, b)) : names;
+  return (
+    <div class="usa-alert usa-alert--error app-error-summary" role="alert" tabIndex={-1} id="error-summary">
+      <div class="usa-alert__body">
+        <h2 class="usa-alert__heading">{ctx.t('common.errorSummaryHeading')}</h2>
+        <ul class="usa-list">
+          {sorted.map((name) => (
+            <li key={name}>
+              <a href={`#${fieldId(name)}`}>{ctx.t(form.errors[name].key, form.errors[name].params)}</a>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
+function idx(order: string[], name: string): number {
+  const i = order.indexOf(name);
+  return i === -1 ? 999 : i;
+}
+
+export const fieldId = (name: string): string => `field-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+
+interface FieldProps {
+  ctx: PageContext;
+  form: FormState;
+  name: string;
+  label: string;
+  hint?: string;
+  required?: boolean;
+}
+
+function FieldError({ ctx, form, name }: { ctx: PageContext; form: FormState; name: string }) {
+  const e = form.errors[name];
+  if (!e) return null;
+  return (
+    <span class="usa-error-message" id={`${fieldId(name)}-error`}>
+      <span class="usa-sr-only">{ctx.t('common.errorPrefix')} </span>
+      {ctx.t(e.key, e.params)}
+    </span>
+  );
+}
+
+function describedBy(form: FormState, name: string, hint?: string): string | undefined {
+  const ids = [hint ? `${fieldId(name)}-hint` : '', form.errors[name] ? `${fieldId(name)}-error` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+function Label({ ctx, name, label, required }: { ctx: PageContext; name: string; label: string; required?: boolean }) {
+  return (
+    <label class="usa-label" for={fieldId(name)}>
+      {label}
+      {required ? (
+        <>
+          {' '}
+          <abbr title={ctx.t('common.required')} class="usa-hint usa-hint--required">*</abbr>
+        </>
+      ) : (
+        <span class="usa-hint"> ({ctx.t('common.optional')})</span>
+      )}
+    </label>
+  );
+}
+
+export function TextInput(
+  props: FieldProps & { type?: string; autocomplete?: string; inputMode?: string; maxLength?: number; width?: string },
+) {
+  const { ctx, form, name, label, hint, required, type = 'text', autocomplete, inputMode, maxLength, width } = props;
+  const hasError = Boolean(form.errors[name]);
+  return (
+    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+      <Label ctx={ctx} name={name} label={label} required={required} />
+      {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
+      <FieldError ctx={ctx} form={form} name={name} />
+      <input
+        class={`usa-input${hasError ? ' usa-input--error' : ''}${width ? ` usa-input--${width}` : ''}`}
+        id={fieldId(name)}
+        name={name}
+        type={type as any}
+        value={type === 'password' ? '' : (form.values[name] ?? '')}
+        autoComplete={autocomplete}
+        inputMode={inputMode as any}
+        maxLength={maxLength}
+        required={required}
+        aria-required={required ? 'true' : undefined}
+        aria-invalid={hasError ? 'true' : undefined}
+        aria-describedby={describedBy(form, name, hint)}
+      />
+    </div>
+  );
+}
+
+export function SelectInput(props: FieldProps & { options: { value: string; label: string }[]; placeholder?: string }) {
+  const { ctx, form, name, label, hint, required, options, placeholder } = props;
+  const hasError = Boolean(form.errors[name]);
+  const current = form.values[name] ?? '';
+  return (
+    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+      <Label ctx={ctx} name={name} label={label} required={required} />
+      {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
+      <FieldError ctx={ctx} form={form} name={name} />
+      <select
+        class={`usa-select${hasError ? ' usa-input--error' : ''}`}
+        id={fieldId(name)}
+        name={name}
+        required={required}
+        aria-invalid={hasError ? 'true' : undefined}
+        aria-describedby={describedBy(form, name, hint)}
+      >
+        <option value="">{placeholder ?? ctx.t('common.selectPlaceholder')}</option>
+        {options.map((o) => (
+          <option value={o.value} selected={o.value === current} key={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function RadioGroup(
+  props: FieldProps & { options: { value: string; label: string; description?: string }[]; tile?: boolean },
+) {
+  const { ctx, form, name, label, hint, required, options, tile } = props;
+  const hasError = Boolean(form.errors[name]);
+  const current = form.values[name] ?? '';
+  return (
+    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+      <fieldset class="usa-fieldset" id={fieldId(name)} aria-describedby={describedBy(form, name, hint)}>
+        <legend class="usa-legend">
+          {label}
+          {required ? (
+            <>
+              {' '}
+              <abbr title={ctx.t('common.required')} class="usa-hint usa-hint--required">*</abbr>
+            </>
+          ) : null}
+        </legend>
+        {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
+        <FieldError ctx={ctx} form={form} name={name} />
+        {options.map((o, i) => (
+          <div class="usa-radio" key={o.value}>
+            <input
+              class={`usa-radio__input${tile ? ' usa-radio__input--tile' : ''}`}
+              id={`${fieldId(name)}-${i}`}
+              type="radio"
+              name={name}
+              value={o.value}
+              checked={o.value === current}
+            />
+            <label class="usa-radio__label" for={`${fieldId(name)}-${i}`}>
+              {o.label}
+              {o.description ? <span class="usa-checkbox__label-description">{o.description}</span> : null}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
+export function Checkbox(props: FieldProps & { value?: string }) {
+  const { ctx, form, name, label, value = 'yes' } = props;
+  const hasError = Boolean(form.errors[name]);
+  return (
+    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+      <FieldError ctx={ctx} form={form} name={name} />
+      <div class="usa-checkbox">
+        <input
+          class="usa-checkbox__input"
+          id={fieldId(name)}
+          type="checkbox"
+          name={name}
+          value={value}
+          checked={form.values[name] === value}
+          aria-invalid={hasError ? 'true' : undefined}
+          aria-describedby={form.errors[name] ? `${fieldId(name)}-error` : undefined}
+        />
+        <label class="usa-checkbox__label" for={fieldId(name)}>{label}</label>
+      </div>
+    </div>
+  );
+}
+
+/** The USWDS "memorable date" pattern: month, day and year as separate fields. */
+export function DateFields(props: FieldProps & { prefix: string }) {
+  const { ctx, form, name, label, hint, required, prefix } = props;
+  const hasError = Boolean(form.errors[name]);
+  const months = Array.from({ length: 12 }, (_, i) =>
+    new Intl.DateTimeFormat(ctx.lang === 'es' ? 'es-US' : 'en-US', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, i, 1))),
+  );
+  return (
+    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+      <fieldset class="usa-fieldset" id={fieldId(name)}>
+        <legend class="usa-legend">
+          {label}
+          {required ? (
+            <>
+              {' '}
+              <abbr title={ctx.t('common.required')} class="usa-hint usa-hint--required">*</abbr>
+            </>
+          ) : null}
+        </legend>
+        {hint ? <span class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</span> : null}
+        <FieldError ctx={ctx} form={form} name={name} />
+        <div class="usa-memorable-date">
+          <div class="usa-form-group usa-form-group--month usa-form-group--select">
+            <label class="usa-label" for={fieldId(`${prefix}_month`)}>{ctx.t('common.month')}</label>
+            <select class="usa-select" id={fieldId(`${prefix}_month`)} name={`${prefix}_month`} aria-invalid={hasError ? 'true' : undefined}>
+              <option value="">{ctx.t('common.selectPlaceholder')}</option>
+              {months.map((m, i) => (
+                <option value={String(i + 1)} selected={form.values[`${prefix}_month`] === String(i + 1)} key={m}>
+                  {String(i + 1).padStart(2, '0')} - {m}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="usa-form-group usa-form-group--day">
+            <label class="usa-label" for={fieldId(`${prefix}_day`)}>{ctx.t('common.day')}</label>
+            <input class="usa-input" id={fieldId(`${prefix}_day`)} name={`${prefix}_day`} maxLength={2} inputMode="numeric"
+              value={form.values[`${prefix}_day`] ?? ''} aria-invalid={hasError ? 'true' : undefined} />
+          </div>
+          <div class="usa-form-group usa-form-group--year">
+            <label class="usa-label" for={fieldId(`${prefix}_year`)}>{ctx.t('common.year')}</label>
+            <input class="usa-input" id={fieldId(`${prefix}_year`)} name={`${prefix}_year`} minLength={4} maxLength={4} inputMode="numeric"
+              value={form.values[`${prefix}_year`] ?? ''} aria-invalid={hasError ? 'true' : undefined} />
+          </div>
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
+export function SubmitButton({ children, secondary }: { children: ComponentChildren; secondary?: boolean }) {
+  return (
+    <button type="submit" class={`usa-button${secondary ? ' usa-button--outline' : ''}`}>
+      {children}
+    </button>
+  );
+}

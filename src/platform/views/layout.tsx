@@ -1,0 +1,103 @@
+import type { ComponentChildren } from 'preact';
+import type { PageContext } from './context.js';
+
+interface LayoutProps {
+  ctx: PageContext;
+  title: string;
+  children: ComponentChildren;
+  /** Set when the page shows form errors: the title then starts with "Error:". */
+  hasErrors?: boolean;
+  staff?: boolean;
+  /** Extra scripts of our own origin for this page (progressive enhancement only). */
+  scripts?: string[];
+}
+
+function languageHref(ctx: PageContext, code: string): string {
+  return `/language?to=${encodeURIComponent(code)}&next=${encodeURIComponent(ctx.path)}`;
+}
+
+export function Layout({ ctx, title, children, hasErrors, scripts = [] }: LayoutProps) {
+  const { t } = ctx;
+  const fullTitle = `${hasErrors ? `${t('common.errorTitlePrefix')} ` : ''}${title} | ${t('common.siteName')}`;
+  return (
+    <html lang={ctx.lang} class="no-js">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        <link rel="stylesheet" href="/assets/uswds/css/uswds.min.css" />
+        <link rel="stylesheet" href="/assets/app.css" />
+        <script src="/assets/uswds/js/uswds-init.min.js"></script>
+      </head>
+      <body>
+        <a class="usa-skipnav" href="#main-content">{t('common.skipToContent')}</a>
+        <header class="usa-header usa-header--basic">
+          <div class="usa-nav-container">
+            <div class="usa-navbar">
+              <div class="usa-logo">
+                <em class="usa-logo__text">
+                  <a href="/" title={t('common.home')}>{t('common.siteName')}</a>
+                </em>
+              </div>
+            </div>
+            <nav aria-label={t('common.mainNavigation')} class="app-nav">
+              <ul class="usa-list usa-list--unstyled app-nav__list">
+                {ctx.user ? (
+                  <>
+                    <li><a href="/account" class="usa-link">{t('common.myAccount')}</a></li>
+                    <li>
+                      <form method="post" action="/sign-out" class="app-inline-form">
+                        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                        <button type="submit" class="usa-button usa-button--unstyled">{t('common.signOut')}</button>
+                      </form>
+                    </li>
+                  </>
+                ) : (
+                  <li><a href="/sign-in" class="usa-link">{t('common.signIn')}</a></li>
+                )}
+                <li class="app-lang">
+                  {ctx.languages
+                    .filter((l) => l.code !== ctx.lang)
+                    .map((l) => (
+                      <a href={languageHref(ctx, l.code)} lang={l.code} hrefLang={l.code} class="usa-link" key={l.code}>
+                        {l.name}
+                      </a>
+                    ))}
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main-content" class="grid-container app-main" tabIndex={-1}>
+          {ctx.flash ? (
+            <div class={`usa-alert usa-alert--${ctx.flash.type} usa-alert--slim`} role="status">
+              <div class="usa-alert__body">
+                <p class="usa-alert__text">{t(ctx.flash.messageKey, ctx.flash.params)}</p>
+              </div>
+            </div>
+          ) : null}
+          {children}
+        </main>
+        <footer class="usa-footer usa-footer--slim">
+          <div class="grid-container usa-footer__return-to-top">
+            <a href="#main-content">{t('common.returnToTop')}</a>
+          </div>
+          <div class="usa-footer__secondary-section">
+            <div class="grid-container">
+              <p>{t('common.footer')}</p>
+              <ul class="usa-list usa-list--unstyled">
+                <li><a class="usa-link" href="/upload">{t('common.uploadDocuments')}</a></li>
+                <li><a class="usa-link" href="/status">{t('common.checkStatus')}</a></li>
+              </ul>
+            </div>
+          </div>
+        </footer>
+        <script src="/assets/uswds/js/uswds.min.js"></script>
+        <script src="/assets/app.js"></script>
+        {scripts.map((src) => (
+          <script src={src} key={src}></script>
+        ))}
+      </body>
+    </html>
+  );
+}

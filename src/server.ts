@@ -1,0 +1,35 @@
+import { loadConfig } from './config.js';
+import { wire } from './wire.js';
+import { buildApp } from './app.js';
+import { OutboxSender } from './platform/mail/sender.js';
+import { openTransport } from './platform/mail/transport.js';
+
+/** Starts the web app and the outbox sender in one process; stops them gracefully. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const deps = await wire(config);
+  const app = await buildApp(deps, { logger: { level: config.logLevel } });
+  const sender = new OutboxSender(deps.db, openTransport(config.smtpUrl, config.mailDir), deps.clock, config.mailFrom, app.log);
+  sender.start(config.outboxIntervalMs);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close(); // finishes in-flight requests, refuses new ones
+    await sender.stop();
+    await deps.handle.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Student Permits is running at ${config.publicUrl}`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

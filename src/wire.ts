@@ -1,0 +1,36 @@
+import type { AppConfig } from './config.js';
+import type { Deps } from './deps.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { openDatabase, migrateToLatest, type DbHandle } from './platform/db/kysely.js';
+import { loadCatalogs } from './platform/i18n/catalogs.js';
+import { SessionStore } from './platform/http/sessions.js';
+import { RateLimiter } from './platform/http/rate-limit.js';
+import { openStorage } from './platform/storage/storage.js';
+import { loadDistrictConfigs } from './modules/districts/loader.js';
+import { DistrictCatalog, syncDistricts } from './modules/districts/catalog.js';
+
+/** Wire once, in one place: database, adapters, then everything built from them. */
+export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: DbHandle } = {}): Promise<Deps & { handle: DbHandle }> {
+  const clock = opts.clock ?? systemClock;
+  const districtConfigs = loadDistrictConfigs(config.districtsDir);
+  const catalogs = loadCatalogs();
+  const handle = opts.handle ?? openDatabase(config.databaseUrl);
+  await migrateToLatest(handle.db);
+  await syncDistricts(handle.db, districtConfigs, clock.now().toISOString());
+  return {
+    handle,
+    config,
+    db: handle.db,
+    dialect: handle.dialect,
+    clock,
+    catalogs,
+    sessions: new SessionStore(handle.db, clock, {
+      idleMs: config.sessionIdleMs,
+      absoluteMs: config.sessionAbsoluteMs,
+      secureCookie: config.cookieSecure,
+    }),
+    rateLimiter: new RateLimiter(handle.db, clock),
+    storage: openStorage(config.storageUrl),
+    districts: new DistrictCatalog(districtConfigs),
+  };
+}
