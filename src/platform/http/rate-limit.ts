@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/kysely.js';
 import type { Clock } from '../clock.js';
 
@@ -13,23 +14,19 @@ export class RateLimiter {
     const now = this.clock.now();
     const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs).toISOString();
     const retryAfterSeconds = Math.ceil((new Date(windowStart).getTime() + windowMs - now.getTime()) / 1000);
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('rate_limits').selectAll().where('key', '=', key).executeTakeFirst();
-      if (!row) {
-        await trx
-          .insertInto('rate_limits')
-          .values({ key, window_start: windowStart, count: 1 })
-          .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ count: eb('rate_limits.count', '+', 1) })))
-          .execute();
-        return { allowed: true, retryAfterSeconds };
-      }
-      if (row.window_start !== windowStart) {
-        await trx.updateTable('rate_limits').set({ window_start: windowStart, count: 1 }).where('key', '=', key).execute();
-        return { allowed: true, retryAfterSeconds };
-      }
-      await trx.updateTable('rate_limits').set((eb) => ({ count: eb('count', '+', 1) })).where('key', '=', key).execute();
-      return { allowed: row.count + 1 <= limit, retryAfterSeconds };
-    });
+    // One atomic statement: concurrent hits on any instance are all counted.
+    const row = await this.db
+      .insertInto('rate_limits')
+      .values({ key, window_start: windowStart, count: 1 })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          count: sql<number>`case when rate_limits.window_start = excluded.window_start then rate_limits.count + 1 else 1 end`,
+          window_start: sql<string>`excluded.window_start`,
+        }),
+      )
+      .returning('count')
+      .executeTakeFirstOrThrow();
+    return { allowed: Number(row.count) <= limit, retryAfterSeconds };
   }
 
   async reset(key: string): Promise<void> {

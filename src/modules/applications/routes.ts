@@ -1,0 +1,177 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../../deps.js';
+import { requireParent } from '../../platform/http/guards.js';
+import { parseForm, formValues } from '../../platform/http/forms.js';
+import { emptyForm, type FormState } from '../../platform/views/context.js';
+import type { DistrictConfig } from '../districts/config-schema.js';
+import { ApplicationsService, type StudentForApplication } from './service.js';
+import { AgreementSchema, IncomingApplicationSchema } from './validation.js';
+import { ApplyStartPage } from './views/apply-start-page.js';
+import { ApplyFormPage } from './views/apply-form-page.js';
+import { InsideDistrictPage } from './views/inside-district-page.js';
+import { ConfirmationPage } from './views/confirmation-page.js';
+import { ApplicationPage, type ApplicationView } from './views/application-page.js';
+import { AccountPage } from './views/account-page.js';
+import { MessagePage } from './views/message-page.js';
+import type { ApplicationRow } from './repository.js';
+
+const AGREEMENT_TTL_MS = 2 * 60 * 60_000;
+const newSubmissionKey = () => randomBytes(18).toString('base64url');
+
+type Agreement = { studentId: string; at: number };
+
+export interface ApplicationPageExtras {
+  /** The documents section of the application page, supplied by the documents module. */
+  documentsSection?: (req: FastifyRequest, application: ApplicationRow) => Promise<import('preact').VNode | null>;
+}
+
+export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras: ApplicationPageExtras = {}): Promise<void> {
+  const service = new ApplicationsService(deps);
+
+  const notFound = (reply: FastifyReply) => reply.callNotFound();
+
+  const agreementOf = (req: FastifyRequest, slug: string): Agreement | null => {
+    const a = req.session?.data[`apply:${slug}`] as Agreement | undefined;
+    return a && Date.now() - a.at < AGREEMENT_TTL_MS ? a : null;
+  };
+
+  // Step 1 (APP-3): guidelines, agreement, and the student.
+  const showStart = async (req: FastifyRequest, reply: FastifyReply, district: DistrictConfig, form: FormState, status = 200) => {
+    const user = req.session!.user!;
+    const students = await service.students(user.id);
+    return reply.page((ctx) => ApplyStartPage({ ctx, district, students, openYears: service.openYears(district), form }), { status });
+  };
+
+  app.get('/apply/:slug', async (req, reply) => {
+    const district = service.district((req.params as { slug: string }).slug);
+    if (!district) return notFound(reply);
+    if (!(await requireParent(req, reply))) return;
+    const agreement = agreementOf(req, district.slug);
+    const preselect = (req.query as { student?: string }).student ?? agreement?.studentId ?? '';
+    return showStart(req, reply, district, emptyForm({ student: preselect }));
+  });
+
+  app.post('/apply/:slug', async (req, reply) => {
+    const district = service.district((req.params as { slug: string }).slug);
+    if (!district) return notFound(reply);
+    const user = await requireParent(req, reply);
+    if (!user) return;
+    const parsed = parseForm(AgreementSchema, req.body);
+    if (!parsed.ok) return showStart(req, reply, district, parsed.form, 400);
+    const student = await service.student(user.id, parsed.data.student);
+    if (!student) {
+      return showStart(req, reply, district, { values: parsed.values, errors: { student: { key: 'applications.errors.studentRequired' } } }, 400);
+    }
+    const session = req.session!;
+    session.data[`apply:${district.slug}`] = { studentId: student.id, at: Date.now() } satisfies Agreement;
+    await deps.sessions.saveData(session);
+    return reply.redirect(`/apply/${district.slug}/form`, 303);
+  });
+
+  // Step 2: the form itself.
+  const loadFormContext = async (req: FastifyRequest, reply: FastifyReply) => {
+    const district = service.district((req.params as { slug: string }).slug);
+    if (!district) {
+      await notFound(reply);
+      return null;
+    }
+    const user = await requireParent(req, reply);
+    if (!user) return null;
+    const agreement = agreementOf(req, district.slug);
+    const student = agreement ? await service.student(user.id, agreement.studentId) : undefined;
+    if (!student) {
+      await reply.redirect(`/apply/${district.slug}`, 303);
+      return null;
+    }
+    return { district, user, student };
+  };
+
+  const showForm = async (req: FastifyRequest, reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) => {
+    const eligible = service.eligibility(student, district);
+    if (!eligible.ok) return reply.page((ctx) => InsideDistrictPage({ ctx, district, student }), { status: status === 200 ? 200 : 400 });
+    const schools = service.requestableSchools(district);
+    const magnetSchools = district.schools.filter((s) => s.magnet);
+    return reply.page((ctx) => ApplyFormPage({ ctx, district, student, openYears: service.openYears(district), schools, magnetSchools, form }), { status });
+  };
+
+  app.get('/apply/:slug/form', async (req, reply) => {
+    const c = await loadFormContext(req, reply);
+    if (!c) return;
+    const years = service.openYears(c.district);
+    return showForm(req, reply, c.district, c.student, emptyForm({
+      submission_key: newSubmissionKey(),
+      school_year: years.length === 1 ? years[0] : '',
+      current_grade: c.student.current_grade ?? '',
+      decision_email: c.user.email,
+    }));
+  });
+
+  app.post('/apply/:slug/form', async (req, reply) => {
+    const c = await loadFormContext(req, reply);
+    if (!c) return;
+    const values = formValues(req.body);
+    if (!values.submission_key) values.submission_key = newSubmissionKey();
+    const parsed = parseForm(IncomingApplicationSchema, values);
+    if (!parsed.ok) return showForm(req, reply, c.district, c.student, { values, errors: parsed.form.errors }, 400);
+    const result = await service.submitIncoming(c.user, c.district.slug, c.student.id, parsed.data, req.i18n.lang);
+    if (!result.ok) {
+      const field = result.problem.field ?? 'school_year';
+      return showForm(req, reply, c.district, c.student, { values, errors: { [field]: { key: result.problem.messageKey, params: result.problem.params } } }, 400);
+    }
+    const { application, repeated } = result.value;
+    return reply.redirect(`/applications/${application.id}/confirmation${repeated ? '?repeated=1' : ''}`, 303);
+  });
+
+  app.get('/applications/:id/confirmation', async (req, reply) => {
+    const user = await requireParent(req, reply);
+    if (!user) return;
+    const application = await service.forAccount(user.id, (req.params as { id: string }).id);
+    if (!application) return notFound(reply);
+    const district = deps.districts.get(application.district_id)!;
+    const repeated = (req.query as { repeated?: string }).repeated === '1';
+    return reply.page((ctx) => ConfirmationPage({ ctx, application, districtName: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en, repeated }), { forms: true });
+  });
+
+  app.get('/applications/:id', async (req, reply) => {
+    const user = await requireParent(req, reply);
+    if (!user) return;
+    const application = await service.forAccount(user.id, (req.params as { id: string }).id);
+    if (!application) return notFound(reply);
+    const district = deps.districts.get(application.district_id)!;
+    const lang = req.i18n.lang as 'en' | 'es';
+    const school = application.requested_school_id
+      ? district.schools.find((s) => `${district.slug}:${s.code}` === application.requested_school_id)
+      : undefined;
+    const reason = deps.districts.reason(district, application.reason_code, application.kind);
+    const view: ApplicationView = {
+      application,
+      districtName: district.name[lang] ?? district.name.en,
+      schoolName: school?.name ?? null,
+      reasonLabel: reason ? (reason.label[lang] ?? reason.label.en) : application.reason_code,
+      events: await service.repo.events(application.id),
+      messages: await service.repo.messagesForApplication(application.id),
+    };
+    const documents = extras.documentsSection ? await extras.documentsSection(req, application) : null;
+    return reply.page((ctx) => ApplicationPage({ ctx, view, documents }), { forms: true });
+  });
+
+  app.get('/account', async (req, reply) => {
+    const user = await requireParent(req, reply);
+    if (!user) return;
+    const [students, applications, messages] = await Promise.all([
+      service.students(user.id),
+      service.repo.forAccount(user.id),
+      service.repo.messagesForAccount(user.id),
+    ]);
+    return reply.page((ctx) => AccountPage({ ctx, students, applications, messages, districts: deps.districts.all }));
+  });
+
+  app.get('/account/messages/:id', async (req, reply) => {
+    const user = await requireParent(req, reply);
+    if (!user) return;
+    const message = await service.repo.message(user.id, (req.params as { id: string }).id);
+    if (!message) return notFound(reply);
+    return reply.page((ctx) => MessagePage({ ctx, message }));
+  });
+}

@@ -1,0 +1,210 @@
+import type { Deps } from '../../deps.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import { newId } from '../../platform/ids.js';
+import { localDate } from '../../platform/clock.js';
+import { isUniqueViolation } from '../../platform/db/kysely.js';
+import { enqueueEmail } from '../../platform/mail/outbox.js';
+import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
+import { schoolId } from '../districts/catalog.js';
+import { openSchoolYears } from '../districts/windows.js';
+import { isAddressInDistrict } from '../districts/residence.js';
+import { ApplicationsRepository, type ApplicationRow } from './repository.js';
+import { formatConfirmationNumber, generateConfirmationNumber } from './confirmation-number.js';
+import type { IncomingApplicationInput } from './validation.js';
+
+export interface StudentForApplication {
+  id: string;
+  account_id: string;
+  first_name: string;
+  last_name: string;
+  date_of_birth: string;
+  current_grade: string | null;
+  zip: string;
+}
+
+/**
+ * The rules of applying for a permit. Every method checks that the account may act on
+ * what it names; expected failures come back as values with a message key.
+ */
+export class ApplicationsService {
+  readonly repo: ApplicationsRepository;
+  constructor(private deps: Deps) {
+    this.repo = new ApplicationsRepository(deps.db);
+  }
+
+  district(slug: string): DistrictConfig | undefined {
+    return this.deps.districts.get(slug);
+  }
+
+  today(district: DistrictConfig): string {
+    return localDate(this.deps.clock.now(), district.timeZone);
+  }
+
+  /** School years open for incoming requests today (APP-2). */
+  openYears(district: DistrictConfig): string[] {
+    return openSchoolYears(district, 'incoming', this.today(district)).map((y) => y.year);
+  }
+
+  async student(accountId: string, studentId: string): Promise<StudentForApplication | undefined> {
+    return this.deps.db
+      .selectFrom('students')
+      .select(['id', 'account_id', 'first_name', 'last_name', 'date_of_birth', 'current_grade', 'zip'])
+      .where('id', '=', studentId)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+  }
+
+  async students(accountId: string): Promise<StudentForApplication[]> {
+    return this.deps.db
+      .selectFrom('students')
+      .select(['id', 'account_id', 'first_name', 'last_name', 'date_of_birth', 'current_grade', 'zip'])
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .execute();
+  }
+
+  /** STU-3: an incoming permit is offered only when the home address is outside the district. */
+  eligibility(student: StudentForApplication, district: DistrictConfig): Result<true> {
+    if (isAddressInDistrict(district, student.zip)) {
+      return err('address-inside-district', 'applications.errors.insideDistrict', { params: { district: district.shortName } });
+    }
+    return ok(true);
+  }
+
+  /** Schools a parent may ask for on an incoming permit: magnet schools are for residents only (APP-6). */
+  requestableSchools(district: DistrictConfig, grade?: string) {
+    return district.schools.filter(
+      (s) => !s.magnet && (!grade || (gradeIndex(grade) >= gradeIndex(s.lowestGrade) && gradeIndex(grade) <= gradeIndex(s.highestGrade))),
+    );
+  }
+
+  /**
+   * Submits an incoming application (APP-2…APP-10). A repeated submit — double click,
+   * retry, back button — returns the first application, never a second (APP-8).
+   */
+  async submitIncoming(
+    account: { id: string; email: string },
+    districtSlug: string,
+    studentId: string,
+    input: IncomingApplicationInput,
+    language: string,
+  ): Promise<Result<{ application: ApplicationRow; repeated: boolean }>> {
+    const district = this.district(districtSlug);
+    if (!district) return err('not-found', 'applications.errors.districtNotFound');
+
+    // A retry of the same form returns what the first one created.
+    const again = await this.repo.bySubmissionKey(account.id, input.submission_key);
+    if (again) return ok({ application: again, repeated: true });
+
+    const student = await this.student(account.id, studentId);
+    if (!student) return err('not-found', 'applications.errors.studentNotFound', { field: 'student' });
+    const eligible = this.eligibility(student, district);
+    if (!eligible.ok) return eligible;
+
+    const years = this.openYears(district);
+    if (!years.includes(input.school_year)) {
+      return err('window-closed', 'applications.errors.schoolYearClosed', { field: 'school_year' });
+    }
+    const reason = this.deps.districts.reason(district, input.reason, 'incoming');
+    if (!reason) return err('bad-reason', 'applications.errors.reasonRequired', { field: 'reason' });
+    const school = district.schools.find((s) => s.code === input.school);
+    if (!school) return err('bad-school', 'applications.errors.schoolRequired', { field: 'school' });
+    if (school.magnet) {
+      return err('magnet', 'applications.errors.magnetRefused', { field: 'school', params: { school: school.name } });
+    }
+    const g = gradeIndex(input.grade_requested);
+    if (g < gradeIndex(school.lowestGrade) || g > gradeIndex(school.highestGrade)) {
+      return err('grade-not-served', 'applications.errors.gradeNotServed', {
+        field: 'school',
+        params: { school: school.name, grade: input.grade_requested },
+      });
+    }
+    if (input.current_grade && gradeIndex(input.current_grade) > g) {
+      return err('grade-order', 'applications.errors.gradeBelowCurrent', { field: 'grade_requested' });
+    }
+
+    // One live request per student, district and school year: the second gets the first's number.
+    const existing = await this.repo.openFor(student.id, district.slug, 'incoming', input.school_year);
+    if (existing) return ok({ application: existing, repeated: true });
+
+    const now = this.deps.clock.now().toISOString();
+    const checklist = this.deps.districts.checklist(district, 'incoming', reason.code);
+    const status = checklist.some((c) => c.required) ? 'incomplete' : 'submitted';
+
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row: ApplicationRow = {
+        id: newId(),
+        confirmation_number: generateConfirmationNumber(),
+        kind: 'incoming',
+        account_id: account.id,
+        student_id: student.id,
+        district_id: district.slug,
+        school_year: input.school_year,
+        grade_requested: input.grade_requested,
+        current_grade: input.current_grade || null,
+        reason_code: reason.code,
+        requested_school_id: schoolId(district.slug, school.code),
+        relationship: input.relationship,
+        decision_email: input.decision_email,
+        language,
+        status,
+        submission_key: input.submission_key,
+        student_first_name: student.first_name,
+        student_last_name: student.last_name,
+        student_date_of_birth: student.date_of_birth,
+        received_at: now,
+        updated_at: now,
+      };
+      try {
+        await this.deps.db.transaction().execute(async (trx) => {
+          await this.repo.insert(row, trx);
+          await this.repo.insertEvent(trx, {
+            id: newId(),
+            application_id: row.id,
+            at: now,
+            actor: `parent:${account.id}`,
+            from_status: null,
+            to_status: status,
+            note: 'submitted',
+          });
+          const params = {
+            confirmation: formatConfirmationNumber(row.confirmation_number),
+            student: `${student.first_name} ${student.last_name}`,
+            district: district.name[language as 'en' | 'es'] ?? district.name.en,
+            schoolYear: input.school_year,
+            link: `${this.deps.config.publicUrl}/applications/${row.id}`,
+            uploadLink: `${this.deps.config.publicUrl}/upload`,
+          };
+          await enqueueEmail(
+            trx,
+            this.deps.catalogs,
+            {
+              dedupeKey: `application-submitted:${row.id}`,
+              to: row.decision_email,
+              language,
+              template: 'applications.emails.submitted',
+              params,
+              accountId: account.id,
+              applicationId: row.id,
+            },
+            now,
+          );
+        });
+        return ok({ application: row, repeated: false });
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        // Two submits of the same form raced: the other one won; return it.
+        const winner = await this.repo.bySubmissionKey(account.id, input.submission_key);
+        if (winner) return ok({ application: winner, repeated: true });
+        // Otherwise a confirmation number collided (1 in a trillion): draw another.
+      }
+    }
+    throw new Error('Could not allocate a confirmation number');
+  }
+
+  /** An application of this account, or nothing (another account's id reads as not found). */
+  async forAccount(accountId: string, applicationId: string): Promise<ApplicationRow | undefined> {
+    const row = await this.repo.byId(applicationId);
+    return row && row.account_id === accountId ? row : undefined;
+  }
+}

@@ -1,0 +1,103 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { PageContext } from '../../../platform/views/context.js';
+import type { DistrictConfig } from '../../districts/config-schema.js';
+import { formatConfirmationNumber } from '../confirmation-number.js';
+import type { ApplicationRow } from '../repository.js';
+import type { StudentForApplication } from '../service.js';
+import { StatusTag } from './application-page.js';
+
+interface Props {
+  ctx: PageContext;
+  students: StudentForApplication[];
+  applications: (ApplicationRow & { school_name: string | null })[];
+  messages: { id: string; subject: string; created_at: string }[];
+  districts: DistrictConfig[];
+}
+
+/** ACC-4, ACC-6, APP-10: one account for the family, every request and message in it. */
+export function AccountPage({ ctx, students, applications, messages, districts }: Props) {
+  const { t } = ctx;
+  const lang = ctx.lang as 'en' | 'es';
+  const districtName = (slug: string) => {
+    const d = districts.find((x) => x.slug === slug);
+    return d ? (d.name[lang] ?? d.name.en) : slug;
+  };
+  return (
+    <Layout ctx={ctx} title={t('applications.account.title')}>
+      <h1>{t('applications.account.title')}</h1>
+      <p class="usa-intro">{t('applications.account.hello', { name: ctx.user?.firstName ?? '' })}</p>
+
+      <h2>{t('applications.account.applicationsHeading')}</h2>
+      {applications.length === 0 ? (
+        <p>{t('applications.account.noApplications')}</p>
+      ) : (
+        <table class="usa-table usa-table--stacked usa-table--borderless">
+          <caption class="usa-sr-only">{t('applications.account.applicationsHeading')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('applications.account.student')}</th>
+              <th scope="col">{t('applications.page.district')}</th>
+              <th scope="col">{t('applications.form.schoolYear')}</th>
+              <th scope="col">{t('applications.page.confirmation')}</th>
+              <th scope="col">{t('applications.page.statusLabel')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {applications.map((a) => (
+              <tr key={a.id}>
+                <th scope="row" data-label={t('applications.account.student')}>
+                  <a class="usa-link" href={`/applications/${a.id}`}>{`${a.student_first_name} ${a.student_last_name}`}</a>
+                </th>
+                <td data-label={t('applications.page.district')}>{districtName(a.district_id)}</td>
+                <td data-label={t('applications.form.schoolYear')}>{a.school_year.replace('-', '–')}</td>
+                <td data-label={t('applications.page.confirmation')}>{formatConfirmationNumber(a.confirmation_number)}</td>
+                <td data-label={t('applications.page.statusLabel')}><StatusTag ctx={ctx} status={a.status} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>{t('applications.account.applyHeading')}</h3>
+      <ul class="usa-list">
+        {districts.map((d) => (
+          <li key={d.slug}>
+            <a class="usa-link" href={`/apply/${d.slug}`}>{t('home.applyTo', { district: d.shortName })}</a>
+          </li>
+        ))}
+      </ul>
+
+      <h2>{t('applications.account.studentsHeading')}</h2>
+      {students.length === 0 ? (
+        <p>{t('applications.account.noStudents')}</p>
+      ) : (
+        <ul class="usa-list">
+          {students.map((s) => (
+            <li key={s.id}>
+              {`${s.first_name} ${s.last_name}`} — <a class="usa-link" href={`/students/${s.id}/edit`}>{t('applications.account.editStudent', { name: s.first_name })}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <a class="usa-button usa-button--outline" href="/students/new">{t('applications.account.addStudent')}</a>
+      </p>
+
+      <h2>{t('applications.account.messagesHeading')}</h2>
+      {messages.length === 0 ? (
+        <p>{t('applications.account.noMessages')}</p>
+      ) : (
+        <ul class="usa-list">
+          {messages.map((m) => (
+            <li key={m.id}>
+              <a class="usa-link" href={`/account/messages/${m.id}`}>{m.subject}</a> — {ctx.i18n.dateTime(m.created_at)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{t('applications.account.settingsHeading')}</h2>
+      <ul class="usa-list">
+        <li><a class="usa-link" href="/account/password">{t('applications.account.changePassword')}</a></li>
+      </ul>
+    </Layout>
+  );
+}
