@@ -26,12 +26,19 @@ export const IncomingApplicationSchema = z
     decision_email_confirm: z.string().trim().transform((s) => s.toLowerCase()),
     submission_key: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'applications.errors.formExpired'),
   })
-  .superRefine((v, ctx) => {
-    if (v.decision_email_confirm === '') {
-      ctx.addIssue({ code: 'custom', path: ['decision_email_confirm'], message: 'applications.errors.emailConfirmRequired' });
-    } else if (v.decision_email_confirm !== v.decision_email) {
-      ctx.addIssue({ code: 'custom', path: ['decision_email_confirm'], message: 'applications.errors.emailMismatch' });
-    }
+  // `when` lets this check run even when other fields are wrong, so every problem shows at once.
+  .refine((v) => v.decision_email_confirm !== '', {
+    path: ['decision_email_confirm'],
+    message: 'applications.errors.emailConfirmRequired',
+    when: (p) => typeof (p.value as { decision_email_confirm?: unknown })?.decision_email_confirm === 'string',
+  })
+  .refine((v) => v.decision_email_confirm === '' || v.decision_email_confirm === v.decision_email, {
+    path: ['decision_email_confirm'],
+    message: 'applications.errors.emailMismatch',
+    when: (p) => {
+      const v = p.value as { decision_email?: unknown; decision_email_confirm?: unknown };
+      return typeof v?.decision_email === 'string' && typeof v?.decision_email_confirm === 'string';
+    },
   });
 export type IncomingApplicationInput = z.infer<typeof IncomingApplicationSchema>;
 
