@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
 import { homeRoutes } from './home/routes.js';
 import { applicationRoutes } from './applications/routes.js';
+import { accountRoutes } from './accounts/routes.js';
 
 /** Each domain module registers its own routes with the services it needs. */
 export async function registerModules(app: FastifyInstance, deps: Deps): Promise<void> {
   await homeRoutes(app, deps);
+  await accountRoutes(app, deps);
   await applicationRoutes(app, deps);
 }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { brokenPasswordRules } from './password-rules.js';
+
+const email = 'maria.garcia@example.org';
+
+describe('password rules', () => {
+  it('ACC-3 accepts a password that keeps every rule', () => {
+    expect(brokenPasswordRules('Tortuga7Verde', email)).toEqual([]);
+  });
+  it('ACC-3 needs 8 to 20 characters', () => {
+    expect(brokenPasswordRules('Ab3', email)).toContain('length');
+    expect(brokenPasswordRules('Abcdefghij1234567890x', email)).toContain('length');
+    expect(brokenPasswordRules('Gato7Lun', email)).not.toContain('length');
+  });
+  it('ACC-3 refuses spaces', () => {
+    expect(brokenPasswordRules('Tortuga 7 Verde', email)).toContain('spaces');
+  });
+  it('ACC-3 refuses the user ID: the email or its local part', () => {
+    expect(brokenPasswordRules('Maria.Garcia1', 'maria.garcia1@example.org')).toContain('sameAsUser');
+    expect(brokenPasswordRules('a1@b.org', 'a1@b.org')).toContain('sameAsUser');
+  });
+  it('ACC-3 must mix letters and digits', () => {
+    expect(brokenPasswordRules('TortugaVerde', email)).toContain('lettersAndDigits');
+    expect(brokenPasswordRules('73915284', email)).toContain('lettersAndDigits');
+    expect(brokenPasswordRules('Tortuga7Verde', email)).not.toContain('lettersAndDigits');
+  });
+  it('ACC-3 refuses a character three or more times in a row ("aaaa")', () => {
+    expect(brokenPasswordRules('aaaa', email)).toContain('repeated');
+    expect(brokenPasswordRules('Tortuga777x', email)).toContain('repeated');
+    expect(brokenPasswordRules('Tortuga77x', email)).not.toContain('repeated');
+  });
+  it('ACC-3 refuses common passwords, the seed\'s examples among them', () => {
+    expect(brokenPasswordRules('abcd1234', email)).toContain('common');
+    expect(brokenPasswordRules('password1', email)).toContain('common');
+    expect(brokenPasswordRules('PASSWORD1', email)).toContain('common');
+    expect(brokenPasswordRules('qwerty123', email)).toContain('common');
+  });
+  it('ACC-3 names every broken rule at once', () => {
+    expect(brokenPasswordRules('aaa a', email).sort()).toEqual(['length', 'lettersAndDigits', 'repeated', 'spaces'].sort());
+  });
+});

@@ -1,0 +1,206 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { parseForm } from '../../platform/http/forms.js';
+import { requireParent, safeNext } from '../../platform/http/guards.js';
+import { setFlash } from '../../platform/http/web.js';
+import { emptyForm, type FormState } from '../../platform/views/context.js';
+import { ErrorPage } from '../../platform/views/error-page.js';
+import { AccountsService, type PasswordProblem } from './service.js';
+import { HONEYPOT_FIELD, checkHuman, newHumanChallenge, type HumanChallenge } from './human-check.js';
+import { ChangePasswordSchema, EmailOnlySchema, NewPasswordSchema, RegisterSchema, SignInSchema } from './validation.js';
+import { RegisterPage } from './views/register-page.js';
+import { PasswordPage } from './views/password-page.js';
+import { EmailFormPage, NoticePage, SignInPage } from './views/sign-in-page.js';
+
+const QUARTER_HOUR = 15 * 60_000;
+const HOUR = 60 * 60_000;
+
+function passwordForm(values: Record<string, string>, p: PasswordProblem): FormState {
+  return { values, errors: { [p.field]: { key: p.keys[0] } } };
+}
+
+export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const service = new AccountsService(deps);
+  const ip = (req: FastifyRequest) => req.ip;
+
+  const tooMany = (req: FastifyRequest, reply: FastifyReply, seconds: number) => {
+    const { t } = req.i18n;
+    return reply.page(
+      (ctx) => ErrorPage({ ctx, title: t('common.rateLimited.title'), message: t('common.rateLimited.message', { minutes: Math.max(1, Math.ceil(seconds / 60)) }) }),
+      { status: 429 },
+    );
+  };
+
+  // --- Register (ACC-1, ACC-2) ---
+  const showRegister = async (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {
+    const session = await req.ensureSession();
+    const challenge = newHumanChallenge(deps.clock.now().getTime());
+    session.data.human = challenge;
+    await deps.sessions.saveData(session);
+    return reply.page((ctx) => RegisterPage({ ctx, form, challenge }), { status });
+  };
+
+  app.get('/register', async (req, reply) => showRegister(req, reply, emptyForm()));
+
+  app.post('/register', async (req, reply) => {
+    const limit = await deps.rateLimiter.hit(`register:ip:${ip(req)}`, 10, HOUR);
+    if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
+    const parsed = parseForm(RegisterSchema, req.body);
+    const values = parsed.ok ? parsed.values : parsed.form.values;
+    const errors = parsed.ok ? {} : { ...parsed.form.errors };
+    const human = checkHuman(
+      req.session?.data.human as HumanChallenge | undefined,
+      { answer: values.answer, pow: values.pow, honeypot: values[HONEYPOT_FIELD] },
+      deps.clock.now().getTime(),
+    );
+    if (human) errors.answer = { key: `accounts.errors.human.${human}` };
+    if (!parsed.ok || human) return showRegister(req, reply, { values: { ...values, answer: '' }, errors }, 400);
+    await service.register(parsed.data, req.i18n.lang);
+    delete req.session!.data.human;
+    req.session!.data.registeredEmail = parsed.data.email;
+    await deps.sessions.saveData(req.session!);
+    return reply.redirect('/register/check-email', 303);
+  });
+
+  app.get('/register/check-email', async (req, reply) => {
+    const { t } = req.i18n;
+    const email = String(req.session?.data.registeredEmail ?? '');
+    return reply.page((ctx) =>
+      NoticePage({ ctx, title: t('accounts.checkEmail.title'), paragraphs: [t('accounts.checkEmail.sent', { email }), t('accounts.checkEmail.expires'), t('accounts.checkEmail.notArrived')], link: { href: '/activate/resend', label: t('accounts.checkEmail.resend') } }),
+    );
+  });
+
+  // --- Activation: create a password (ACC-2, ACC-3) ---
+  const linkInvalid = (req: FastifyRequest, reply: FastifyReply, resend: string) => {
+    const { t } = req.i18n;
+    return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.linkInvalid.title'), paragraphs: [t('accounts.linkInvalid.text')], link: { href: resend, label: t('accounts.linkInvalid.again') } }), { status: 410 });
+  };
+
+  const activationPage = (req: FastifyRequest, reply: FastifyReply, token: string, form: FormState, status = 200, passwordErrors?: string[]) => {
+    const { t } = req.i18n;
+    return reply.page((ctx) => PasswordPage({ ctx, form, title: t('accounts.activate.title'), intro: t('accounts.activate.intro'), action: `/activate/${token}`, submitLabel: t('accounts.activate.submit'), passwordErrors }), { status });
+  };
+
+  app.get('/activate/resend', async (req, reply) => {
+    const { t } = req.i18n;
+    return reply.page((ctx) => EmailFormPage({ ctx, form: emptyForm(), title: t('accounts.resend.title'), intro: t('accounts.resend.intro'), action: '/activate/resend', submitLabel: t('accounts.resend.submit') }));
+  });
+
+  app.post('/activate/resend', async (req, reply) => {
+    const { t } = req.i18n;
+    const limit = await deps.rateLimiter.hit(`resend:ip:${ip(req)}`, 10, HOUR);
+    if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
+    const parsed = parseForm(EmailOnlySchema, req.body);
+    if (!parsed.ok) return reply.page((ctx) => EmailFormPage({ ctx, form: parsed.form, title: t('accounts.resend.title'), intro: t('accounts.resend.intro'), action: '/activate/resend', submitLabel: t('accounts.resend.submit') }), { status: 400 });
+    await service.resendActivation(parsed.data.email);
+    return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.checkEmail.title'), paragraphs: [t('accounts.resend.done', { email: parsed.data.email })] }));
+  });
+
+  app.get('/activate/:token', async (req, reply) => {
+    const { token } = req.params as { token: string };
+    if (!(await service.validToken(token, 'activate'))) return linkInvalid(req, reply, '/activate/resend');
+    return activationPage(req, reply, token, emptyForm());
+  });
+
+  app.post('/activate/:token', async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const parsed = parseForm(NewPasswordSchema, req.body);
+    if (!parsed.ok) return activationPage(req, reply, token, parsed.form, 400);
+    const r = await service.setPasswordWithToken(token, 'activate', parsed.data.password, parsed.data.password_confirm);
+    if ('password' in r) return activationPage(req, reply, token, passwordForm({}, r.password), 400, r.password.keys);
+    if (!r.ok) return linkInvalid(req, reply, '/activate/resend');
+    await req.signIn(r.value);
+    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.activate.done' });
+    return reply.redirect('/account', 303);
+  });
+
+  // --- Sign in and out ---
+  app.get('/sign-in', async (req, reply) => {
+    const next = safeNext((req.query as { next?: string }).next);
+    return reply.page((ctx) => SignInPage({ ctx, form: emptyForm(), next }));
+  });
+
+  app.post('/sign-in', async (req, reply) => {
+    const next = safeNext((req.query as { next?: string }).next);
+    const parsed = parseForm(SignInSchema, req.body);
+    if (!parsed.ok) return reply.page((ctx) => SignInPage({ ctx, form: parsed.form, next }), { status: 400 });
+    const byIp = await deps.rateLimiter.hit(`sign-in:ip:${ip(req)}`, 30, QUARTER_HOUR);
+    const byEmail = await deps.rateLimiter.hit(`sign-in:email:${parsed.data.email}`, 10, QUARTER_HOUR);
+    if (!byIp.allowed || !byEmail.allowed) return tooMany(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
+    const r = await service.signIn(parsed.data.email, parsed.data.password);
+    if (!r.ok) {
+      const form = { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } };
+      return reply.page((ctx) => SignInPage({ ctx, form, next }), { status: 400 });
+    }
+    await deps.rateLimiter.reset(`sign-in:email:${parsed.data.email}`);
+    await req.signIn(r.value);
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/sign-out', async (req, reply) => {
+    await req.signOut();
+    const { rawId, session } = await deps.sessions.create(null, { flash: { type: 'info', messageKey: 'accounts.signedOut' } });
+    deps.sessions.setCookie(reply, rawId);
+    void session;
+    return reply.redirect('/', 303);
+  });
+
+  // --- Forgot and reset (ACC-5) ---
+  const forgotPage = (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {
+    const { t } = req.i18n;
+    return reply.page((ctx) => EmailFormPage({ ctx, form, title: t('accounts.forgot.title'), intro: t('accounts.forgot.intro'), action: '/forgot-password', submitLabel: t('accounts.forgot.submit') }), { status });
+  };
+  app.get('/forgot-password', async (req, reply) => forgotPage(req, reply, emptyForm()));
+  app.post('/forgot-password', async (req, reply) => {
+    const { t } = req.i18n;
+    const parsed = parseForm(EmailOnlySchema, req.body);
+    if (!parsed.ok) return forgotPage(req, reply, parsed.form, 400);
+    const byIp = await deps.rateLimiter.hit(`reset:ip:${ip(req)}`, 10, HOUR);
+    const byEmail = await deps.rateLimiter.hit(`reset:email:${parsed.data.email}`, 5, HOUR);
+    if (!byIp.allowed || !byEmail.allowed) return tooMany(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
+    await service.requestReset(parsed.data.email);
+    return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.forgot.sentTitle'), paragraphs: [t('accounts.forgot.sent', { email: parsed.data.email }), t('accounts.forgot.expires')] }));
+  });
+
+  const resetPage = (req: FastifyRequest, reply: FastifyReply, token: string, form: FormState, status = 200, passwordErrors?: string[]) => {
+    const { t } = req.i18n;
+    return reply.page((ctx) => PasswordPage({ ctx, form, title: t('accounts.reset.title'), intro: t('accounts.reset.intro'), action: `/reset-password/${token}`, submitLabel: t('accounts.reset.submit'), passwordErrors }), { status });
+  };
+  app.get('/reset-password/:token', async (req, reply) => {
+    const { token } = req.params as { token: string };
+    if (!(await service.validToken(token, 'reset'))) return linkInvalid(req, reply, '/forgot-password');
+    return resetPage(req, reply, token, emptyForm());
+  });
+  app.post('/reset-password/:token', async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const parsed = parseForm(NewPasswordSchema, req.body);
+    if (!parsed.ok) return resetPage(req, reply, token, parsed.form, 400);
+    const r = await service.setPasswordWithToken(token, 'reset', parsed.data.password, parsed.data.password_confirm);
+    if ('password' in r) return resetPage(req, reply, token, passwordForm({}, r.password), 400, r.password.keys);
+    if (!r.ok) return linkInvalid(req, reply, '/forgot-password');
+    await req.signIn(r.value);
+    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.reset.done' });
+    return reply.redirect('/account', 303);
+  });
+
+  // --- Change password ---
+  const changePage = (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200, passwordErrors?: string[]) => {
+    const { t } = req.i18n;
+    return reply.page((ctx) => PasswordPage({ ctx, form, title: t('accounts.change.title'), intro: t('accounts.change.intro'), action: '/account/password', withCurrent: true, submitLabel: t('accounts.change.submit'), passwordErrors }), { status });
+  };
+  app.get('/account/password', async (req, reply) => {
+    if (!(await requireParent(req, reply))) return;
+    return changePage(req, reply, emptyForm());
+  });
+  app.post('/account/password', async (req, reply) => {
+    const user = await requireParent(req, reply);
+    if (!user) return;
+    const parsed = parseForm(ChangePasswordSchema, req.body);
+    if (!parsed.ok) return changePage(req, reply, { values: {}, errors: parsed.form.errors }, 400);
+    const r = await service.changePassword(user.id, parsed.data.current_password, parsed.data.password, parsed.data.password_confirm, req.session!.idHash);
+    if ('password' in r) return changePage(req, reply, passwordForm({}, r.password), 400, r.password.keys);
+    if (!r.ok) return changePage(req, reply, { values: {}, errors: { current_password: { key: r.problem.messageKey } } }, 400);
+    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.change.done' });
+    return reply.redirect('/account', 303);
+  });
+}

@@ -1,0 +1,180 @@
+import argon2 from 'argon2';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import type { Deps } from '../../deps.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import { newId, newToken, sha256 } from '../../platform/ids.js';
+import { enqueueEmail } from '../../platform/mail/outbox.js';
+import { isUniqueViolation } from '../../platform/db/kysely.js';
+import { AccountsRepository } from './repository.js';
+import { brokenPasswordRules, passwordRuleKey } from './password-rules.js';
+
+const ACTIVATION_TTL_MS = 48 * 3_600_000;
+const RESET_TTL_MS = 60 * 60_000;
+// Verifying against a real hash when the account does not exist keeps timing equal (no enumeration).
+const DUMMY_HASH = argon2.hash('not-a-real-password-0', { type: argon2.argon2id });
+
+export interface PasswordProblem {
+  field: 'password' | 'password_confirm';
+  keys: string[];
+}
+
+export class AccountsService {
+  readonly repo: AccountsRepository;
+  constructor(private deps: Deps) {
+    this.repo = new AccountsRepository(deps.db);
+  }
+
+  private now() {
+    return this.deps.clock.now();
+  }
+
+  /** ACC-1, ACC-2. The same outcome whether or not the address has an account. */
+  async register(input: { first_name: string; middle_name: string; last_name: string; email: string }, language: string): Promise<void> {
+    const nowIso = this.now().toISOString();
+    const existing = await this.repo.userByEmail(input.email);
+    if (existing) {
+      await this.deps.db.transaction().execute((trx) =>
+        enqueueEmail(trx, this.deps.catalogs, {
+          dedupeKey: `already-registered:${existing.id}:${nowIso.slice(0, 13)}`,
+          to: existing.email,
+          language: existing.language,
+          template: 'accounts.emails.alreadyRegistered',
+          params: { firstName: existing.first_name, signInLink: `${this.deps.config.publicUrl}/sign-in`, resetLink: `${this.deps.config.publicUrl}/forgot-password` },
+          accountId: existing.id,
+        }, nowIso),
+      );
+      return;
+    }
+    const userId = newId();
+    try {
+      await this.deps.db.transaction().execute(async (trx) => {
+        await this.repo.insertUser(
+          {
+            id: userId,
+            email: input.email,
+            first_name: input.first_name,
+            middle_name: input.middle_name || null,
+            last_name: input.last_name,
+            password_hash: null,
+            activated_at: null,
+            language,
+            created_at: nowIso,
+            updated_at: nowIso,
+          },
+          trx,
+        );
+        await this.issueActivation(trx, { id: userId, email: input.email, first_name: input.first_name, language }, nowIso);
+      });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e; // two registrations raced: the first one stands
+    }
+  }
+
+  private async issueActivation(trx: Transaction<Database>, user: { id: string; email: string; first_name: string; language: string }, nowIso: string) {
+    const token = newToken();
+    await this.repo.insertToken(trx, {
+      token_hash: sha256(token),
+      user_id: user.id,
+      purpose: 'activate',
+      expires_at: new Date(this.now().getTime() + ACTIVATION_TTL_MS).toISOString(),
+      created_at: nowIso,
+    });
+    await enqueueEmail(trx, this.deps.catalogs, {
+      dedupeKey: `activation:${sha256(token)}`,
+      to: user.email,
+      language: user.language,
+      template: 'accounts.emails.activation',
+      params: { firstName: user.first_name, link: `${this.deps.config.publicUrl}/activate/${token}`, hours: 48 },
+      accountId: user.id,
+    }, nowIso);
+  }
+
+  /** A new activation link for an account not yet activated; silent otherwise (no enumeration). */
+  async resendActivation(email: string): Promise<void> {
+    const user = await this.repo.userByEmail(email);
+    if (!user || user.activated_at) return;
+    const nowIso = this.now().toISOString();
+    await this.deps.db.transaction().execute((trx) => this.issueActivation(trx, user, nowIso));
+  }
+
+  /** A token that is known, unused and not expired, for its purpose. */
+  async validToken(token: string, purpose: 'activate' | 'reset') {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+    const row = await this.repo.token(sha256(token), purpose);
+    if (!row || row.used_at || row.expires_at <= this.now().toISOString()) return undefined;
+    return this.repo.userById(row.user_id);
+  }
+
+  checkNewPassword(password: string, confirm: string, email: string): PasswordProblem | null {
+    const broken = brokenPasswordRules(password, email);
+    if (broken.length) return { field: 'password', keys: broken.map(passwordRuleKey) };
+    if (password !== confirm) return { field: 'password_confirm', keys: ['accounts.errors.passwordMismatch'] };
+    return null;
+  }
+
+  /** ACC-2/ACC-5: sets a password with a single-use link. Returns the user id to sign in. */
+  async setPasswordWithToken(token: string, purpose: 'activate' | 'reset', password: string, confirm: string): Promise<Result<string> | { ok: false; password: PasswordProblem }> {
+    const user = await this.validToken(token, purpose);
+    if (!user) return err('token-invalid', 'accounts.errors.linkInvalid');
+    const problem = this.checkNewPassword(password, confirm, user.email);
+    if (problem) return { ok: false, password: problem };
+    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    const nowIso = this.now().toISOString();
+    const used = await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await this.repo.useToken(sha256(token), nowIso, trx))) return false;
+      await this.repo.setPassword(user.id, hash, nowIso, purpose === 'activate' || !user.activated_at, trx);
+      return true;
+    });
+    if (!used) return err('token-invalid', 'accounts.errors.linkInvalid');
+    if (purpose === 'reset') await this.deps.sessions.destroyAllForUser(user.id);
+    return ok(user.id);
+  }
+
+  async signIn(email: string, password: string): Promise<Result<string>> {
+    const user = await this.repo.userByEmail(email);
+    const hash = user?.password_hash ?? (await DUMMY_HASH);
+    const matches = await argon2.verify(hash, password).catch(() => false);
+    if (!user || !user.password_hash || !matches) return err('sign-in-failed', 'accounts.errors.signInFailed');
+    if (!user.activated_at) return err('not-activated', 'accounts.errors.notActivated');
+    return ok(user.id);
+  }
+
+  /** ACC-5: a reset link if the account exists; the caller shows the same page either way. */
+  async requestReset(email: string): Promise<void> {
+    const user = await this.repo.userByEmail(email);
+    if (!user) return;
+    const token = newToken();
+    const nowIso = this.now().toISOString();
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.repo.insertToken(trx, {
+        token_hash: sha256(token),
+        user_id: user.id,
+        purpose: 'reset',
+        expires_at: new Date(this.now().getTime() + RESET_TTL_MS).toISOString(),
+        created_at: nowIso,
+      });
+      await enqueueEmail(trx, this.deps.catalogs, {
+        dedupeKey: `reset:${sha256(token)}`,
+        to: user.email,
+        language: user.language,
+        template: 'accounts.emails.reset',
+        params: { firstName: user.first_name, link: `${this.deps.config.publicUrl}/reset-password/${token}`, minutes: 60 },
+        accountId: user.id,
+      }, nowIso);
+    });
+  }
+
+  async changePassword(userId: string, current: string, password: string, confirm: string, keepSession: string): Promise<Result<true> | { ok: false; password: PasswordProblem }> {
+    const user = await this.repo.userById(userId);
+    if (!user?.password_hash || !(await argon2.verify(user.password_hash, current).catch(() => false))) {
+      return err('wrong-password', 'accounts.errors.currentPasswordWrong', { field: 'current_password' });
+    }
+    const problem = this.checkNewPassword(password, confirm, user.email);
+    if (problem) return { ok: false, password: problem };
+    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    await this.deps.db.transaction().execute((trx) => this.repo.setPassword(user.id, hash, this.now().toISOString(), false, trx));
+    await this.deps.sessions.destroyAllForUser(user.id, keepSession);
+    return ok(true);
+  }
+}

@@ -1,0 +1,58 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { CsrfField, ErrorSummary, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+
+export function SignInPage({ ctx, form, next }: { ctx: PageContext; form: FormState; next: string }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('accounts.signIn.title')} hasErrors={Object.keys(form.errors).length > 0}>
+      <ErrorSummary ctx={ctx} form={form} order={['email', 'password']} />
+      <h1>{t('accounts.signIn.title')}</h1>
+      <form method="post" action={`/sign-in?next=${encodeURIComponent(next)}`} class="usa-form" novalidate>
+        <CsrfField ctx={ctx} />
+        <TextInput ctx={ctx} form={form} name="email" type="email" label={t('accounts.signIn.email')} autocomplete="username" required maxLength={254} />
+        <TextInput ctx={ctx} form={form} name="password" type="password" label={t('accounts.signIn.password')} autocomplete="current-password" required />
+        <SubmitButton>{t('common.signIn')}</SubmitButton>
+      </form>
+      <ul class="usa-list">
+        <li><a class="usa-link" href="/forgot-password">{t('accounts.signIn.forgot')}</a></li>
+        <li><a class="usa-link" href="/register">{t('accounts.signIn.create')}</a></li>
+        <li><a class="usa-link" href="/activate/resend">{t('accounts.signIn.resend')}</a></li>
+      </ul>
+    </Layout>
+  );
+}
+
+/** One form with one email field: forgot password, resend activation. */
+export function EmailFormPage({ ctx, form, title, intro, action, submitLabel }: { ctx: PageContext; form: FormState; title: string; intro: string; action: string; submitLabel: string }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
+      <ErrorSummary ctx={ctx} form={form} />
+      <h1>{title}</h1>
+      <p class="usa-intro">{intro}</p>
+      <form method="post" action={action} class="usa-form" novalidate>
+        <CsrfField ctx={ctx} />
+        <TextInput ctx={ctx} form={form} name="email" type="email" label={t('accounts.signIn.email')} autocomplete="email" required maxLength={254} />
+        <SubmitButton>{submitLabel}</SubmitButton>
+      </form>
+    </Layout>
+  );
+}
+
+/** A page that only tells something: check your email, link expired… */
+export function NoticePage({ ctx, title, paragraphs, link }: { ctx: PageContext; title: string; paragraphs: string[]; link?: { href: string; label: string } }) {
+  return (
+    <Layout ctx={ctx} title={title}>
+      <h1>{title}</h1>
+      {paragraphs.map((p, i) => (
+        <p class={i === 0 ? 'usa-intro' : undefined} key={i}>{p}</p>
+      ))}
+      {link ? (
+        <p>
+          <a class="usa-button" href={link.href}>{link.label}</a>
+        </p>
+      ) : null}
+    </Layout>
+  );
+}
