@@ -3,10 +3,12 @@ import type { Deps } from '../deps.js';
 import { homeRoutes } from './home/routes.js';
 import { applicationRoutes } from './applications/routes.js';
 import { accountRoutes } from './accounts/routes.js';
+import { studentRoutes } from './students/routes.js';
 
 /** Each domain module registers its own routes with the services it needs. */
 export async function registerModules(app: FastifyInstance, deps: Deps): Promise<void> {
   await homeRoutes(app, deps);
   await accountRoutes(app, deps);
+  await studentRoutes(app, deps);
   await applicationRoutes(app, deps);
 }

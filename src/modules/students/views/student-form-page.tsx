@@ -1,0 +1,43 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { GRADES } from '../../districts/config-schema.js';
+import { US_STATES } from '../validation.js';
+
+const ORDER = ['first_name', 'middle_name', 'last_name', 'dob', 'current_grade', 'current_school', 'current_district', 'address_line1', 'address_line2', 'city', 'state', 'zip'];
+
+/** STU-1: add or edit a student. */
+export function StudentFormPage({ ctx, form, action, editing }: { ctx: PageContext; form: FormState; action: string; editing: boolean }) {
+  const { t } = ctx;
+  const title = editing ? t('students.form.editTitle') : t('students.form.addTitle');
+  return (
+    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
+      <ErrorSummary ctx={ctx} form={form} order={ORDER} />
+      <h1>{title}</h1>
+      <p class="usa-intro">{t('students.form.intro')}</p>
+      <form method="post" action={action} class="usa-form usa-form--large" novalidate>
+        <CsrfField ctx={ctx} />
+        <fieldset class="usa-fieldset">
+          <legend class="usa-legend usa-legend--large">{t('students.form.studentHeading')}</legend>
+          <TextInput ctx={ctx} form={form} name="first_name" label={t('students.form.firstName')} required maxLength={50} />
+          <TextInput ctx={ctx} form={form} name="middle_name" label={t('students.form.middleName')} maxLength={50} />
+          <TextInput ctx={ctx} form={form} name="last_name" label={t('students.form.lastName')} required maxLength={50} />
+          <DateFields ctx={ctx} form={form} name="dob" prefix="dob" label={t('students.form.dob')} hint={t('students.form.dobHint')} required />
+          <SelectInput ctx={ctx} form={form} name="current_grade" label={t('students.form.currentGrade')} placeholder={t('students.form.notInSchool')} options={GRADES.map((g) => ({ value: g, label: t(`applications.grades.${g}`) }))} />
+          <TextInput ctx={ctx} form={form} name="current_school" label={t('students.form.currentSchool')} maxLength={100} />
+          <TextInput ctx={ctx} form={form} name="current_district" label={t('students.form.currentDistrict')} maxLength={100} />
+        </fieldset>
+        <fieldset class="usa-fieldset">
+          <legend class="usa-legend usa-legend--large">{t('students.form.addressHeading')}</legend>
+          <p class="usa-hint">{t('students.form.addressHint')}</p>
+          <TextInput ctx={ctx} form={form} name="address_line1" label={t('students.form.address1')} autocomplete="address-line1" required maxLength={100} />
+          <TextInput ctx={ctx} form={form} name="address_line2" label={t('students.form.address2')} autocomplete="address-line2" maxLength={100} />
+          <TextInput ctx={ctx} form={form} name="city" label={t('students.form.city')} autocomplete="address-level2" required maxLength={60} />
+          <SelectInput ctx={ctx} form={form} name="state" label={t('students.form.state')} required options={US_STATES.map((s) => ({ value: s, label: s }))} />
+          <TextInput ctx={ctx} form={form} name="zip" label={t('students.form.zip')} autocomplete="postal-code" inputMode="numeric" required maxLength={10} width="medium" />
+        </fieldset>
+        <SubmitButton>{editing ? t('students.form.saveChanges') : t('students.form.add')}</SubmitButton>
+      </form>
+    </Layout>
+  );
+}
