@@ -4,11 +4,13 @@ import { homeRoutes } from './home/routes.js';
 import { applicationRoutes } from './applications/routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { studentRoutes } from './students/routes.js';
+import { documentsModule } from './documents/routes.js';
 
 /** Each domain module registers its own routes with the services it needs. */
 export async function registerModules(app: FastifyInstance, deps: Deps): Promise<void> {
   await homeRoutes(app, deps);
   await accountRoutes(app, deps);
   await studentRoutes(app, deps);
-  await applicationRoutes(app, deps);
+  const documents = documentsModule(app, deps);
+  await applicationRoutes(app, deps, { documentsSection: documents.documentsSection });
 }

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
 import { parseForm, formValues } from '../../platform/http/forms.js';
-import { emptyForm, type FormState } from '../../platform/views/context.js';
+import { emptyForm, type FormState, type PageContext } from '../../platform/views/context.js';
+import type { VNode } from 'preact';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { ApplicationsService, type StudentForApplication } from './service.js';
 import { AgreementSchema, IncomingApplicationSchema } from './validation.js';
@@ -23,7 +24,7 @@ type Agreement = { studentId: string; at: number };
 
 export interface ApplicationPageExtras {
   /** The documents section of the application page, supplied by the documents module. */
-  documentsSection?: (req: FastifyRequest, application: ApplicationRow) => Promise<import('preact').VNode | null>;
+  documentsSection?: (req: FastifyRequest, application: ApplicationRow) => Promise<((ctx: PageContext) => VNode) | null>;
 }
 
 export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras: ApplicationPageExtras = {}): Promise<void> {
@@ -153,7 +154,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
       messages: await service.repo.messagesForApplication(application.id),
     };
     const documents = extras.documentsSection ? await extras.documentsSection(req, application) : null;
-    return reply.page((ctx) => ApplicationPage({ ctx, view, documents }), { forms: true });
+    return reply.page((ctx) => ApplicationPage({ ctx, view, documents: documents ? documents(ctx) : null }), { forms: true });
   });
 
   app.get('/account', async (req, reply) => {

@@ -83,7 +83,7 @@ export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; se
   // CSRF on every state-changing request; multipart handlers check it themselves.
   app.addHook('preHandler', async (req, reply) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
-    if (req.routeOptions.config?.csrf === 'manual') return;
+    if (req.routeOptions.config?.csrf === 'manual' || req.is404) return;
     const given = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
     if (!csrfMatches(req.session?.csrfToken, given)) {
       return sendCsrfFailure(req, reply);

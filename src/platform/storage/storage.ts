@@ -43,11 +43,13 @@ export class DiskStorage implements FileStorage {
         cb(null, chunk);
       },
     });
-    if (opts.prefix && opts.prefix.length) {
-      meter.write(opts.prefix);
+    const prefix = opts.prefix;
+    async function* withPrefix() {
+      if (prefix && prefix.length) yield prefix;
+      yield* source;
     }
     try {
-      await pipeline(source, meter, fs.createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(withPrefix(), meter, fs.createWriteStream(tmp, { flags: 'wx' }));
       const digest = hash.digest('hex');
       const key = `${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`;
       const dest = path.join(this.root, key);

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import { isValidConfirmationNumber, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
+import { parseDateFields } from '../students/validation.js';
+import { DocumentsRepository } from './repository.js';
+import type { Application } from './service.js';
+
+const HOUR = 60 * 60_000;
+
+export const LookupSchema = z.object({
+  first_name: z.string().trim().min(1, 'documents.errors.firstNameRequired').max(50, 'documents.errors.tooLongField'),
+  last_name: z.string().trim().min(1, 'documents.errors.lastNameRequired').max(50, 'documents.errors.tooLongField'),
+  dob_month: z.string().default(''),
+  dob_day: z.string().default(''),
+  dob_year: z.string().default(''),
+  confirmation: z.string().trim().min(1, 'documents.errors.confirmationRequired').max(20, 'documents.errors.confirmationFormat'),
+});
+
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * DOC-1 / APP-11: finds a request from the four things a parent knows. All four must match;
+ * a miss says only that the details do not match. Guessing is rate-limited per address and
+ * per confirmation number.
+ */
+export class PublicLookup {
+  private repo: DocumentsRepository;
+  constructor(private deps: Deps) {
+    this.repo = new DocumentsRepository(deps.db);
+  }
+
+  /** Field errors of the form, before any look-up. */
+  validate(values: Record<string, string>): Record<string, { key: string }> {
+    const errors: Record<string, { key: string }> = {};
+    const r = LookupSchema.safeParse(values);
+    if (!r.success) for (const i of r.error.issues) errors[String(i.path[0])] ??= { key: i.message };
+    const d = parseDateFields(values.dob_month ?? '', (values.dob_day ?? '').trim(), (values.dob_year ?? '').trim());
+    if ('error' in d) errors.dob = { key: d.error.replace('students.', 'documents.') };
+    if (!errors.confirmation && !isValidConfirmationNumber(values.confirmation ?? '')) errors.confirmation = { key: 'documents.errors.confirmationFormat' };
+    return errors;
+  }
+
+  async find(values: Record<string, string>, ip: string): Promise<Result<Application>> {
+    const byIp = await this.deps.rateLimiter.hit(`lookup:ip:${ip}`, 20, HOUR);
+    if (!byIp.allowed) return err('rate-limited', 'common.rateLimited.message', { params: { minutes: Math.ceil(byIp.retryAfterSeconds / 60) } });
+    const number = normalizeConfirmationNumber(values.confirmation);
+    const app = await this.repo.byConfirmationNumber(number);
+    const d = parseDateFields(values.dob_month, values.dob_day.trim(), values.dob_year.trim());
+    const matches =
+      app &&
+      'date' in d &&
+      app.student_date_of_birth === d.date &&
+      fold(app.student_first_name) === fold(values.first_name) &&
+      fold(app.student_last_name) === fold(values.last_name);
+    if (!matches) {
+      const byNumber = await this.deps.rateLimiter.hit(`lookup:number:${number}`, 5, HOUR);
+      if (!byNumber.allowed) return err('rate-limited', 'common.rateLimited.message', { params: { minutes: Math.ceil(byNumber.retryAfterSeconds / 60) } });
+      return err('no-match', 'documents.errors.noMatch');
+    }
+    return ok(app!);
+  }
+}

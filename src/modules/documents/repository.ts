@@ -1,0 +1,32 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Db } from '../../platform/db/kysely.js';
+import type { Database, DocumentsTable } from '../../platform/db/schema.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export class DocumentsRepository {
+  constructor(private db: Db) {}
+  forApplication(applicationId: string, q: Q = this.db) {
+    return q.selectFrom('documents').selectAll().where('application_id', '=', applicationId).orderBy('uploaded_at').orderBy('id').execute();
+  }
+  insert(rows: DocumentsTable[], q: Q) {
+    return q.insertInto('documents').values(rows).execute();
+  }
+  application(id: string, q: Q = this.db) {
+    return q.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  byConfirmationNumber(n: string) {
+    return this.db.selectFrom('applications').selectAll().where('confirmation_number', '=', n).executeTakeFirst();
+  }
+  /** Moves the status only if it still is what we read: safe when two uploads race. */
+  async moveStatus(q: Q, id: string, from: string, to: string, nowIso: string): Promise<boolean> {
+    const r = await q.updateTable('applications').set({ status: to, updated_at: nowIso }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+  insertEvent(q: Q, e: { id: string; application_id: string; at: string; actor: string; from_status: string | null; to_status: string; note: string | null }) {
+    return q.insertInto('application_events').values(e).execute();
+  }
+  messagesForApplication(applicationId: string) {
+    return this.db.selectFrom('outbox').select(['id', 'subject', 'created_at']).where('application_id', '=', applicationId).orderBy('created_at', 'desc').execute();
+  }
+}

@@ -1,0 +1,121 @@
+import type { PageContext, FormState } from '../../../platform/views/context.js';
+import { ErrorSummary, fieldId } from '../../../platform/views/forms.js';
+import type { DocumentsTable } from '../../../platform/db/schema.js';
+import type { ChecklistItem } from '../service.js';
+
+/** APP-11, DOC-5: the documents a request needs, and what has arrived for each. */
+export function ChecklistTable({ ctx, items, other }: { ctx: PageContext; items: ChecklistItem[]; other: DocumentsTable[] }) {
+  const { t } = ctx;
+  const lang = ctx.lang as 'en' | 'es';
+  return (
+    <table class="usa-table usa-table--stacked usa-table--borderless app-checklist">
+      <caption>{t('documents.checklist.caption')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('documents.checklist.document')}</th>
+          <th scope="col">{t('documents.checklist.needed')}</th>
+          <th scope="col">{t('documents.checklist.received')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((i) => (
+          <tr key={i.code}>
+            <th scope="row" data-label={t('documents.checklist.document')}>
+              {i.label[lang] ?? i.label.en}
+              <div class="usa-hint">{i.description[lang] ?? i.description.en}</div>
+            </th>
+            <td data-label={t('documents.checklist.needed')}>{i.required ? t('documents.checklist.required') : t('documents.checklist.ifApplies')}</td>
+            <td data-label={t('documents.checklist.received')}>
+              {i.files.length === 0 ? (
+                <span class={i.required ? 'usa-tag app-tag--missing' : undefined}>{i.required ? t('documents.checklist.missing') : '—'}</span>
+              ) : (
+                <ul class="usa-list usa-list--unstyled">
+                  {i.files.map((f) => (
+                    <li key={f.id}>✓ {f.original_name} ({ctx.i18n.bytes(f.size_bytes)})</li>
+                  ))}
+                </ul>
+              )}
+            </td>
+          </tr>
+        ))}
+        {other.length ? (
+          <tr>
+            <th scope="row" data-label={t('documents.checklist.document')}>{t('documents.other')}</th>
+            <td data-label={t('documents.checklist.needed')}>—</td>
+            <td data-label={t('documents.checklist.received')}>
+              <ul class="usa-list usa-list--unstyled">
+                {other.map((f) => (
+                  <li key={f.id}>✓ {f.original_name} ({ctx.i18n.bytes(f.size_bytes)})</li>
+                ))}
+              </ul>
+            </td>
+          </tr>
+        ) : null}
+      </tbody>
+    </table>
+  );
+}
+
+/** One file input per document of the checklist, plus "other": works on any phone without JavaScript. */
+export function UploadForm({ ctx, action, items, form, maxMb, maxFiles }: { ctx: PageContext; action: string; items: ChecklistItem[]; form: FormState; maxMb: number; maxFiles: number }) {
+  const { t } = ctx;
+  const lang = ctx.lang as 'en' | 'es';
+  const inputs = [...items.map((i) => ({ code: i.code, label: i.label[lang] ?? i.label.en })), { code: 'other', label: t('documents.other') }];
+  return (
+    <>
+      <ErrorSummary ctx={ctx} form={form} order={['_form', ...inputs.map((i) => `file_${i.code}`)]} />
+      <form method="post" action={action} encType="multipart/form-data" class="usa-form usa-form--large" novalidate>
+        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+        <p class="usa-hint" id="upload-rules">{t('documents.upload.rules', { max: maxMb, files: maxFiles })}</p>
+        {form.errors._form ? (
+          <span class="usa-error-message" id={fieldId('_form')}>{t(form.errors._form.key, form.errors._form.params)}</span>
+        ) : null}
+        {inputs.map((i) => {
+          const name = `file_${i.code}`;
+          const e = form.errors[name];
+          return (
+            <div class={`usa-form-group${e ? ' usa-form-group--error' : ''}`} key={i.code}>
+              <label class="usa-label" for={fieldId(name)}>{i.label}</label>
+              {e ? (
+                <span class="usa-error-message" id={`${fieldId(name)}-error`}>
+                  <span class="usa-sr-only">{t('common.errorPrefix')} </span>
+                  {t(e.key, e.params)}
+                </span>
+              ) : null}
+              <input
+                class="usa-file-input"
+                id={fieldId(name)}
+                name={name}
+                type="file"
+                multiple
+                accept=".pdf,.jpg,.jpeg,.png,.heic,.heif,application/pdf,image/jpeg,image/png,image/heic,image/heif"
+                aria-describedby={e ? `upload-rules ${fieldId(name)}-error` : 'upload-rules'}
+              />
+            </div>
+          );
+        })}
+        <button type="submit" class="usa-button">{t('documents.upload.submit')}</button>
+      </form>
+    </>
+  );
+}
+
+export function DocumentsSection({ ctx, items, other, form, action, receiptHref, maxMb, maxFiles }: {
+  ctx: PageContext; items: ChecklistItem[]; other: DocumentsTable[]; form: FormState; action: string; receiptHref: string; maxMb: number; maxFiles: number;
+}) {
+  const { t } = ctx;
+  const received = items.some((i) => i.files.length) || other.length > 0;
+  return (
+    <section aria-labelledby="documents-heading">
+      <h2 id="documents-heading">{t('documents.heading')}</h2>
+      <ChecklistTable ctx={ctx} items={items} other={other} />
+      {received ? (
+        <p>
+          <a class="usa-link" href={receiptHref} download>{t('documents.receipt.download')}</a>
+        </p>
+      ) : null}
+      <h3>{t('documents.upload.heading')}</h3>
+      <UploadForm ctx={ctx} action={action} items={items} form={form} maxMb={maxMb} maxFiles={maxFiles} />
+    </section>
+  );
+}

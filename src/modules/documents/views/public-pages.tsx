@@ -1,0 +1,53 @@
+import type { ComponentChildren } from 'preact';
+import { Layout } from '../../../platform/views/layout.js';
+import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { CsrfField, DateFields, ErrorSummary, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
+import type { Application } from '../service.js';
+
+/** DOC-1 / APP-11: the four details that find a request without signing in. */
+export function LookupPage({ ctx, form, title, intro, action, submitLabel }: { ctx: PageContext; form: FormState; title: string; intro: string; action: string; submitLabel: string }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
+      <ErrorSummary ctx={ctx} form={form} order={['_form', 'first_name', 'last_name', 'dob', 'confirmation']} />
+      <h1>{title}</h1>
+      <p class="usa-intro">{intro}</p>
+      {form.errors._form ? (
+        <div class="usa-alert usa-alert--error usa-alert--slim" id="field-_form">
+          <div class="usa-alert__body"><p class="usa-alert__text">{t(form.errors._form.key, form.errors._form.params)}</p></div>
+        </div>
+      ) : null}
+      <form method="post" action={action} class="usa-form usa-form--large" novalidate>
+        <CsrfField ctx={ctx} />
+        <TextInput ctx={ctx} form={form} name="first_name" label={t('documents.lookup.firstName')} required maxLength={50} />
+        <TextInput ctx={ctx} form={form} name="last_name" label={t('documents.lookup.lastName')} required maxLength={50} />
+        <DateFields ctx={ctx} form={form} name="dob" prefix="dob" label={t('documents.lookup.dob')} required />
+        <TextInput ctx={ctx} form={form} name="confirmation" label={t('documents.lookup.confirmation')} hint={t('documents.lookup.confirmationHint')} required maxLength={20} autocomplete="off" width="medium" />
+        <SubmitButton>{submitLabel}</SubmitButton>
+      </form>
+      <p>{t('documents.lookup.signInInstead')} <a class="usa-link" href="/sign-in">{t('common.signIn')}</a></p>
+    </Layout>
+  );
+}
+
+export function PublicRequestPage({ ctx, app, title, districtName, children }: { ctx: PageContext; app: Application; title: string; districtName: string; children: ComponentChildren }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={title}>
+      <h1>{title}</h1>
+      <dl class="app-summary">
+        <dt>{t('documents.receipt.student')}</dt>
+        <dd>{`${app.student_first_name} ${app.student_last_name}`}</dd>
+        <dt>{t('documents.receipt.confirmation')}</dt>
+        <dd>{formatConfirmationNumber(app.confirmation_number)}</dd>
+        <dt>{t('documents.receipt.district')}</dt>
+        <dd>{districtName}</dd>
+        <dt>{t('applications.page.statusLabel')}</dt>
+        <dd><span class={`usa-tag app-status app-status--${app.status}`}>{t(`applications.status.${app.status}`)}</span></dd>
+      </dl>
+      <p>{t(`applications.statusHelp.${app.status}`)}</p>
+      {children}
+    </Layout>
+  );
+}
