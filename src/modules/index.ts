@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
 import { homeRoutes } from './home/routes.js';
+import { districtRoutes } from './districts/routes.js';
 import { applicationRoutes } from './applications/routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { studentRoutes } from './students/routes.js';
@@ -9,6 +10,7 @@ import { documentsModule } from './documents/routes.js';
 /** Each domain module registers its own routes with the services it needs. */
 export async function registerModules(app: FastifyInstance, deps: Deps): Promise<void> {
   await homeRoutes(app, deps);
+  await districtRoutes(app, deps);
   await accountRoutes(app, deps);
   await studentRoutes(app, deps);
   const documents = documentsModule(app, deps);
