@@ -1,0 +1,60 @@
+import { launchChromium } from './support/browser.js';
+import { startServer } from './support/server.js';
+import { parentJourney } from './journey.js';
+import { publicPages } from './pages.js';
+
+/**
+ * The browser suite: the parent's journey in English (desktop, JavaScript on) and in Spanish
+ * (390×844 phone, JavaScript off), and every public page in both languages, each checked by axe.
+ * Ends with a plain "N passed, N failed" line.
+ */
+async function main(): Promise<number> {
+  const server = await startServer();
+  const browser = await launchChromium();
+  let passed = 0;
+  let failed = 0;
+  const run = async (name: string, fn: () => Promise<string[]>) => {
+    const started = Date.now();
+    let current = '';
+    try {
+      const visited = await fn();
+      passed++;
+      console.log(`✔ ${name} (${visited.length} pages checked by axe, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      failed++;
+      console.log(`✘ ${name}${current ? ` — at step "${current}"` : ''}\n  ${(e as Error).message.split('\n').join('\n  ')}`);
+    }
+    return (s: string) => (current = s);
+  };
+  try {
+    let stepName = '';
+    const step = (s: string) => {
+      stepName = s;
+    };
+    await run('journey in English, desktop, JavaScript on', () =>
+      parentJourney(browser, server.url, server.dataDir, { name: 'en-desktop-js', language: 'en', viewport: { width: 1280, height: 900 }, javaScriptEnabled: true, mobile: false }, step).catch((e) => {
+        throw new Error(`step "${stepName}": ${(e as Error).message}`);
+      }),
+    );
+    await run('journey in Spanish, 390×844 phone, JavaScript off', () =>
+      parentJourney(browser, server.url, server.dataDir, { name: 'es-phone-nojs', language: 'es', viewport: { width: 390, height: 844 }, javaScriptEnabled: false, mobile: true }, step).catch((e) => {
+        throw new Error(`step "${stepName}": ${(e as Error).message}`);
+      }),
+    );
+    await run('public pages in English', () => publicPages(browser, server.url, 'en'));
+    await run('public pages in Spanish', () => publicPages(browser, server.url, 'es'));
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
