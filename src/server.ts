@@ -11,12 +11,18 @@ async function main(): Promise<void> {
   const app = await buildApp(deps, { logger: { level: config.logLevel } });
   const sender = new OutboxSender(deps.db, openTransport(config.smtpUrl, config.mailDir), deps.clock, config.mailFrom, app.log);
   sender.start(config.outboxIntervalMs);
+  // Expired sessions are refused when read; this only keeps the table small.
+  const housekeeping = setInterval(() => {
+    deps.sessions.purgeExpired().catch((e) => app.log.error({ err: e }, 'session purge failed'));
+  }, 60 * 60_000);
+  housekeeping.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
+    clearInterval(housekeeping);
     await app.close(); // finishes in-flight requests, refuses new ones
     await sender.stop();
     await deps.handle.close();
