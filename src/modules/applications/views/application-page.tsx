@@ -69,7 +69,12 @@ export function ApplicationPage({ ctx, view, documents }: { ctx: PageContext; vi
       <ol class="usa-list">
         {view.events.map((e, i) => (
           <li key={i}>
-            {ctx.i18n.dateTime(e.at)}: <StatusTag ctx={ctx} status={e.to_status} />
+            {ctx.i18n.dateTime(e.at)}:{' '}
+            {e.note?.startsWith('documents:') ? (
+              t('applications.page.eventDocuments', { count: e.note.slice('documents:'.length) })
+            ) : (
+              <StatusTag ctx={ctx} status={e.to_status} />
+            )}
           </li>
         ))}
       </ol>
