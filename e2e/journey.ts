@@ -50,6 +50,15 @@ export async function parentJourney(browser: Browser, baseUrl: string, dataDir: 
   });
   const page: Page = await context.newPage();
   const a11y = (label: string) => checkA11y(page, `${o.name} ${label}`, visited, o.javaScriptEnabled);
+  // The four details of the public pages: the student's names, date of birth, confirmation number.
+  const fillLookup = async (confirmation: string) => {
+    await field(t('documents.lookup.firstName')).fill('Mateo');
+    await field(t('documents.lookup.lastName')).fill('García');
+    await page.getByLabel(t('common.month')).selectOption('4');
+    await page.getByLabel(t('common.day')).fill('9');
+    await page.getByLabel(t('common.year')).fill('2018');
+    await field(t('documents.lookup.confirmation')).fill(confirmation);
+  };
   // Radios and checkboxes as a person picks them: by clicking their label.
   const choose = (text: string) => page.locator('label.usa-radio__label, label.usa-checkbox__label', { hasText: text }).first().click();
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -162,12 +171,7 @@ export async function parentJourney(browser: Browser, baseUrl: string, dataDir: 
     step('sign out, then upload without an account');
     await page.getByRole('button', { name: t('common.signOut') }).click();
     await page.goto('/upload');
-    await field(t('documents.lookup.firstName')).fill('Mateo');
-    await field(t('documents.lookup.lastName')).fill('García');
-    await page.getByLabel(t('common.month')).selectOption('4');
-    await page.getByLabel(t('common.day')).fill('9');
-    await page.getByLabel(t('common.year')).fill('2018');
-    await field(t('documents.lookup.confirmation')).fill(confirmation.toLowerCase());
+    await fillLookup(confirmation.toLowerCase());
     await a11y('public upload');
     await page.getByRole('button', { name: t('common.continue') }).click();
     await page.getByRole('heading', { level: 1, name: t('documents.publicUpload.documentsTitle') }).waitFor();
@@ -187,12 +191,7 @@ export async function parentJourney(browser: Browser, baseUrl: string, dataDir: 
 
     step('public status page');
     await page.goto('/status');
-    await field(t('documents.lookup.firstName')).fill('Mateo');
-    await field(t('documents.lookup.lastName')).fill('García');
-    await page.getByLabel(t('common.month')).selectOption('4');
-    await page.getByLabel(t('common.day')).fill('9');
-    await page.getByLabel(t('common.year')).fill('2018');
-    await field(t('documents.lookup.confirmation')).fill(confirmation);
+    await fillLookup(confirmation);
     await a11y('status');
     await page.getByRole('button', { name: t('documents.status.submit') }).click();
     await page.getByRole('heading', { level: 1, name: t('documents.status.resultTitle') }).waitFor();

@@ -1,33 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
-import { newId } from '../src/platform/ids.js';
+import { buildStudent, signedInParent } from './support/parents.js';
 import { isValidConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
 
 const LAUSD = 'lausd-sample';
 
-/** A parent with an activated account, signed in through a real session. */
+/** A signed-in parent with one student who lives outside both sample districts. */
 async function parentWithStudent(t: TestApp, studentOverrides: Record<string, unknown> = {}) {
-  const now = t.clock.now().toISOString();
-  const userId = newId();
-  const email = `parent-${userId.toLowerCase()}@example.org`;
-  await t.deps.db
-    .insertInto('users')
-    .values({ id: userId, email, first_name: 'Ana', middle_name: null, last_name: 'Lopez', password_hash: null, activated_at: now, language: 'en', created_at: now, updated_at: now })
-    .execute();
-  const studentId = newId();
-  await t.deps.db
-    .insertInto('students')
-    .values({
-      id: studentId, account_id: userId, first_name: 'Mateo', middle_name: null, last_name: 'Lopez', date_of_birth: '2018-04-09',
-      current_grade: '2', current_school: null, current_district: null, address_line1: '100 Main St', address_line2: null,
-      city: 'Paramount', state: 'CA', zip: '90723', created_at: now, updated_at: now, ...studentOverrides,
-    })
-    .execute();
-  const client = new TestClient(t.app);
-  const { rawId } = await t.deps.sessions.create(userId);
-  client.cookies.set('sp_sid', rawId);
-  return { client, userId, email, studentId };
+  const { client, user } = await signedInParent(t);
+  const student = await buildStudent(t, user.id, { last_name: 'Lopez', ...studentOverrides });
+  return { client, userId: user.id, email: user.email, studentId: student.id };
 }
 
 function lausdSchools(t: TestApp) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withConfirmation } from '../../platform/http/confirm-field.js';
 
 // Letters of any language, spaces, hyphens, apostrophes and periods: never markup.
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u;
@@ -14,8 +15,8 @@ export const emailField = z
   .email('accounts.errors.emailFormat')
   .transform((s) => s.toLowerCase());
 
-export const RegisterSchema = z
-  .object({
+export const RegisterSchema = withConfirmation(
+  z.object({
     first_name: name('accounts.errors.firstNameRequired'),
     middle_name: z.union([z.literal(''), name('accounts.errors.nameCharacters')]).default(''),
     last_name: name('accounts.errors.lastNameRequired'),
@@ -24,20 +25,11 @@ export const RegisterSchema = z
     answer: z.string().max(40).default(''),
     pow: z.string().max(20).default(''),
     website: z.string().max(200).default(''),
-  })
-  .refine((v) => v.email_confirm !== '', {
-    path: ['email_confirm'],
-    message: 'accounts.errors.emailConfirmRequired',
-    when: (p) => typeof (p.value as { email_confirm?: unknown })?.email_confirm === 'string',
-  })
-  .refine((v) => v.email_confirm === '' || v.email === v.email_confirm, {
-    path: ['email_confirm'],
-    message: 'accounts.errors.emailMismatch',
-    when: (p) => {
-      const v = p.value as { email?: unknown; email_confirm?: unknown };
-      return typeof v?.email === 'string' && typeof v?.email_confirm === 'string';
-    },
-  });
+  }),
+  'email',
+  'email_confirm',
+  { required: 'accounts.errors.emailConfirmRequired', mismatch: 'accounts.errors.emailMismatch' },
+);
 
 export const NewPasswordSchema = z.object({
   password: z.string().min(1, 'accounts.errors.passwordRequired').max(200, 'accounts.passwordRules.length'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GRADES } from '../districts/config-schema.js';
+import { withConfirmation } from '../../platform/http/confirm-field.js';
 
 /** APP-7: who may request a permit (EC 46600.1). */
 export const RELATIONSHIPS = ['parent', 'legal-custodian', 'educational-rights-holder'] as const;
@@ -14,8 +15,8 @@ const email = z
   .transform((s) => s.toLowerCase());
 
 /** One schema for the incoming application, for the form and a future API body. */
-export const IncomingApplicationSchema = z
-  .object({
+export const IncomingApplicationSchema = withConfirmation(
+  z.object({
     school_year: z.string().min(1, 'applications.errors.schoolYearRequired'),
     grade_requested: z.enum(GRADES, { message: 'applications.errors.gradeRequestedRequired' }),
     current_grade: z.union([z.literal(''), z.enum(GRADES, { message: 'applications.errors.currentGradeInvalid' })]).default(''),
@@ -25,21 +26,11 @@ export const IncomingApplicationSchema = z
     decision_email: email,
     decision_email_confirm: z.string().trim().transform((s) => s.toLowerCase()),
     submission_key: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'applications.errors.formExpired'),
-  })
-  // `when` lets this check run even when other fields are wrong, so every problem shows at once.
-  .refine((v) => v.decision_email_confirm !== '', {
-    path: ['decision_email_confirm'],
-    message: 'applications.errors.emailConfirmRequired',
-    when: (p) => typeof (p.value as { decision_email_confirm?: unknown })?.decision_email_confirm === 'string',
-  })
-  .refine((v) => v.decision_email_confirm === '' || v.decision_email_confirm === v.decision_email, {
-    path: ['decision_email_confirm'],
-    message: 'applications.errors.emailMismatch',
-    when: (p) => {
-      const v = p.value as { decision_email?: unknown; decision_email_confirm?: unknown };
-      return typeof v?.decision_email === 'string' && typeof v?.decision_email_confirm === 'string';
-    },
-  });
+  }),
+  'decision_email',
+  'decision_email_confirm',
+  { required: 'applications.errors.emailConfirmRequired', mismatch: 'applications.errors.emailMismatch' },
+);
 export type IncomingApplicationInput = z.infer<typeof IncomingApplicationSchema>;
 
 export const AgreementSchema = z.object({

@@ -59,15 +59,22 @@ function describedBy(form: FormState, name: string, hint?: string): string | und
   return ids.length ? ids.join(' ') : undefined;
 }
 
+/** The USWDS required-field marker: an asterisk explained as "required". */
+function RequiredMark({ ctx }: { ctx: PageContext }) {
+  return (
+    <>
+      {' '}
+      <abbr title={ctx.t('common.required')} class="usa-hint usa-hint--required">*</abbr>
+    </>
+  );
+}
+
 function Label({ ctx, name, label, required }: { ctx: PageContext; name: string; label: string; required?: boolean }) {
   return (
     <label class="usa-label" for={fieldId(name)}>
       {label}
       {required ? (
-        <>
-          {' '}
-          <abbr title={ctx.t('common.required')} class="usa-hint usa-hint--required">*</abbr>
-        </>
+        <RequiredMark ctx={ctx} />
       ) : (
         <span class="usa-hint"> ({ctx.t('common.optional')})</span>
       )}
@@ -142,12 +149,7 @@ export function RadioGroup(
       <fieldset class="usa-fieldset" id={fieldId(name)} aria-describedby={describedBy(form, name, hint)}>
         <legend class="usa-legend">
           {label}
-          {required ? (
-            <>
-              {' '}
-              <abbr title={ctx.t('common.required')} class="usa-hint usa-hint--required">*</abbr>
-            </>
-          ) : null}
+          {required ? <RequiredMark ctx={ctx} /> : null}
         </legend>
         {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
         <FieldError ctx={ctx} form={form} name={name} />
@@ -207,12 +209,7 @@ export function DateFields(props: FieldProps & { prefix: string }) {
       <fieldset class="usa-fieldset" id={fieldId(name)}>
         <legend class="usa-legend">
           {label}
-          {required ? (
-            <>
-              {' '}
-              <abbr title={ctx.t('common.required')} class="usa-hint usa-hint--required">*</abbr>
-            </>
-          ) : null}
+          {required ? <RequiredMark ctx={ctx} /> : null}
         </legend>
         {hint ? <span class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</span> : null}
         <FieldError ctx={ctx} form={form} name={name} />
