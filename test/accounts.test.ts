@@ -72,6 +72,24 @@ for (const db of databases) {
       t.clock.set('2026-11-22T18:00:00Z');
     });
 
+    it('ACC-2 a new activation link can be asked for, with the same answer for any address', async () => {
+      const c = freshClient(t);
+      await register(t, c, 'slow.reader@example.org');
+      const first = linkIn((await latestMail(t, 'slow.reader@example.org'))!.text_body);
+      t.clock.advance(60_000);
+      await c.get('/activate/resend');
+      const known = await c.post('/activate/resend', { email: 'slow.reader@example.org' });
+      const unknown = await c.post('/activate/resend', { email: 'nobody.at.all@example.org' });
+      expect(textOf(known.html).replace('slow.reader@example.org', 'X')).toBe(textOf(unknown.html).replace('nobody.at.all@example.org', 'X'));
+      const second = linkIn((await latestMail(t, 'slow.reader@example.org'))!.text_body);
+      expect(second).not.toBe(first);
+      expect((await c.get(second)).status).toBe(200);
+      t.clock.set('2026-11-22T18:00:00Z');
+      const bad = await c.post('/activate/resend', { email: 'not an email' });
+      expect(bad.status).toBe(400);
+      expect(textOf(bad.html)).toContain('Enter an email address like name@example.com');
+    });
+
     it('ACC-1 shows every problem and keeps what was typed; names with markup are refused and shown escaped', async () => {
       const c = freshClient(t);
       await c.get('/register');
