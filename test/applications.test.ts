@@ -104,6 +104,9 @@ for (const db of databases) {
       expect(row.status).toBe('incomplete');
       expect(row.language).toBe('en');
       expect(row.requested_school_id).toBe(`${LAUSD}:${lausdSchools(t).regular.code}`);
+      // DEC-3: received after the first day of school (August 13), so due 30 days after receipt.
+      expect(row.decision_due_on).toBe('2026-12-22');
+      expect(row.priority).toBe(0);
       const mail = await t.deps.db.selectFrom('outbox').selectAll().where('application_id', '=', row.id).execute();
       expect(mail).toHaveLength(1);
       expect(mail[0].to_address).toBe(p.email);

@@ -8,6 +8,7 @@ import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { openSchoolYears } from '../districts/windows.js';
 import { isAddressInDistrict } from '../districts/residence.js';
+import { decisionDueDate } from '../districts/deadlines.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 import { formatConfirmationNumber, generateConfirmationNumber } from './confirmation-number.js';
 import type { IncomingApplicationInput } from './validation.js';
@@ -128,6 +129,8 @@ export class ApplicationsService {
     if (existing) return ok({ application: existing, repeated: true });
 
     const now = this.deps.clock.now().toISOString();
+    const firstDay = district.schoolYears.find((y) => y.year === input.school_year)!.firstDay;
+    const decisionDue = decisionDueDate(localDate(this.deps.clock.now(), district.timeZone), firstDay);
     const checklist = this.deps.districts.checklist(district, 'incoming', reason.code);
     const status = checklist.some((c) => c.required) ? 'incomplete' : 'submitted';
 
@@ -154,6 +157,8 @@ export class ApplicationsService {
         student_date_of_birth: student.date_of_birth,
         received_at: now,
         updated_at: now,
+        decision_due_on: decisionDue,
+        priority: reason.priority ? 1 : 0,
       };
       try {
         await this.deps.db.transaction().execute(async (trx) => {

@@ -50,6 +50,7 @@ export interface SessionsTable {
   last_seen_at: string;
   expires_at: string;
   data: string; // small JSON of flash/challenge values, never student data
+  staff_id: string | null;
 }
 
 export interface RateLimitsTable {
@@ -100,6 +101,10 @@ export interface ApplicationsTable {
   student_date_of_birth: string;
   received_at: string;
   updated_at: string;
+  /** DEC-3: the last day for the district's written decision. */
+  decision_due_on: string | null;
+  /** DEC-19: bullying victims and military families. */
+  priority: number;
 }
 
 export interface ApplicationEventsTable {
@@ -146,7 +151,52 @@ export interface OutboxTable {
   created_at: string;
 }
 
+export type StaffRole = 'district_admin' | 'permit_staff' | 'site_admin' | 'auditor';
+
+export interface StaffTable {
+  id: string;
+  district_id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  role: StaffRole;
+  password_hash: string | null;
+  activated_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StaffSchoolsTable {
+  staff_id: string;
+  school_id: string;
+}
+
+export interface StaffTokensTable {
+  token_hash: string;
+  staff_id: string;
+  purpose: 'activate' | 'reset';
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  staff_id: string;
+  district_id: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  ip: string;
+  detail: string | null;
+}
+
 export interface Database {
+  staff: StaffTable;
+  staff_schools: StaffSchoolsTable;
+  staff_tokens: StaffTokensTable;
+  audit_log: AuditLogTable;
   districts: DistrictsTable;
   schools: SchoolsTable;
   users: UsersTable;
