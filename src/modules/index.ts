@@ -6,6 +6,7 @@ import { applicationRoutes } from './applications/routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { studentRoutes } from './students/routes.js';
 import { documentsModule } from './documents/routes.js';
+import { staffRoutes } from './staff/routes.js';
 
 /** Each domain module registers its own routes with the services it needs. */
 export async function registerModules(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -15,4 +16,5 @@ export async function registerModules(app: FastifyInstance, deps: Deps): Promise
   await studentRoutes(app, deps);
   const documents = documentsModule(app, deps);
   await applicationRoutes(app, deps, { documentsSection: documents.documentsSection });
+  await staffRoutes(app, deps);
 }

@@ -14,10 +14,21 @@ export interface SessionUser {
   language: string;
 }
 
+/** A signed-in member of a district's staff (a session is a parent's or a staff member's, never both). */
+export interface SessionStaff {
+  id: string;
+  districtId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: 'district_admin' | 'permit_staff' | 'site_admin' | 'auditor';
+}
+
 export interface Session {
   idHash: string;
   csrfToken: string;
   user: SessionUser | null;
+  staff: SessionStaff | null;
   createdAt: string;
   data: Record<string, unknown>;
 }
@@ -43,7 +54,10 @@ export class SessionStore {
     const row = await this.db
       .selectFrom('sessions')
       .leftJoin('users', 'users.id', 'sessions.user_id')
+      .leftJoin('staff', 'staff.id', 'sessions.staff_id')
       .select([
+        'sessions.staff_id', 'staff.district_id as staff_district', 'staff.email as staff_email', 'staff.first_name as staff_first',
+        'staff.last_name as staff_last', 'staff.role as staff_role',
         'sessions.id_hash', 'sessions.csrf_token', 'sessions.created_at', 'sessions.last_seen_at', 'sessions.expires_at',
         'sessions.data', 'sessions.user_id', 'users.email', 'users.first_name', 'users.last_name', 'users.language',
       ])
@@ -67,10 +81,13 @@ export class SessionStore {
       user: row.user_id
         ? { id: row.user_id, email: row.email!, firstName: row.first_name!, lastName: row.last_name!, language: row.language! }
         : null,
+      staff: row.staff_id
+        ? { id: row.staff_id, districtId: row.staff_district!, email: row.staff_email!, firstName: row.staff_first!, lastName: row.staff_last!, role: row.staff_role! }
+        : null,
     };
   }
 
-  async create(userId: string | null, data: Record<string, unknown> = {}): Promise<{ rawId: string; session: Session }> {
+  async create(userId: string | null, data: Record<string, unknown> = {}, staffId: string | null = null): Promise<{ rawId: string; session: Session }> {
     const rawId = randomBytes(32).toString('base64url');
     const idHash = sha256(rawId);
     const now = this.clock.now();
@@ -86,13 +103,20 @@ export class SessionStore {
         last_seen_at: nowIso,
         expires_at: new Date(now.getTime() + this.opts.absoluteMs).toISOString(),
         data: JSON.stringify(data),
+        staff_id: staffId,
       })
       .execute();
-    return { rawId, session: { idHash, csrfToken, createdAt: nowIso, user: null, data } };
+    return { rawId, session: { idHash, csrfToken, createdAt: nowIso, user: null, staff: null, data } };
   }
 
   async destroy(idHash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  async destroyAllForStaff(staffId: string, exceptIdHash?: string): Promise<void> {
+    let q = this.db.deleteFrom('sessions').where('staff_id', '=', staffId);
+    if (exceptIdHash) q = q.where('id_hash', '!=', exceptIdHash);
+    await q.execute();
   }
 
   async destroyAllForUser(userId: string, exceptIdHash?: string): Promise<void> {
@@ -132,6 +156,8 @@ declare module 'fastify' {
     ensureSession(): Promise<Session>;
     /** Starts a fresh session for a user (rotation at sign-in). */
     signIn(userId: string): Promise<void>;
+    /** Starts a fresh staff session (the staff entrance). */
+    signInStaff(staffId: string): Promise<void>;
     signOut(): Promise<void>;
   }
 }
@@ -147,6 +173,12 @@ export function attachSessionMethods(req: FastifyRequest, reply: FastifyReply, s
   req.signIn = async (userId: string) => {
     if (req.session) await store.destroy(req.session.idHash);
     const { rawId } = await store.create(userId);
+    store.setCookie(reply, rawId);
+    req.session = await store.load(rawId);
+  };
+  req.signInStaff = async (staffId: string) => {
+    if (req.session) await store.destroy(req.session.idHash);
+    const { rawId } = await store.create(null, {}, staffId);
     store.setCookie(reply, rawId);
     req.session = await store.load(rawId);
   };

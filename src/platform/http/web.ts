@@ -69,6 +69,7 @@ export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; se
         languages: catalogs.languages,
         csrfToken: session?.csrfToken ?? '',
         user: session?.user ?? null,
+        staff: session?.staff ?? null,
         path: req.url,
         flash,
       };

@@ -1,5 +1,5 @@
 import type { Translator } from '../i18n/translator.js';
-import type { SessionUser } from '../http/sessions.js';
+import type { SessionStaff, SessionUser } from '../http/sessions.js';
 
 /** What every page needs to know about the request it answers. */
 export interface PageContext {
@@ -9,6 +9,7 @@ export interface PageContext {
   languages: { code: string; name: string }[];
   csrfToken: string;
   user: SessionUser | null;
+  staff: SessionStaff | null;
   /** The current path with its query, for the language switch to come back to. */
   path: string;
   flash?: { type: 'success' | 'info' | 'warning'; messageKey: string; params?: Record<string, string> } | null;

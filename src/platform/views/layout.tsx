@@ -42,7 +42,17 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
             </div>
             <nav aria-label={t('common.mainNavigation')} class="app-nav">
               <ul class="usa-list usa-list--unstyled app-nav__list">
-                {ctx.user ? (
+                {ctx.staff ? (
+                  <>
+                    <li><a href="/staff/queue" class="usa-link">{t('staff.nav.queue')}</a></li>
+                    <li>
+                      <form method="post" action="/staff/sign-out" class="app-inline-form">
+                        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                        <button type="submit" class="usa-button usa-button--unstyled">{t('common.signOut')}</button>
+                      </form>
+                    </li>
+                  </>
+                ) : ctx.user ? (
                   <>
                     <li><a href="/account" class="usa-link">{t('common.myAccount')}</a></li>
                     <li>

@@ -2,23 +2,26 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, ErrorSummary, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 
-export function SignInPage({ ctx, form, next }: { ctx: PageContext; form: FormState; next: string }) {
+export function SignInPage({ ctx, form, next, action = '/sign-in', title, staff }: { ctx: PageContext; form: FormState; next: string; action?: string; title?: string; staff?: boolean }) {
   const { t } = ctx;
+  const heading = title ?? t('accounts.signIn.title');
   return (
-    <Layout ctx={ctx} title={t('accounts.signIn.title')} hasErrors={Object.keys(form.errors).length > 0}>
+    <Layout ctx={ctx} title={heading} hasErrors={Object.keys(form.errors).length > 0}>
       <ErrorSummary ctx={ctx} form={form} order={['email', 'password']} />
-      <h1>{t('accounts.signIn.title')}</h1>
-      <form method="post" action={`/sign-in?next=${encodeURIComponent(next)}`} class="usa-form" novalidate>
+      <h1>{heading}</h1>
+      <form method="post" action={`${action}?next=${encodeURIComponent(next)}`} class="usa-form" novalidate>
         <CsrfField ctx={ctx} />
         <TextInput ctx={ctx} form={form} name="email" type="email" label={t('accounts.signIn.email')} autocomplete="username" required maxLength={254} />
         <TextInput ctx={ctx} form={form} name="password" type="password" label={t('accounts.signIn.password')} autocomplete="current-password" required />
         <SubmitButton>{t('common.signIn')}</SubmitButton>
       </form>
+      {staff ? null : (
       <ul class="usa-list">
         <li><a class="usa-link" href="/forgot-password">{t('accounts.signIn.forgot')}</a></li>
         <li><a class="usa-link" href="/register">{t('accounts.signIn.create')}</a></li>
         <li><a class="usa-link" href="/activate/resend">{t('accounts.signIn.resend')}</a></li>
       </ul>
+      )}
     </Layout>
   );
 }

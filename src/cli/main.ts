@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { wire } from '../wire.js';
+import { loadCatalogs } from '../platform/i18n/catalogs.js';
+import { translator } from '../platform/i18n/translator.js';
+import { StaffService } from '../modules/staff/service.js';
+import type { StaffRole } from '../platform/db/schema.js';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  create-staff --district <slug> --email <email> --first <name> --last <name> [--role <role>] [--school <code> ...]
+      Creates a staff account and prints its single-use activation link (valid 7 days).
+      Roles: district_admin (default), permit_staff, site_admin (needs --school), auditor.
+      The first district administrator of a district is made this way.
+`;
+
+/** Command-line tasks for district IT: uses the same database and rules as the app. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'create-staff') {
+    process.stdout.write(USAGE);
+    return command ? 2 : 0;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      district: { type: 'string' }, email: { type: 'string' }, first: { type: 'string' }, last: { type: 'string' },
+      role: { type: 'string', default: 'district_admin' }, school: { type: 'string', multiple: true },
+    },
+  });
+  const missing = ['district', 'email', 'first', 'last'].filter((k) => !values[k as keyof typeof values]);
+  if (missing.length) {
+    process.stderr.write(`Missing: ${missing.map((m) => `--${m}`).join(', ')}\n\n${USAGE}`);
+    return 2;
+  }
+  const deps = await wire(loadConfig());
+  try {
+    const r = await new StaffService(deps).create({
+      districtSlug: values.district!, email: values.email!, firstName: values.first!, lastName: values.last!,
+      role: values.role as StaffRole, schoolCodes: values.school ?? [],
+    });
+    if (!r.ok) {
+      process.stderr.write(`${translator(loadCatalogs(), 'en').t(r.problem.messageKey, r.problem.params)}\n`);
+      return 1;
+    }
+    process.stdout.write(`Created ${values.role} ${values.email} for ${values.district}.\nActivation link (single use, 7 days):\n${r.value.activationLink}\n`);
+    return 0;
+  } finally {
+    await deps.handle.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,34 @@
+import type { Db } from '../../platform/db/kysely.js';
+import type { StaffTable } from '../../platform/db/schema.js';
+
+export class StaffRepository {
+  constructor(private db: Db) {}
+  byEmail(email: string) {
+    return this.db.selectFrom('staff').selectAll().where('email', '=', email).executeTakeFirst();
+  }
+  byId(id: string) {
+    return this.db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  schoolsOf(staffId: string) {
+    return this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staffId).execute();
+  }
+  async insert(row: StaffTable, schools: string[], token: { token_hash: string; expires_at: string }) {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('staff').values(row).execute();
+      if (schools.length) await trx.insertInto('staff_schools').values(schools.map((school_id) => ({ staff_id: row.id, school_id }))).execute();
+      await trx.insertInto('staff_tokens').values({ ...token, staff_id: row.id, purpose: 'activate', used_at: null, created_at: row.created_at }).execute();
+    });
+  }
+  token(hash: string) {
+    return this.db.selectFrom('staff_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  }
+  /** Uses the token and sets the password together; false when the token was already used. */
+  async activate(hash: string, staffId: string, passwordHash: string, nowIso: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('staff_tokens').set({ used_at: nowIso }).where('token_hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      await trx.updateTable('staff').set({ password_hash: passwordHash, activated_at: nowIso, updated_at: nowIso }).where('id', '=', staffId).execute();
+      return true;
+    });
+  }
+}

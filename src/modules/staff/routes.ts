@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { parseForm } from '../../platform/http/forms.js';
+import { safeNext } from '../../platform/http/guards.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { emptyForm, type FormState } from '../../platform/views/context.js';
+import { ErrorPage } from '../../platform/views/error-page.js';
+import { NewPasswordSchema, SignInSchema } from '../accounts/validation.js';
+import { PasswordPage } from '../accounts/views/password-page.js';
+import { NoticePage, SignInPage } from '../accounts/views/sign-in-page.js';
+import { AuditLog } from './audit.js';
+import { QueueService } from './queue.js';
+import { StaffService } from './service.js';
+import { QueuePage } from './views/queue-page.js';
+
+/** Staff pages need a staff session: parents (and anyone else) are sent to the staff entrance. */
+export async function requireStaff(req: FastifyRequest, reply: FastifyReply): Promise<SessionStaff | null> {
+  const staff = req.session?.staff ?? null;
+  if (staff) return staff;
+  await reply.redirect(`/staff/sign-in?next=${encodeURIComponent(req.method === 'GET' ? req.url : '/staff/queue')}`, 303);
+  return null;
+}
+
+export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const service = new StaffService(deps);
+  const queue = new QueueService(deps);
+  const audit = new AuditLog(deps.db, deps.clock);
+
+  const signInPage = (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {
+    const next = safeNext((req.query as { next?: string }).next, '/staff/queue');
+    return reply.page((ctx) => SignInPage({ ctx, form, next, action: '/staff/sign-in', title: ctx.t('staff.signIn.title'), staff: true }), { status });
+  };
+
+  app.get('/staff', async (_req, reply) => reply.redirect('/staff/queue', 303));
+  app.get('/staff/sign-in', async (req, reply) => signInPage(req, reply, emptyForm()));
+  app.post('/staff/sign-in', async (req, reply) => {
+    const parsed = parseForm(SignInSchema, req.body);
+    if (!parsed.ok) return signInPage(req, reply, parsed.form, 400);
+    const byIp = await deps.rateLimiter.hit(`staff-sign-in:ip:${req.ip}`, 30, 15 * 60_000);
+    const byEmail = await deps.rateLimiter.hit(`staff-sign-in:email:${parsed.data.email}`, 10, 15 * 60_000);
+    if (!byIp.allowed || !byEmail.allowed) {
+      const { t } = req.i18n;
+      return reply.page((ctx) => ErrorPage({ ctx, title: t('common.rateLimited.title'), message: t('common.rateLimited.message', { minutes: 15 }) }), { status: 429 });
+    }
+    const r = await service.signIn(parsed.data.email, parsed.data.password);
+    if (!r.ok) return signInPage(req, reply, { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } }, 400);
+    await req.signInStaff(r.value);
+    return reply.redirect(safeNext((req.query as { next?: string }).next, '/staff/queue'), 303);
+  });
+  app.post('/staff/sign-out', async (req, reply) => {
+    await req.signOut();
+    return reply.redirect('/staff/sign-in', 303);
+  });
+
+  const activatePage = (req: FastifyRequest, reply: FastifyReply, token: string, form: FormState, status = 200, passwordErrors?: string[]) => {
+    const { t } = req.i18n;
+    return reply.page((ctx) => PasswordPage({ ctx, form, title: t('staff.activate.title'), intro: t('staff.activate.intro'), action: `/staff/activate/${token}`, submitLabel: t('accounts.activate.submit'), passwordErrors }), { status });
+  };
+  app.get('/staff/activate/:token', async (req, reply) => {
+    const { token } = req.params as { token: string };
+    if (!(await service.validToken(token))) {
+      const { t } = req.i18n;
+      return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.linkInvalid.title'), paragraphs: [t('staff.activate.invalid')] }), { status: 410 });
+    }
+    return activatePage(req, reply, token, emptyForm());
+  });
+  app.post('/staff/activate/:token', async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const parsed = parseForm(NewPasswordSchema, req.body);
+    if (!parsed.ok) return activatePage(req, reply, token, parsed.form, 400);
+    const r = await service.activate(token, parsed.data.password, parsed.data.password_confirm);
+    if ('passwordKeys' in r) return activatePage(req, reply, token, { values: {}, errors: { [r.field]: { key: r.passwordKeys[0] } } }, 400, r.passwordKeys);
+    if (!r.ok) {
+      const { t } = req.i18n;
+      return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.linkInvalid.title'), paragraphs: [t('staff.activate.invalid')] }), { status: 410 });
+    }
+    await req.signInStaff(r.value);
+    return reply.redirect('/staff/queue', 303);
+  });
+
+  app.get('/staff/queue', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const q = req.query as { status?: string; after?: string };
+    const status = typeof q.status === 'string' ? q.status : '';
+    const after = typeof q.after === 'string' ? q.after.slice(0, 80) : undefined;
+    const result = await queue.page(staff, { status, after });
+    await audit.record(staff, 'queue.view', { type: 'queue' }, req.ip, { status, after: after ?? null, students: result.rows.length });
+    const district = deps.districts.get(staff.districtId)!;
+    return reply.page((ctx) => QueuePage({ ctx, district, rows: result.rows, next: result.next, status }));
+  });
+}

@@ -1,0 +1,68 @@
+import argon2 from 'argon2';
+import type { Deps } from '../../deps.js';
+import type { StaffRole } from '../../platform/db/schema.js';
+import { newId, newToken, sha256 } from '../../platform/ids.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import { schoolId } from '../districts/catalog.js';
+import { brokenPasswordRules, passwordRuleKey } from '../accounts/password-rules.js';
+import { StaffRepository } from './repository.js';
+
+export const STAFF_ROLES: readonly StaffRole[] = ['district_admin', 'permit_staff', 'site_admin', 'auditor'];
+const ACTIVATION_TTL_MS = 7 * 24 * 3_600_000;
+const DUMMY = argon2.hash('not-a-staff-password-0', { type: argon2.argon2id });
+
+/** Staff accounts: each belongs to one district; site administrators to some of its schools. */
+export class StaffService {
+  readonly repo: StaffRepository;
+  constructor(private deps: Deps) {
+    this.repo = new StaffRepository(deps.db);
+  }
+
+  /** Creates a staff account and returns its single-use activation link. */
+  async create(input: { districtSlug: string; email: string; firstName: string; lastName: string; role: StaffRole; schoolCodes?: string[] }): Promise<Result<{ id: string; activationLink: string }>> {
+    const district = this.deps.districts.get(input.districtSlug);
+    if (!district) return err('no-district', 'staff.errors.noDistrict');
+    if (!STAFF_ROLES.includes(input.role)) return err('bad-role', 'staff.errors.badRole');
+    const email = input.email.trim().toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return err('bad-email', 'staff.errors.badEmail');
+    if (await this.repo.byEmail(email)) return err('exists', 'staff.errors.exists');
+    const codes = input.schoolCodes ?? [];
+    if (input.role === 'site_admin' && codes.length === 0) return err('no-schools', 'staff.errors.noSchools');
+    const unknown = codes.filter((c) => !district.schools.some((s) => s.code === c));
+    if (unknown.length) return err('bad-school', 'staff.errors.badSchool', { params: { codes: unknown.join(', ') } });
+    const now = this.deps.clock.now();
+    const token = newToken();
+    const id = newId();
+    await this.repo.insert(
+      { id, district_id: district.slug, email, first_name: input.firstName, last_name: input.lastName, role: input.role, password_hash: null, activated_at: null, created_at: now.toISOString(), updated_at: now.toISOString() },
+      codes.map((c) => schoolId(district.slug, c)),
+      { token_hash: sha256(token), expires_at: new Date(now.getTime() + ACTIVATION_TTL_MS).toISOString() },
+    );
+    return ok({ id, activationLink: `${this.deps.config.publicUrl}/staff/activate/${token}` });
+  }
+
+  async validToken(token: string) {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+    const row = await this.repo.token(sha256(token));
+    if (!row || row.used_at || row.expires_at <= this.deps.clock.now().toISOString()) return undefined;
+    return this.repo.byId(row.staff_id);
+  }
+
+  async activate(token: string, password: string, confirm: string): Promise<Result<string> | { ok: false; passwordKeys: string[]; field: string }> {
+    const staff = await this.validToken(token);
+    if (!staff) return err('token-invalid', 'accounts.errors.linkInvalid');
+    const broken = brokenPasswordRules(password, staff.email);
+    if (broken.length) return { ok: false, passwordKeys: broken.map(passwordRuleKey), field: 'password' };
+    if (password !== confirm) return { ok: false, passwordKeys: ['accounts.errors.passwordMismatch'], field: 'password_confirm' };
+    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    if (!(await this.repo.activate(sha256(token), staff.id, hash, this.deps.clock.now().toISOString()))) return err('token-invalid', 'accounts.errors.linkInvalid');
+    return ok(staff.id);
+  }
+
+  async signIn(email: string, password: string): Promise<Result<string>> {
+    const staff = await this.repo.byEmail(email.trim().toLowerCase());
+    const good = await argon2.verify(staff?.password_hash ?? (await DUMMY), password).catch(() => false);
+    if (!staff?.password_hash || !good || !staff.activated_at) return err('sign-in-failed', 'accounts.errors.signInFailed');
+    return ok(staff.id);
+  }
+}

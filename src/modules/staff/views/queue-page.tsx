@@ -1,0 +1,73 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { PageContext } from '../../../platform/views/context.js';
+import type { DistrictConfig } from '../../districts/config-schema.js';
+import { STATUSES } from '../../applications/status.js';
+import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
+import type { QueueRow } from '../queue.js';
+
+/** The permit office's queue: in the order received, due dates first among the facts. */
+export function QueuePage({ ctx, district, rows, next, status }: { ctx: PageContext; district: DistrictConfig; rows: QueueRow[]; next: string | null; status: string }) {
+  const { t, i18n } = ctx;
+  const reason = (code: string) => district.reasons.find((r) => r.code === code)?.label.en ?? code;
+  const school = (id: string | null) => (id ? (district.schools.find((s) => `${district.slug}:${s.code}` === id)?.name ?? id) : '—');
+  return (
+    <Layout ctx={ctx} title={t('staff.queue.title')}>
+      <h1>{t('staff.queue.title')}</h1>
+      <p class="usa-intro">{t('staff.queue.intro', { district: district.name.en })}</p>
+      <form method="get" action="/staff/queue" class="usa-form app-filters">
+        <label class="usa-label" for="filter-status">{t('staff.queue.status')}</label>
+        <select class="usa-select" id="filter-status" name="status">
+          <option value="">{t('staff.queue.allStatuses')}</option>
+          {STATUSES.map((s) => (
+            <option value={s} selected={s === status} key={s}>{t(`applications.status.${s}`)}</option>
+          ))}
+        </select>
+        <button type="submit" class="usa-button usa-button--outline">{t('staff.queue.filter')}</button>
+      </form>
+      {rows.length === 0 ? (
+        <p>{t('staff.queue.empty')}</p>
+      ) : (
+        <table class="usa-table usa-table--striped usa-table--compact app-queue">
+          <caption>{t('staff.queue.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('staff.queue.due')}</th>
+              <th scope="col">{t('staff.queue.received')}</th>
+              <th scope="col">{t('staff.queue.student')}</th>
+              <th scope="col">{t('staff.queue.grade')}</th>
+              <th scope="col">{t('staff.queue.reason')}</th>
+              <th scope="col">{t('staff.queue.school')}</th>
+              <th scope="col">{t('staff.queue.status')}</th>
+              <th scope="col">{t('staff.queue.confirmation')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} class={r.urgency ? `app-queue--${r.urgency}` : undefined}>
+                <td>
+                  {r.decision_due_on ? i18n.date(r.decision_due_on) : '—'}
+                  {r.urgency ? <> <span class={`usa-tag app-tag--${r.urgency}`}>{t(`staff.queue.${r.urgency}`)}</span></> : null}
+                </td>
+                <td>{i18n.dateTime(r.received_at)}</td>
+                <th scope="row">{`${r.student_last_name}, ${r.student_first_name}`}<div class="usa-hint">{i18n.date(r.student_date_of_birth)}</div></th>
+                <td>{t(`applications.grades.${r.grade_requested}`)}</td>
+                <td>
+                  {reason(r.reason_code)}
+                  {r.priority ? <> <span class="usa-tag app-tag--priority">{t('staff.queue.priority')}</span></> : null}
+                </td>
+                <td>{school(r.requested_school_id)}</td>
+                <td>{t(`applications.status.${r.status}`)}</td>
+                <td>{formatConfirmationNumber(r.confirmation_number)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next ? (
+        <p>
+          <a class="usa-button usa-button--outline" href={`/staff/queue?${new URLSearchParams({ ...(status ? { status } : {}), after: next }).toString()}`}>{t('staff.queue.next')}</a>
+        </p>
+      ) : null}
+    </Layout>
+  );
+}

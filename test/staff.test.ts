@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databases, makeTestApp, type TestApp } from './support/app.js';
+import { TestClient, textOf } from './support/client.js';
+import { PASSWORD, buildStudent, signedInParent } from './support/parents.js';
+import { StaffService } from '../src/modules/staff/service.js';
+import type { StaffRole } from '../src/platform/db/schema.js';
+import { newId } from '../src/platform/ids.js';
+import { generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
+
+let n = 0;
+async function staffMember(t: TestApp, district: string, role: StaffRole = 'permit_staff', schoolCodes: string[] = []) {
+  const email = `staff${++n}.${district}@example.org`;
+  const r = await new StaffService(t.deps).create({ districtSlug: district, email, firstName: 'Permit', lastName: 'Clerk', role, schoolCodes });
+  if (!r.ok) throw new Error(r.problem.code);
+  const c = new TestClient(t.app, `10.60.0.${n}`);
+  const link = new URL(r.value.activationLink).pathname;
+  await c.get(link);
+  const done = await c.post(link, { password: PASSWORD, password_confirm: PASSWORD });
+  if (done.status !== 303) throw new Error(`activation failed ${done.status}`);
+  return { client: c, email, id: r.value.id };
+}
+
+async function request(t: TestApp, district: string, over: Record<string, unknown> = {}) {
+  const { user } = await signedInParent(t);
+  const s = await buildStudent(t, user.id);
+  const at = t.clock.now().toISOString();
+  const row = {
+    id: newId(), confirmation_number: generateConfirmationNumber(), kind: 'incoming' as const, account_id: user.id, student_id: s.id, district_id: district,
+    school_year: '2026-2027', grade_requested: '3', current_grade: '2', reason_code: 'parent-employment', requested_school_id: `${district}:${district === 'lausd-sample' ? '1001' : '101'}`,
+    relationship: 'parent', decision_email: user.email, language: 'en', status: 'submitted', submission_key: newId(), student_first_name: 'Mateo',
+    student_last_name: `Student${n++}`, student_date_of_birth: '2018-04-09', received_at: at, updated_at: at, decision_due_on: '2026-12-22', priority: 0, ...over,
+  };
+  await t.deps.db.insertInto('applications').values(row).execute();
+  return row;
+}
+
+for (const db of databases) {
+  describe(`staff entrance and queue on ${db.name}`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await makeTestApp({ dbUrl: db.url });
+    });
+    afterAll(async () => t.close());
+
+    it('a staff account made by the CLI service activates once and signs in at the staff entrance', async () => {
+      const r = await new StaffService(t.deps).create({ districtSlug: 'lausd-sample', email: 'Admin@LAUSD.example.org', firstName: 'District', lastName: 'Admin', role: 'district_admin' });
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      const c = new TestClient(t.app, '10.61.0.1');
+      const link = new URL(r.value.activationLink).pathname;
+      await c.get(link);
+      const weak = await c.post(link, { password: 'password1', password_confirm: 'password1' });
+      expect(textOf(weak.html)).toContain('This password is too common');
+      expect((await c.post(link, { password: PASSWORD, password_confirm: PASSWORD })).location).toBe('/staff/queue');
+      expect((await new TestClient(t.app).get(link)).status).toBe(410);
+      const again = new TestClient(t.app, '10.61.0.2');
+      await again.get('/staff/sign-in');
+      const res = await again.post('/staff/sign-in?next=/staff/queue', { email: 'admin@lausd.example.org', password: PASSWORD });
+      expect(res.location).toBe('/staff/queue');
+      expect((await again.get('/staff/queue')).status).toBe(200);
+    });
+
+    it('refuses bad staff accounts: unknown district, duplicate email, a site administrator without schools', async () => {
+      const s = new StaffService(t.deps);
+      expect((await s.create({ districtSlug: 'nowhere', email: 'x@example.org', firstName: 'A', lastName: 'B', role: 'permit_staff' })).ok).toBe(false);
+      await s.create({ districtSlug: 'lausd-sample', email: 'dup@example.org', firstName: 'A', lastName: 'B', role: 'permit_staff' });
+      const dup = await s.create({ districtSlug: 'lausd-sample', email: 'DUP@example.org', firstName: 'A', lastName: 'B', role: 'permit_staff' });
+      expect(!dup.ok && dup.problem.code).toBe('exists');
+      const site = await s.create({ districtSlug: 'lausd-sample', email: 'site@example.org', firstName: 'A', lastName: 'B', role: 'site_admin' });
+      expect(!site.ok && site.problem.code).toBe('no-schools');
+    });
+
+    it('DEC-1 DEC-3 DEC-19 the queue lists only this district\'s requests, in the order received, with due dates, overdue and priority shown', async () => {
+      t.clock.set('2026-11-22T18:00:00Z');
+      const first = await request(t, 'lausd-sample', { decision_due_on: '2026-11-20' });
+      t.clock.advance(60_000);
+      const second = await request(t, 'lausd-sample', { decision_due_on: '2026-11-25', reason_code: 'bullying-victim', priority: 1 });
+      t.clock.advance(60_000);
+      const foreign = await request(t, 'paramount-sample');
+      const { client } = await staffMember(t, 'lausd-sample');
+      const page = await client.get('/staff/queue');
+      const text = textOf(page.html);
+      expect(text.indexOf(first.student_last_name)).toBeGreaterThan(-1);
+      expect(text.indexOf(first.student_last_name)).toBeLessThan(text.indexOf(second.student_last_name));
+      expect(text).not.toContain(foreign.student_last_name);
+      expect(text).toContain('Friday, November 20, 2026 Overdue');
+      expect(text).toContain('Wednesday, November 25, 2026 Due within 7 days');
+      expect(text).toMatch(/Victim of an act of bullying Priority/);
+    });
+
+    it('PRV-2 each queue view is in the audit log: who, when, what, from where', async () => {
+      const { client, id } = await staffMember(t, 'lausd-sample');
+      await client.get('/staff/queue?status=submitted');
+      const rows = await t.deps.db.selectFrom('audit_log').selectAll().where('staff_id', '=', id).execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ action: 'queue.view', district_id: 'lausd-sample', ip: expect.stringMatching(/^10\.60\./) });
+      expect(JSON.parse(rows[0].detail!)).toMatchObject({ status: 'submitted' });
+    });
+
+    it('a site administrator sees only requests for their own schools', async () => {
+      const mine = await request(t, 'lausd-sample', { requested_school_id: 'lausd-sample:2001' });
+      const other = await request(t, 'lausd-sample', { requested_school_id: 'lausd-sample:3001' });
+      const { client } = await staffMember(t, 'lausd-sample', 'site_admin', ['2001']);
+      const text = textOf((await client.get('/staff/queue')).html);
+      expect(text).toContain(mine.student_last_name);
+      expect(text).not.toContain(other.student_last_name);
+    });
+
+    it('pages the queue by key, 50 at a time, without losing or repeating a request', async () => {
+      t.clock.set('2027-01-05T18:00:00Z');
+      const made: string[] = [];
+      for (let i = 0; i < 55; i++) {
+        t.clock.advance(1000);
+        made.push((await request(t, 'paramount-sample', { status: 'incomplete' })).student_last_name);
+      }
+      const { client } = await staffMember(t, 'paramount-sample');
+      const p1 = await client.get('/staff/queue?status=incomplete');
+      const next = /href="(\/staff\/queue\?[^"]*after=[^"]+)"/.exec(p1.html)![1].replace(/&amp;/g, '&');
+      const p2 = await client.get(next);
+      const names = (html: string) => [...html.matchAll(/Student\d+/g)].map((m) => m[0]);
+      const all = [...names(p1.html), ...names(p2.html)];
+      expect(all).toEqual(made);
+      expect(p2.html).not.toContain('after=');
+      t.clock.set('2026-11-22T18:00:00Z');
+    });
+
+    it('parents never reach staff pages, and staff sessions are not parent sessions', async () => {
+      const { client } = await signedInParent(t);
+      const res = await client.get('/staff/queue');
+      expect(res.status).toBe(303);
+      expect(res.location).toBe('/staff/sign-in?next=%2Fstaff%2Fqueue');
+      const staff = await staffMember(t, 'lausd-sample');
+      expect((await staff.client.get('/account')).status).toBe(303);
+      // A parent's password does not open the staff entrance.
+      const c = new TestClient(t.app, '10.62.0.1');
+      await c.get('/staff/sign-in');
+      const { user } = await signedInParent(t);
+      expect((await c.post('/staff/sign-in', { email: user.email, password: PASSWORD })).status).toBe(400);
+    });
+  });
+}
