@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { checkA11y } from './support/browser.js';
 
-const PUBLIC_PAGES = ['/', '/districts/lausd-sample', '/districts/paramount-sample', '/register', '/sign-in', '/forgot-password', '/activate/resend', '/upload', '/status', '/no-such-page'];
+const PUBLIC_PAGES = ['/', '/districts/lausd-sample', '/districts/paramount-sample', '/register', '/sign-in', '/forgot-password', '/activate/resend', '/upload', '/status', '/staff/sign-in', '/no-such-page'];
 
 /** Every public page, in each language, through axe. */
 export async function publicPages(browser: Browser, baseUrl: string, language: 'en' | 'es'): Promise<string[]> {

@@ -2,6 +2,7 @@ import { launchChromium } from './support/browser.js';
 import { startServer } from './support/server.js';
 import { parentJourney } from './journey.js';
 import { publicPages } from './pages.js';
+import { staffQueue } from './staff.js';
 
 /**
  * The browser suite: the parent's journey in English (desktop, JavaScript on) and in Spanish
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
         throw new Error(`step "${stepName}": ${(e as Error).message}`);
       }),
     );
+    await run('staff: CLI-made clerk activates and works the queue', () => staffQueue(browser, server.url, server.dataDir));
     await run('public pages in English', () => publicPages(browser, server.url, 'en'));
     await run('public pages in Spanish', () => publicPages(browser, server.url, 'es'));
   } finally {

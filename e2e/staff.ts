@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import type { Browser } from 'playwright-core';
+import { loadCatalogs } from '../src/platform/i18n/catalogs.js';
+import { translator } from '../src/platform/i18n/translator.js';
+import { checkA11y } from './support/browser.js';
+
+/**
+ * District IT creates a clerk with the CLI (as documented), the clerk opens the activation
+ * link, creates a password and sees the queue, where the journeys' requests wait in order.
+ */
+export async function staffQueue(browser: Browser, baseUrl: string, dataDir: string): Promise<string[]> {
+  const { t } = translator(loadCatalogs(), 'en');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'create-staff', '--district', 'lausd-sample', '--email', 'clerk@lausd-sample.example.org', '--first', 'Permit', '--last', 'Clerk', '--role', 'permit_staff'], {
+    env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
+  const link = /https?:\/\/\S+\/staff\/activate\/\S+/.exec(out)?.[0];
+  if (!link) throw new Error(`the CLI printed no activation link:\n${out}`);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const visited: string[] = [];
+  try {
+    await page.goto(link);
+    await checkA11y(page, 'staff activation', visited);
+    await page.getByLabel(/^New password/).fill('Escritorio4Azul');
+    await page.getByLabel(/^Enter the new password again/).fill('Escritorio4Azul');
+    await page.getByRole('button', { name: t('accounts.activate.submit') }).click();
+    await page.getByRole('heading', { level: 1, name: t('staff.queue.title') }).waitFor();
+    const rows = await page.locator('table.app-queue tbody tr').count();
+    if (rows < 2) throw new Error(`expected the two journeys' requests in the queue, saw ${rows}`);
+    await checkA11y(page, 'staff queue', visited);
+    await page.getByLabel(t('staff.queue.status')).selectOption('incomplete');
+    await page.getByRole('button', { name: t('staff.queue.filter') }).click();
+    await page.waitForURL(/status=incomplete/);
+    await checkA11y(page, 'staff queue filtered', visited);
+    return visited;
+  } finally {
+    await context.close();
+  }
+}
