@@ -16,7 +16,7 @@ export async function staffQueue(browser: Browser, baseUrl: string, dataDir: str
   });
   const link = /https?:\/\/\S+\/staff\/activate\/\S+/.exec(out)?.[0];
   if (!link) throw new Error(`the CLI printed no activation link:\n${out}`);
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const visited: string[] = [];
   try {
@@ -29,6 +29,10 @@ export async function staffQueue(browser: Browser, baseUrl: string, dataDir: str
     const rows = await page.locator('table.app-queue tbody tr').count();
     if (rows < 2) throw new Error(`expected the two journeys' requests in the queue, saw ${rows}`);
     await checkA11y(page, 'staff queue', visited);
+    await page.locator('table.app-queue tbody tr').first().getByRole('link').click();
+    await page.getByRole('heading', { level: 2, name: t('staff.request.student') }).waitFor();
+    await checkA11y(page, 'staff request page', visited);
+    await page.goto('/staff/queue');
     await page.getByLabel(t('staff.queue.status')).selectOption('incomplete');
     await page.getByRole('button', { name: t('staff.queue.filter') }).click();
     await page.waitForURL(/status=incomplete/);

@@ -124,6 +124,38 @@ for (const db of databases) {
       t.clock.set('2026-11-22T18:00:00Z');
     });
 
+    it('PRV-1 PRV-2 a request page shows the student, parent, documents and history, is audited, and is invisible to other districts', async () => {
+      const app = await request(t, 'lausd-sample');
+      const bytes = Buffer.from('%PDF-1.4\n% release letter\n%%EOF\n');
+      const stored = await t.deps.storage.put((async function* () { yield bytes; })() as never, { maxBytes: 1_000_000 });
+      const docId = newId();
+      await t.deps.db.insertInto('documents').values({ id: docId, application_id: app.id, doc_type: 'release', original_name: 'release "letter".pdf', content_type: 'application/pdf', size_bytes: stored.size, sha256: stored.sha256, storage_key: stored.key, status: 'received', uploaded_via: 'account', uploaded_at: t.clock.now().toISOString() }).execute();
+      const clerk = await staffMember(t, 'lausd-sample');
+      const page = await clerk.client.get(`/staff/requests/${app.id}`);
+      expect(page.status).toBe(200);
+      const text = textOf(page.html);
+      expect(text).toContain(`${app.student_last_name}, Mateo`);
+      expect(text).toContain('Monday, April 9, 2018');
+      expect(text).toContain('Parent employment');
+      expect(text).toContain('Pay stub from the last 30 days Missing');
+      const file = await clerk.client.get(`/staff/requests/${app.id}/documents/${docId}`);
+      expect(file.status).toBe(200);
+      expect(String(file.headers['content-disposition'])).toMatch(/^attachment; filename="release _letter_.pdf"$/);
+      expect(file.body.equals(bytes)).toBe(true);
+      const audit = await t.deps.db.selectFrom('audit_log').select(['action', 'entity_id']).where('staff_id', '=', clerk.id).orderBy('at').execute();
+      expect(audit.map((a) => a.action)).toEqual(['application.view', 'document.download']);
+
+      const foreign = await staffMember(t, 'paramount-sample');
+      expect((await foreign.client.get(`/staff/requests/${app.id}`)).status).toBe(404);
+      expect((await foreign.client.get(`/staff/requests/${app.id}/documents/${docId}`)).status).toBe(404);
+      const site = await staffMember(t, 'lausd-sample', 'site_admin', ['3001']);
+      expect((await site.client.get(`/staff/requests/${app.id}`)).status).toBe(404);
+      const foreignAudit = await t.deps.db.selectFrom('audit_log').select('id').where('staff_id', '=', foreign.id).where('entity_type', '=', 'application').execute();
+      expect(foreignAudit).toHaveLength(0);
+      const parent = await signedInParent(t);
+      expect((await parent.client.get(`/staff/requests/${app.id}`)).status).toBe(303);
+    });
+
     it('parents never reach staff pages, and staff sessions are not parent sessions', async () => {
       const { client } = await signedInParent(t);
       const res = await client.get('/staff/queue');

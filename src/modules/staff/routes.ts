@@ -12,6 +12,8 @@ import { AuditLog } from './audit.js';
 import { QueueService } from './queue.js';
 import { StaffService } from './service.js';
 import { QueuePage } from './views/queue-page.js';
+import { RequestPage } from './views/request-page.js';
+import { StaffRequests } from './requests.js';
 
 /** Staff pages need a staff session: parents (and anyone else) are sent to the staff entrance. */
 export async function requireStaff(req: FastifyRequest, reply: FastifyReply): Promise<SessionStaff | null> {
@@ -25,6 +27,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   const service = new StaffService(deps);
   const queue = new QueueService(deps);
   const audit = new AuditLog(deps.db, deps.clock);
+  const requests = new StaffRequests(deps);
 
   const signInPage = (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {
     const next = safeNext((req.query as { next?: string }).next, '/staff/queue');
@@ -88,5 +91,31 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     await audit.record(staff, 'queue.view', { type: 'queue' }, req.ip, { status, after: after ?? null, students: result.rows.length });
     const district = deps.districts.get(staff.districtId)!;
     return reply.page((ctx) => QueuePage({ ctx, district, rows: result.rows, next: result.next, status }));
+  });
+
+  app.get('/staff/requests/:id', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const { id } = req.params as { id: string };
+    const r = await requests.view(staff, id);
+    if (!r.ok) return reply.callNotFound();
+    await audit.record(staff, 'application.view', { type: 'application', id }, req.ip);
+    const district = deps.districts.get(staff.districtId)!;
+    return reply.page((ctx) => RequestPage({ ctx, district, view: r.value }));
+  });
+
+  app.get('/staff/requests/:id/documents/:documentId', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const { id, documentId } = req.params as { id: string; documentId: string };
+    const r = await requests.document(staff, id, documentId);
+    if (!r.ok) return reply.callNotFound();
+    await audit.record(staff, 'document.download', { type: 'document', id: documentId }, req.ip, { application: id });
+    // Never inline from our origin: always a download with its checked type.
+    const safeName = r.value.original_name.replace(/[^\w. -]/g, '_');
+    return reply
+      .type(r.value.content_type)
+      .header('Content-Disposition', `attachment; filename="${safeName}"`)
+      .send(deps.storage.read(r.value.storage_key));
   });
 }

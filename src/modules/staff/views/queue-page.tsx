@@ -49,7 +49,7 @@ export function QueuePage({ ctx, district, rows, next, status }: { ctx: PageCont
                   {r.urgency ? <> <span class={`usa-tag app-tag--${r.urgency}`}>{t(`staff.queue.${r.urgency}`)}</span></> : null}
                 </td>
                 <td>{i18n.dateTime(r.received_at)}</td>
-                <th scope="row">{`${r.student_last_name}, ${r.student_first_name}`}<div class="app-queue__dob">{i18n.date(r.student_date_of_birth)}</div></th>
+                <th scope="row"><a class="usa-link" href={`/staff/requests/${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a><div class="app-queue__dob">{i18n.date(r.student_date_of_birth)}</div></th>
                 <td>{t(`applications.grades.${r.grade_requested}`)}</td>
                 <td>
                   {reason(r.reason_code)}

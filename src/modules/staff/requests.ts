@@ -1,0 +1,45 @@
+import type { Deps } from '../../deps.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
+
+export interface RequestView {
+  application: ApplicationsTable;
+  parent: { first_name: string; last_name: string; email: string; language: string };
+  student: { address_line1: string; address_line2: string | null; city: string; state: string; zip: string; current_school: string | null; current_district: string | null };
+  events: { at: string; actor: string; from_status: string | null; to_status: string; note: string | null }[];
+  documents: DocumentsTable[];
+  messages: { id: string; subject: string; created_at: string; status: string }[];
+}
+
+/** One request as the permit office sees it. Staff of another district find nothing (PRV-1). */
+export class StaffRequests {
+  constructor(private deps: Deps) {}
+
+  private async visible(staff: SessionStaff, id: string): Promise<ApplicationsTable | undefined> {
+    const app = await this.deps.db.selectFrom('applications').selectAll().where('id', '=', id).where('district_id', '=', staff.districtId).executeTakeFirst();
+    if (!app || staff.role !== 'site_admin') return app;
+    const scoped = await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).where('school_id', '=', app.requested_school_id ?? '-').executeTakeFirst();
+    return scoped ? app : undefined;
+  }
+
+  async view(staff: SessionStaff, id: string): Promise<Result<RequestView>> {
+    const application = await this.visible(staff, id);
+    if (!application) return err('not-found', 'common.notFound.message');
+    const [parent, student, events, documents, messages] = await Promise.all([
+      this.deps.db.selectFrom('users').select(['first_name', 'last_name', 'email', 'language']).where('id', '=', application.account_id).executeTakeFirstOrThrow(),
+      this.deps.db.selectFrom('students').select(['address_line1', 'address_line2', 'city', 'state', 'zip', 'current_school', 'current_district']).where('id', '=', application.student_id).executeTakeFirstOrThrow(),
+      this.deps.db.selectFrom('application_events').select(['at', 'actor', 'from_status', 'to_status', 'note']).where('application_id', '=', id).orderBy('at').orderBy('id').execute(),
+      this.deps.db.selectFrom('documents').selectAll().where('application_id', '=', id).orderBy('uploaded_at').orderBy('id').execute(),
+      this.deps.db.selectFrom('outbox').select(['id', 'subject', 'created_at', 'status']).where('application_id', '=', id).orderBy('created_at').execute(),
+    ]);
+    return ok({ application, parent, student, events, documents, messages });
+  }
+
+  async document(staff: SessionStaff, id: string, documentId: string): Promise<Result<DocumentsTable>> {
+    const application = await this.visible(staff, id);
+    if (!application) return err('not-found', 'common.notFound.message');
+    const doc = await this.deps.db.selectFrom('documents').selectAll().where('id', '=', documentId).where('application_id', '=', id).executeTakeFirst();
+    return doc ? ok(doc) : err('not-found', 'common.notFound.message');
+  }
+}

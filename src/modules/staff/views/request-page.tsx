@@ -1,0 +1,76 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { PageContext } from '../../../platform/views/context.js';
+import type { DistrictConfig } from '../../districts/config-schema.js';
+import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
+import type { RequestView } from '../requests.js';
+
+/** A request's page for the permit office: who, what, which documents, and its whole history. */
+export function RequestPage({ ctx, district, view }: { ctx: PageContext; district: DistrictConfig; view: RequestView }) {
+  const { t, i18n } = ctx;
+  const a = view.application;
+  const reason = district.reasons.find((r) => r.code === a.reason_code);
+  const school = district.schools.find((s) => `${district.slug}:${s.code}` === a.requested_school_id);
+  const checklist = [...(district.commonDocuments[a.kind] ?? []), ...(reason?.documents ?? [])];
+  const docLabel = (code: string) => district.documents.find((d) => d.code === code)?.label.en ?? t('documents.other');
+  return (
+    <Layout ctx={ctx} title={`${a.student_last_name}, ${a.student_first_name}`}>
+      <p><a class="usa-link" href="/staff/queue">{t('staff.request.back')}</a></p>
+      <h1>{`${a.student_last_name}, ${a.student_first_name}`}</h1>
+      <p class="usa-intro">
+        {t(`applications.status.${a.status}`)} · {t('staff.queue.due')}: {a.decision_due_on ? i18n.date(a.decision_due_on) : '—'}
+        {a.priority ? <> <span class="usa-tag app-tag--priority">{t('staff.queue.priority')}</span></> : null}
+      </p>
+      <div class="grid-row grid-gap">
+        <section class="tablet:grid-col-6" aria-labelledby="req-student">
+          <h2 id="req-student">{t('staff.request.student')}</h2>
+          <dl class="app-summary">
+            <dt>{t('staff.request.dob')}</dt><dd>{i18n.date(a.student_date_of_birth)}</dd>
+            <dt>{t('staff.request.address')}</dt><dd>{`${view.student.address_line1}${view.student.address_line2 ? `, ${view.student.address_line2}` : ''}, ${view.student.city}, ${view.student.state} ${view.student.zip}`}</dd>
+            <dt>{t('staff.request.currentSchool')}</dt><dd>{[view.student.current_school, view.student.current_district].filter(Boolean).join(', ') || '—'}</dd>
+            <dt>{t('staff.queue.grade')}</dt><dd>{t(`applications.grades.${a.grade_requested}`)}</dd>
+          </dl>
+        </section>
+        <section class="tablet:grid-col-6" aria-labelledby="req-request">
+          <h2 id="req-request">{t('staff.request.request')}</h2>
+          <dl class="app-summary">
+            <dt>{t('staff.queue.confirmation')}</dt><dd>{formatConfirmationNumber(a.confirmation_number)}</dd>
+            <dt>{t('staff.queue.received')}</dt><dd>{i18n.dateTime(a.received_at)}</dd>
+            <dt>{t('staff.request.year')}</dt><dd>{a.school_year}</dd>
+            <dt>{t('staff.queue.reason')}</dt><dd>{reason?.label.en ?? a.reason_code}</dd>
+            <dt>{t('staff.queue.school')}</dt><dd>{school?.name ?? '—'}</dd>
+            <dt>{t('staff.request.parent')}</dt><dd>{`${view.parent.first_name} ${view.parent.last_name} (${t(`applications.relationships.${a.relationship}`)})`}</dd>
+            <dt>{t('staff.request.decisionEmail')}</dt><dd>{a.decision_email}</dd>
+            <dt>{t('staff.request.language')}</dt><dd>{a.language === 'es' ? 'Español' : 'English'}</dd>
+          </dl>
+        </section>
+      </div>
+      <h2>{t('documents.heading')}</h2>
+      <table class="usa-table usa-table--borderless">
+        <caption class="usa-sr-only">{t('documents.heading')}</caption>
+        <thead><tr><th scope="col">{t('documents.checklist.document')}</th><th scope="col">{t('documents.receipt.file')}</th><th scope="col">{t('documents.receipt.received')}</th><th scope="col">{t('documents.receipt.size')}</th></tr></thead>
+        <tbody>
+          {view.documents.map((d) => (
+            <tr key={d.id}>
+              <th scope="row">{docLabel(d.doc_type)}</th>
+              <td><a class="usa-link" href={`/staff/requests/${a.id}/documents/${d.id}`}>{d.original_name}</a> <span class="app-queue__dob">({d.content_type})</span></td>
+              <td>{i18n.dateTime(d.uploaded_at)}</td>
+              <td>{i18n.bytes(d.size_bytes)}</td>
+            </tr>
+          ))}
+          {checklist.filter((c) => c.required && !view.documents.some((d) => d.doc_type === c.code)).map((c) => (
+            <tr key={c.code}><th scope="row">{docLabel(c.code)}</th><td colSpan={3}><span class="usa-tag app-tag--overdue">{t('documents.checklist.missing')}</span></td></tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t('staff.request.history')}</h2>
+      <ol class="usa-list">
+        {view.events.map((e, i) => (
+          <li key={i}>{i18n.dateTime(e.at)} — {e.from_status ? `${t(`applications.status.${e.from_status}`)} → ` : ''}{t(`applications.status.${e.to_status}`)}{e.note ? ` (${e.note})` : ''}</li>
+        ))}
+        {view.messages.map((m) => (
+          <li key={m.id}>{i18n.dateTime(m.created_at)} — {t('staff.request.emailed')}: {m.subject}</li>
+        ))}
+      </ol>
+    </Layout>
+  );
+}
