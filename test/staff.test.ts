@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
-import { PASSWORD, buildStudent, signedInParent } from './support/parents.js';
+import { PASSWORD, buildParent, buildStudent, signedInParent } from './support/parents.js';
 import { StaffService } from '../src/modules/staff/service.js';
 import type { StaffRole } from '../src/platform/db/schema.js';
 import { newId } from '../src/platform/ids.js';
@@ -20,8 +20,8 @@ async function staffMember(t: TestApp, district: string, role: StaffRole = 'perm
   return { client: c, email, id: r.value.id };
 }
 
-async function request(t: TestApp, district: string, over: Record<string, unknown> = {}) {
-  const { user } = await signedInParent(t);
+async function request(t: TestApp, district: string, over: Record<string, unknown> = {}, owner?: { id: string; email: string }) {
+  const user = owner ?? (await buildParent(t));
   const s = await buildStudent(t, user.id);
   const at = t.clock.now().toISOString();
   const row = {
@@ -109,9 +109,10 @@ for (const db of databases) {
     it('pages the queue by key, 50 at a time, without losing or repeating a request', async () => {
       t.clock.set('2027-01-05T18:00:00Z');
       const made: string[] = [];
+      const owner = await buildParent(t);
       for (let i = 0; i < 55; i++) {
         t.clock.advance(1000);
-        made.push((await request(t, 'paramount-sample', { status: 'incomplete' })).student_last_name);
+        made.push((await request(t, 'paramount-sample', { status: 'incomplete' }, owner)).student_last_name);
       }
       const { client } = await staffMember(t, 'paramount-sample');
       const p1 = await client.get('/staff/queue?status=incomplete');
@@ -154,6 +155,24 @@ for (const db of databases) {
       expect(foreignAudit).toHaveLength(0);
       const parent = await signedInParent(t);
       expect((await parent.client.get(`/staff/requests/${app.id}`)).status).toBe(303);
+    });
+
+    it('PRV-2 district administrators and auditors search their district\'s audit log; clerks cannot', async () => {
+      const app = await request(t, 'lausd-sample');
+      const clerk = await staffMember(t, 'lausd-sample');
+      await clerk.client.get(`/staff/requests/${app.id}`);
+      const foreignAdmin = await staffMember(t, 'paramount-sample', 'district_admin');
+      await foreignAdmin.client.get('/staff/queue');
+      const auditor = await staffMember(t, 'lausd-sample', 'auditor');
+      const page = await auditor.client.get(`/staff/audit?entity=${app.id}`);
+      expect(page.status).toBe(200);
+      const text = textOf(page.html);
+      expect(text).toContain(clerk.email);
+      expect(text).toContain('application.view');
+      expect(text).not.toContain(foreignAdmin.email);
+      expect((await clerk.client.get('/staff/audit')).status).toBe(404);
+      const byEmail = textOf((await auditor.client.get(`/staff/audit?email=${encodeURIComponent(foreignAdmin.email)}`)).html);
+      expect(byEmail).toContain('No entries match.');
     });
 
     it('parents never reach staff pages, and staff sessions are not parent sessions', async () => {

@@ -23,4 +23,16 @@ export class AuditLog {
       })
       .execute();
   }
+
+  /** The district's entries, newest first, optionally for one staff email or one record. */
+  search(districtId: string, filters: { email: string; entity: string }) {
+    let q = this.db
+      .selectFrom('audit_log')
+      .innerJoin('staff', 'staff.id', 'audit_log.staff_id')
+      .select(['audit_log.at', 'audit_log.action', 'audit_log.entity_type', 'audit_log.entity_id', 'audit_log.ip', 'audit_log.detail', 'staff.email'])
+      .where('audit_log.district_id', '=', districtId);
+    if (filters.email) q = q.where('staff.email', '=', filters.email);
+    if (filters.entity) q = q.where('audit_log.entity_id', '=', filters.entity);
+    return q.orderBy('audit_log.at', 'desc').orderBy('audit_log.id', 'desc').limit(200).execute();
+  }
 }

@@ -13,6 +13,7 @@ import { QueueService } from './queue.js';
 import { StaffService } from './service.js';
 import { QueuePage } from './views/queue-page.js';
 import { RequestPage } from './views/request-page.js';
+import { AuditPage } from './views/audit-page.js';
 import { StaffRequests } from './requests.js';
 
 /** Staff pages need a staff session: parents (and anyone else) are sent to the staff entrance. */
@@ -117,5 +118,17 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       .type(r.value.content_type)
       .header('Content-Disposition', `attachment; filename="${safeName}"`)
       .send(deps.storage.read(r.value.storage_key));
+  });
+
+  // PRV-2: district administrators and auditors search the audit log of their district.
+  app.get('/staff/audit', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    if (staff.role !== 'district_admin' && staff.role !== 'auditor') return reply.callNotFound();
+    const q = req.query as { email?: string; entity?: string };
+    const filters = { email: typeof q.email === 'string' ? q.email.trim().toLowerCase().slice(0, 254) : '', entity: typeof q.entity === 'string' ? q.entity.trim().slice(0, 64) : '' };
+    const rows = await audit.search(staff.districtId, filters);
+    await audit.record(staff, 'audit.search', { type: 'audit_log' }, req.ip, filters);
+    return reply.page((ctx) => AuditPage({ ctx, rows, filters }));
   });
 }

@@ -45,6 +45,9 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
                 {ctx.staff ? (
                   <>
                     <li><a href="/staff/queue" class="usa-link">{t('staff.nav.queue')}</a></li>
+                    {ctx.staff.role === 'district_admin' || ctx.staff.role === 'auditor' ? (
+                      <li><a href="/staff/audit" class="usa-link">{t('staff.nav.audit')}</a></li>
+                    ) : null}
                     <li>
                       <form method="post" action="/staff/sign-out" class="app-inline-form">
                         <input type="hidden" name="_csrf" value={ctx.csrfToken} />
