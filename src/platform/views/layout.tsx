@@ -12,6 +12,18 @@ interface LayoutProps {
   scripts?: string[];
 }
 
+/** Signing out changes state, so it is a form with its CSRF token, not a link. */
+function SignOut({ ctx, action }: { ctx: PageContext; action: string }) {
+  return (
+    <li>
+      <form method="post" action={action} class="app-inline-form">
+        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+        <button type="submit" class="usa-button usa-button--unstyled">{ctx.t('common.signOut')}</button>
+      </form>
+    </li>
+  );
+}
+
 function languageHref(ctx: PageContext, code: string): string {
   return `/language?to=${encodeURIComponent(code)}&next=${encodeURIComponent(ctx.path)}`;
 }
@@ -48,22 +60,12 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
                     {ctx.staff.role === 'district_admin' || ctx.staff.role === 'auditor' ? (
                       <li><a href="/staff/audit" class="usa-link">{t('staff.nav.audit')}</a></li>
                     ) : null}
-                    <li>
-                      <form method="post" action="/staff/sign-out" class="app-inline-form">
-                        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-                        <button type="submit" class="usa-button usa-button--unstyled">{t('common.signOut')}</button>
-                      </form>
-                    </li>
+                    <SignOut ctx={ctx} action="/staff/sign-out" />
                   </>
                 ) : ctx.user ? (
                   <>
                     <li><a href="/account" class="usa-link">{t('common.myAccount')}</a></li>
-                    <li>
-                      <form method="post" action="/sign-out" class="app-inline-form">
-                        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-                        <button type="submit" class="usa-button usa-button--unstyled">{t('common.signOut')}</button>
-                      </form>
-                    </li>
+                    <SignOut ctx={ctx} action="/sign-out" />
                   </>
                 ) : (
                   <li><a href="/sign-in" class="usa-link">{t('common.signIn')}</a></li>
