@@ -88,6 +88,29 @@ for (const db of databases) {
       expect(text).toMatch(/Victim of an act of bullying Priority/);
     });
 
+    it('DEC-3 filters the queue and finds a request by confirmation number, last name or date of birth', async () => {
+      t.clock.set('2026-11-22T18:00:00Z');
+      const late = await request(t, 'lausd-sample', { decision_due_on: '2026-11-01', student_last_name: 'Zamora', reason_code: 'sibling', student_date_of_birth: '2016-02-29' });
+      const onTime = await request(t, 'lausd-sample', { decision_due_on: '2026-12-30', student_last_name: 'Zapata' });
+      const { client } = await staffMember(t, 'lausd-sample');
+      const names = async (query: string) => textOf((await client.get(`/staff/queue?${query}`)).html);
+      const byNumber = await names(`q=${encodeURIComponent(late.confirmation_number.toLowerCase())}`);
+      expect(byNumber).toContain('Zamora');
+      expect(byNumber).not.toContain('Zapata');
+      const byName = await names('q=zA');
+      expect(byName).toContain('Zamora');
+      expect(byName).toContain('Zapata');
+      expect(await names('q=2016-02-29')).not.toContain('Zapata');
+      const overdue = await names('overdue=1');
+      expect(overdue).toContain('Zamora');
+      expect(overdue).not.toContain(onTime.student_last_name);
+      const sibling = await names('reason=sibling');
+      expect(sibling).toContain('Zamora');
+      expect(sibling).not.toContain('Zapata');
+      expect((await client.get('/staff/queue?q=%25_')).status).toBe(200);
+      expect(await names('q=Qxqz')).toContain('No requests match.');
+    });
+
     it('PRV-2 each queue view is in the audit log: who, when, what, from where', async () => {
       const { client, id } = await staffMember(t, 'lausd-sample');
       await client.get('/staff/queue?status=submitted');

@@ -2,13 +2,29 @@ import type { Deps } from '../../deps.js';
 import { addDays, localDate } from '../../platform/clock.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { STATUSES } from '../applications/status.js';
+import { isValidConfirmationNumber, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
 
 export const PAGE_SIZE = 50;
 const OPEN = ['incomplete', 'submitted', 'info_requested'];
 
 export interface QueueFilter {
   status?: string;
+  reason?: string;
+  school?: string; // school code
+  grade?: string;
+  year?: string;
+  overdue?: boolean;
+  /** A confirmation number, a date of birth (YYYY-MM-DD), or the start of a last name. */
+  q?: string;
   after?: string; // keyset cursor: "<received_at>|<id>"
+}
+
+/** The filters as query parameters, for links that keep them (next page, CSV later). */
+export function filterParams(f: QueueFilter): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['status', 'reason', 'school', 'grade', 'year', 'q'] as const) if (f[k]) out[k] = f[k]!;
+  if (f.overdue) out.overdue = '1';
+  return out;
 }
 
 export interface QueueRow {
@@ -51,6 +67,18 @@ export class QueueService {
       q = q.where('requested_school_id', 'in', schools.length ? schools : ['-']);
     }
     if (filter.status && (STATUSES as readonly string[]).includes(filter.status)) q = q.where('status', '=', filter.status);
+    if (filter.reason) q = q.where('reason_code', '=', filter.reason);
+    if (filter.school) q = q.where('requested_school_id', '=', `${district.slug}:${filter.school}`);
+    if (filter.grade) q = q.where('grade_requested', '=', filter.grade);
+    if (filter.year) q = q.where('school_year', '=', filter.year);
+    if (filter.overdue) q = q.where('decision_due_on', '<', today).where('status', 'in', OPEN);
+    const term = filter.q?.trim();
+    if (term) {
+      const number = normalizeConfirmationNumber(term);
+      if (isValidConfirmationNumber(term)) q = q.where('confirmation_number', '=', number);
+      else if (/^\d{4}-\d{2}-\d{2}$/.test(term)) q = q.where('student_date_of_birth', '=', term);
+      else q = q.where((eb) => eb(eb.fn('lower', ['student_last_name']), 'like', `${term.toLowerCase().replace(/[%_\\]/g, '')}%`));
+    }
     if (filter.after) {
       const [at, id] = filter.after.split('|');
       if (at && id) q = q.where((eb) => eb.or([eb('received_at', '>', at), eb.and([eb('received_at', '=', at), eb('id', '>', id)])]));

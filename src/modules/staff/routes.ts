@@ -9,7 +9,7 @@ import { NewPasswordSchema, SignInSchema } from '../accounts/validation.js';
 import { PasswordPage } from '../accounts/views/password-page.js';
 import { NoticePage, SignInPage } from '../accounts/views/sign-in-page.js';
 import { AuditLog } from './audit.js';
-import { QueueService } from './queue.js';
+import { QueueService, filterParams } from './queue.js';
 import { StaffService } from './service.js';
 import { QueuePage } from './views/queue-page.js';
 import { RequestPage } from './views/request-page.js';
@@ -85,13 +85,13 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.get('/staff/queue', async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const q = req.query as { status?: string; after?: string };
-    const status = typeof q.status === 'string' ? q.status : '';
-    const after = typeof q.after === 'string' ? q.after.slice(0, 80) : undefined;
-    const result = await queue.page(staff, { status, after });
-    await audit.record(staff, 'queue.view', { type: 'queue' }, req.ip, { status, after: after ?? null, students: result.rows.length });
+    const q = req.query as Record<string, unknown>;
+    const str = (k: string, max = 60) => (typeof q[k] === 'string' ? (q[k] as string).slice(0, max) : '');
+    const filter = { status: str('status'), reason: str('reason'), school: str('school'), grade: str('grade'), year: str('year'), overdue: str('overdue') === '1', q: str('q', 80), after: str('after', 80) || undefined };
+    const result = await queue.page(staff, filter);
+    await audit.record(staff, 'queue.view', { type: 'queue' }, req.ip, { ...filterParams(filter), after: filter.after ?? null, students: result.rows.length });
     const district = deps.districts.get(staff.districtId)!;
-    return reply.page((ctx) => QueuePage({ ctx, district, rows: result.rows, next: result.next, status }));
+    return reply.page((ctx) => QueuePage({ ctx, district, rows: result.rows, next: result.next, filter }));
   });
 
   app.get('/staff/requests/:id', async (req, reply) => {

@@ -3,10 +3,25 @@ import type { PageContext } from '../../../platform/views/context.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { STATUSES } from '../../applications/status.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
-import type { QueueRow } from '../queue.js';
+import { GRADES } from '../../districts/config-schema.js';
+import { filterParams, type QueueFilter, type QueueRow } from '../queue.js';
+
+function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value?: string; options: [string, string][] }) {
+  return (
+    <div>
+      <label class="usa-label" for={id}>{label}</label>
+      <select class="usa-select" id={id} name={name}>
+        <option value="">{all}</option>
+        {options.map(([v, l]) => (
+          <option value={v} selected={v === value} key={v}>{l}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
 
 /** The permit office's queue: in the order received, due dates first among the facts. */
-export function QueuePage({ ctx, district, rows, next, status }: { ctx: PageContext; district: DistrictConfig; rows: QueueRow[]; next: string | null; status: string }) {
+export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageContext; district: DistrictConfig; rows: QueueRow[]; next: string | null; filter: QueueFilter }) {
   const { t, i18n } = ctx;
   const reason = (code: string) => district.reasons.find((r) => r.code === code)?.label.en ?? code;
   const school = (id: string | null) => (id ? (district.schools.find((s) => `${district.slug}:${s.code}` === id)?.name ?? id) : '—');
@@ -14,14 +29,21 @@ export function QueuePage({ ctx, district, rows, next, status }: { ctx: PageCont
     <Layout ctx={ctx} title={t('staff.queue.title')}>
       <h1>{t('staff.queue.title')}</h1>
       <p class="usa-intro">{t('staff.queue.intro', { district: district.name.en })}</p>
-      <form method="get" action="/staff/queue" class="usa-form app-filters">
-        <label class="usa-label" for="filter-status">{t('staff.queue.status')}</label>
-        <select class="usa-select" id="filter-status" name="status">
-          <option value="">{t('staff.queue.allStatuses')}</option>
-          {STATUSES.map((s) => (
-            <option value={s} selected={s === status} key={s}>{t(`applications.status.${s}`)}</option>
-          ))}
-        </select>
+      <form method="get" action="/staff/queue" class="usa-form app-filters" role="search">
+        <div>
+          <label class="usa-label" for="filter-q">{t('staff.queue.search')}</label>
+          <input class="usa-input" id="filter-q" name="q" value={filter.q ?? ''} maxLength={80} aria-describedby="filter-q-hint" />
+          <span class="usa-hint" id="filter-q-hint">{t('staff.queue.searchHint')}</span>
+        </div>
+        <Select id="filter-status" name="status" label={t('staff.queue.status')} all={t('staff.queue.allStatuses')} value={filter.status} options={STATUSES.map((s) => [s, t(`applications.status.${s}`)])} />
+        <Select id="filter-reason" name="reason" label={t('staff.queue.reason')} all={t('staff.queue.all')} value={filter.reason} options={district.reasons.map((r) => [r.code, r.label.en])} />
+        <Select id="filter-school" name="school" label={t('staff.queue.school')} all={t('staff.queue.all')} value={filter.school} options={district.schools.map((s) => [s.code, s.name])} />
+        <Select id="filter-grade" name="grade" label={t('staff.queue.grade')} all={t('staff.queue.all')} value={filter.grade} options={GRADES.map((g) => [g, t(`applications.grades.${g}`)])} />
+        <Select id="filter-year" name="year" label={t('staff.request.year')} all={t('staff.queue.all')} value={filter.year} options={district.schoolYears.map((y) => [y.year, y.year])} />
+        <div class="usa-checkbox">
+          <input class="usa-checkbox__input" id="filter-overdue" type="checkbox" name="overdue" value="1" checked={filter.overdue} />
+          <label class="usa-checkbox__label" for="filter-overdue">{t('staff.queue.overdueOnly')}</label>
+        </div>
         <button type="submit" class="usa-button usa-button--outline">{t('staff.queue.filter')}</button>
       </form>
       {rows.length === 0 ? (
@@ -65,7 +87,7 @@ export function QueuePage({ ctx, district, rows, next, status }: { ctx: PageCont
       )}
       {next ? (
         <p>
-          <a class="usa-button usa-button--outline" href={`/staff/queue?${new URLSearchParams({ ...(status ? { status } : {}), after: next }).toString()}`}>{t('staff.queue.next')}</a>
+          <a class="usa-button usa-button--outline" href={`/staff/queue?${new URLSearchParams({ ...filterParams(filter), after: next }).toString()}`}>{t('staff.queue.next')}</a>
         </p>
       ) : null}
     </Layout>
