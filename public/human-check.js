@@ -34,6 +34,7 @@
 
   search(0).then(function (nonce) {
     field.value = String(nonce);
-    if (question) question.classList.add('app-hidden');
+    // A question that carries an error message stays visible: the error summary links to it.
+    if (question && !question.querySelector('.usa-form-group--error')) question.classList.add('app-hidden');
   });
 })();

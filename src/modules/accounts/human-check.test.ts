@@ -32,6 +32,33 @@ describe('human check', () => {
     expect(checkHuman(undefined, { answer: '9' })).toBe('expired');
   });
 
+  it('ACC-1 accepts Spanish words with or without accents', () => {
+    const c16 = { challenge: 'x', a: 9, b: 7, issuedAt: 1_000 };
+    expect(answerMatches(c16, 'dieciséis')).toBe(true);
+    expect(answerMatches(c16, 'DIECISEIS')).toBe(true);
+    expect(answerMatches(c16, 'sixteen')).toBe(true);
+    expect(answerMatches(c16, '16.0')).toBe(false);
+  });
+
+  it('ACC-1 a proof of work counts only for its own challenge, and only as digits', () => {
+    const one = newHumanChallenge(1_000);
+    const nonce = solveProofOfWork(one);
+    expect(proofOfWorkValid({ ...one, challenge: `${one.challenge}0` }, nonce)).toBe(false);
+    expect(proofOfWorkValid(one, ` ${nonce}`)).toBe(false);
+    expect(proofOfWorkValid(one, `${nonce}e0`)).toBe(false);
+  });
+
+  it('ACC-1 each challenge is random and its question adds two numbers from one to nine', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const c2 = newHumanChallenge(0);
+      seen.add(c2.challenge);
+      expect(c2.challenge).toMatch(/^[0-9a-f]{24}$/);
+      for (const n of [c2.a, c2.b]) expect(n >= 1 && n <= 9).toBe(true);
+    }
+    expect(seen.size).toBe(50);
+  });
+
   it('counts leading zero bits of a hex digest', () => {
     expect(leadingZeroBits('0000ff')).toBe(16);
     expect(leadingZeroBits('1f')).toBe(3);

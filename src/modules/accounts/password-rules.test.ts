@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brokenPasswordRules } from './password-rules.js';
+import { COMMON_PASSWORD_COUNT, brokenPasswordRules } from './password-rules.js';
 
 const email = 'maria.garcia@example.org';
 
@@ -34,6 +34,16 @@ describe('password rules', () => {
     expect(brokenPasswordRules('password1', email)).toContain('common');
     expect(brokenPasswordRules('PASSWORD1', email)).toContain('common');
     expect(brokenPasswordRules('qwerty123', email)).toContain('common');
+  });
+  it('ACC-3 compares the user ID without regard to case', () => {
+    expect(brokenPasswordRules('JOSE.PEREZ9', 'Jose.Perez9@Example.org')).toContain('sameAsUser');
+    expect(brokenPasswordRules('jose.perez9@EXAMPLE.org', 'Jose.Perez9@example.org')).toContain('sameAsUser');
+    expect(brokenPasswordRules('Jose.Perez9x', 'jose.perez9@example.org')).not.toContain('sameAsUser');
+  });
+  it('ACC-3 the common list is the maintained one, not a handful', () => {
+    expect(COMMON_PASSWORD_COUNT).toBeGreaterThan(10_000);
+    expect(brokenPasswordRules('iloveyou1', email)).toContain('common');
+    expect(brokenPasswordRules('Gato9Luna', email)).not.toContain('common');
   });
   it('ACC-3 names every broken rule at once', () => {
     expect(brokenPasswordRules('aaa a', email).sort()).toEqual(['length', 'lettersAndDigits', 'repeated', 'spaces'].sort());

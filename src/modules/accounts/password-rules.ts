@@ -5,6 +5,7 @@ import { dictionary } from '@zxcvbn-ts/language-common';
  * entries from real breaches), not a hand-typed handful.
  */
 const COMMON = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+export const COMMON_PASSWORD_COUNT = COMMON.size;
 
 export type PasswordRule =
   | 'length'

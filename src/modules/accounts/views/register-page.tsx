@@ -29,7 +29,8 @@ export function RegisterPage({ ctx, form, challenge }: { ctx: PageContext; form:
           <label for={fieldId(HONEYPOT_FIELD)}>{t('accounts.register.honeypot')}</label>
           <input id={fieldId(HONEYPOT_FIELD)} name={HONEYPOT_FIELD} type="text" tabIndex={-1} autoComplete="off" value="" />
         </div>
-        <div id="human-question" class={form.errors.answer ? '' : undefined}>
+        {/* Shown without JavaScript; human-check.js hides it once the proof of work is done, unless it carries an error. */}
+        <div id="human-question">
           <TextInput
             ctx={ctx}
             form={{ values: { answer: form.values.answer ?? '' }, errors: form.errors }}
