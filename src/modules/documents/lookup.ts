@@ -17,7 +17,12 @@ export const LookupSchema = z.object({
   confirmation: z.string().trim().min(1, 'documents.errors.confirmationRequired').max(20, 'documents.errors.confirmationFormat'),
 });
 
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/\s+/g, ' ').trim().toLowerCase();
+/**
+ * Names match whatever the case, accents, spaces and punctuation: "Núñez-García" is typed as
+ * "Nunez Garcia" on a phone without Spanish keys. Only letters and digits are compared.
+ */
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+export const sameName = (a: string, b: string): boolean => fold(a) !== '' && fold(a) === fold(b);
 
 /**
  * DOC-1 / APP-11: finds a request from the four things a parent knows. All four must match;
@@ -42,22 +47,26 @@ export class PublicLookup {
   }
 
   async find(values: Record<string, string>, ip: string): Promise<Result<Application>> {
+    const limited = (retryAfterSeconds: number) => err('rate-limited', 'common.rateLimited.message', { params: { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) } });
     const byIp = await this.deps.rateLimiter.hit(`lookup:ip:${ip}`, 20, HOUR);
-    if (!byIp.allowed) return err('rate-limited', 'common.rateLimited.message', { params: { minutes: Math.ceil(byIp.retryAfterSeconds / 60) } });
+    if (!byIp.allowed) return limited(byIp.retryAfterSeconds);
     const number = normalizeConfirmationNumber(values.confirmation);
+    // Counted BEFORE comparing, and cleared by a match: once a number has had 5 misses, even the
+    // right details wait, so a guesser cannot tell a hit from a refusal. The parent who types
+    // their details right is never held back by their own earlier successes.
+    const numberKey = `lookup:number:${number}`;
+    const byNumber = await this.deps.rateLimiter.hit(numberKey, 5, HOUR);
+    if (!byNumber.allowed) return limited(byNumber.retryAfterSeconds);
     const app = await this.repo.byConfirmationNumber(number);
     const d = parseDateFields(values.dob_month, values.dob_day.trim(), values.dob_year.trim());
     const matches =
-      app &&
+      app !== undefined &&
       'date' in d &&
       app.student_date_of_birth === d.date &&
-      fold(app.student_first_name) === fold(values.first_name) &&
-      fold(app.student_last_name) === fold(values.last_name);
-    if (!matches) {
-      const byNumber = await this.deps.rateLimiter.hit(`lookup:number:${number}`, 5, HOUR);
-      if (!byNumber.allowed) return err('rate-limited', 'common.rateLimited.message', { params: { minutes: Math.ceil(byNumber.retryAfterSeconds / 60) } });
-      return err('no-match', 'documents.errors.noMatch');
-    }
-    return ok(app!);
+      sameName(app.student_first_name, values.first_name) &&
+      sameName(app.student_last_name, values.last_name);
+    if (!matches) return err('no-match', 'documents.errors.noMatch');
+    await this.deps.rateLimiter.reset(numberKey);
+    return ok(app);
   }
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../../platform/db/kysely.js';
-import type { Database, DocumentsTable } from '../../platform/db/schema.js';
+import type { ApplicationEventsTable, Database, DocumentsTable } from '../../platform/db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -18,12 +18,22 @@ export class DocumentsRepository {
   byConfirmationNumber(n: string) {
     return this.db.selectFrom('applications').selectAll().where('confirmation_number', '=', n).executeTakeFirst();
   }
+  /**
+   * Touches the application row inside a transaction and returns its current status. The
+   * UPDATE takes the row's write lock on both databases, so two uploads to one request run
+   * their "is everything in now?" check one after the other, never both on a stale view.
+   */
+  async lockApplication(q: Q, id: string, nowIso: string): Promise<string | undefined> {
+    await q.updateTable('applications').set({ updated_at: nowIso }).where('id', '=', id).execute();
+    const row = await q.selectFrom('applications').select('status').where('id', '=', id).executeTakeFirst();
+    return row?.status;
+  }
   /** Moves the status only if it still is what we read: safe when two uploads race. */
   async moveStatus(q: Q, id: string, from: string, to: string, nowIso: string): Promise<boolean> {
     const r = await q.updateTable('applications').set({ status: to, updated_at: nowIso }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
-  insertEvent(q: Q, e: { id: string; application_id: string; at: string; actor: string; from_status: string | null; to_status: string; note: string | null }) {
+  insertEvent(q: Q, e: ApplicationEventsTable) {
     return q.insertInto('application_events').values(e).execute();
   }
   messagesForApplication(applicationId: string) {

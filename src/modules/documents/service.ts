@@ -1,14 +1,16 @@
 import { Readable } from 'node:stream';
-import type { MultipartFile, Multipart } from '@fastify/multipart';
+import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { Deps } from '../../deps.js';
 import { newId } from '../../platform/ids.js';
+import { err, ok, type Result } from '../../platform/result.js';
 import { FileTooLargeError } from '../../platform/storage/storage.js';
 import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
 import type { Localized } from '../districts/config-schema.js';
 import { DocumentsRepository } from './repository.js';
-import { SNIFF_BYTES, detectAcceptedType } from './file-type.js';
+import { SNIFF_BYTES, cleanFileName, detectAcceptedType } from './file-type.js';
 
 export type Application = ApplicationsTable;
+/** The doc_type of a file that is not for one checklist item. */
 export const OTHER = 'other';
 
 export interface ChecklistItem {
@@ -19,13 +21,34 @@ export interface ChecklistItem {
   files: DocumentsTable[];
 }
 
-export type FieldErrors = Record<string, { key: string; params?: Record<string, string | number> }>;
+export interface ChecklistStatus {
+  items: ChecklistItem[];
+  /** Files sent as "other documents" (or for an item the district's list no longer has). */
+  other: DocumentsTable[];
+  /** Codes of the required items with no file yet (APP-11). */
+  missingRequired: string[];
+}
 
+export type FieldErrors = Record<string, { key: string; params?: Record<string, string | number> }>;
+export type UploadOutcome = { ok: true; count: number } | { ok: false; errors: FieldErrors };
+
+/** The limit in MB as people read it: 10, 2.5, 0.05. */
+export const maxUploadMb = (bytes: number): number => Number((bytes / 1024 / 1024).toFixed(2));
+
+const errorCode = (e: unknown): string | undefined => (e as { code?: string } | null)?.code;
+/** A file-system failure of our storage, as opposed to a client that went away. */
+const isOurOutage = (e: unknown): boolean => {
+  const x = e as { syscall?: string; code?: string } | null;
+  return Boolean(x?.syscall) && !['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(x?.code ?? '');
+};
+
+/** Reads what is left of a file part and throws it away, so the next part can be read. */
 const drain = async (file: MultipartFile) => {
+  if (file.file.readableEnded || file.file.destroyed) return;
   file.file.resume();
   await new Promise<void>((resolve) => {
-    if (file.file.readableEnded) return resolve();
     file.file.once('end', () => resolve());
+    file.file.once('close', () => resolve());
     file.file.once('error', () => resolve());
   });
 };
@@ -37,70 +60,88 @@ export class DocumentsService {
     this.repo = new DocumentsRepository(deps.db);
   }
 
-  async checklist(app: Application): Promise<{ items: ChecklistItem[]; other: DocumentsTable[]; missingRequired: ChecklistItem[] }> {
-    const district = this.deps.districts.get(app.district_id);
+  /** PRV-1: a parent reaches only their own requests; anything else reads as "not found". */
+  async forParent(accountId: string, applicationId: string): Promise<Result<Application>> {
+    const row = await this.repo.application(applicationId);
+    if (!row || row.account_id !== accountId) return err('not-found', 'common.notFound.title');
+    return ok(row);
+  }
+
+  /** Each checklist item of the request with the files received for it, and what is still missing. */
+  async checklistStatus(application: Application | string): Promise<ChecklistStatus> {
+    const app = typeof application === 'string' ? await this.repo.application(application) : application;
+    if (!app) return { items: [], other: [], missingRequired: [] };
     const docs = await this.repo.forApplication(app.id);
+    return this.match(app, docs);
+  }
+
+  private match(app: Application, docs: DocumentsTable[]): ChecklistStatus {
+    const district = this.deps.districts.get(app.district_id);
     const base = district ? this.deps.districts.checklist(district, app.kind, app.reason_code) : [];
     const items = base.map((i) => ({ ...i, files: docs.filter((d) => d.doc_type === i.code) }));
     const known = new Set(items.map((i) => i.code));
     return {
       items,
       other: docs.filter((d) => !known.has(d.doc_type)),
-      missingRequired: items.filter((i) => i.required && i.files.length === 0),
+      missingRequired: items.filter((i) => i.required && i.files.length === 0).map((i) => i.code),
     };
   }
 
   /**
-   * Streams each file of a multipart upload into storage, typed from its content. If any file
-   * is refused, nothing of the request is recorded: no rows are written (blobs already stored
-   * stay in the content-addressed store, unreferenced, and are harmless).
+   * Streams each file of a multipart upload into storage, typed from its content (DOC-6).
+   * Fields are named `file_<checklist code>` (or `file_other`); a browser sends them in form
+   * order, after the CSRF field the route has already read.
+   *
+   * All or nothing: if any file is refused, or the upload breaks off, no row is written and the
+   * errors say which file and why. Blobs already written stay in the content-addressed store,
+   * unreferenced: harmless (the same bytes always get the same key) and never shown to anyone.
    */
-  async upload(
-    app: Application,
-    parts: AsyncIterableIterator<Multipart> | AsyncIterable<Multipart>,
-    via: 'account' | 'public',
-    actor: string,
-  ): Promise<{ ok: true; count: number } | { ok: false; errors: FieldErrors }> {
-    const { items } = await this.checklist(app);
+  async upload(app: Application, parts: AsyncIterable<Multipart>, via: 'account' | 'public', actor: string): Promise<UploadOutcome> {
+    const { items } = await this.checklistStatus(app);
     const codes = new Set([...items.map((i) => i.code), OTHER]);
     const errors: FieldErrors = {};
+    const fail = (field: string, key: string, params: Record<string, string | number> = {}) => {
+      errors[field] ??= { key, params }; // the first problem of each input; the rest follow once it is fixed
+    };
     const stored: DocumentsTable[] = [];
     const maxBytes = this.deps.config.maxUploadBytes;
-    const tooLarge = (field: string, file: string) => {
-      errors[field] = { key: 'documents.errors.tooLarge', params: { file, max: Math.round(maxBytes / 1024 / 1024) || 1 } };
-    };
+    const max = maxUploadMb(maxBytes);
+
     try {
       for await (const part of parts) {
         if (part.type !== 'file') continue;
         const field = part.fieldname;
-        const code = field.startsWith('file_') ? field.slice(5) : '';
-        const name = (part.filename ?? '').slice(0, 200);
+        const code = field.startsWith('file_') ? field.slice('file_'.length) : '';
+        const name = cleanFileName(part.filename);
+        // An input left empty arrives as a part with no file name; a field we do not know is
+        // not ours to keep.
         if (!codes.has(code) || !name) {
           await drain(part);
           continue;
         }
-        const iterator = part.file[Symbol.asyncIterator]();
-        let head = Buffer.alloc(0);
-        while (head.length < SNIFF_BYTES) {
-          const next = await iterator.next();
-          if (next.done) break;
-          head = Buffer.concat([head, next.value as Buffer]);
-        }
-        if (head.length === 0) {
-          errors[field] = { key: 'documents.errors.empty', params: { file: name } };
-          continue;
-        }
-        const type = await detectAcceptedType(head);
-        if (!type) {
-          errors[field] = { key: 'documents.errors.wrongType', params: { file: name } };
-          await drain(part);
-          continue;
-        }
-        const rest = Readable.from({ [Symbol.asyncIterator]: () => iterator });
         try {
-          const saved = await this.deps.storage.put(rest, { maxBytes, prefix: head });
+          // The first few kilobytes tell the type; the rest streams on to storage behind them.
+          const chunks = part.file[Symbol.asyncIterator]();
+          let head = Buffer.alloc(0);
+          while (head.length < SNIFF_BYTES) {
+            const next = await chunks.next();
+            if (next.done) break;
+            head = Buffer.concat([head, next.value as Buffer]);
+          }
+          if (head.length === 0) {
+            fail(field, 'documents.errors.empty', { file: name });
+            continue;
+          }
+          const type = await detectAcceptedType(head);
+          if (!type) {
+            fail(field, 'documents.errors.wrongType', { file: name });
+            await drain(part);
+            continue;
+          }
+          const saved = await this.deps.storage.put(Readable.from({ [Symbol.asyncIterator]: () => chunks }), { maxBytes, prefix: head });
+          // The multipart reader cuts a file at the limit; a cut file is never kept.
           if (part.file.truncated) {
-            tooLarge(field, name);
+            fail(field, 'documents.errors.tooLarge', { file: name, max });
             continue;
           }
           stored.push({
@@ -117,8 +158,8 @@ export class DocumentsService {
             uploaded_at: this.deps.clock.now().toISOString(),
           });
         } catch (e) {
-          if (e instanceof FileTooLargeError || (e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-            tooLarge(field, name);
+          if (e instanceof FileTooLargeError || errorCode(e) === 'FST_REQ_FILE_TOO_LARGE') {
+            fail(field, 'documents.errors.tooLarge', { file: name, max });
             await drain(part);
             continue;
           }
@@ -126,15 +167,15 @@ export class DocumentsService {
         }
       }
     } catch (e) {
-      const code = (e as { code?: string }).code;
+      const code = errorCode(e);
       if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
         errors._form = { key: 'documents.errors.tooMany', params: { max: this.deps.config.maxFilesPerUpload } };
-      } else if (code === 'FST_REQ_FILE_TOO_LARGE') {
-        errors._form = { key: 'documents.errors.tooLarge', params: { file: '', max: Math.round(maxBytes / 1024 / 1024) || 1 } };
       } else if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
         errors._form = { key: 'documents.errors.noFiles' };
+      } else if (isOurOutage(e)) {
+        throw e; // a full or unwritable disk is ours to fix, not the parent's: a 500, and logged
       } else {
-        // The connection broke mid-upload: nothing of it is recorded.
+        // The connection broke or the body was cut short: nothing of it is recorded.
         errors._form = { key: 'documents.errors.interrupted' };
       }
     }
@@ -143,12 +184,13 @@ export class DocumentsService {
 
     const now = this.deps.clock.now().toISOString();
     await this.deps.db.transaction().execute(async (trx) => {
+      const status = (await this.repo.lockApplication(trx, app.id, now)) ?? app.status;
       await this.repo.insert(stored, trx);
-      await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: app.status, to_status: app.status, note: `documents:${stored.length}` });
+      // PRV-3: every upload is on the request's history (who, when, how many files).
+      await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: status, to_status: status, note: `documents:${stored.length}` });
       // APP-11: complete once every required document is in.
-      const docs = await this.repo.forApplication(app.id, trx);
-      const missing = items.filter((i) => i.required && !docs.some((d) => d.doc_type === i.code));
-      if (missing.length === 0 && (await this.repo.moveStatus(trx, app.id, 'incomplete', 'submitted', now))) {
+      const { missingRequired } = this.match(app, await this.repo.forApplication(app.id, trx));
+      if (status === 'incomplete' && missingRequired.length === 0 && (await this.repo.moveStatus(trx, app.id, 'incomplete', 'submitted', now))) {
         await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: 'incomplete', to_status: 'submitted', note: 'documents complete' });
       }
     });

@@ -3,7 +3,8 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, DateFields, ErrorSummary, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
-import type { Application } from '../service.js';
+import type { Application, ChecklistStatus } from '../service.js';
+import { ChecklistTable } from './documents-section.js';
 
 /** DOC-1 / APP-11: the four details that find a request without signing in. */
 export function LookupPage({ ctx, form, title, intro, action, submitLabel }: { ctx: PageContext; form: FormState; title: string; intro: string; action: string; submitLabel: string }) {
@@ -31,10 +32,12 @@ export function LookupPage({ ctx, form, title, intro, action, submitLabel }: { c
   );
 }
 
-export function PublicRequestPage({ ctx, app, title, districtName, children }: { ctx: PageContext; app: Application; title: string; districtName: string; children: ComponentChildren }) {
+export function PublicRequestPage({ ctx, app, title, districtName, hasErrors = false, children }: {
+  ctx: PageContext; app: Application; title: string; districtName: string; hasErrors?: boolean; children: ComponentChildren;
+}) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={title}>
+    <Layout ctx={ctx} title={title} hasErrors={hasErrors}>
       <h1>{title}</h1>
       <dl class="app-summary">
         <dt>{t('documents.receipt.student')}</dt>
@@ -49,5 +52,39 @@ export function PublicRequestPage({ ctx, app, title, districtName, children }: {
       <p>{t(`applications.statusHelp.${app.status}`)}</p>
       {children}
     </Layout>
+  );
+}
+
+/** APP-11: what the public status page shows below the summary: documents, then messages. */
+export function StatusDetails({ ctx, checklist, messages, when }: {
+  ctx: PageContext;
+  checklist: ChecklistStatus;
+  messages: { id: string; subject: string; created_at: string }[];
+  /** Writes out an instant in the district's time zone. */
+  when: (iso: string) => string;
+}) {
+  const { t } = ctx;
+  return (
+    <>
+      <h2>{t('documents.heading')}</h2>
+      <ChecklistTable ctx={ctx} items={checklist.items} other={checklist.other} />
+      {checklist.missingRequired.length ? <p>{t('documents.status.missingHelp')}</p> : null}
+      <p>
+        <a class="usa-button" href="/upload/documents">{t('common.uploadDocuments')}</a>
+      </p>
+      <h2>{t('applications.page.messagesHeading')}</h2>
+      {messages.length === 0 ? (
+        <p>{t('applications.page.noMessages')}</p>
+      ) : (
+        <ul class="usa-list">
+          {messages.map((m) => (
+            <li key={m.id}>
+              {m.subject} — {when(m.created_at)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>{t('documents.status.signInForMore')}</p>
+    </>
   );
 }
