@@ -159,6 +159,7 @@ export class ApplicationsService {
         updated_at: now,
         decision_due_on: decisionDue,
         priority: reason.priority ? 1 : 0,
+        student_number: null,
       };
       try {
         await this.deps.db.transaction().execute(async (trx) => {

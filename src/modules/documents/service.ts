@@ -156,6 +156,10 @@ export class DocumentsService {
             status: 'received',
             uploaded_via: via,
             uploaded_at: this.deps.clock.now().toISOString(),
+            review_reason: null,
+            review_note: null,
+            reviewed_by: null,
+            reviewed_at: null,
           });
         } catch (e) {
           if (e instanceof FileTooLargeError || errorCode(e) === 'FST_REQ_FILE_TOO_LARGE') {

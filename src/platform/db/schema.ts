@@ -105,6 +105,8 @@ export interface ApplicationsTable {
   decision_due_on: string | null;
   /** DEC-19: bullying victims and military families. */
   priority: number;
+  /** The district's own student ID, entered by staff. */
+  student_number: string | null;
 }
 
 export interface ApplicationEventsTable {
@@ -129,6 +131,11 @@ export interface DocumentsTable {
   status: string;
   uploaded_via: 'account' | 'public';
   uploaded_at: string;
+  /** DOC-3: why a document was rejected (a code the parent reads in their language). */
+  review_reason: string | null;
+  review_note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
 }
 
 export interface OutboxTable {
@@ -192,7 +199,74 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+export type DecisionKind = 'approved' | 'denied' | 'deemed_denied' | 'revoked' | 'abandoned';
+
+export interface DecisionsTable {
+  id: string;
+  application_id: string;
+  kind: DecisionKind;
+  reasons: string; // JSON array of reason codes
+  note: string | null;
+  decided_on: string;
+  decided_at: string;
+  decided_by: string | null;
+  appeal_until: string | null;
+  no_appeal_reason: string | null;
+  language: string;
+}
+
+export interface PermitsTable {
+  id: string;
+  application_id: string;
+  decision_id: string;
+  verification_code: string;
+  school_id: string;
+  grade: string;
+  first_year: string;
+  last_year: string;
+  renew_yearly: number;
+  status: 'active' | 'revoked';
+  issued_at: string;
+  revoked_at: string | null;
+}
+
+export interface SeatCountsTable {
+  school_id: string;
+  school_year: string;
+  grade: string;
+  used: number;
+}
+
+export interface InfoRequestsTable {
+  id: string;
+  application_id: string;
+  message: string;
+  doc_codes: string; // JSON array
+  due_on: string;
+  created_by: string;
+  created_at: string;
+  answered_at: string | null;
+  closed_at: string | null;
+}
+
+export interface AppealsTable {
+  id: string;
+  application_id: string;
+  decision_id: string;
+  filed_on: string;
+  outcome: 'pending' | 'upheld' | 'overturned';
+  outcome_on: string | null;
+  note: string | null;
+  recorded_by: string;
+  created_at: string;
+}
+
 export interface Database {
+  decisions: DecisionsTable;
+  permits: PermitsTable;
+  seat_counts: SeatCountsTable;
+  info_requests: InfoRequestsTable;
+  appeals: AppealsTable;
   staff: StaffTable;
   staff_schools: StaffSchoolsTable;
   staff_tokens: StaffTokensTable;
