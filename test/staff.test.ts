@@ -2,37 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
 import { PASSWORD, buildParent, buildStudent, signedInParent } from './support/parents.js';
+import { request, staffMember } from './support/staff.js';
 import { StaffService } from '../src/modules/staff/service.js';
-import type { StaffRole } from '../src/platform/db/schema.js';
 import { newId } from '../src/platform/ids.js';
-import { generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
-
-let n = 0;
-async function staffMember(t: TestApp, district: string, role: StaffRole = 'permit_staff', schoolCodes: string[] = []) {
-  const email = `staff${++n}.${district}@example.org`;
-  const r = await new StaffService(t.deps).create({ districtSlug: district, email, firstName: 'Permit', lastName: 'Clerk', role, schoolCodes });
-  if (!r.ok) throw new Error(r.problem.code);
-  const c = new TestClient(t.app, `10.60.0.${n}`);
-  const link = new URL(r.value.activationLink).pathname;
-  await c.get(link);
-  const done = await c.post(link, { password: PASSWORD, password_confirm: PASSWORD });
-  if (done.status !== 303) throw new Error(`activation failed ${done.status}`);
-  return { client: c, email, id: r.value.id };
-}
-
-async function request(t: TestApp, district: string, over: Record<string, unknown> = {}, owner?: { id: string; email: string }) {
-  const user = owner ?? (await buildParent(t));
-  const s = await buildStudent(t, user.id);
-  const at = t.clock.now().toISOString();
-  const row = {
-    id: newId(), confirmation_number: generateConfirmationNumber(), kind: 'incoming' as const, account_id: user.id, student_id: s.id, district_id: district,
-    school_year: '2026-2027', grade_requested: '3', current_grade: '2', reason_code: 'parent-employment', requested_school_id: `${district}:${district === 'lausd-sample' ? '1001' : '101'}`,
-    relationship: 'parent', decision_email: user.email, language: 'en', status: 'submitted', submission_key: newId(), student_first_name: 'Mateo',
-    student_last_name: `Student${n++}`, student_date_of_birth: '2018-04-09', received_at: at, updated_at: at, decision_due_on: '2026-12-22', priority: 0, ...over,
-  };
-  await t.deps.db.insertInto('applications').values(row).execute();
-  return row;
-}
 
 for (const db of databases) {
   describe(`staff entrance and queue on ${db.name}`, () => {
