@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
 });
 
 export type AppConfig = {
@@ -41,6 +42,8 @@ export type AppConfig = {
   cookieSecure: boolean;
   logLevel: string;
   outboxIntervalMs: number;
+  /** How often the deadline sweep runs (DEC-15). */
+  sweepIntervalMs: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -72,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       e.COOKIE_SECURE === 'auto' ? (e.PUBLIC_URL ?? '').startsWith('https:') : e.COOKIE_SECURE === 'true',
     logLevel: e.LOG_LEVEL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
   };
 }

@@ -3,6 +3,7 @@ import { wire } from './wire.js';
 import { buildApp } from './app.js';
 import { OutboxSender } from './platform/mail/sender.js';
 import { openTransport } from './platform/mail/transport.js';
+import { Sweeper } from './modules/decisions/sweeper.js';
 
 /** Starts the web app and the outbox sender in one process; stops them gracefully. */
 async function main(): Promise<void> {
@@ -16,6 +17,16 @@ async function main(): Promise<void> {
     deps.sessions.purgeExpired().catch((e) => app.log.error({ err: e }, 'session purge failed'));
   }, 60 * 60_000);
   housekeeping.unref();
+  // DEC-4, DEC-15, DEC-17: deadlines move requests on their own, checked every minute.
+  const sweeper = new Sweeper(deps);
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = setInterval(() => {
+    sweeping = sweeper.runOnce().then(
+      (r) => { if (r.abandoned || r.deemedDenied || r.appealWindowsClosed || r.staffReminders) app.log.info({ sweep: r }, 'deadlines swept'); },
+      (e) => app.log.error({ err: e }, 'sweep failed'),
+    );
+  }, config.sweepIntervalMs);
+  sweep.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -23,6 +34,8 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     clearInterval(housekeeping);
+    clearInterval(sweep);
+    await sweeping;
     await app.close(); // finishes in-flight requests, refuses new ones
     await sender.stop();
     await deps.handle.close();

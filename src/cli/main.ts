@@ -4,6 +4,7 @@ import { wire } from '../wire.js';
 import { loadCatalogs } from '../platform/i18n/catalogs.js';
 import { translator } from '../platform/i18n/translator.js';
 import { StaffService } from '../modules/staff/service.js';
+import { Sweeper } from '../modules/decisions/sweeper.js';
 import type { StaffRole } from '../platform/db/schema.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -13,11 +14,25 @@ Commands:
       Creates a staff account and prints its single-use activation link (valid 7 days).
       Roles: district_admin (default), permit_staff, site_admin (needs --school), auditor.
       The first district administrator of a district is made this way.
+  sweep
+      Runs the deadline sweep now (abandonment, deemed denial, closed appeal windows, staff
+      reminders) and prints what it did. The app runs the same sweep every minute; running it
+      again changes nothing more.
 `;
 
 /** Command-line tasks for district IT: uses the same database and rules as the app. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'sweep') {
+    const deps = await wire(loadConfig());
+    try {
+      const r = await new Sweeper(deps).runOnce();
+      process.stdout.write(`Abandoned: ${r.abandoned}\nDeemed denied: ${r.deemedDenied}\nAppeal windows closed: ${r.appealWindowsClosed}\nStaff reminders: ${r.staffReminders}\n`);
+      return 0;
+    } finally {
+      await deps.handle.close();
+    }
+  }
   if (command !== 'create-staff') {
     process.stdout.write(USAGE);
     return command ? 2 : 0;

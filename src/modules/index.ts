@@ -7,6 +7,7 @@ import { accountRoutes } from './accounts/routes.js';
 import { studentRoutes } from './students/routes.js';
 import { documentsModule } from './documents/routes.js';
 import { staffRoutes } from './staff/routes.js';
+import { decisionRoutes, decisionSection } from './decisions/routes.js';
 
 /** Each domain module registers its own routes with the services it needs. */
 export async function registerModules(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -15,6 +16,7 @@ export async function registerModules(app: FastifyInstance, deps: Deps): Promise
   await accountRoutes(app, deps);
   await studentRoutes(app, deps);
   const documents = documentsModule(app, deps);
-  await applicationRoutes(app, deps, { documentsSection: documents.documentsSection });
+  await applicationRoutes(app, deps, { documentsSection: documents.documentsSection, decisionSection: (a) => decisionSection(deps, a) });
   await staffRoutes(app, deps);
+  await decisionRoutes(app, deps);
 }

@@ -25,6 +25,7 @@ type Agreement = { studentId: string; at: number };
 export interface ApplicationPageExtras {
   /** The documents section of the application page, supplied by the documents module. */
   documentsSection?: (req: FastifyRequest, application: ApplicationRow) => Promise<((ctx: PageContext) => VNode) | null>;
+  decisionSection?: (application: ApplicationRow) => Promise<((ctx: PageContext) => VNode | null) | null>;
 }
 
 export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras: ApplicationPageExtras = {}): Promise<void> {
@@ -154,7 +155,8 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
       messages: await service.repo.messagesForApplication(application.id),
     };
     const documents = extras.documentsSection ? await extras.documentsSection(req, application) : null;
-    return reply.page((ctx) => ApplicationPage({ ctx, view, documents: documents ? documents(ctx) : null }), { forms: true });
+    const decision = extras.decisionSection ? await extras.decisionSection(application) : null;
+    return reply.page((ctx) => ApplicationPage({ ctx, view, documents: documents ? documents(ctx) : null, decision: decision ? decision(ctx) : null }), { forms: true });
   });
 
   app.get('/account', async (req, reply) => {

@@ -18,7 +18,7 @@ export type Status = (typeof STATUSES)[number];
 export const TRANSITIONS: Record<Status, readonly Status[]> = {
   incomplete: ['submitted', 'info_requested', 'abandoned', 'withdrawn', 'deemed_denied'],
   submitted: ['info_requested', 'approved', 'denied', 'deemed_denied', 'withdrawn', 'incomplete'],
-  info_requested: ['submitted', 'abandoned', 'approved', 'denied', 'deemed_denied', 'withdrawn'],
+  info_requested: ['submitted', 'incomplete', 'abandoned', 'approved', 'denied', 'deemed_denied', 'withdrawn'],
   approved: ['revoked'],
   denied: ['approved'], // an appeal won at the county office
   deemed_denied: ['approved'],

@@ -26,6 +26,7 @@ export const localized = z.object({ en: z.string().min(1), es: z.string().min(1)
 export type Localized = z.infer<typeof localized>;
 
 const grade = z.enum(GRADES);
+const seats = z.number().int().min(0);
 
 export const DistrictConfigSchema = z
   .object({
@@ -45,6 +46,17 @@ export const DistrictConfigSchema = z
           lowestGrade: grade,
           highestGrade: grade,
           address: z.string().min(1),
+          /**
+           * DEC-6: seats for permit students per grade and school year. `perGrade` applies to
+           * every grade the school teaches, `grades` overrides it per grade, `years` per year.
+           */
+          permitSeats: z
+            .object({
+              perGrade: seats.default(0),
+              grades: z.partialRecord(grade, seats).default({}),
+              years: z.record(z.string().regex(/^\d{4}-\d{4}$/, 'must be written like 2027-2028'), z.partialRecord(grade, seats)).default({}),
+            })
+            .default({ perGrade: 0, grades: {}, years: {} }),
         }),
       )
       .min(1),

@@ -25,12 +25,15 @@ export interface ChecklistStatus {
   items: ChecklistItem[];
   /** Files sent as "other documents" (or for an item the district's list no longer has). */
   other: DocumentsTable[];
-  /** Codes of the required items with no file yet (APP-11). */
+  /** Codes of the required items with no file yet, or only rejected ones (APP-11, DOC-3). */
   missingRequired: string[];
 }
 
 export type FieldErrors = Record<string, { key: string; params?: Record<string, string | number> }>;
 export type UploadOutcome = { ok: true; count: number } | { ok: false; errors: FieldErrors };
+
+/** A file that counts for its checklist item: any but one the permit office rejected (DOC-3). */
+export const counts = (d: Pick<DocumentsTable, 'status'>): boolean => d.status !== 'rejected';
 
 /** The limit in MB as people read it: 10, 2.5, 0.05. */
 export const maxUploadMb = (bytes: number): number => Number((bytes / 1024 / 1024).toFixed(2));
@@ -83,7 +86,8 @@ export class DocumentsService {
     return {
       items,
       other: docs.filter((d) => !known.has(d.doc_type)),
-      missingRequired: items.filter((i) => i.required && i.files.length === 0).map((i) => i.code),
+      // DOC-3: a rejected file stays listed (with why) but no longer counts: the parent sends another.
+      missingRequired: items.filter((i) => i.required && !i.files.some(counts)).map((i) => i.code),
     };
   }
 
@@ -196,6 +200,13 @@ export class DocumentsService {
       const { missingRequired } = this.match(app, await this.repo.forApplication(app.id, trx));
       if (status === 'incomplete' && missingRequired.length === 0 && (await this.repo.moveStatus(trx, app.id, 'incomplete', 'submitted', now))) {
         await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: 'incomplete', to_status: 'submitted', note: 'documents complete' });
+      }
+      // DOC-4: an answer to a request for missing items puts the request back in the queue, in
+      // its original place (the queue is ordered by the unchanged received_at).
+      const back = missingRequired.length === 0 ? 'submitted' : 'incomplete';
+      if (status === 'info_requested' && (await this.repo.moveStatus(trx, app.id, 'info_requested', back, now))) {
+        await trx.updateTable('info_requests').set({ answered_at: now }).where('application_id', '=', app.id).where('answered_at', 'is', null).where('closed_at', 'is', null).execute();
+        await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: 'info_requested', to_status: back, note: 'answer to a request for missing items' });
       }
     });
     return { ok: true, count: stored.length };

@@ -1,11 +1,16 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Deps } from '../../deps.js';
 import { addDays, localDate } from '../../platform/clock.js';
+import type { Database } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { STATUSES } from '../applications/status.js';
 import { isValidConfirmationNumber, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
 
 export const PAGE_SIZE = 50;
 const OPEN = ['incomplete', 'submitted', 'info_requested'];
+export const KINDS = ['incoming', 'outgoing', 'intra'] as const;
+/** Statuses that mean the district is waiting on the family for documents or information. */
+const WAITING_ON_FAMILY = ['incomplete', 'info_requested'];
 
 export interface QueueFilter {
   status?: string;
@@ -14,16 +19,23 @@ export interface QueueFilter {
   grade?: string;
   year?: string;
   overdue?: boolean;
-  /** A confirmation number, a date of birth (YYYY-MM-DD), or the start of a last name. */
+  kind?: string; // incoming | outgoing | intra
+  /** Missing documents: waiting on the family, or holding a rejected document. */
+  missing?: boolean;
+  /**
+   * A confirmation number, a date of birth (YYYY-MM-DD), the district's student ID, the start
+   * of a first or last name, or "First Last" (the start of each).
+   */
   q?: string;
   after?: string; // keyset cursor: "<received_at>|<id>"
 }
 
-/** The filters as query parameters, for links that keep them (next page, CSV later). */
+/** The filters as query parameters, for links that keep them (next page, CSV export). */
 export function filterParams(f: QueueFilter): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of ['status', 'reason', 'school', 'grade', 'year', 'q'] as const) if (f[k]) out[k] = f[k]!;
+  for (const k of ['status', 'reason', 'school', 'grade', 'year', 'kind', 'q'] as const) if (f[k]) out[k] = f[k]!;
   if (f.overdue) out.overdue = '1';
+  if (f.missing) out.missing = '1';
   return out;
 }
 
@@ -41,7 +53,44 @@ export interface QueueRow {
   requested_school_id: string | null;
   status: string;
   kind: string;
+  student_number: string | null;
   urgency: 'overdue' | 'due-soon' | null;
+}
+
+type Where = ExpressionBuilder<Database, 'applications'>;
+
+/** The start of a name, lower-cased; LIKE wildcards typed by staff are dropped, not obeyed. */
+const startsWith = (eb: Where, column: 'student_first_name' | 'student_last_name', term: string) =>
+  eb(eb.fn('lower', [column]), 'like', `${term.toLowerCase().replace(/[%_\\]/g, '')}%`);
+
+/**
+ * The search box. Student IDs are matched exactly in the spellings staff type (as is, upper,
+ * lower) so the (district_id, student_number) index still serves; a confirmation number may
+ * also be some district's student ID, so both are tried. Names match by prefix, never with a
+ * leading wildcard.
+ */
+function search(eb: Where, term: string) {
+  const studentNumber = eb('student_number', 'in', [...new Set([term, term.toUpperCase(), term.toLowerCase()])]);
+  if (isValidConfirmationNumber(term)) return eb.or([eb('confirmation_number', '=', normalizeConfirmationNumber(term)), studentNumber]);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(term)) return eb('student_date_of_birth', '=', term);
+  const words = term.split(/\s+/);
+  if (words.length === 1) return eb.or([studentNumber, startsWith(eb, 'student_last_name', term), startsWith(eb, 'student_first_name', term)]);
+  // "Ana De la Cruz": the first word starts the first name, the rest the last name; a
+  // last name of several words ("De la") is still found on its own.
+  return eb.or([
+    startsWith(eb, 'student_last_name', term),
+    eb.and([startsWith(eb, 'student_first_name', words[0]), startsWith(eb, 'student_last_name', words.slice(1).join(' '))]),
+  ]);
+}
+
+/** Requests waiting on the family, or with a document the office turned down. */
+function missingDocuments(eb: Where) {
+  return eb.or([
+    eb('status', 'in', WAITING_ON_FAMILY),
+    eb.exists(
+      eb.selectFrom('documents').select('documents.id').whereRef('documents.application_id', '=', 'applications.id').where('documents.status', '=', 'rejected'),
+    ),
+  ]);
 }
 
 /**
@@ -51,14 +100,15 @@ export interface QueueRow {
 export class QueueService {
   constructor(private deps: Deps) {}
 
-  async page(staff: SessionStaff, filter: QueueFilter): Promise<{ rows: QueueRow[]; next: string | null; today: string }> {
+  /** One page from `filter.after`; the CSV export walks all of them with a larger `size`. */
+  async page(staff: SessionStaff, filter: QueueFilter, size = PAGE_SIZE): Promise<{ rows: QueueRow[]; next: string | null; today: string }> {
     const district = this.deps.districts.get(staff.districtId)!;
     const today = localDate(this.deps.clock.now(), district.timeZone);
     let q = this.deps.db
       .selectFrom('applications')
       .select([
         'id', 'confirmation_number', 'received_at', 'decision_due_on', 'student_first_name', 'student_last_name', 'student_date_of_birth',
-        'grade_requested', 'reason_code', 'priority', 'requested_school_id', 'status', 'kind',
+        'grade_requested', 'reason_code', 'priority', 'requested_school_id', 'status', 'kind', 'student_number',
       ])
       .where('district_id', '=', staff.districtId);
     if (staff.role === 'site_admin') {
@@ -72,24 +122,21 @@ export class QueueService {
     if (filter.grade) q = q.where('grade_requested', '=', filter.grade);
     if (filter.year) q = q.where('school_year', '=', filter.year);
     if (filter.overdue) q = q.where('decision_due_on', '<', today).where('status', 'in', OPEN);
+    if (filter.kind && (KINDS as readonly string[]).includes(filter.kind)) q = q.where('kind', '=', filter.kind as (typeof KINDS)[number]);
+    if (filter.missing) q = q.where(missingDocuments);
     const term = filter.q?.trim();
-    if (term) {
-      const number = normalizeConfirmationNumber(term);
-      if (isValidConfirmationNumber(term)) q = q.where('confirmation_number', '=', number);
-      else if (/^\d{4}-\d{2}-\d{2}$/.test(term)) q = q.where('student_date_of_birth', '=', term);
-      else q = q.where((eb) => eb(eb.fn('lower', ['student_last_name']), 'like', `${term.toLowerCase().replace(/[%_\\]/g, '')}%`));
-    }
+    if (term) q = q.where((eb) => search(eb, term));
     if (filter.after) {
       const [at, id] = filter.after.split('|');
       if (at && id) q = q.where((eb) => eb.or([eb('received_at', '>', at), eb.and([eb('received_at', '=', at), eb('id', '>', id)])]));
     }
-    const found = await q.orderBy('received_at').orderBy('id').limit(PAGE_SIZE + 1).execute();
+    const found = await q.orderBy('received_at').orderBy('id').limit(size + 1).execute();
     const soon = addDays(today, 7);
-    const rows = found.slice(0, PAGE_SIZE).map((r) => ({
+    const rows = found.slice(0, size).map((r) => ({
       ...r,
       urgency: !r.decision_due_on || !OPEN.includes(r.status) ? null : r.decision_due_on < today ? ('overdue' as const) : r.decision_due_on <= soon ? ('due-soon' as const) : null,
     }));
     const last = rows[rows.length - 1];
-    return { rows, next: found.length > PAGE_SIZE && last ? `${last.received_at}|${last.id}` : null, today };
+    return { rows, next: found.length > size && last ? `${last.received_at}|${last.id}` : null, today };
   }
 }

@@ -9,12 +9,16 @@ import { NewPasswordSchema, SignInSchema } from '../accounts/validation.js';
 import { PasswordPage } from '../accounts/views/password-page.js';
 import { NoticePage, SignInPage } from '../accounts/views/sign-in-page.js';
 import { AuditLog } from './audit.js';
-import { QueueService, filterParams } from './queue.js';
+import { QueueService, filterParams, type QueueFilter } from './queue.js';
+import { queueCsv } from './queue-csv.js';
 import { StaffService } from './service.js';
 import { QueuePage } from './views/queue-page.js';
-import { RequestPage } from './views/request-page.js';
+import { showRequest } from './show-request.js';
 import { AuditPage } from './views/audit-page.js';
 import { StaffRequests } from './requests.js';
+import { dashboardRoutes } from './dashboard-routes.js';
+import { teamRoutes } from './team-routes.js';
+import { documentStaffRoutes } from './document-routes.js';
 
 /** Staff pages need a staff session: parents (and anyone else) are sent to the staff entrance. */
 export async function requireStaff(req: FastifyRequest, reply: FastifyReply): Promise<SessionStaff | null> {
@@ -22,6 +26,16 @@ export async function requireStaff(req: FastifyRequest, reply: FastifyReply): Pr
   if (staff) return staff;
   await reply.redirect(`/staff/sign-in?next=${encodeURIComponent(req.method === 'GET' ? req.url : '/staff/queue')}`, 303);
   return null;
+}
+
+/** The queue's filters from a query string; values are bounded, and checked again by the service. */
+function queueFilter(query: unknown): QueueFilter {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const str = (k: string, max = 60) => (typeof q[k] === 'string' ? (q[k] as string).slice(0, max) : '');
+  return {
+    status: str('status'), reason: str('reason'), school: str('school'), grade: str('grade'), year: str('year'), kind: str('kind'),
+    overdue: str('overdue') === '1', missing: str('missing') === '1', q: str('q', 80), after: str('after', 80) || undefined,
+  };
 }
 
 export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -85,24 +99,32 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.get('/staff/queue', async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const q = req.query as Record<string, unknown>;
-    const str = (k: string, max = 60) => (typeof q[k] === 'string' ? (q[k] as string).slice(0, max) : '');
-    const filter = { status: str('status'), reason: str('reason'), school: str('school'), grade: str('grade'), year: str('year'), overdue: str('overdue') === '1', q: str('q', 80), after: str('after', 80) || undefined };
+    const filter = queueFilter(req.query);
     const result = await queue.page(staff, filter);
     await audit.record(staff, 'queue.view', { type: 'queue' }, req.ip, { ...filterParams(filter), after: filter.after ?? null, students: result.rows.length });
     const district = deps.districts.get(staff.districtId)!;
     return reply.page((ctx) => QueuePage({ ctx, district, rows: result.rows, next: result.next, filter }));
   });
 
+  // Every request matching the queue's filters, as a spreadsheet: same scope as the queue (PRV-1).
+  app.get('/staff/queue.csv', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const filter = { ...queueFilter(req.query), after: undefined }; // all rows, never from a page on
+    const district = deps.districts.get(staff.districtId)!;
+    const csv = await queueCsv(queue, staff, filter, district, req.i18n.t);
+    // PRV-2: an export is a read of every student in it.
+    await audit.record(staff, 'queue.export', { type: 'queue' }, req.ip, { ...filterParams(filter), rows: csv.rows });
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${csv.filename}"`)
+      .send(csv.body);
+  });
+
   app.get('/staff/requests/:id', async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const { id } = req.params as { id: string };
-    const r = await requests.view(staff, id);
-    if (!r.ok) return reply.callNotFound();
-    await audit.record(staff, 'application.view', { type: 'application', id }, req.ip);
-    const district = deps.districts.get(staff.districtId)!;
-    return reply.page((ctx) => RequestPage({ ctx, district, view: r.value }));
+    return showRequest(deps, req, reply, staff, (req.params as { id: string }).id);
   });
 
   app.get('/staff/requests/:id/documents/:documentId', async (req, reply) => {
@@ -131,4 +153,8 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     await audit.record(staff, 'audit.search', { type: 'audit_log' }, req.ip, filters);
     return reply.page((ctx) => AuditPage({ ctx, rows, filters }));
   });
+
+  await teamRoutes(app, deps);
+  await dashboardRoutes(app, deps);
+  await documentStaffRoutes(app, deps);
 }

@@ -1,6 +1,8 @@
 import argon2 from 'argon2';
+import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
-import type { StaffRole } from '../../platform/db/schema.js';
+import type { Database, StaffRole } from '../../platform/db/schema.js';
+import { isUniqueViolation } from '../../platform/db/kysely.js';
 import { newId, newToken, sha256 } from '../../platform/ids.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { schoolId } from '../districts/catalog.js';
@@ -8,7 +10,8 @@ import { brokenPasswordRules, passwordRuleKey } from '../accounts/password-rules
 import { StaffRepository } from './repository.js';
 
 export const STAFF_ROLES: readonly StaffRole[] = ['district_admin', 'permit_staff', 'site_admin', 'auditor'];
-const ACTIVATION_TTL_MS = 7 * 24 * 3_600_000;
+export const ACTIVATION_DAYS = 7;
+const ACTIVATION_TTL_MS = ACTIVATION_DAYS * 24 * 3_600_000;
 const DUMMY = argon2.hash('not-a-staff-password-0', { type: argon2.argon2id });
 
 /** Staff accounts: each belongs to one district; site administrators to some of its schools. */
@@ -18,8 +21,14 @@ export class StaffService {
     this.repo = new StaffRepository(deps.db);
   }
 
-  /** Creates a staff account and returns its single-use activation link. */
-  async create(input: { districtSlug: string; email: string; firstName: string; lastName: string; role: StaffRole; schoolCodes?: string[] }): Promise<Result<{ id: string; activationLink: string }>> {
+  /**
+   * Creates a staff account and returns its single-use activation link. `also` runs in the same
+   * transaction (an invitation email in the outbox): if it fails, no account is saved.
+   */
+  async create(
+    input: { districtSlug: string; email: string; firstName: string; lastName: string; role: StaffRole; schoolCodes?: string[] },
+    also?: (trx: Transaction<Database>, created: { id: string; email: string; activationLink: string }) => Promise<void>,
+  ): Promise<Result<{ id: string; activationLink: string }>> {
     const district = this.deps.districts.get(input.districtSlug);
     if (!district) return err('no-district', 'staff.errors.noDistrict');
     if (!STAFF_ROLES.includes(input.role)) return err('bad-role', 'staff.errors.badRole');
@@ -30,15 +39,32 @@ export class StaffService {
     if (input.role === 'site_admin' && codes.length === 0) return err('no-schools', 'staff.errors.noSchools');
     const unknown = codes.filter((c) => !district.schools.some((s) => s.code === c));
     if (unknown.length) return err('bad-school', 'staff.errors.badSchool', { params: { codes: unknown.join(', ') } });
+    const nowIso = this.deps.clock.now().toISOString();
+    const id = newId();
+    try {
+      const activationLink = await this.deps.db.transaction().execute(async (trx) => {
+        await trx.insertInto('staff').values({ id, district_id: district.slug, email, first_name: input.firstName, last_name: input.lastName, role: input.role, password_hash: null, activated_at: null, created_at: nowIso, updated_at: nowIso }).execute();
+        if (codes.length) await trx.insertInto('staff_schools').values(codes.map((c) => ({ staff_id: id, school_id: schoolId(district.slug, c) }))).execute();
+        const link = await this.issueActivation(trx, id);
+        await also?.(trx, { id, email, activationLink: link });
+        return link;
+      });
+      return ok({ id, activationLink });
+    } catch (e) {
+      if (isUniqueViolation(e)) return err('exists', 'staff.errors.exists'); // two creations raced: the first one stands
+      throw e;
+    }
+  }
+
+  /** A new single-use activation link for an account, valid for ACTIVATION_DAYS; earlier links stay valid until they expire. */
+  async issueActivation(trx: Transaction<Database>, staffId: string): Promise<string> {
     const now = this.deps.clock.now();
     const token = newToken();
-    const id = newId();
-    await this.repo.insert(
-      { id, district_id: district.slug, email, first_name: input.firstName, last_name: input.lastName, role: input.role, password_hash: null, activated_at: null, created_at: now.toISOString(), updated_at: now.toISOString() },
-      codes.map((c) => schoolId(district.slug, c)),
-      { token_hash: sha256(token), expires_at: new Date(now.getTime() + ACTIVATION_TTL_MS).toISOString() },
-    );
-    return ok({ id, activationLink: `${this.deps.config.publicUrl}/staff/activate/${token}` });
+    await trx
+      .insertInto('staff_tokens')
+      .values({ token_hash: sha256(token), staff_id: staffId, purpose: 'activate', expires_at: new Date(now.getTime() + ACTIVATION_TTL_MS).toISOString(), used_at: null, created_at: now.toISOString() })
+      .execute();
+    return `${this.deps.config.publicUrl}/staff/activate/${token}`;
   }
 
   async validToken(token: string) {

@@ -35,3 +35,9 @@ export function formValues(body: unknown): Record<string, string> {
   }
   return out;
 }
+
+/** The values ticked in a `CheckboxGroup` named `name`. */
+export function checkedValues(values: Record<string, string>, name: string): string[] {
+  const prefix = `${name}__`;
+  return Object.keys(values).filter((k) => k.startsWith(prefix) && values[k] === 'yes').map((k) => k.slice(prefix.length));
+}

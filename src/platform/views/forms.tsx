@@ -197,6 +197,57 @@ export function Checkbox(props: FieldProps & { value?: string }) {
   );
 }
 
+export function TextArea(props: FieldProps & { maxLength?: number; rows?: number }) {
+  const { ctx, form, name, label, hint, required, maxLength, rows = 4 } = props;
+  const hasError = Boolean(form.errors[name]);
+  return (
+    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+      <Label ctx={ctx} name={name} label={label} required={required} />
+      {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
+      <FieldError ctx={ctx} form={form} name={name} />
+      <textarea
+        class={`usa-textarea${hasError ? ' usa-input--error' : ''}`}
+        id={fieldId(name)}
+        name={name}
+        rows={rows}
+        maxLength={maxLength}
+        required={required}
+        aria-invalid={hasError ? 'true' : undefined}
+        aria-describedby={describedBy(form, name, hint)}
+      >
+        {form.values[name] ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+/**
+ * Several checkboxes under one legend. Each box is its own field, `<name>__<value>`, so a
+ * plain urlencoded form keeps every choice (see `checkedValues`); errors belong to `name`.
+ */
+export function CheckboxGroup(props: FieldProps & { options: { value: string; label: string }[] }) {
+  const { ctx, form, name, label, hint, required, options } = props;
+  const hasError = Boolean(form.errors[name]);
+  return (
+    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+      <fieldset class="usa-fieldset" id={fieldId(name)} aria-describedby={describedBy(form, name, hint)}>
+        <legend class="usa-legend">
+          {label}
+          {required ? <RequiredMark ctx={ctx} /> : null}
+        </legend>
+        {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
+        <FieldError ctx={ctx} form={form} name={name} />
+        {options.map((o) => (
+          <div class="usa-checkbox" key={o.value}>
+            <input class="usa-checkbox__input" id={fieldId(`${name}__${o.value}`)} type="checkbox" name={`${name}__${o.value}`} value="yes" checked={form.values[`${name}__${o.value}`] === 'yes'} />
+            <label class="usa-checkbox__label" for={fieldId(`${name}__${o.value}`)}>{o.label}</label>
+          </div>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
 /** The USWDS "memorable date" pattern: month, day and year as separate fields. */
 export function DateFields(props: FieldProps & { prefix: string }) {
   const { ctx, form, name, label, hint, required, prefix } = props;

@@ -56,10 +56,13 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
               <ul class="usa-list usa-list--unstyled app-nav__list">
                 {ctx.staff ? (
                   <>
+                    <li><a href="/staff/dashboard" class="usa-link">{t('dashboard.nav')}</a></li>
                     <li><a href="/staff/queue" class="usa-link">{t('staff.nav.queue')}</a></li>
+                    <li><a href="/staff/documents" class="usa-link">{t('review.nav.documents')}</a></li>
                     {ctx.staff.role === 'district_admin' || ctx.staff.role === 'auditor' ? (
                       <li><a href="/staff/audit" class="usa-link">{t('staff.nav.audit')}</a></li>
                     ) : null}
+                    {ctx.staff.role === 'district_admin' ? <li><a href="/staff/team" class="usa-link">{t('team.nav')}</a></li> : null}
                     <SignOut ctx={ctx} action="/staff/sign-out" />
                   </>
                 ) : ctx.user ? (

@@ -19,7 +19,7 @@ export function StatusTag({ ctx, status }: { ctx: PageContext; status: string })
 }
 
 /** APP-10, APP-11, ACC-6: one request as its parent sees it. */
-export function ApplicationPage({ ctx, view, documents }: { ctx: PageContext; view: ApplicationView; documents?: ComponentChildren }) {
+export function ApplicationPage({ ctx, view, documents, decision }: { ctx: PageContext; view: ApplicationView; documents?: ComponentChildren; decision?: ComponentChildren }) {
   const { t } = ctx;
   const a = view.application;
   return (
@@ -52,6 +52,7 @@ export function ApplicationPage({ ctx, view, documents }: { ctx: PageContext; vi
         <dt>{t('applications.form.decisionEmail')}</dt>
         <dd>{a.decision_email}</dd>
       </dl>
+      {decision}
       {documents}
       <h2>{t('applications.page.messagesHeading')}</h2>
       {view.messages.length === 0 ? (

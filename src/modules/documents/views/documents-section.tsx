@@ -1,12 +1,56 @@
 import type { PageContext, FormState } from '../../../platform/views/context.js';
 import { ErrorSummary, fieldId } from '../../../platform/views/forms.js';
 import type { DocumentsTable } from '../../../platform/db/schema.js';
-import type { ChecklistItem } from '../service.js';
+import { counts, type ChecklistItem } from '../service.js';
+import { REJECT_REASONS } from '../review.js';
+
+/** A rejected file is replaced once a file that counts arrived for the same document after it. */
+const replaced = (f: DocumentsTable, all: DocumentsTable[]): boolean => all.some((g) => g.doc_type === f.doc_type && counts(g) && g.uploaded_at > f.uploaded_at);
+
+/** DOC-3: rejected files the parent still has to send again. */
+export const awaitingReplacement = (items: ChecklistItem[], other: DocumentsTable[]): DocumentsTable[] => {
+  const all = [...items.flatMap((i) => i.files), ...other];
+  return all.filter((f) => !counts(f) && !replaced(f, all));
+};
+
+/** One file of the checklist; a rejected one says why, in the parent's language, and what to send instead (DOC-3). */
+function FileLine({ ctx, file: f, all }: { ctx: PageContext; file: DocumentsTable; all: DocumentsTable[] }) {
+  const { t } = ctx;
+  if (counts(f)) {
+    return <li>✓ {f.original_name} ({ctx.i18n.bytes(f.size_bytes)}){f.status === 'accepted' ? ` — ${t('review.status.accepted')}` : ''}</li>;
+  }
+  const reason = (REJECT_REASONS as readonly string[]).includes(f.review_reason ?? '') ? f.review_reason! : 'other';
+  return (
+    <li>
+      <span aria-hidden="true">✗</span> {f.original_name} ({ctx.i18n.bytes(f.size_bytes)}) — <strong>{t('review.rejectedBecause', { reason: t(`review.reasons.${reason}`) })}</strong>
+      {replaced(f, all) ? (
+        <div class="usa-hint">{t('review.parent.replaced')}</div>
+      ) : (
+        <div>{t('review.parent.sendInstead')} {t(`review.instead.${reason}`)}</div>
+      )}
+      {f.review_note ? <div>{t('review.parent.note')} {f.review_note}</div> : null}
+    </li>
+  );
+}
+
+/** DOC-3: says so at the top when a document must be sent again. */
+export function RejectedAlert({ ctx, items, other }: { ctx: PageContext; items: ChecklistItem[]; other: DocumentsTable[] }) {
+  if (awaitingReplacement(items, other).length === 0) return null;
+  return (
+    <div class="usa-alert usa-alert--warning" role="region" aria-labelledby="rejected-heading">
+      <div class="usa-alert__body">
+        <h3 class="usa-alert__heading" id="rejected-heading">{ctx.t('review.parent.alertHeading')}</h3>
+        <p class="usa-alert__text">{ctx.t('review.parent.alertText')}</p>
+      </div>
+    </div>
+  );
+}
 
 /** APP-11, DOC-5: the documents a request needs, and what has arrived for each. */
 export function ChecklistTable({ ctx, items, other }: { ctx: PageContext; items: ChecklistItem[]; other: DocumentsTable[] }) {
   const { t } = ctx;
   const lang = ctx.lang as 'en' | 'es';
+  const all = [...items.flatMap((i) => i.files), ...other];
   return (
     <table class="usa-table usa-table--stacked usa-table--borderless app-checklist">
       <caption>{t('documents.checklist.caption')}</caption>
@@ -26,15 +70,16 @@ export function ChecklistTable({ ctx, items, other }: { ctx: PageContext; items:
             </th>
             <td data-label={t('documents.checklist.needed')}>{i.required ? t('documents.checklist.required') : t('documents.checklist.ifApplies')}</td>
             <td data-label={t('documents.checklist.received')}>
-              {i.files.length === 0 ? (
+              {i.files.length === 0 || (i.required && !i.files.some(counts)) ? (
                 <span class={i.required ? 'usa-tag app-tag--missing' : undefined}>{i.required ? t('documents.checklist.missing') : '—'}</span>
-              ) : (
+              ) : null}
+              {i.files.length ? (
                 <ul class="usa-list usa-list--unstyled">
                   {i.files.map((f) => (
-                    <li key={f.id}>✓ {f.original_name} ({ctx.i18n.bytes(f.size_bytes)})</li>
+                    <FileLine ctx={ctx} file={f} all={all} key={f.id} />
                   ))}
                 </ul>
-              )}
+              ) : null}
             </td>
           </tr>
         ))}
@@ -45,7 +90,7 @@ export function ChecklistTable({ ctx, items, other }: { ctx: PageContext; items:
             <td data-label={t('documents.checklist.received')}>
               <ul class="usa-list usa-list--unstyled">
                 {other.map((f) => (
-                  <li key={f.id}>✓ {f.original_name} ({ctx.i18n.bytes(f.size_bytes)})</li>
+                  <FileLine ctx={ctx} file={f} all={all} key={f.id} />
                 ))}
               </ul>
             </td>
@@ -108,6 +153,7 @@ export function DocumentsSection({ ctx, items, other, form, action, receiptHref,
   return (
     <section aria-labelledby="documents-heading">
       <h2 id="documents-heading">{t('documents.heading')}</h2>
+      <RejectedAlert ctx={ctx} items={items} other={other} />
       <ChecklistTable ctx={ctx} items={items} other={other} />
       {received ? (
         <p>

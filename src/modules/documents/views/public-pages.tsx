@@ -4,7 +4,7 @@ import type { FormState, PageContext } from '../../../platform/views/context.js'
 import { CsrfField, DateFields, ErrorSummary, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { Application, ChecklistStatus } from '../service.js';
-import { ChecklistTable } from './documents-section.js';
+import { ChecklistTable, RejectedAlert } from './documents-section.js';
 
 /** DOC-1 / APP-11: the four details that find a request without signing in. */
 export function LookupPage({ ctx, form, title, intro, action, submitLabel }: { ctx: PageContext; form: FormState; title: string; intro: string; action: string; submitLabel: string }) {
@@ -67,6 +67,7 @@ export function StatusDetails({ ctx, checklist, messages, when }: {
   return (
     <>
       <h2>{t('documents.heading')}</h2>
+      <RejectedAlert ctx={ctx} items={checklist.items} other={checklist.other} />
       <ChecklistTable ctx={ctx} items={checklist.items} other={checklist.other} />
       {checklist.missingRequired.length ? <p>{t('documents.status.missingHelp')}</p> : null}
       <p>

@@ -4,7 +4,7 @@ import type { DistrictConfig } from '../../districts/config-schema.js';
 import { STATUSES } from '../../applications/status.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import { GRADES } from '../../districts/config-schema.js';
-import { filterParams, type QueueFilter, type QueueRow } from '../queue.js';
+import { KINDS, filterParams, type QueueFilter, type QueueRow } from '../queue.js';
 
 function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value?: string; options: [string, string][] }) {
   return (
@@ -25,6 +25,7 @@ export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageCont
   const { t, i18n } = ctx;
   const reason = (code: string) => district.reasons.find((r) => r.code === code)?.label.en ?? code;
   const school = (id: string | null) => (id ? (district.schools.find((s) => `${district.slug}:${s.code}` === id)?.name ?? id) : '—');
+  const filters = new URLSearchParams(filterParams(filter)).toString();
   return (
     <Layout ctx={ctx} title={t('staff.queue.title')}>
       <h1>{t('staff.queue.title')}</h1>
@@ -33,19 +34,32 @@ export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageCont
         <div>
           <label class="usa-label" for="filter-q">{t('staff.queue.search')}</label>
           <input class="usa-input" id="filter-q" name="q" value={filter.q ?? ''} maxLength={80} aria-describedby="filter-q-hint" />
-          <span class="usa-hint" id="filter-q-hint">{t('staff.queue.searchHint')}</span>
+          <span class="usa-hint" id="filter-q-hint">{t('queue.searchHint')}</span>
         </div>
         <Select id="filter-status" name="status" label={t('staff.queue.status')} all={t('staff.queue.allStatuses')} value={filter.status} options={STATUSES.map((s) => [s, t(`applications.status.${s}`)])} />
         <Select id="filter-reason" name="reason" label={t('staff.queue.reason')} all={t('staff.queue.all')} value={filter.reason} options={district.reasons.map((r) => [r.code, r.label.en])} />
         <Select id="filter-school" name="school" label={t('staff.queue.school')} all={t('staff.queue.all')} value={filter.school} options={district.schools.map((s) => [s.code, s.name])} />
         <Select id="filter-grade" name="grade" label={t('staff.queue.grade')} all={t('staff.queue.all')} value={filter.grade} options={GRADES.map((g) => [g, t(`applications.grades.${g}`)])} />
         <Select id="filter-year" name="year" label={t('staff.request.year')} all={t('staff.queue.all')} value={filter.year} options={district.schoolYears.map((y) => [y.year, y.year])} />
+        <Select id="filter-kind" name="kind" label={t('queue.filters.kind')} all={t('staff.queue.all')} value={filter.kind} options={KINDS.map((k) => [k, t(`applications.kinds.${k}`)])} />
         <div class="usa-checkbox">
           <input class="usa-checkbox__input" id="filter-overdue" type="checkbox" name="overdue" value="1" checked={filter.overdue} />
           <label class="usa-checkbox__label" for="filter-overdue">{t('staff.queue.overdueOnly')}</label>
         </div>
+        <div class="usa-checkbox">
+          <input class="usa-checkbox__input" id="filter-missing" type="checkbox" name="missing" value="1" checked={filter.missing} />
+          <label class="usa-checkbox__label" for="filter-missing">
+            {t('queue.filters.missing')}
+            <span class="usa-checkbox__label-description">{t('queue.filters.missingHint')}</span>
+          </label>
+        </div>
         <button type="submit" class="usa-button usa-button--outline">{t('staff.queue.filter')}</button>
       </form>
+      {rows.length ? (
+        <p>
+          <a class="usa-link" href={filters ? `/staff/queue.csv?${filters}` : '/staff/queue.csv'}>{t('queue.download')}</a>
+        </p>
+      ) : null}
       {rows.length === 0 ? (
         <p>{t('staff.queue.empty')}</p>
       ) : (

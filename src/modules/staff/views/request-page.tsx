@@ -1,11 +1,13 @@
+import type { ComponentChildren } from 'preact';
 import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { RequestView } from '../requests.js';
+import { DocumentList } from './document-list.js';
 
 /** A request's page for the permit office: who, what, which documents, and its whole history. */
-export function RequestPage({ ctx, district, view }: { ctx: PageContext; district: DistrictConfig; view: RequestView }) {
+export function RequestPage({ ctx, district, view, panel, alert }: { ctx: PageContext; district: DistrictConfig; view: RequestView; panel?: ComponentChildren; alert?: { key: string; params?: Record<string, string | number> } }) {
   const { t, i18n } = ctx;
   const a = view.application;
   const reason = district.reasons.find((r) => r.code === a.reason_code);
@@ -14,6 +16,9 @@ export function RequestPage({ ctx, district, view }: { ctx: PageContext; distric
   const docLabel = (code: string) => district.documents.find((d) => d.code === code)?.label.en ?? t('documents.other');
   return (
     <Layout ctx={ctx} title={`${a.student_last_name}, ${a.student_first_name}`}>
+      {alert ? (
+        <div class="usa-alert usa-alert--error" role="alert"><div class="usa-alert__body"><p class="usa-alert__text">{t(alert.key, alert.params)}</p></div></div>
+      ) : null}
       <p><a class="usa-link" href="/staff/queue">{t('staff.request.back')}</a></p>
       <h1>{`${a.student_last_name}, ${a.student_first_name}`}</h1>
       <p class="usa-intro">
@@ -44,24 +49,8 @@ export function RequestPage({ ctx, district, view }: { ctx: PageContext; distric
           </dl>
         </section>
       </div>
-      <h2>{t('documents.heading')}</h2>
-      <table class="usa-table usa-table--borderless">
-        <caption class="usa-sr-only">{t('documents.heading')}</caption>
-        <thead><tr><th scope="col">{t('documents.checklist.document')}</th><th scope="col">{t('documents.receipt.file')}</th><th scope="col">{t('documents.receipt.received')}</th><th scope="col">{t('documents.receipt.size')}</th></tr></thead>
-        <tbody>
-          {view.documents.map((d) => (
-            <tr key={d.id}>
-              <th scope="row">{docLabel(d.doc_type)}</th>
-              <td><a class="usa-link" href={`/staff/requests/${a.id}/documents/${d.id}`}>{d.original_name}</a> <span class="app-queue__dob">({d.content_type})</span></td>
-              <td>{i18n.dateTime(d.uploaded_at)}</td>
-              <td>{i18n.bytes(d.size_bytes)}</td>
-            </tr>
-          ))}
-          {checklist.filter((c) => c.required && !view.documents.some((d) => d.doc_type === c.code)).map((c) => (
-            <tr key={c.code}><th scope="row">{docLabel(c.code)}</th><td colSpan={3}><span class="usa-tag app-tag--overdue">{t('documents.checklist.missing')}</span></td></tr>
-          ))}
-        </tbody>
-      </table>
+      <DocumentList ctx={ctx} district={district} view={view} />
+      {panel}
       <h2>{t('staff.request.history')}</h2>
       <ol class="usa-list">
         {view.events.map((e, i) => (

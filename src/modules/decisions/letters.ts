@@ -1,0 +1,99 @@
+import type { Translator } from '../../platform/i18n/translator.js';
+import type { ApplicationsTable, DecisionsTable, PermitsTable } from '../../platform/db/schema.js';
+import { createPdf } from '../../platform/pdf/pdf.js';
+import type { DistrictConfig } from '../districts/config-schema.js';
+import { formatConfirmationNumber } from '../applications/confirmation-number.js';
+import { formatVerificationCode } from './rules.js';
+
+export interface LetterInput {
+  district: DistrictConfig;
+  application: ApplicationsTable;
+  decision: DecisionsTable;
+  permit?: PermitsTable;
+  schoolName?: string;
+  schoolAddress?: string;
+  /** Where anyone holding the permit can check it: the public verification page. */
+  verifyUrl: string;
+}
+
+/**
+ * The letter behind each decision, in the language of the application (the parent's), as a
+ * PDF a parent can print: the permit (DEC-6, DEC-18), the denial with its appeal rights or why
+ * there are none (DEC-8, DEC-9, DEC-16), the deemed denial (DEC-15), the revocation (DEC-10)
+ * and the notice of abandonment (DEC-4).
+ */
+export async function letterPdf(i18n: Translator, x: LetterInput): Promise<Buffer> {
+  const { t } = i18n;
+  const lang = i18n.lang as 'en' | 'es';
+  const { district, application: app, decision } = x;
+  const districtName = district.name[lang] ?? district.name.en;
+  const title = t(`decisions.letter.title.${decision.kind}`);
+  const pdf = createPdf({ title, language: i18n.lang, author: districtName });
+  pdf.title(districtName);
+  pdf.paragraph(`${district.contact.address} · ${district.contact.phone} · ${district.contact.email}`);
+  pdf.heading(title);
+  pdf.fields([
+    [t('decisions.letter.date'), i18n.date(decision.decided_on)],
+    [t('decisions.letter.student'), `${app.student_first_name} ${app.student_last_name}`],
+    [t('decisions.letter.dateOfBirth'), i18n.date(app.student_date_of_birth)],
+    [t('decisions.letter.confirmation'), formatConfirmationNumber(app.confirmation_number)],
+    [t('decisions.letter.schoolYear'), app.school_year],
+    [t('decisions.letter.grade'), t(`applications.grades.${app.grade_requested}`)],
+  ]);
+  const reasonLabels = (list: { code: string; label: { en: string; es: string } }[]) =>
+    (JSON.parse(decision.reasons) as string[]).map((c) => list.find((r) => r.code === c)?.label[lang] ?? c);
+  const office = district.appeals.office[lang] ?? district.appeals.office.en;
+
+  switch (decision.kind) {
+    case 'approved': {
+      const p = x.permit!;
+      pdf.paragraph(t('decisions.letter.approved.intro', { district: districtName }));
+      pdf.fields([
+        [t('decisions.letter.school'), `${x.schoolName ?? ''}${x.schoolAddress ? `, ${x.schoolAddress}` : ''}`],
+        [t('decisions.letter.years'), t('decisions.letter.yearsValue', { first: p.first_year, last: p.last_year })],
+        [t('decisions.letter.verification'), formatVerificationCode(p.verification_code)],
+      ]);
+      pdf.heading(t('decisions.letter.conditions'));
+      const conditions = [t('decisions.letter.condition.valid', { last: p.last_year })];
+      if (p.renew_yearly) conditions.push(t('decisions.letter.condition.renew'));
+      conditions.push(t('decisions.letter.condition.move'), t('decisions.letter.condition.change'), t('decisions.letter.condition.revocation'));
+      pdf.bullets(conditions);
+      pdf.paragraph(t('decisions.letter.approved.verify', { url: x.verifyUrl, code: formatVerificationCode(p.verification_code) }));
+      break;
+    }
+    case 'denied':
+      pdf.paragraph(t('decisions.letter.denied.intro', { district: districtName }));
+      pdf.heading(t('decisions.letter.reasons'));
+      pdf.bullets(reasonLabels(district.denialReasons));
+      if (decision.note) pdf.paragraph(`${t('decisions.letter.note')}: ${decision.note}`);
+      appealSection();
+      break;
+    case 'deemed_denied':
+      pdf.paragraph(t('decisions.letter.deemed.intro', { due: i18n.date(app.decision_due_on ?? decision.decided_on) }));
+      appealSection();
+      break;
+    case 'revoked':
+      pdf.paragraph(t('decisions.letter.revoked.intro', { district: districtName }));
+      pdf.heading(t('decisions.letter.reasons'));
+      pdf.bullets(reasonLabels(district.revocationReasons));
+      if (decision.note) pdf.paragraph(`${t('decisions.letter.note')}: ${decision.note}`);
+      pdf.paragraph(t('decisions.letter.revoked.noAppeal'));
+      break;
+    case 'abandoned':
+      pdf.paragraph(t('decisions.letter.abandoned.intro'));
+      pdf.paragraph(t('decisions.letter.abandoned.noAppeal'));
+      break;
+  }
+  pdf.paragraph(t('decisions.letter.contact', { phone: district.contact.phone, email: district.contact.email }));
+  return pdf.finish();
+
+  function appealSection() {
+    pdf.heading(t('decisions.letter.appealHeading'));
+    if (decision.appeal_until) {
+      pdf.paragraph(t('decisions.letter.appeal', { office, address: district.appeals.address, days: district.appeals.days, until: i18n.date(decision.appeal_until) }));
+      pdf.paragraph(t('decisions.letter.appealLateIsAbandonment'));
+    } else {
+      pdf.paragraph(t(`decisions.noAppeal.${decision.no_appeal_reason ?? 'expulsion'}`));
+    }
+  }
+}

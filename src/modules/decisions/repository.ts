@@ -1,0 +1,106 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, DecisionsTable, PermitsTable } from '../../platform/db/schema.js';
+import { newId } from '../../platform/ids.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** The SQL of decisions, permits, seats, requests for missing items and appeals. */
+export class DecisionsRepository {
+  constructor(private db: Kysely<Database>) {}
+
+  application(q: Q, id: string, districtId: string) {
+    return q.selectFrom('applications').selectAll().where('id', '=', id).where('district_id', '=', districtId).executeTakeFirst();
+  }
+
+  /**
+   * Moves a request's status only if it still is one of `from`: the one guard that makes two
+   * staff deciding at once (or a double click) end with exactly one decision.
+   */
+  async moveStatus(q: Q, id: string, from: readonly string[], to: string, nowIso: string): Promise<boolean> {
+    const r = await q.updateTable('applications').set({ status: to, updated_at: nowIso }).where('id', '=', id).where('status', 'in', from as string[]).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  event(q: Q, e: { application_id: string; at: string; actor: string; from_status: string | null; to_status: string; note: string | null }) {
+    return q.insertInto('application_events').values({ id: newId(), ...e }).execute();
+  }
+
+  insertDecision(q: Q, d: DecisionsTable) {
+    return q.insertInto('decisions').values(d).execute();
+  }
+
+  decisions(q: Q, applicationId: string) {
+    return q.selectFrom('decisions').selectAll().where('application_id', '=', applicationId).orderBy('decided_at').orderBy('id').execute();
+  }
+
+  decision(q: Q, applicationId: string, id: string) {
+    return q.selectFrom('decisions').selectAll().where('application_id', '=', applicationId).where('id', '=', id).executeTakeFirst();
+  }
+
+  insertPermit(q: Q, p: PermitsTable) {
+    return q.insertInto('permits').values(p).execute();
+  }
+
+  permit(q: Q, applicationId: string) {
+    return q.selectFrom('permits').selectAll().where('application_id', '=', applicationId).executeTakeFirst();
+  }
+
+  permitByCode(code: string) {
+    return this.db
+      .selectFrom('permits')
+      .innerJoin('applications', 'applications.id', 'permits.application_id')
+      .innerJoin('schools', 'schools.id', 'permits.school_id')
+      .select(['permits.status', 'permits.first_year', 'permits.last_year', 'permits.grade', 'permits.revoked_at', 'schools.name as school_name', 'applications.district_id', 'applications.student_first_name', 'applications.student_last_name'])
+      .where('permits.verification_code', '=', code)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Takes one seat, only while seats remain. The conditional UPDATE is atomic on both
+   * databases, so two approvals racing for the last seat cannot both win.
+   */
+  async takeSeat(q: Q, schoolId: string, year: string, grade: string, seats: number): Promise<boolean> {
+    await q.insertInto('seat_counts').values({ school_id: schoolId, school_year: year, grade, used: 0 }).onConflict((oc) => oc.doNothing()).execute();
+    const r = await q
+      .updateTable('seat_counts')
+      .set((eb) => ({ used: eb('used', '+', 1) }))
+      .where('school_id', '=', schoolId)
+      .where('school_year', '=', year)
+      .where('grade', '=', grade)
+      .where('used', '<', seats)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  releaseSeat(q: Q, schoolId: string, year: string, grade: string) {
+    return q
+      .updateTable('seat_counts')
+      .set((eb) => ({ used: eb('used', '-', 1) }))
+      .where('school_id', '=', schoolId)
+      .where('school_year', '=', year)
+      .where('grade', '=', grade)
+      .where('used', '>', 0)
+      .execute();
+  }
+
+  seatsUsed(schoolIds: string[], year: string, grade: string) {
+    if (schoolIds.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('seat_counts').select(['school_id', 'used']).where('school_id', 'in', schoolIds).where('school_year', '=', year).where('grade', '=', grade).execute();
+  }
+
+  infoRequests(q: Q, applicationId: string) {
+    return q.selectFrom('info_requests').selectAll().where('application_id', '=', applicationId).orderBy('created_at').orderBy('id').execute();
+  }
+
+  closeOpenInfoRequests(q: Q, applicationId: string, nowIso: string, column: 'answered_at' | 'closed_at') {
+    return q.updateTable('info_requests').set({ [column]: nowIso }).where('application_id', '=', applicationId).where('answered_at', 'is', null).where('closed_at', 'is', null).execute();
+  }
+
+  appeals(q: Q, applicationId: string) {
+    return q.selectFrom('appeals').selectAll().where('application_id', '=', applicationId).orderBy('created_at').execute();
+  }
+
+  parentOf(q: Q, accountId: string) {
+    return q.selectFrom('users').select(['id', 'email', 'first_name', 'last_name', 'language']).where('id', '=', accountId).executeTakeFirstOrThrow();
+  }
+}

@@ -1,0 +1,137 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { checkedValues, formValues } from '../../platform/http/forms.js';
+import { requireParent } from '../../platform/http/guards.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { translator } from '../../platform/i18n/translator.js';
+import type { Result } from '../../platform/result.js';
+import { ErrorPage } from '../../platform/views/error-page.js';
+import { schoolId } from '../districts/catalog.js';
+import { AuditLog } from '../staff/audit.js';
+import { requireStaff } from '../staff/routes.js';
+import { showRequest } from '../staff/show-request.js';
+import { StaffRequests } from '../staff/requests.js';
+import { letterPdf } from './letters.js';
+import { DecisionService } from './service.js';
+import { normalizeVerificationCode } from './rules.js';
+import type { DecisionForm } from './views/decision-panel.js';
+import { VerifyPage } from './views/verify-page.js';
+import { ParentDecisionSection } from './views/parent-decision.js';
+import { DecisionsRepository } from './repository.js';
+import type { ApplicationsTable } from '../../platform/db/schema.js';
+import type { PageContext } from '../../platform/views/context.js';
+
+/** Staff actions on a request, the letters as PDFs (staff and parent), and the public permit check. */
+export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const service = new DecisionService(deps);
+  const audit = new AuditLog(deps.db, deps.clock);
+
+  /**
+   * One shape for every action: run it, audit it, and either go back to the request (303, so a
+   * reload never posts twice) or show the page again with the form's problem and what was typed.
+   */
+  const act = (path: string, form: DecisionForm, action: string, run: (staff: SessionStaff, id: string, values: Record<string, string>) => Promise<Result<unknown>>) =>
+    app.post(`/staff/requests/:id/${path}`, async (req, reply) => {
+      const staff = await requireStaff(req, reply);
+      if (!staff) return;
+      const { id } = req.params as { id: string };
+      const values = formValues(req.body);
+      const r = await run(staff, id, values);
+      if (!r.ok) {
+        const p = r.problem;
+        if (p.code === 'not-found') return reply.callNotFound();
+        if (p.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
+        if (p.field) return showRequest(deps, req, reply, staff, id, { forms: { [form]: { values, errors: { [p.field]: { key: p.messageKey, params: p.params } } } }, status: 400 });
+        // Refused as a whole (already decided, protected permit, late appeal…): say why, change nothing.
+        return showRequest(deps, req, reply, staff, id, { alert: { key: p.messageKey, params: p.params }, status: 409 });
+      }
+      await audit.record(staff, action, { type: 'application', id }, req.ip, { result: r.value as Record<string, unknown> });
+      return reply.redirect(`/staff/requests/${id}#decision-heading`, 303);
+    });
+
+  act('approve', 'approve', 'application.approve', (s, id, v) => service.approve(s, id, { school: v.school ?? '', years: v.years ?? '', renew: checkedValues(v, 'conditions').includes('renew') }));
+  act('deny', 'deny', 'application.deny', (s, id, v) => service.deny(s, id, { reasons: checkedValues(v, 'deny_reasons'), note: v.deny_note ?? '', appealRight: v.appeal_right ?? '' }));
+  act('request-info', 'info', 'application.request-info', (s, id, v) => service.requestInfo(s, id, { message: v.info_message ?? '', docCodes: checkedValues(v, 'info_docs'), dueOn: v.info_due ?? '' }));
+  act('revoke', 'revoke', 'application.revoke', (s, id, v) => service.revoke(s, id, { reasons: checkedValues(v, 'revoke_reasons'), note: v.revoke_note ?? '' }));
+  act('appeal', 'appeal', 'application.appeal', (s, id, v) => service.recordAppeal(s, id, { filedOn: v.appeal_filed_on ?? '' }));
+  act('appeal-outcome', 'outcome', 'application.appeal-outcome', (s, id, v) => service.recordOutcome(s, id, { outcome: v.outcome ?? '', outcomeOn: v.outcome_on ?? '', note: v.outcome_note ?? '' }));
+
+  /** The letter as the parent received it: in the application's language. */
+  const sendLetter = async (reply: FastifyReply, applicationId: string, decisionId: string) => {
+    const application = await deps.db.selectFrom('applications').selectAll().where('id', '=', applicationId).executeTakeFirstOrThrow();
+    const decision = await service.repo.decision(deps.db, applicationId, decisionId);
+    if (!decision) return reply.callNotFound();
+    const district = deps.districts.get(application.district_id)!;
+    const permit = decision.kind === 'approved' ? await service.repo.permit(deps.db, applicationId) : undefined;
+    const school = permit ? district.schools.find((s) => schoolId(district.slug, s.code) === permit.school_id) : undefined;
+    const i18n = translator(deps.catalogs, decision.language, district.timeZone);
+    const pdf = await letterPdf(i18n, { district, application, decision, permit, schoolName: school?.name, schoolAddress: school?.address, verifyUrl: `${deps.config.publicUrl}/permits/verify` });
+    return reply
+      .type('application/pdf')
+      .header('Content-Disposition', `inline; filename="${decision.kind}-${application.confirmation_number}.pdf"`)
+      .header('Cache-Control', 'private, no-store')
+      .send(pdf);
+  };
+
+  app.get('/staff/requests/:id/letters/:decisionId.pdf', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const { id, decisionId } = req.params as { id: string; decisionId: string };
+    const visible = await new StaffRequests(deps).view(staff, id);
+    if (!visible.ok) return reply.callNotFound();
+    await audit.record(staff, 'letter.view', { type: 'decision', id: decisionId }, req.ip, { application: id });
+    return sendLetter(reply, id, decisionId);
+  });
+
+  app.get('/applications/:id/letters/:decisionId.pdf', async (req, reply) => {
+    const user = await requireParent(req, reply);
+    if (!user) return;
+    const { id, decisionId } = req.params as { id: string; decisionId: string };
+    const mine = await deps.db.selectFrom('applications').select('id').where('id', '=', id).where('account_id', '=', user.id).executeTakeFirst();
+    if (!mine) return reply.callNotFound();
+    return sendLetter(reply, id, decisionId);
+  });
+
+  // Anyone holding a printed permit (a school office, the other district) can check it is real and still valid.
+  app.get('/permits/verify', async (req, reply) => verify(req, reply));
+
+  async function verify(req: FastifyRequest, reply: FastifyReply) {
+    const raw = String((req.query as { code?: unknown }).code ?? '').slice(0, 40);
+    if (!raw) return reply.page((ctx) => VerifyPage({ ctx, code: '' }));
+    const limit = await deps.rateLimiter.hit(`permit-verify:ip:${req.ip}`, 30, 15 * 60_000);
+    if (!limit.allowed) {
+      const { t } = req.i18n;
+      return reply.page((ctx) => ErrorPage({ ctx, title: t('common.rateLimited.title'), message: t('common.rateLimited.message', { minutes: 15 }) }), { status: 429 });
+    }
+    const code = normalizeVerificationCode(raw);
+    const found = /^[0-9A-Z]{10}$/.test(code) ? await service.repo.permitByCode(code) : undefined;
+    const district = found ? deps.districts.get(found.district_id) : undefined;
+    return reply.page((ctx) =>
+      VerifyPage({
+        ctx,
+        code: raw,
+        result: found && district
+          ? {
+              status: found.status,
+              // Initials only: the code proves the permit, not who the student is to a stranger.
+              initials: `${found.student_first_name.slice(0, 1)}. ${found.student_last_name.slice(0, 1)}.`,
+              school: found.school_name,
+              district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en,
+              first: found.first_year,
+              last: found.last_year,
+            }
+          : null,
+      }),
+    );
+  }
+}
+
+/** The decision part of the parent's application page: decisions, letters, open requests for missing items. */
+export async function decisionSection(deps: Deps, application: ApplicationsTable) {
+  const repo = new DecisionsRepository(deps.db);
+  const [decisions, permit, infoRequests] = await Promise.all([repo.decisions(deps.db, application.id), repo.permit(deps.db, application.id), repo.infoRequests(deps.db, application.id)]);
+  const district = deps.districts.get(application.district_id)!;
+  const openInfoRequests = infoRequests.filter((r) => !r.answered_at && !r.closed_at);
+  const schoolName = permit ? district.schools.find((s) => schoolId(district.slug, s.code) === permit.school_id)?.name : undefined;
+  return (ctx: PageContext) => ParentDecisionSection({ ctx, applicationId: application.id, district, decisions, permit, schoolName, openInfoRequests });
+}

@@ -1,0 +1,315 @@
+import type { Transaction } from 'kysely';
+import type { Deps } from '../../deps.js';
+import { addDays, localDate } from '../../platform/clock.js';
+import type { ApplicationsTable, Database, DecisionKind, DecisionsTable } from '../../platform/db/schema.js';
+import { isUniqueViolation } from '../../platform/db/kysely.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { newId } from '../../platform/ids.js';
+import { enqueueEmail } from '../../platform/mail/outbox.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
+import { appealDeadline } from '../districts/deadlines.js';
+import { schoolId } from '../districts/catalog.js';
+import { formatConfirmationNumber } from '../applications/confirmation-number.js';
+import { DecisionsRepository } from './repository.js';
+import { MAX_PERMIT_YEARS, assignableSchools, generateVerificationCode, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
+
+/** Who may change a request: the permit office. Site administrators and auditors only read. */
+export const DECIDING_ROLES: readonly SessionStaff['role'][] = ['district_admin', 'permit_staff'];
+export const canDecide = (staff: SessionStaff): boolean => DECIDING_ROLES.includes(staff.role);
+
+/** Statuses a request can be decided from (APP-11: an incomplete request is not decided). */
+const DECIDABLE = ['submitted', 'info_requested'] as const;
+const ASKABLE = ['incomplete', 'submitted', 'info_requested'] as const;
+
+/** DEC-9 / DEC-16: why a denial carries no right to appeal. */
+export const NO_APPEAL_REASONS = ['expulsion', 'no-release'] as const;
+
+export interface ApproveInput { school: string; years: string; renew: boolean }
+export interface DenyInput { reasons: string[]; note: string; appealRight: string }
+export interface InfoInput { message: string; docCodes: string[]; dueOn: string }
+export interface RevokeInput { reasons: string[]; note: string }
+export interface AppealInput { filedOn: string }
+export interface OutcomeInput { outcome: string; outcomeOn: string; note: string }
+
+class Refusal extends Error {
+  constructor(readonly problem: ReturnType<typeof err>) {
+    super(problem.problem.code);
+  }
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const realDate = (s: string) => isoDate.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+
+/**
+ * DEC-5…DEC-10, DEC-16, DEC-18, DOC-4: what the permit office decides about a request.
+ * Every action checks who is acting (role and district) here, not only in the page, moves the
+ * status with a guarded UPDATE, and writes the decision, its email and its history in one
+ * transaction: a decision is sent once, and never lost.
+ */
+export class DecisionService {
+  readonly repo: DecisionsRepository;
+  constructor(private deps: Deps) {
+    this.repo = new DecisionsRepository(deps.db);
+  }
+
+  private district(staff: SessionStaff): DistrictConfig {
+    return this.deps.districts.get(staff.districtId)!;
+  }
+
+  private today(district: DistrictConfig): string {
+    return localDate(this.deps.clock.now(), district.timeZone);
+  }
+
+  /** The request, if this staff member may act on it; another district's request does not exist for them (PRV-1). */
+  private async actionable(staff: SessionStaff, id: string): Promise<Result<ApplicationsTable>> {
+    if (!canDecide(staff)) return err('forbidden', 'decisions.errors.forbidden');
+    const app = await this.repo.application(this.deps.db, id, staff.districtId);
+    return app ? ok(app) : err('not-found', 'common.notFound.message');
+  }
+
+  private async run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<Result<T>> {
+    try {
+      return ok(await this.deps.db.transaction().execute(work));
+    } catch (e) {
+      if (e instanceof Refusal) return e.problem;
+      if (isUniqueViolation(e)) return err('already-decided', 'decisions.errors.alreadyDecided');
+      throw e;
+    }
+  }
+
+  private async notify(trx: Transaction<Database>, app: ApplicationsTable, district: DistrictConfig, template: string, dedupeKey: string, params: Record<string, string>) {
+    const lang = app.language as 'en' | 'es';
+    await enqueueEmail(
+      trx,
+      this.deps.catalogs,
+      {
+        dedupeKey,
+        to: app.decision_email,
+        language: app.language,
+        template,
+        params: {
+          student: `${app.student_first_name} ${app.student_last_name}`,
+          district: district.name[lang] ?? district.name.en,
+          confirmation: formatConfirmationNumber(app.confirmation_number),
+          link: `${this.deps.config.publicUrl}/applications/${app.id}`,
+          ...params,
+        },
+        accountId: app.account_id,
+        applicationId: app.id,
+      },
+      this.deps.clock.now().toISOString(),
+    );
+  }
+
+  private decisionRow(app: ApplicationsTable, kind: DecisionKind, by: string | null, decidedOn: string, over: Partial<DecisionsTable> = {}): DecisionsTable {
+    return {
+      id: newId(), application_id: app.id, kind, reasons: '[]', note: null, decided_on: decidedOn, decided_at: this.deps.clock.now().toISOString(),
+      decided_by: by, appeal_until: null, no_appeal_reason: null, language: app.language, ...over,
+    };
+  }
+
+  /** Explains why a request can no longer take an action: it was decided or changed meanwhile. */
+  private async changed(trx: Transaction<Database>, app: ApplicationsTable): Promise<never> {
+    const now = await this.repo.application(trx, app.id, app.district_id);
+    throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: now?.status ?? app.status } }));
+  }
+
+  /** Approval after a denial needs the county's overturned appeal (DEC-8): the district cannot undo its own denial by approving. */
+  private async approvableFrom(app: ApplicationsTable): Promise<string[]> {
+    if ((DECIDABLE as readonly string[]).includes(app.status)) return [...DECIDABLE];
+    if (app.status === 'deemed_denied') return ['deemed_denied'];
+    if (app.status === 'denied') {
+      const overturned = await this.deps.db.selectFrom('appeals').select('id').where('application_id', '=', app.id).where('outcome', '=', 'overturned').executeTakeFirst();
+      if (overturned) return ['denied'];
+    }
+    return [];
+  }
+
+  /** DEC-6, DEC-18: approve into a school with seats for the grade, for one to five years. */
+  async approve(staff: SessionStaff, id: string, input: ApproveInput): Promise<Result<{ decisionId: string }>> {
+    const found = await this.actionable(staff, id);
+    if (!found.ok) return found;
+    const app = found.value;
+    const district = this.district(staff);
+    const from = await this.approvableFrom(app);
+    if (from.length === 0) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
+    const school = assignableSchools(district, app.grade_requested).find((s) => s.code === input.school);
+    if (!school) return err('invalid', 'decisions.errors.schoolRequired', { field: 'school' });
+    const count = Number(input.years);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_PERMIT_YEARS) return err('invalid', 'decisions.errors.years', { field: 'years', params: { max: MAX_PERMIT_YEARS } });
+    const covered = yearsCovered(app.school_year, app.grade_requested, count);
+    // A permit cannot outlast the school: a fifth-grader's second year is not at an elementary school.
+    if (covered.some((c) => !c.grade || gradeIndex(c.grade) > gradeIndex(school.highestGrade))) return err('invalid', 'decisions.errors.yearsBeyondSchool', { field: 'years', params: { school: school.name } });
+    const today = this.today(district);
+    const sid = schoolId(district.slug, school.code);
+    return this.run(async (trx) => {
+      if (!(await this.repo.moveStatus(trx, app.id, from, 'approved', this.deps.clock.now().toISOString()))) await this.changed(trx, app);
+      for (const c of covered) {
+        if (!(await this.repo.takeSeat(trx, sid, c.year, c.grade!, seatsFor(school, c.year, c.grade!))))
+          throw new Refusal(err('full', 'decisions.errors.full', { field: 'school', params: { school: school.name, grade: c.grade!, year: c.year } }));
+      }
+      const decision = this.decisionRow(app, 'approved', staff.id, today);
+      await this.repo.insertDecision(trx, decision);
+      await this.repo.insertPermit(trx, {
+        id: newId(), application_id: app.id, decision_id: decision.id, verification_code: generateVerificationCode(), school_id: sid, grade: app.grade_requested,
+        first_year: app.school_year, last_year: shiftSchoolYear(app.school_year, count - 1), renew_yearly: input.renew ? 1 : 0, status: 'active',
+        issued_at: decision.decided_at, revoked_at: null,
+      });
+      await this.repo.closeOpenInfoRequests(trx, app.id, decision.decided_at, 'closed_at');
+      await this.repo.event(trx, { application_id: app.id, at: decision.decided_at, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'approved', note: `school:${school.code} years:${count}` });
+      await this.notify(trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: `${app.school_year} – ${shiftSchoolYear(app.school_year, count - 1)}` });
+      return { decisionId: decision.id };
+    });
+  }
+
+  /** DEC-7, DEC-8, DEC-9, DEC-16: deny with the district's reasons, and say whether and until when the parent can appeal. */
+  async deny(staff: SessionStaff, id: string, input: DenyInput): Promise<Result<{ decisionId: string }>> {
+    const found = await this.actionable(staff, id);
+    if (!found.ok) return found;
+    const app = found.value;
+    const district = this.district(staff);
+    if (!(DECIDABLE as readonly string[]).includes(app.status)) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
+    const known = new Set(district.denialReasons.map((r) => r.code));
+    const reasons = [...new Set(input.reasons)].filter((r) => known.has(r));
+    if (reasons.length === 0) return err('invalid', 'decisions.errors.reasonRequired', { field: 'deny_reasons' });
+    if (input.note.length > 2000) return err('invalid', 'decisions.errors.noteTooLong', { field: 'deny_note', params: { max: 2000 } });
+    const noAppeal = input.appealRight === 'yes' ? null : (NO_APPEAL_REASONS as readonly string[]).includes(input.appealRight) ? input.appealRight : undefined;
+    if (noAppeal === undefined) return err('invalid', 'decisions.errors.appealRight', { field: 'appeal_right' });
+    if (noAppeal === 'no-release' && app.kind !== 'incoming') return err('invalid', 'decisions.errors.appealRight', { field: 'appeal_right' });
+    const today = this.today(district);
+    const appealUntil = noAppeal ? null : appealDeadline(today, district.appeals.days);
+    return this.run(async (trx) => {
+      if (!(await this.repo.moveStatus(trx, app.id, DECIDABLE, 'denied', this.deps.clock.now().toISOString()))) await this.changed(trx, app);
+      const decision = this.decisionRow(app, 'denied', staff.id, today, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, appeal_until: appealUntil, no_appeal_reason: noAppeal });
+      await this.repo.insertDecision(trx, decision);
+      await this.repo.closeOpenInfoRequests(trx, app.id, decision.decided_at, 'closed_at');
+      await this.repo.event(trx, { application_id: app.id, at: decision.decided_at, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'denied', note: reasons.join(',') });
+      const lang = app.language as 'en' | 'es';
+      const t = this.deps.catalogs.messages.get(lang) ?? this.deps.catalogs.messages.get('en')!;
+      await this.notify(trx, app, district, appealUntil ? 'decisions.email.denied' : 'decisions.email.deniedNoAppeal', `decision:${decision.id}`, {
+        reasons: reasons.map((r) => `- ${district.denialReasons.find((d) => d.code === r)!.label[lang] ?? r}`).join('\n'),
+        office: district.appeals.office[lang] ?? district.appeals.office.en,
+        appealUntil: appealUntil ? formatLong(appealUntil, lang) : '',
+        why: noAppeal ? (t.get(`decisions.noAppeal.${noAppeal}`) ?? '') : '',
+      });
+      return { decisionId: decision.id };
+    });
+  }
+
+  /** DOC-4, DEC-4: ask the parent for documents or information by a due date. */
+  async requestInfo(staff: SessionStaff, id: string, input: InfoInput): Promise<Result<{ requestId: string }>> {
+    const found = await this.actionable(staff, id);
+    if (!found.ok) return found;
+    const app = found.value;
+    const district = this.district(staff);
+    if (!(ASKABLE as readonly string[]).includes(app.status)) return err('not-open', 'decisions.errors.alreadyDecided', { params: { status: app.status } });
+    const message = input.message.trim();
+    if (!message) return err('invalid', 'decisions.errors.messageRequired', { field: 'info_message' });
+    if (message.length > 2000) return err('invalid', 'decisions.errors.noteTooLong', { field: 'info_message', params: { max: 2000 } });
+    const today = this.today(district);
+    if (!realDate(input.dueOn)) return err('invalid', 'decisions.errors.dueDate', { field: 'info_due' });
+    if (input.dueOn <= today || input.dueOn > addDays(today, 60)) return err('invalid', 'decisions.errors.dueRange', { field: 'info_due', params: { days: 60 } });
+    const known = new Set(district.documents.map((d) => d.code));
+    const docCodes = [...new Set(input.docCodes)].filter((c) => known.has(c));
+    const requestId = newId();
+    const lang = app.language as 'en' | 'es';
+    return this.run(async (trx) => {
+      const nowIso = this.deps.clock.now().toISOString();
+      if (app.status !== 'info_requested' && !(await this.repo.moveStatus(trx, app.id, [app.status], 'info_requested', nowIso))) await this.changed(trx, app);
+      await trx.insertInto('info_requests').values({ id: requestId, application_id: app.id, message, doc_codes: JSON.stringify(docCodes), due_on: input.dueOn, created_by: staff.id, created_at: nowIso, answered_at: null, closed_at: null }).execute();
+      await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'info_requested', note: `due:${input.dueOn}` });
+      await this.notify(trx, app, district, 'decisions.email.infoRequested', `info-request:${requestId}`, {
+        message,
+        documents: docCodes.map((c) => `- ${district.documents.find((d) => d.code === c)!.label[lang]}`).join('\n') || '-',
+        due: formatLong(input.dueOn, lang),
+        uploadLink: `${this.deps.config.publicUrl}/applications/${app.id}/documents`,
+      });
+      return { requestId };
+    });
+  }
+
+  /** DEC-10: revoke an active permit, never for a student in grade 10 or later; no appeal. */
+  async revoke(staff: SessionStaff, id: string, input: RevokeInput): Promise<Result<{ decisionId: string }>> {
+    const found = await this.actionable(staff, id);
+    if (!found.ok) return found;
+    const app = found.value;
+    const district = this.district(staff);
+    const permit = await this.repo.permit(this.deps.db, app.id);
+    if (app.status !== 'approved' || !permit || permit.status !== 'active') return err('not-active', 'decisions.errors.notActive');
+    const today = this.today(district);
+    const { barred, gradeNow } = revocationBarred(permit, today);
+    if (barred) return err('protected', 'decisions.errors.revocationBarred', { params: { grade: gradeNow ?? '12' } });
+    const known = new Set(district.revocationReasons.map((r) => r.code));
+    const reasons = [...new Set(input.reasons)].filter((r) => known.has(r));
+    if (reasons.length === 0) return err('invalid', 'decisions.errors.reasonRequired', { field: 'revoke_reasons' });
+    if (input.note.length > 2000) return err('invalid', 'decisions.errors.noteTooLong', { field: 'revoke_note', params: { max: 2000 } });
+    const lang = app.language as 'en' | 'es';
+    return this.run(async (trx) => {
+      const nowIso = this.deps.clock.now().toISOString();
+      if (!(await this.repo.moveStatus(trx, app.id, ['approved'], 'revoked', nowIso))) await this.changed(trx, app);
+      await trx.updateTable('permits').set({ status: 'revoked', revoked_at: nowIso }).where('id', '=', permit.id).execute();
+      // Seats of the years still to come are free again; years already under way stay counted.
+      const count = Number(permit.last_year.slice(0, 4)) - Number(permit.first_year.slice(0, 4)) + 1;
+      for (const c of yearsCovered(permit.first_year, permit.grade, count)) if (c.grade && c.year > schoolYearOf(today)) await this.repo.releaseSeat(trx, permit.school_id, c.year, c.grade);
+      const decision = this.decisionRow(app, 'revoked', staff.id, today, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, no_appeal_reason: 'revocation' });
+      await this.repo.insertDecision(trx, decision);
+      await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: 'approved', to_status: 'revoked', note: reasons.join(',') });
+      await this.notify(trx, app, district, 'decisions.email.revoked', `decision:${decision.id}`, {
+        reasons: reasons.map((r) => `- ${district.revocationReasons.find((d) => d.code === r)!.label[lang] ?? r}`).join('\n'),
+      });
+      return { decisionId: decision.id };
+    });
+  }
+
+  /** DEC-8, DEC-9: record an appeal the parent filed with the county office; late or barred appeals are refused. */
+  async recordAppeal(staff: SessionStaff, id: string, input: AppealInput): Promise<Result<{ appealId: string }>> {
+    const found = await this.actionable(staff, id);
+    if (!found.ok) return found;
+    const app = found.value;
+    const district = this.district(staff);
+    if (app.status !== 'denied' && app.status !== 'deemed_denied') return err('no-denial', 'decisions.errors.noDenial');
+    const decisions = await this.repo.decisions(this.deps.db, app.id);
+    const denial = [...decisions].reverse().find((d) => d.kind === 'denied' || d.kind === 'deemed_denied');
+    if (!denial) return err('no-denial', 'decisions.errors.noDenial');
+    if (!denial.appeal_until) return err('no-appeal-right', 'decisions.errors.noAppealRight');
+    if (!realDate(input.filedOn)) return err('invalid', 'decisions.errors.date', { field: 'appeal_filed_on' });
+    const today = this.today(district);
+    if (input.filedOn > today || input.filedOn < denial.decided_on) return err('invalid', 'decisions.errors.filedRange', { field: 'appeal_filed_on' });
+    if (input.filedOn > denial.appeal_until) return err('late', 'decisions.errors.appealLate', { field: 'appeal_filed_on', params: { date: denial.appeal_until } });
+    const appealId = newId();
+    return this.run(async (trx) => {
+      const nowIso = this.deps.clock.now().toISOString();
+      await trx.insertInto('appeals').values({ id: appealId, application_id: app.id, decision_id: denial.id, filed_on: input.filedOn, outcome: 'pending', outcome_on: null, note: null, recorded_by: staff.id, created_at: nowIso }).execute();
+      await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `appeal filed ${input.filedOn}` });
+      return { appealId };
+    });
+  }
+
+  /** The county's decision on an appeal. Overturned: the county approved attendance; staff then assign the school (approve). */
+  async recordOutcome(staff: SessionStaff, id: string, input: OutcomeInput): Promise<Result<{ outcome: string }>> {
+    const found = await this.actionable(staff, id);
+    if (!found.ok) return found;
+    const app = found.value;
+    const district = this.district(staff);
+    const appeal = (await this.repo.appeals(this.deps.db, app.id)).find((a) => a.outcome === 'pending');
+    if (!appeal) return err('no-appeal', 'decisions.errors.noPendingAppeal');
+    if (input.outcome !== 'upheld' && input.outcome !== 'overturned') return err('invalid', 'decisions.errors.outcome', { field: 'outcome' });
+    if (!realDate(input.outcomeOn)) return err('invalid', 'decisions.errors.date', { field: 'outcome_on' });
+    if (input.outcomeOn < appeal.filed_on || input.outcomeOn > this.today(district)) return err('invalid', 'decisions.errors.outcomeRange', { field: 'outcome_on' });
+    const outcome = input.outcome;
+    return this.run(async (trx) => {
+      const nowIso = this.deps.clock.now().toISOString();
+      const r = await trx.updateTable('appeals').set({ outcome, outcome_on: input.outcomeOn, note: input.note.trim().slice(0, 2000) || null }).where('id', '=', appeal.id).where('outcome', '=', 'pending').executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new Refusal(err('no-appeal', 'decisions.errors.noPendingAppeal'));
+      await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `appeal ${outcome} ${input.outcomeOn}` });
+      await this.notify(trx, app, district, `decisions.email.appeal.${outcome}`, `appeal-outcome:${appeal.id}`, {});
+      return { outcome };
+    });
+  }
+}
+
+/** A date written out for an email, in the reader's language. */
+export function formatLong(isoDate: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+}

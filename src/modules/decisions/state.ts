@@ -1,0 +1,65 @@
+import type { Deps } from '../../deps.js';
+import { addDays, localDate } from '../../platform/clock.js';
+import type { AppealsTable, ApplicationsTable, DecisionsTable, InfoRequestsTable, PermitsTable } from '../../platform/db/schema.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { schoolId } from '../districts/catalog.js';
+import { DecisionsRepository } from './repository.js';
+import { assignableSchools, revocationBarred, seatsFor } from './rules.js';
+import { canDecide } from './service.js';
+
+/** What the decision panel shows and allows for one request, for one staff member. */
+export interface DecisionState {
+  canDecide: boolean;
+  decisions: DecisionsTable[];
+  permit?: PermitsTable;
+  permitSchoolName?: string;
+  infoRequests: InfoRequestsTable[];
+  appeals: AppealsTable[];
+  schools: { code: string; name: string; seats: number; left: number }[];
+  askable: boolean;
+  approvable: boolean;
+  afterAppeal: boolean;
+  deniable: boolean;
+  revocable: boolean;
+  appealable: boolean;
+  appealUntil: string | null;
+  outcomePending: boolean;
+  suggestedDue: string;
+}
+
+export async function decisionState(deps: Deps, staff: SessionStaff, app: ApplicationsTable): Promise<DecisionState> {
+  const repo = new DecisionsRepository(deps.db);
+  const district = deps.districts.get(app.district_id)!;
+  const today = localDate(deps.clock.now(), district.timeZone);
+  const [decisions, permit, infoRequests, appeals] = await Promise.all([
+    repo.decisions(deps.db, app.id), repo.permit(deps.db, app.id), repo.infoRequests(deps.db, app.id), repo.appeals(deps.db, app.id),
+  ]);
+  const candidates = assignableSchools(district, app.grade_requested);
+  const used = new Map((await repo.seatsUsed(candidates.map((s) => schoolId(district.slug, s.code)), app.school_year, app.grade_requested)).map((r) => [r.school_id, r.used]));
+  const schools = candidates.map((s) => {
+    const seats = seatsFor(s, app.school_year, app.grade_requested);
+    return { code: s.code, name: s.name, seats, left: Math.max(0, seats - (used.get(schoolId(district.slug, s.code)) ?? 0)) };
+  });
+  const open = ['submitted', 'info_requested'].includes(app.status);
+  const overturned = appeals.some((a) => a.outcome === 'overturned');
+  const lastDenial = [...decisions].reverse().find((d) => d.kind === 'denied' || d.kind === 'deemed_denied');
+  const denied = app.status === 'denied' || app.status === 'deemed_denied';
+  return {
+    canDecide: canDecide(staff),
+    decisions,
+    permit,
+    permitSchoolName: permit ? district.schools.find((s) => schoolId(district.slug, s.code) === permit.school_id)?.name : undefined,
+    infoRequests,
+    appeals,
+    schools,
+    askable: ['incomplete', 'submitted', 'info_requested'].includes(app.status),
+    approvable: open || app.status === 'deemed_denied' || (app.status === 'denied' && overturned),
+    afterAppeal: denied && overturned,
+    deniable: open,
+    revocable: app.status === 'approved' && permit?.status === 'active' && !revocationBarred(permit, today).barred,
+    appealable: denied && !!lastDenial?.appeal_until && !appeals.some((a) => a.decision_id === lastDenial.id),
+    appealUntil: lastDenial?.appeal_until ?? null,
+    outcomePending: appeals.some((a) => a.outcome === 'pending'),
+    suggestedDue: addDays(today, 14),
+  };
+}

@@ -1,0 +1,191 @@
+import type { Transaction } from 'kysely';
+import type { Deps } from '../../deps.js';
+import { addDays, localDate } from '../../platform/clock.js';
+import type { ApplicationsTable, Database } from '../../platform/db/schema.js';
+import { newId } from '../../platform/ids.js';
+import { enqueueEmail } from '../../platform/mail/outbox.js';
+import type { DistrictConfig } from '../districts/config-schema.js';
+import { appealDeadline } from '../districts/deadlines.js';
+import { formatConfirmationNumber } from '../applications/confirmation-number.js';
+import { DecisionsRepository } from './repository.js';
+import { formatLong } from './service.js';
+
+export interface SweepReport {
+  abandoned: number;
+  deemedDenied: number;
+  appealWindowsClosed: number;
+  staffReminders: number;
+}
+
+/** How far ahead staff are reminded of decisions coming due. */
+const REMIND_DAYS = 3;
+
+/**
+ * Time-based transitions (DEC-4, DEC-15, DEC-17, DEC-8). Each step looks at "today" in the
+ * district's time zone, changes a request only with a guarded UPDATE, and sends its notice in
+ * the same transaction: running it twice, or from two processes at once, changes nothing more.
+ * The app runs it every minute; `npm run cli -- sweep` runs it on demand.
+ */
+export class Sweeper {
+  private repo: DecisionsRepository;
+  constructor(private deps: Deps) {
+    this.repo = new DecisionsRepository(deps.db);
+  }
+
+  async runOnce(): Promise<SweepReport> {
+    const report: SweepReport = { abandoned: 0, deemedDenied: 0, appealWindowsClosed: 0, staffReminders: 0 };
+    for (const district of this.deps.districts.all) {
+      const today = localDate(this.deps.clock.now(), district.timeZone);
+      // Abandonment first: a request the parent let lapse is not a denial (DEC-16).
+      report.abandoned += await this.abandonLapsedInfoRequests(district, today);
+      report.abandoned += await this.abandonIncomplete(district, today);
+      report.deemedDenied += await this.deemDenied(district, today);
+      report.appealWindowsClosed += await this.closeAppealWindows(district, today);
+      report.staffReminders += await this.remindStaff(district, today);
+    }
+    return report;
+  }
+
+  private nowIso() {
+    return this.deps.clock.now().toISOString();
+  }
+
+  private notice(trx: Transaction<Database>, app: ApplicationsTable, district: DistrictConfig, template: string, dedupeKey: string, params: Record<string, string>) {
+    const lang = app.language as 'en' | 'es';
+    return enqueueEmail(trx, this.deps.catalogs, {
+      dedupeKey, to: app.decision_email, language: app.language, template, accountId: app.account_id, applicationId: app.id,
+      params: {
+        student: `${app.student_first_name} ${app.student_last_name}`, district: district.name[lang] ?? district.name.en,
+        confirmation: formatConfirmationNumber(app.confirmation_number), link: `${this.deps.config.publicUrl}/applications/${app.id}`, ...params,
+      },
+    }, this.nowIso());
+  }
+
+  /** Moves one request to a closing status and records a decision and notice, if nobody else did first. */
+  private async close(app: ApplicationsTable, district: DistrictConfig, to: 'abandoned' | 'deemed_denied', decidedOn: string, why: string, template: string, params: Record<string, string>, appealUntil: string | null) {
+    return this.deps.db.transaction().execute(async (trx) => {
+      if (!(await this.repo.moveStatus(trx, app.id, [app.status], to, this.nowIso()))) return false;
+      const id = newId();
+      await this.repo.insertDecision(trx, {
+        id, application_id: app.id, kind: to, reasons: JSON.stringify([why]), note: null, decided_on: decidedOn, decided_at: this.nowIso(),
+        decided_by: null, appeal_until: appealUntil, no_appeal_reason: appealUntil ? null : 'abandoned', language: app.language,
+      });
+      await this.repo.closeOpenInfoRequests(trx, app.id, this.nowIso(), 'closed_at');
+      await this.repo.event(trx, { application_id: app.id, at: this.nowIso(), actor: 'system', from_status: app.status, to_status: to, note: why });
+      await this.notice(trx, app, district, template, `decision:${id}`, params);
+      return true;
+    });
+  }
+
+  /** DOC-4, DEC-4: the due date of a request for missing items passed without an answer. */
+  private async abandonLapsedInfoRequests(district: DistrictConfig, today: string): Promise<number> {
+    const lapsed = await this.deps.db
+      .selectFrom('applications')
+      .innerJoin('info_requests', 'info_requests.application_id', 'applications.id')
+      .selectAll('applications')
+      .select('info_requests.due_on')
+      .where('applications.district_id', '=', district.slug)
+      .where('applications.status', '=', 'info_requested')
+      .where('info_requests.answered_at', 'is', null)
+      .where('info_requests.closed_at', 'is', null)
+      .where('info_requests.due_on', '<', today)
+      .execute();
+    let n = 0;
+    const seen = new Set<string>();
+    for (const { due_on, ...app } of lapsed) {
+      if (seen.has(app.id)) continue;
+      seen.add(app.id);
+      if (await this.close(app, district, 'abandoned', today, 'info-request-lapsed', 'decisions.email.abandoned', { due: formatLong(due_on, app.language) }, null)) n++;
+    }
+    return n;
+  }
+
+  /** DEC-17: an application still incomplete N days after it was received (district setting). */
+  private async abandonIncomplete(district: DistrictConfig, today: string): Promise<number> {
+    const days = district.abandonment.incompleteDays;
+    const candidates = await this.deps.db.selectFrom('applications').selectAll().where('district_id', '=', district.slug).where('status', '=', 'incomplete').execute();
+    let n = 0;
+    for (const app of candidates) {
+      const lastDay = addDays(localDate(new Date(app.received_at), district.timeZone), days);
+      if (today <= lastDay) continue;
+      if (await this.close(app, district, 'abandoned', today, 'incomplete', 'decisions.email.abandoned', { due: formatLong(lastDay, app.language) }, null)) n++;
+    }
+    return n;
+  }
+
+  /**
+   * DEC-15: no written decision by the DEC-3 deadline is a denial, on the day after it. The
+   * appeal window counts from that day, whenever the sweep runs; the parent is told at once.
+   */
+  private async deemDenied(district: DistrictConfig, today: string): Promise<number> {
+    const late = await this.deps.db
+      .selectFrom('applications')
+      .selectAll()
+      .where('district_id', '=', district.slug)
+      .where('status', 'in', ['incomplete', 'submitted', 'info_requested'])
+      .where('decision_due_on', '<', today)
+      .execute();
+    let n = 0;
+    for (const app of late) {
+      const deemedOn = addDays(app.decision_due_on!, 1);
+      const until = appealDeadline(deemedOn, district.appeals.days);
+      const lang = app.language as 'en' | 'es';
+      const params = { due: formatLong(app.decision_due_on!, lang), appealUntil: formatLong(until, lang), office: district.appeals.office[lang] ?? district.appeals.office.en };
+      if (await this.close(app, district, 'deemed_denied', deemedOn, 'no-decision-by-deadline', 'decisions.email.deemedDenied', params, until)) n++;
+    }
+    return n;
+  }
+
+  /** DEC-8: no appeal recorded by the last day: the denial is final; noted once on the history. */
+  private async closeAppealWindows(district: DistrictConfig, today: string): Promise<number> {
+    const open = await this.deps.db
+      .selectFrom('decisions')
+      .innerJoin('applications', 'applications.id', 'decisions.application_id')
+      .leftJoin('appeals', 'appeals.decision_id', 'decisions.id')
+      .select(['decisions.id', 'decisions.application_id', 'decisions.appeal_until', 'applications.status'])
+      .where('applications.district_id', '=', district.slug)
+      .where('applications.status', 'in', ['denied', 'deemed_denied'])
+      .where('decisions.appeal_until', '<', today)
+      .where('appeals.id', 'is', null)
+      .execute();
+    let n = 0;
+    for (const d of open) {
+      const note = `appeal-window-closed:${d.id}`;
+      const done = await this.deps.db.selectFrom('application_events').select('id').where('application_id', '=', d.application_id).where('note', '=', note).executeTakeFirst();
+      if (done) continue;
+      await this.repo.event(this.deps.db, { application_id: d.application_id, at: this.nowIso(), actor: 'system', from_status: d.status, to_status: d.status, note });
+      n++;
+    }
+    return n;
+  }
+
+  /** Once a day, the district's deciding staff get the list of decisions due within a few days. */
+  private async remindStaff(district: DistrictConfig, today: string): Promise<number> {
+    const due = await this.deps.db
+      .selectFrom('applications')
+      .select(['confirmation_number', 'decision_due_on', 'student_last_name'])
+      .where('district_id', '=', district.slug)
+      .where('status', 'in', ['incomplete', 'submitted', 'info_requested'])
+      .where('decision_due_on', '>=', today)
+      .where('decision_due_on', '<=', addDays(today, REMIND_DAYS))
+      .orderBy('decision_due_on')
+      .limit(200)
+      .execute();
+    if (due.length === 0) return 0;
+    const staff = await this.deps.db.selectFrom('staff').select(['id', 'email']).where('district_id', '=', district.slug).where('role', 'in', ['district_admin', 'permit_staff']).where('activated_at', 'is not', null).execute();
+    const list = due.map((d) => `- ${formatConfirmationNumber(d.confirmation_number)} (${d.student_last_name}): ${d.decision_due_on}`).join('\n');
+    let n = 0;
+    await this.deps.db.transaction().execute(async (trx) => {
+      for (const s of staff) {
+        const before = await trx.selectFrom('outbox').select('id').where('dedupe_key', '=', `staff-reminder:${s.id}:${today}`).executeTakeFirst();
+        if (before) continue;
+        await enqueueEmail(trx, this.deps.catalogs, {
+          dedupeKey: `staff-reminder:${s.id}:${today}`, to: s.email, language: 'en', template: 'decisions.email.staffReminder',
+          params: { count: due.length, days: REMIND_DAYS, list, link: `${this.deps.config.publicUrl}/staff/dashboard` },
+        }, this.nowIso());
+        n++;
+      }
+    });
+    return n;
+  }
+}

@@ -1,0 +1,155 @@
+import type { PageContext, FormState } from '../../../platform/views/context.js';
+import { emptyForm } from '../../../platform/views/context.js';
+import { CheckboxGroup, CsrfField, ErrorSummary, RadioGroup, SelectInput, SubmitButton, TextArea, TextInput } from '../../../platform/views/forms.js';
+import type { DistrictConfig } from '../../districts/config-schema.js';
+import type { ApplicationsTable } from '../../../platform/db/schema.js';
+import { formatVerificationCode, MAX_PERMIT_YEARS } from '../rules.js';
+import type { DecisionState } from '../state.js';
+
+export type DecisionForm = 'approve' | 'deny' | 'info' | 'revoke' | 'appeal' | 'outcome';
+export type DecisionForms = Partial<Record<DecisionForm, FormState>>;
+
+/**
+ * The permit office's decision panel on a request's page: what was decided and sent, then the
+ * actions the request allows now, each a plain form that works without JavaScript.
+ */
+export function DecisionPanel({ ctx, district, application: a, state, forms = {} }: { ctx: PageContext; district: DistrictConfig; application: ApplicationsTable; state: DecisionState; forms?: DecisionForms }) {
+  const { t, i18n } = ctx;
+  const action = (name: string) => `/staff/requests/${a.id}/${name}`;
+  const f = (name: DecisionForm) => forms[name] ?? emptyForm();
+  const errorForm = (Object.keys(forms) as DecisionForm[]).find((k) => Object.keys(forms[k]!.errors).length > 0);
+  return (
+    <section aria-labelledby="decision-heading" class="app-decision">
+      <h2 id="decision-heading">{t('decisions.staff.heading')}</h2>
+      {errorForm ? <ErrorSummary ctx={ctx} form={forms[errorForm]!} /> : null}
+      {state.decisions.length ? (
+        <table class="usa-table usa-table--borderless">
+          <caption>{t('decisions.staff.sent')}</caption>
+          <thead><tr><th scope="col">{t('decisions.staff.kind')}</th><th scope="col">{t('decisions.letter.date')}</th><th scope="col">{t('decisions.staff.appealUntil')}</th><th scope="col">{t('decisions.staff.letter')}</th></tr></thead>
+          <tbody>
+            {state.decisions.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">{t(`decisions.letter.title.${d.kind}`)}</th>
+                <td>{i18n.date(d.decided_on)}</td>
+                <td>{d.appeal_until ? i18n.date(d.appeal_until) : t('decisions.staff.noAppeal')}</td>
+                <td><a class="usa-link" href={`/staff/requests/${a.id}/letters/${d.id}.pdf`}>{t('decisions.staff.letterLink')}<span class="usa-sr-only"> ({t(`decisions.letter.title.${d.kind}`)}, PDF)</span></a></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>{t('decisions.staff.none')}</p>
+      )}
+      {state.permit ? (
+        <dl class="app-summary">
+          <dt>{t('decisions.letter.school')}</dt><dd>{state.permitSchoolName}</dd>
+          <dt>{t('decisions.letter.years')}</dt><dd>{t('decisions.letter.yearsValue', { first: state.permit.first_year, last: state.permit.last_year })}</dd>
+          <dt>{t('decisions.letter.verification')}</dt><dd>{formatVerificationCode(state.permit.verification_code)}</dd>
+          <dt>{t('decisions.staff.permitStatus')}</dt><dd>{t(`decisions.staff.permit.${state.permit.status}`)}</dd>
+        </dl>
+      ) : null}
+      {state.infoRequests.length ? (
+        <>
+          <h3>{t('decisions.staff.infoRequests')}</h3>
+          <ul class="usa-list">
+            {state.infoRequests.map((r) => (
+              <li key={r.id}>
+                {t('decisions.staff.infoDue', { due: i18n.date(r.due_on) })} — {r.answered_at ? t('decisions.staff.answered') : r.closed_at ? t('decisions.staff.closed') : t('decisions.staff.open')}
+                <br />{r.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {state.appeals.length ? (
+        <>
+          <h3>{t('decisions.staff.appeals')}</h3>
+          <ul class="usa-list">
+            {state.appeals.map((ap) => (
+              <li key={ap.id}>{t('decisions.staff.appealFiled', { date: i18n.date(ap.filed_on) })} — {t(`decisions.staff.outcome.${ap.outcome}`)}{ap.outcome_on ? ` (${i18n.date(ap.outcome_on)})` : ''}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      {!state.canDecide ? <p class="usa-hint">{t('decisions.errors.forbidden')}</p> : null}
+
+      {state.canDecide && state.askable ? (
+        <form method="post" action={action('request-info')} class="usa-form usa-form--large app-decision__form" novalidate>
+          <h3>{t('decisions.staff.askHeading')}</h3>
+          <CsrfField ctx={ctx} />
+          <TextArea ctx={ctx} form={f('info')} name="info_message" label={t('decisions.staff.askMessage')} hint={t('decisions.staff.askMessageHint')} required maxLength={2000} />
+          <CheckboxGroup ctx={ctx} form={f('info')} name="info_docs" label={t('decisions.staff.askDocuments')} options={district.documents.map((d) => ({ value: d.code, label: d.label.en }))} />
+          <TextInput ctx={ctx} form={withDefault(f('info'), 'info_due', state.suggestedDue)} name="info_due" type="date" label={t('decisions.staff.askDue')} hint={t('decisions.staff.askDueHint', { due: a.decision_due_on ? i18n.date(a.decision_due_on) : '—' })} required />
+          <SubmitButton>{t('decisions.staff.askSubmit')}</SubmitButton>
+        </form>
+      ) : null}
+
+      {state.canDecide && state.approvable ? (
+        <form method="post" action={action('approve')} class="usa-form usa-form--large app-decision__form" novalidate>
+          <h3>{state.afterAppeal ? t('decisions.staff.approveAfterAppeal') : t('decisions.staff.approveHeading')}</h3>
+          <CsrfField ctx={ctx} />
+          <RadioGroup ctx={ctx} form={f('approve')} name="school" required label={t('decisions.staff.school', { grade: t(`applications.grades.${a.grade_requested}`), year: a.school_year })}
+            options={state.schools.map((s) => ({ value: s.code, label: s.name, description: t('decisions.staff.seats', { left: s.left, seats: s.seats }) }))} />
+          <SelectInput ctx={ctx} form={withDefault(f('approve'), 'years', '1')} name="years" required label={t('decisions.staff.years')} hint={t('decisions.staff.yearsHint', { max: MAX_PERMIT_YEARS })}
+            options={Array.from({ length: MAX_PERMIT_YEARS }, (_, i) => ({ value: String(i + 1), label: String(i + 1) }))} />
+          <CheckboxGroup ctx={ctx} form={f('approve')} name="conditions" label={t('decisions.letter.conditions')} options={[{ value: 'renew', label: t('decisions.letter.condition.renew') }]} />
+          <SubmitButton>{t('decisions.staff.approveSubmit')}</SubmitButton>
+        </form>
+      ) : null}
+
+      {state.canDecide && state.deniable ? (
+        <form method="post" action={action('deny')} class="usa-form usa-form--large app-decision__form" novalidate>
+          <h3>{t('decisions.staff.denyHeading')}</h3>
+          <CsrfField ctx={ctx} />
+          <CheckboxGroup ctx={ctx} form={f('deny')} name="deny_reasons" required label={t('decisions.letter.reasons')} options={district.denialReasons.map((r) => ({ value: r.code, label: r.label.en }))} />
+          <TextArea ctx={ctx} form={f('deny')} name="deny_note" label={t('decisions.letter.note')} hint={t('decisions.staff.noteHint')} maxLength={2000} />
+          <RadioGroup ctx={ctx} form={withDefault(f('deny'), 'appeal_right', 'yes')} name="appeal_right" required label={t('decisions.staff.appealRight')}
+            options={[
+              { value: 'yes', label: t('decisions.staff.appealYes', { days: district.appeals.days }) },
+              { value: 'expulsion', label: t('decisions.staff.appealExpulsion') },
+              ...(a.kind === 'incoming' ? [{ value: 'no-release', label: t('decisions.staff.appealNoRelease') }] : []),
+            ]} />
+          <SubmitButton>{t('decisions.staff.denySubmit')}</SubmitButton>
+        </form>
+      ) : null}
+
+      {state.canDecide && state.revocable ? (
+        <form method="post" action={action('revoke')} class="usa-form usa-form--large app-decision__form" novalidate>
+          <h3>{t('decisions.staff.revokeHeading')}</h3>
+          <p class="usa-hint">{t('decisions.staff.revokeHint')}</p>
+          <CsrfField ctx={ctx} />
+          <CheckboxGroup ctx={ctx} form={f('revoke')} name="revoke_reasons" required label={t('decisions.letter.reasons')} options={district.revocationReasons.map((r) => ({ value: r.code, label: r.label.en }))} />
+          <TextArea ctx={ctx} form={f('revoke')} name="revoke_note" label={t('decisions.letter.note')} maxLength={2000} />
+          <SubmitButton>{t('decisions.staff.revokeSubmit')}</SubmitButton>
+        </form>
+      ) : null}
+
+      {state.canDecide && state.appealable ? (
+        <form method="post" action={action('appeal')} class="usa-form usa-form--large app-decision__form" novalidate>
+          <h3>{t('decisions.staff.appealHeading')}</h3>
+          <CsrfField ctx={ctx} />
+          <TextInput ctx={ctx} form={f('appeal')} name="appeal_filed_on" type="date" required label={t('decisions.staff.filedOn')} hint={state.appealUntil ? t('decisions.staff.filedOnHint', { until: i18n.date(state.appealUntil) }) : undefined} />
+          <SubmitButton>{t('decisions.staff.appealSubmit')}</SubmitButton>
+        </form>
+      ) : null}
+
+      {state.canDecide && state.outcomePending ? (
+        <form method="post" action={action('appeal-outcome')} class="usa-form usa-form--large app-decision__form" novalidate>
+          <h3>{t('decisions.staff.outcomeHeading')}</h3>
+          <CsrfField ctx={ctx} />
+          <RadioGroup ctx={ctx} form={f('outcome')} name="outcome" required label={t('decisions.staff.outcomeLabel')}
+            options={[{ value: 'upheld', label: t('decisions.staff.outcome.upheld') }, { value: 'overturned', label: t('decisions.staff.outcome.overturned') }]} />
+          <TextInput ctx={ctx} form={f('outcome')} name="outcome_on" type="date" required label={t('decisions.staff.outcomeOn')} />
+          <TextArea ctx={ctx} form={f('outcome')} name="outcome_note" label={t('decisions.letter.note')} maxLength={2000} />
+          <SubmitButton>{t('decisions.staff.outcomeSubmit')}</SubmitButton>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+/** A form shown fresh gets a sensible default; a form shown again keeps what was typed. */
+function withDefault(form: FormState, name: string, value: string): FormState {
+  return name in form.values || Object.keys(form.errors).length ? form : { ...form, values: { ...form.values, [name]: value } };
+}

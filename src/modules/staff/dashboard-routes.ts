@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { AuditLog } from './audit.js';
+import { DashboardService } from './dashboard.js';
+import { requireStaff } from './routes.js';
+import { DashboardPage } from './views/dashboard-page.js';
+
+/** The permit office dashboard: every staff role, scoped as the queue is (site administrators: their schools). */
+export async function dashboardRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const dashboard = new DashboardService(deps);
+  const audit = new AuditLog(deps.db, deps.clock);
+
+  app.get('/staff/dashboard', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const asked = (req.query as { year?: unknown }).year;
+    const data = await dashboard.build(staff, typeof asked === 'string' ? asked.slice(0, 20) : undefined);
+    await audit.record(staff, 'dashboard.view', { type: 'dashboard' }, req.ip, { year: data.year });
+    const district = deps.districts.get(staff.districtId)!;
+    return reply.page((ctx) => DashboardPage({ ctx, district, data }));
+  });
+}

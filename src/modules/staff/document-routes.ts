@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { Deps } from '../../deps.js';
+import { parseForm } from '../../platform/http/forms.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { setFlash } from '../../platform/http/web.js';
+import { emptyForm, type FormState } from '../../platform/views/context.js';
+import { ErrorPage } from '../../platform/views/error-page.js';
+import { DOCUMENT_STATUSES, DocumentReview, FILE_TYPES, INLINE_TYPES, ReviewSchema, canReview, heicToJpeg, isHeic, readAll } from '../documents/review.js';
+import { AuditLog } from './audit.js';
+import { StaffRequests } from './requests.js';
+import { requireStaff } from './routes.js';
+import { DocumentReviewPage } from './views/document-list.js';
+import { DocumentsPage } from './views/documents-page.js';
+
+/**
+ * What a parent's file may do when the viewer shows it from our origin: nothing. An image is
+ * sandboxed (no scripts, a unique origin) and may load nothing but itself; the browser's own
+ * image page needs its inline styles.
+ */
+const IMAGE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * A PDF gets the same policy without `sandbox`: Chrome and Safari refuse to start their PDF
+ * viewer in a sandboxed document (Chrome shows "This page has been blocked"), whatever sandbox
+ * flags are allowed. The viewer runs the PDF apart from our pages (scripts in a PDF never reach
+ * our origin's cookies or DOM); the type was read from the bytes at upload (DOC-6) and
+ * `nosniff` keeps the browser from taking it for anything else. Chrome draws the PDF through an
+ * internal <embed>, hence `object-src 'self'`.
+ */
+const PDF_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Route-level onSend hooks run after the app-wide one (securityHeaders), so this replaces the
+ * site's page policy on the file itself. Anything else from the route (an error page) keeps it.
+ */
+const viewerHeaders: onSendHookHandler = async (_req, reply, payload) => {
+  const type = String(reply.getHeader('content-type') ?? '');
+  if (type.startsWith('application/pdf')) reply.header('Content-Security-Policy', PDF_CSP);
+  else if (type.startsWith('image/')) reply.header('Content-Security-Policy', IMAGE_CSP);
+  return payload;
+};
+
+/** DOC-3: reviewing, viewing and finding documents (registered by staffRoutes). */
+export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const review = new DocumentReview(deps);
+  const requests = new StaffRequests(deps);
+  const audit = new AuditLog(deps.db, deps.clock);
+  const forbidden = (req: FastifyRequest, reply: FastifyReply) => {
+    const { t } = req.i18n;
+    return reply.page((ctx) => ErrorPage({ ctx, title: t('review.forbidden.title'), message: t('review.forbidden.message') }), { status: 403 });
+  };
+
+  /** The request and document a review page is about, or the answer that ends the request. */
+  const reviewable = async (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff) => {
+    const { id, documentId } = req.params as { id: string; documentId: string };
+    const r = await requests.view(staff, id);
+    const doc = r.ok ? r.value.documents.find((d) => d.id === documentId) : undefined;
+    if (!r.ok || !doc) {
+      await reply.callNotFound();
+      return null;
+    }
+    if (!canReview(staff)) {
+      await forbidden(req, reply);
+      return null;
+    }
+    return { application: r.value.application, doc };
+  };
+
+  const reviewPage = (reply: FastifyReply, staff: SessionStaff, found: NonNullable<Awaited<ReturnType<typeof reviewable>>>, form: FormState, status = 200) => {
+    const district = deps.districts.get(staff.districtId)!;
+    return reply.page((ctx) => DocumentReviewPage({ ctx, district, application: found.application, doc: found.doc, form }), { status });
+  };
+
+  app.get('/staff/requests/:id/documents/:documentId/review', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const found = await reviewable(req, reply, staff);
+    if (!found) return;
+    await audit.record(staff, 'application.view', { type: 'application', id: found.application.id }, req.ip, { document: found.doc.id });
+    return reviewPage(reply, staff, found, emptyForm());
+  });
+
+  // DOC-3: accept, reject with a reason, or set back to received. Who may is checked again by the service.
+  app.post('/staff/requests/:id/documents/:documentId/review', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const found = await reviewable(req, reply, staff);
+    if (!found) return;
+    const parsed = parseForm(ReviewSchema, req.body);
+    if (!parsed.ok) return reviewPage(reply, staff, found, parsed.form, 400);
+    const r = await review.review(staff, found.application.id, found.doc.id, parsed.data, req.ip);
+    if (!r.ok) {
+      if (r.problem.code === 'forbidden') return forbidden(req, reply);
+      if (r.problem.code === 'not-found') return reply.callNotFound();
+      return reviewPage(reply, staff, found, { values: parsed.values, errors: { [r.problem.field ?? 'reason']: { key: r.problem.messageKey } } }, 400);
+    }
+    await setFlash(req, deps.sessions, { type: 'success', messageKey: `review.done.${r.value.status}`, params: { file: r.value.original_name } });
+    return reply.redirect(`/staff/requests/${found.application.id}#doc-${found.doc.id}`, 303);
+  });
+
+  // The document in the browser: PDF, JPEG and PNG as they are, HEIC/HEIF converted to JPEG.
+  // Same access as the download (PRV-1); each view is in the audit log (PRV-2).
+  app.get('/staff/requests/:id/documents/:documentId/view', { onSend: viewerHeaders }, async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const { id, documentId } = req.params as { id: string; documentId: string };
+    const r = await requests.document(staff, id, documentId);
+    if (!r.ok) return reply.callNotFound();
+    const doc = r.value;
+    const heic = isHeic(doc.content_type);
+    if (!heic && !INLINE_TYPES.has(doc.content_type)) return reply.redirect(`/staff/requests/${id}/documents/${documentId}`, 303);
+    let body: Readable | Buffer = deps.storage.read(doc.storage_key);
+    let type = doc.content_type;
+    let name = doc.original_name;
+    if (heic) {
+      try {
+        body = await heicToJpeg(await readAll(body));
+      } catch (e) {
+        req.log.warn({ err: e, document: doc.id }, 'HEIC conversion failed');
+        const { t } = req.i18n;
+        return reply.page((ctx) => ErrorPage({ ctx, title: t('review.viewer.failedTitle'), message: t('review.viewer.failedMessage') }), { status: 422 });
+      }
+      type = 'image/jpeg';
+      name = `${name.replace(/\.[^.]*$/, '')}.jpg`;
+    }
+    await audit.record(staff, 'document.view', { type: 'document', id: documentId }, req.ip, { application: id, converted: heic });
+    const safeName = name.replace(/[^\w. -]/g, '_');
+    return reply
+      .type(type)
+      .header('Content-Disposition', `inline; filename="${safeName}"`)
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(body);
+  });
+
+  // DOC-3: documents across the district's requests (a site administrator's: their schools').
+  app.get('/staff/documents', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const q = req.query as Record<string, unknown>;
+    const str = (k: string, max = 20) => (typeof q[k] === 'string' ? (q[k] as string).trim().slice(0, max) : '');
+    const status = str('status');
+    const type = str('type');
+    const filter = { q: str('q', 80), status: (DOCUMENT_STATUSES as readonly string[]).includes(status) ? status : '', type: FILE_TYPES[type] ? type : '' };
+    const rows = await review.search(staff, filter);
+    await audit.record(staff, 'documents.search', { type: 'documents' }, req.ip, { ...filter, results: rows.length });
+    const district = deps.districts.get(staff.districtId)!;
+    return reply.page((ctx) => DocumentsPage({ ctx, district, rows, filter }));
+  });
+}

@@ -1,0 +1,76 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { PageContext } from '../../../platform/views/context.js';
+import type { DistrictConfig } from '../../districts/config-schema.js';
+import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
+import { DOCUMENT_STATUSES, FILE_TYPES, SEARCH_LIMIT, type DocumentSearchFilter, type DocumentSearchRow } from '../../documents/review.js';
+import { DocumentStatus } from './document-list.js';
+
+function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value: string; options: [string, string][] }) {
+  return (
+    <div>
+      <label class="usa-label" for={id}>{label}</label>
+      <select class="usa-select" id={id} name={name}>
+        <option value="">{all}</option>
+        {options.map(([v, l]) => (
+          <option value={v} selected={v === value} key={v}>{l}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** DOC-3: documents across the district's requests, by student ID or name, status and file type. */
+export function DocumentsPage({ ctx, district, rows, filter }: { ctx: PageContext; district: DistrictConfig; rows: DocumentSearchRow[]; filter: DocumentSearchFilter }) {
+  const { t, i18n } = ctx;
+  const docLabel = (code: string) => district.documents.find((d) => d.code === code)?.label.en ?? t('documents.other');
+  return (
+    <Layout ctx={ctx} title={t('review.search.title')}>
+      <h1>{t('review.search.title')}</h1>
+      <p class="usa-intro">{t('review.search.intro', { district: district.name.en })}</p>
+      <form method="get" action="/staff/documents" class="usa-form app-filters" role="search">
+        <div>
+          <label class="usa-label" for="documents-q">{t('review.search.q')}</label>
+          <input class="usa-input" id="documents-q" name="q" value={filter.q} maxLength={80} aria-describedby="documents-q-hint" />
+          <span class="usa-hint" id="documents-q-hint">{t('review.search.qHint')}</span>
+        </div>
+        <Select id="documents-status" name="status" label={t('review.search.status')} all={t('review.search.allStatuses')} value={filter.status} options={DOCUMENT_STATUSES.map((s) => [s, t(`review.status.${s}`)])} />
+        <Select id="documents-type" name="type" label={t('review.search.type')} all={t('review.search.allTypes')} value={filter.type} options={Object.keys(FILE_TYPES).map((k) => [k, t(`review.types.${k}`)])} />
+        <button type="submit" class="usa-button usa-button--outline">{t('review.search.submit')}</button>
+      </form>
+      {rows.length === 0 ? (
+        <p>{t('review.search.empty')}</p>
+      ) : (
+        <table class="usa-table usa-table--striped usa-table--compact">
+          <caption>{t('review.search.caption', { max: SEARCH_LIMIT })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('review.search.received')}</th>
+              <th scope="col">{t('review.search.student')}</th>
+              <th scope="col">{t('review.search.studentId')}</th>
+              <th scope="col">{t('review.search.document')}</th>
+              <th scope="col">{t('review.search.file')}</th>
+              <th scope="col">{t('review.list.status')}</th>
+              <th scope="col">{t('staff.queue.confirmation')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td>{i18n.dateTime(r.uploaded_at)}</td>
+                <th scope="row"><a class="usa-link" href={`/staff/requests/${r.application_id}#doc-${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a></th>
+                <td>{r.student_number ?? '—'}</td>
+                <td>{docLabel(r.doc_type)}</td>
+                <td>
+                  {r.original_name} <span class="app-queue__dob">({r.content_type}, {i18n.bytes(r.size_bytes)})</span>
+                  <div><a class="usa-link" href={`/staff/requests/${r.application_id}/documents/${r.id}/view`}>{t('review.list.view')}<span class="usa-sr-only"> {r.original_name}</span></a></div>
+                </td>
+                <td><DocumentStatus ctx={ctx} doc={{ status: r.status, review_reason: r.review_reason, review_note: null, reviewed_at: null }} /></td>
+                <td>{formatConfirmationNumber(r.confirmation_number)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,100 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SubmitButton, TextInput, fieldId } from '../../../platform/views/forms.js';
+import type { DistrictConfig } from '../../districts/config-schema.js';
+import { ACTIVATION_DAYS, STAFF_ROLES } from '../service.js';
+import { schoolField, type TeamMember } from '../invitations.js';
+
+const ORDER = ['first_name', 'last_name', 'email', 'role', 'schools'];
+
+/** The schools of a site administrator: one checkbox each, with the group's error above them. */
+function SchoolsField({ ctx, form, district }: { ctx: PageContext; form: FormState; district: DistrictConfig }) {
+  const { t } = ctx;
+  const error = form.errors.schools;
+  const id = fieldId('schools');
+  return (
+    <div class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
+      <fieldset class="usa-fieldset" id={id} aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}>
+        <legend class="usa-legend">{t('team.form.schools')}</legend>
+        <div class="usa-hint" id={`${id}-hint`}>{t('team.form.schoolsHint')}</div>
+        {error ? (
+          <span class="usa-error-message" id={`${id}-error`}>
+            <span class="usa-sr-only">{t('common.errorPrefix')} </span>
+            {t(error.key, error.params)}
+          </span>
+        ) : null}
+        {district.schools.map((s) => (
+          <Checkbox ctx={ctx} form={form} name={schoolField(s.code)} label={s.name} key={s.code} />
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
+/** District administrators: the district's staff accounts, and inviting another by email. */
+export function TeamPage({ ctx, district, members, form }: { ctx: PageContext; district: DistrictConfig; members: TeamMember[]; form: FormState }) {
+  const { t } = ctx;
+  const hasErrors = Object.keys(form.errors).length > 0;
+  return (
+    <Layout ctx={ctx} title={t('team.title')} hasErrors={hasErrors}>
+      <ErrorSummary ctx={ctx} form={form} order={ORDER} />
+      <h1>{t('team.title')}</h1>
+      <p class="usa-intro">{t('team.intro', { district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en })}</p>
+      <table class="usa-table usa-table--compact usa-table--striped">
+        <caption>{t('team.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('team.columns.name')}</th>
+            <th scope="col">{t('team.columns.email')}</th>
+            <th scope="col">{t('team.columns.role')}</th>
+            <th scope="col">{t('team.columns.schools')}</th>
+            <th scope="col">{t('team.columns.status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => (
+            <tr key={m.id}>
+              <th scope="row">{m.last_name}, {m.first_name}</th>
+              <td>{m.email}</td>
+              <td>{t(`team.roles.${m.role}`)}</td>
+              <td>{m.schools.length ? m.schools.join(', ') : '—'}</td>
+              <td>
+                {t(`team.statuses.${m.status}`)}
+                {m.status !== 'active' ? (
+                  <form method="post" action={`/staff/team/${encodeURIComponent(m.id)}/resend`} class="app-inline-form">
+                    <CsrfField ctx={ctx} />
+                    {' '}
+                    <button type="submit" class="usa-button usa-button--unstyled">
+                      {t('team.resend')}
+                      <span class="usa-sr-only"> {t('team.resendTo', { email: m.email })}</span>
+                    </button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2 id="invite">{t('team.form.title')}</h2>
+      <p>{t('team.form.intro', { days: ACTIVATION_DAYS })}</p>
+      <form method="post" action="/staff/team/invite" class="usa-form usa-form--large" novalidate>
+        <CsrfField ctx={ctx} />
+        <TextInput ctx={ctx} form={form} name="first_name" label={t('team.form.firstName')} required maxLength={50} />
+        <TextInput ctx={ctx} form={form} name="last_name" label={t('team.form.lastName')} required maxLength={50} />
+        <TextInput ctx={ctx} form={form} name="email" type="email" label={t('team.form.email')} hint={t('team.form.emailHint')} required maxLength={254} />
+        <RadioGroup
+          ctx={ctx}
+          form={form}
+          name="role"
+          label={t('team.form.role')}
+          required
+          tile
+          options={STAFF_ROLES.map((r) => ({ value: r, label: t(`team.roles.${r}`), description: t(`team.roleDescriptions.${r}`) }))}
+        />
+        <SchoolsField ctx={ctx} form={form} district={district} />
+        <SubmitButton>{t('team.form.submit')}</SubmitButton>
+      </form>
+    </Layout>
+  );
+}
