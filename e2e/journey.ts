@@ -11,6 +11,14 @@ import { checkA11y } from './support/browser.js';
 import { firstLink, readMail } from './support/mail.js';
 import { samplePdf, sampleJpeg } from '../test/support/files.js';
 
+/** What a later test needs to come back as this parent. */
+export interface JourneyResult {
+  visited: string[];
+  email: string;
+  password: string;
+  confirmation: string;
+}
+
 export interface JourneyOptions {
   name: string;
   language: 'en' | 'es';
@@ -34,7 +42,7 @@ function answerQuestion(label: string, lang: string): string {
  * confirmation → upload from the account → public upload → receipt PDF → public status.
  * Every page visited is checked with axe.
  */
-export async function parentJourney(browser: Browser, baseUrl: string, dataDir: string, o: JourneyOptions, step: (name: string) => void): Promise<string[]> {
+export async function parentJourney(browser: Browser, baseUrl: string, dataDir: string, o: JourneyOptions, step: (name: string) => void): Promise<JourneyResult> {
   const { t } = translator(catalogs, o.language);
   const L = (x: { en: string; es: string }) => x[o.language];
   const visited: string[] = [];
@@ -197,7 +205,7 @@ export async function parentJourney(browser: Browser, baseUrl: string, dataDir: 
     await page.getByRole('heading', { level: 1, name: t('documents.status.resultTitle') }).waitFor();
     await page.getByText(t('applications.status.incomplete')).first().waitFor();
     await a11y('status result');
-    return visited;
+    return { visited, email, password: 'Tortuga7Verde', confirmation };
   } catch (e) {
     fs.mkdirSync('test-results', { recursive: true });
     const base = path.join('test-results', `${o.name.replace(/\W+/g, '-')}`);

@@ -2,7 +2,9 @@ import { launchChromium } from './support/browser.js';
 import { startServer } from './support/server.js';
 import { parentJourney } from './journey.js';
 import { publicPages } from './pages.js';
-import { staffQueue } from './staff.js';
+import { CLERK, staffQueue } from './staff.js';
+import { clerkDecides } from './decision.js';
+import type { JourneyResult } from './journey.js';
 
 /**
  * The browser suite: the parent's journey in English (desktop, JavaScript on) and in Spanish
@@ -32,17 +34,23 @@ async function main(): Promise<number> {
     const step = (s: string) => {
       stepName = s;
     };
-    await run('journey in English, desktop, JavaScript on', () =>
-      parentJourney(browser, server.url, server.dataDir, { name: 'en-desktop-js', language: 'en', viewport: { width: 1280, height: 900 }, javaScriptEnabled: true, mobile: false }, step).catch((e) => {
+    await run('journey in English, desktop, JavaScript on', async () =>
+      (await parentJourney(browser, server.url, server.dataDir, { name: 'en-desktop-js', language: 'en', viewport: { width: 1280, height: 900 }, javaScriptEnabled: true, mobile: false }, step).catch((e) => {
         throw new Error(`step "${stepName}": ${(e as Error).message}`);
-      }),
+      })).visited,
     );
-    await run('journey in Spanish, 390×844 phone, JavaScript off', () =>
-      parentJourney(browser, server.url, server.dataDir, { name: 'es-phone-nojs', language: 'es', viewport: { width: 390, height: 844 }, javaScriptEnabled: false, mobile: true }, step).catch((e) => {
+    let spanish: JourneyResult | null = null;
+    await run('journey in Spanish, 390×844 phone, JavaScript off', async () => {
+      spanish = await parentJourney(browser, server.url, server.dataDir, { name: 'es-phone-nojs', language: 'es', viewport: { width: 390, height: 844 }, javaScriptEnabled: false, mobile: true }, step).catch((e) => {
         throw new Error(`step "${stepName}": ${(e as Error).message}`);
-      }),
-    );
+      });
+      return spanish.visited;
+    });
     await run('staff: CLI-made clerk activates and works the queue', () => staffQueue(browser, server.url, server.dataDir));
+    await run('staff: the clerk takes the Spanish request to an approved permit; the parent reads it in Spanish', () => {
+      if (!spanish) throw new Error('the Spanish journey did not finish, so there is no request to decide');
+      return clerkDecides(browser, server.url, server.dataDir, CLERK, spanish);
+    });
     await run('public pages in English', () => publicPages(browser, server.url, 'en'));
     await run('public pages in Spanish', () => publicPages(browser, server.url, 'es'));
   } finally {

@@ -8,6 +8,9 @@ import { checkA11y } from './support/browser.js';
  * District IT creates a clerk with the CLI (as documented), the clerk opens the activation
  * link, creates a password and sees the queue, where the journeys' requests wait in order.
  */
+/** The clerk made below, for the suites that sign in again. */
+export const CLERK = { email: 'clerk@lausd-sample.example.org', password: 'Escritorio4Azul' };
+
 export async function staffQueue(browser: Browser, baseUrl: string, dataDir: string): Promise<string[]> {
   const { t } = translator(loadCatalogs(), 'en');
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'create-staff', '--district', 'lausd-sample', '--email', 'clerk@lausd-sample.example.org', '--first', 'Permit', '--last', 'Clerk', '--role', 'permit_staff'], {
