@@ -2,7 +2,7 @@ import { launchChromium } from './support/browser.js';
 import { startServer } from './support/server.js';
 import { parentJourney } from './journey.js';
 import { publicPages } from './pages.js';
-import { CLERK, staffQueue } from './staff.js';
+import { CLERK, adminPages, staffQueue } from './staff.js';
 import { clerkDecides } from './decision.js';
 import type { JourneyResult } from './journey.js';
 
@@ -51,6 +51,7 @@ async function main(): Promise<number> {
       if (!spanish) throw new Error('the Spanish journey did not finish, so there is no request to decide');
       return clerkDecides(browser, server.url, server.dataDir, CLERK, spanish);
     });
+    await run('staff: the first administrator invites a colleague, searches documents, reads the audit log', () => adminPages(browser, server.url, server.dataDir));
     await run('public pages in English', () => publicPages(browser, server.url, 'en'));
     await run('public pages in Spanish', () => publicPages(browser, server.url, 'es'));
   } finally {

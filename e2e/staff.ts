@@ -45,3 +45,40 @@ export async function staffQueue(browser: Browser, baseUrl: string, dataDir: str
     await context.close();
   }
 }
+
+/**
+ * The first district administrator, made by the CLI, invites a colleague from the Staff page
+ * (with a mistake first), and looks at the documents search and the audit log.
+ */
+export async function adminPages(browser: Browser, baseUrl: string, dataDir: string): Promise<string[]> {
+  const { t } = translator(loadCatalogs(), 'en');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'create-staff', '--district', 'lausd-sample', '--email', 'admin@lausd-sample.example.org', '--first', 'District', '--last', 'Admin'], {
+    env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
+  const link = /https?:\/\/\S+\/staff\/activate\/\S+/.exec(out)?.[0];
+  if (!link) throw new Error(`the CLI printed no activation link:\n${out}`);
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const visited: string[] = [];
+  try {
+    await page.goto(link);
+    await page.getByLabel(/^New password/).fill('Escritorio4Azul');
+    await page.getByLabel(/^Enter the new password again/).fill('Escritorio4Azul');
+    await page.getByRole('button', { name: t('accounts.activate.submit') }).click();
+    await page.getByRole('heading', { level: 1, name: t('staff.queue.title') }).waitFor();
+    await page.getByRole('link', { name: t('team.title'), exact: true }).first().click();
+    await page.getByRole('heading', { level: 1, name: t('team.title') }).waitFor();
+    await checkA11y(page, 'staff team', visited);
+    await page.getByRole('button', { name: t('team.form.submit') }).click();
+    await page.getByText(t('team.errors.firstNameRequired')).first().waitFor();
+    await checkA11y(page, 'staff team with errors', visited);
+    await page.goto('/staff/documents');
+    await checkA11y(page, 'staff documents search', visited);
+    await page.goto('/staff/audit');
+    await checkA11y(page, 'staff audit log', visited);
+    return visited;
+  } finally {
+    await context.close();
+  }
+}
