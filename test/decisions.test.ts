@@ -328,6 +328,23 @@ for (const db of databases) {
       expect(textOf((await new TestClient(t.app).get(`/permits/verify?code=${permit.verification_code}`)).html)).toContain('This permit was revoked');
     });
 
+    it('DOC-3 staff record the district\'s student ID; the queue finds the request by it; an auditor cannot change it', async () => {
+      const { client: clerk } = await staffMember(t, D);
+      const app = await request(t, D);
+      await clerk.get(`/staff/requests/${app.id}`);
+      const bad = await clerk.post(`/staff/requests/${app.id}/student-number`, { student_number: 'no spaces allowed!' });
+      expect(bad.status).toBe(400);
+      expect(textOf(bad.html)).toContain('Use up to 20 letters, digits and dashes');
+      expect(bad.html).toContain('no spaces allowed!');
+      expect((await clerk.post(`/staff/requests/${app.id}/student-number`, { student_number: 'la-4471' })).status).toBe(303);
+      const queue = textOf((await clerk.get('/staff/queue?q=LA-4471')).html);
+      expect(queue).toContain(app.student_last_name);
+      const { client: auditor } = await staffMember(t, D, 'auditor');
+      await auditor.get(`/staff/requests/${app.id}`);
+      expect((await auditor.post(`/staff/requests/${app.id}/student-number`, { student_number: 'X1' })).status).toBe(403);
+      expect((await t.deps.db.selectFrom('applications').select('student_number').where('id', '=', app.id).executeTakeFirstOrThrow()).student_number).toBe('LA-4471');
+    });
+
     describe('authorization (PRV-1)', () => {
       const actions: [string, Record<string, string>][] = [
         ['approve', { school: '1002', years: '1' }],

@@ -1,5 +1,8 @@
 import type { Db } from '../../platform/db/kysely.js';
-import type { StaffTable } from '../../platform/db/schema.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, StaffTable } from '../../platform/db/schema.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
 
 export class StaffRepository {
   constructor(private db: Db) {}
@@ -12,12 +15,13 @@ export class StaffRepository {
   schoolsOf(staffId: string) {
     return this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staffId).execute();
   }
-  async insert(row: StaffTable, schools: string[], token: { token_hash: string; expires_at: string }) {
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('staff').values(row).execute();
-      if (schools.length) await trx.insertInto('staff_schools').values(schools.map((school_id) => ({ staff_id: row.id, school_id }))).execute();
-      await trx.insertInto('staff_tokens').values({ ...token, staff_id: row.id, purpose: 'activate', used_at: null, created_at: row.created_at }).execute();
-    });
+  /** The account and its schools, inside the caller's transaction (with its activation token and email). */
+  async insert(q: Q, row: StaffTable, schoolIds: string[]) {
+    await q.insertInto('staff').values(row).execute();
+    if (schoolIds.length) await q.insertInto('staff_schools').values(schoolIds.map((school_id) => ({ staff_id: row.id, school_id }))).execute();
+  }
+  insertToken(q: Q, token: { token_hash: string; staff_id: string; expires_at: string; created_at: string }) {
+    return q.insertInto('staff_tokens').values({ ...token, purpose: 'activate', used_at: null }).execute();
   }
   token(hash: string) {
     return this.db.selectFrom('staff_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();

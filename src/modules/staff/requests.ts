@@ -42,4 +42,15 @@ export class StaffRequests {
     const doc = await this.deps.db.selectFrom('documents').selectAll().where('id', '=', documentId).where('application_id', '=', id).executeTakeFirst();
     return doc ? ok(doc) : err('not-found', 'common.notFound.message');
   }
+
+  /** DOC-3: the district's own student ID, entered by the permit office, so staff find the student's documents by it. */
+  async setStudentNumber(staff: SessionStaff, id: string, value: string): Promise<Result<string | null>> {
+    if (staff.role !== 'district_admin' && staff.role !== 'permit_staff') return err('forbidden', 'decisions.errors.forbidden');
+    const application = await this.visible(staff, id);
+    if (!application) return err('not-found', 'common.notFound.message');
+    const number = value.trim().toUpperCase();
+    if (number && !/^[A-Z0-9-]{1,20}$/.test(number)) return err('invalid', 'staff.studentNumber.invalid', { field: 'student_number' });
+    await this.deps.db.updateTable('applications').set({ student_number: number || null, updated_at: this.deps.clock.now().toISOString() }).where('id', '=', id).execute();
+    return ok(number || null);
+  }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { parseForm } from '../../platform/http/forms.js';
+import { formValues, parseForm } from '../../platform/http/forms.js';
 import { safeNext } from '../../platform/http/guards.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
@@ -125,6 +125,19 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     return showRequest(deps, req, reply, staff, (req.params as { id: string }).id);
+  });
+
+  app.post('/staff/requests/:id/student-number', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const { id } = req.params as { id: string };
+    const value = formValues(req.body).student_number ?? '';
+    const r = await requests.setStudentNumber(staff, id, value);
+    if (!r.ok && r.problem.code === 'not-found') return reply.callNotFound();
+    if (!r.ok && r.problem.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
+    if (!r.ok) return showRequest(deps, req, reply, staff, id, { studentNumberForm: { values: { student_number: value }, errors: { student_number: { key: r.problem.messageKey } } }, status: 400 });
+    await audit.record(staff, 'application.student-number', { type: 'application', id }, req.ip, { student_number: r.value });
+    return reply.redirect(`/staff/requests/${id}`, 303);
   });
 
   app.get('/staff/requests/:id/documents/:documentId', async (req, reply) => {

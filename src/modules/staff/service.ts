@@ -43,8 +43,8 @@ export class StaffService {
     const id = newId();
     try {
       const activationLink = await this.deps.db.transaction().execute(async (trx) => {
-        await trx.insertInto('staff').values({ id, district_id: district.slug, email, first_name: input.firstName, last_name: input.lastName, role: input.role, password_hash: null, activated_at: null, created_at: nowIso, updated_at: nowIso }).execute();
-        if (codes.length) await trx.insertInto('staff_schools').values(codes.map((c) => ({ staff_id: id, school_id: schoolId(district.slug, c) }))).execute();
+        const row = { id, district_id: district.slug, email, first_name: input.firstName, last_name: input.lastName, role: input.role, password_hash: null, activated_at: null, created_at: nowIso, updated_at: nowIso };
+        await this.repo.insert(trx, row, codes.map((c) => schoolId(district.slug, c)));
         const link = await this.issueActivation(trx, id);
         await also?.(trx, { id, email, activationLink: link });
         return link;
@@ -60,10 +60,7 @@ export class StaffService {
   async issueActivation(trx: Transaction<Database>, staffId: string): Promise<string> {
     const now = this.deps.clock.now();
     const token = newToken();
-    await trx
-      .insertInto('staff_tokens')
-      .values({ token_hash: sha256(token), staff_id: staffId, purpose: 'activate', expires_at: new Date(now.getTime() + ACTIVATION_TTL_MS).toISOString(), used_at: null, created_at: now.toISOString() })
-      .execute();
+    await this.repo.insertToken(trx, { token_hash: sha256(token), staff_id: staffId, expires_at: new Date(now.getTime() + ACTIVATION_TTL_MS).toISOString(), created_at: now.toISOString() });
     return `${this.deps.config.publicUrl}/staff/activate/${token}`;
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
+import type { FormState } from '../../platform/views/context.js';
 import { decisionState } from '../decisions/state.js';
 import { DecisionPanel, type DecisionForms } from '../decisions/views/decision-panel.js';
 import { AuditLog } from './audit.js';
@@ -12,14 +13,14 @@ import { RequestPage } from './views/request-page.js';
  * decision form has something wrong, keeping what was typed. Another district's request, or one
  * outside a site administrator's schools, is a 404 (PRV-1). Every showing is audited (PRV-2).
  */
-export async function showRequest(deps: Deps, req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, id: string, opts: { forms?: DecisionForms; status?: number; alert?: { key: string; params?: Record<string, string | number> } } = {}) {
+export async function showRequest(deps: Deps, req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, id: string, opts: { forms?: DecisionForms; studentNumberForm?: FormState; status?: number; alert?: { key: string; params?: Record<string, string | number> } } = {}) {
   const r = await new StaffRequests(deps).view(staff, id);
   if (!r.ok) return reply.callNotFound();
   await new AuditLog(deps.db, deps.clock).record(staff, 'application.view', { type: 'application', id }, req.ip);
   const district = deps.districts.get(staff.districtId)!;
   const state = await decisionState(deps, staff, r.value.application);
   return reply.page(
-    (ctx) => RequestPage({ ctx, district, view: r.value, alert: opts.alert, panel: DecisionPanel({ ctx, district, application: r.value.application, state, forms: opts.forms }) }),
+    (ctx) => RequestPage({ ctx, district, view: r.value, alert: opts.alert, studentNumberForm: opts.studentNumberForm, canEdit: state.canDecide, panel: DecisionPanel({ ctx, district, application: r.value.application, state, forms: opts.forms }) }),
     { status: opts.status ?? 200 },
   );
 }

@@ -1,19 +1,18 @@
 import type { ComponentChildren } from 'preact';
 import { Layout } from '../../../platform/views/layout.js';
-import type { PageContext } from '../../../platform/views/context.js';
+import { emptyForm, type FormState, type PageContext } from '../../../platform/views/context.js';
+import { CsrfField, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { RequestView } from '../requests.js';
 import { DocumentList } from './document-list.js';
 
 /** A request's page for the permit office: who, what, which documents, and its whole history. */
-export function RequestPage({ ctx, district, view, panel, alert }: { ctx: PageContext; district: DistrictConfig; view: RequestView; panel?: ComponentChildren; alert?: { key: string; params?: Record<string, string | number> } }) {
+export function RequestPage({ ctx, district, view, panel, alert, studentNumberForm, canEdit }: { ctx: PageContext; district: DistrictConfig; view: RequestView; panel?: ComponentChildren; studentNumberForm?: FormState; canEdit?: boolean; alert?: { key: string; params?: Record<string, string | number> } }) {
   const { t, i18n } = ctx;
   const a = view.application;
   const reason = district.reasons.find((r) => r.code === a.reason_code);
   const school = district.schools.find((s) => `${district.slug}:${s.code}` === a.requested_school_id);
-  const checklist = [...(district.commonDocuments[a.kind] ?? []), ...(reason?.documents ?? [])];
-  const docLabel = (code: string) => district.documents.find((d) => d.code === code)?.label.en ?? t('documents.other');
   return (
     <Layout ctx={ctx} title={`${a.student_last_name}, ${a.student_first_name}`}>
       {alert ? (
@@ -33,7 +32,15 @@ export function RequestPage({ ctx, district, view, panel, alert }: { ctx: PageCo
             <dt>{t('staff.request.address')}</dt><dd>{`${view.student.address_line1}${view.student.address_line2 ? `, ${view.student.address_line2}` : ''}, ${view.student.city}, ${view.student.state} ${view.student.zip}`}</dd>
             <dt>{t('staff.request.currentSchool')}</dt><dd>{[view.student.current_school, view.student.current_district].filter(Boolean).join(', ') || '—'}</dd>
             <dt>{t('staff.queue.grade')}</dt><dd>{t(`applications.grades.${a.grade_requested}`)}</dd>
+            <dt>{t('staff.studentNumber.label')}</dt><dd>{a.student_number ?? '—'}</dd>
           </dl>
+          {canEdit ? (
+            <form method="post" action={`/staff/requests/${a.id}/student-number`} class="usa-form">
+              <CsrfField ctx={ctx} />
+              <TextInput ctx={ctx} form={studentNumberForm ?? emptyForm({ student_number: a.student_number ?? '' })} name="student_number" label={t('staff.studentNumber.label')} hint={t('staff.studentNumber.hint')} maxLength={20} width="medium" />
+              <SubmitButton secondary>{t('staff.studentNumber.save')}</SubmitButton>
+            </form>
+          ) : null}
         </section>
         <section class="tablet:grid-col-6" aria-labelledby="req-request">
           <h2 id="req-request">{t('staff.request.request')}</h2>
