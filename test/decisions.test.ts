@@ -137,7 +137,7 @@ for (const db of databases) {
       const page = await parent.get(`/applications/${app.id}?lang=es`);
       expect(textOf(page.html)).toContain('El último día para apelar es el martes, 22 de diciembre de 2026');
       const letter = pdfText((await parent.get(`/applications/${app.id}/letters/${d.id}.pdf`)).body);
-      expect(letter).toContain('Aviso de denegación');
+      expect(letter).toContain('Aviso de negación');
       expect(letter).toContain('Sobrecupo: límites de alumnos por clase');
       expect(letter).toContain('Clases llenas en tercer grado.');
       expect(letter).toContain('Oficina de Educación del Condado de Los Ángeles (LACOE)');
