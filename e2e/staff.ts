@@ -8,25 +8,31 @@ import { checkA11y } from './support/browser.js';
  * District IT creates a clerk with the CLI (as documented), the clerk opens the activation
  * link, creates a password and sees the queue, where the journeys' requests wait in order.
  */
-/** The clerk made below, for the suites that sign in again. */
-export const CLERK = { email: 'clerk@lausd-sample.example.org', password: 'Escritorio4Azul' };
-
-export async function staffQueue(browser: Browser, baseUrl: string, dataDir: string): Promise<string[]> {
-  const { t } = translator(loadCatalogs(), 'en');
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'create-staff', '--district', 'lausd-sample', '--email', 'clerk@lausd-sample.example.org', '--first', 'Permit', '--last', 'Clerk', '--role', 'permit_staff'], {
+/** What district IT does: create a staff account with the CLI, which prints its activation link. */
+function cliActivationLink(baseUrl: string, dataDir: string, args: string[]): string {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'create-staff', '--district', 'lausd-sample', ...args], {
     env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent' },
     encoding: 'utf8',
   });
   const link = /https?:\/\/\S+\/staff\/activate\/\S+/.exec(out)?.[0];
   if (!link) throw new Error(`the CLI printed no activation link:\n${out}`);
+  return link;
+}
+
+/** The clerk made below, for the suites that sign in again. */
+export const CLERK = { email: 'clerk@lausd-sample.example.org', password: 'Escritorio4Azul' };
+
+export async function staffQueue(browser: Browser, baseUrl: string, dataDir: string): Promise<string[]> {
+  const { t } = translator(loadCatalogs(), 'en');
+  const link = cliActivationLink(baseUrl, dataDir, ['--email', CLERK.email, '--first', 'Permit', '--last', 'Clerk', '--role', 'permit_staff']);
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const visited: string[] = [];
   try {
     await page.goto(link);
     await checkA11y(page, 'staff activation', visited);
-    await page.getByLabel(/^New password/).fill('Escritorio4Azul');
-    await page.getByLabel(/^Enter the new password again/).fill('Escritorio4Azul');
+    await page.getByLabel(/^New password/).fill(CLERK.password);
+    await page.getByLabel(/^Enter the new password again/).fill(CLERK.password);
     await page.getByRole('button', { name: t('accounts.activate.submit') }).click();
     await page.getByRole('heading', { level: 1, name: t('staff.queue.title') }).waitFor();
     const rows = await page.locator('table.app-queue tbody tr').count();
@@ -52,19 +58,14 @@ export async function staffQueue(browser: Browser, baseUrl: string, dataDir: str
  */
 export async function adminPages(browser: Browser, baseUrl: string, dataDir: string): Promise<string[]> {
   const { t } = translator(loadCatalogs(), 'en');
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'create-staff', '--district', 'lausd-sample', '--email', 'admin@lausd-sample.example.org', '--first', 'District', '--last', 'Admin'], {
-    env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
-  });
-  const link = /https?:\/\/\S+\/staff\/activate\/\S+/.exec(out)?.[0];
-  if (!link) throw new Error(`the CLI printed no activation link:\n${out}`);
+  const link = cliActivationLink(baseUrl, dataDir, ['--email', 'admin@lausd-sample.example.org', '--first', 'District', '--last', 'Admin']);
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const visited: string[] = [];
   try {
     await page.goto(link);
-    await page.getByLabel(/^New password/).fill('Escritorio4Azul');
-    await page.getByLabel(/^Enter the new password again/).fill('Escritorio4Azul');
+    await page.getByLabel(/^New password/).fill(CLERK.password);
+    await page.getByLabel(/^Enter the new password again/).fill(CLERK.password);
     await page.getByRole('button', { name: t('accounts.activate.submit') }).click();
     await page.getByRole('heading', { level: 1, name: t('staff.queue.title') }).waitFor();
     await page.getByRole('link', { name: t('team.title'), exact: true }).first().click();

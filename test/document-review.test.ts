@@ -104,6 +104,11 @@ for (const db of databases) {
       const staffText = textOf((await clerk.client.get(`/staff/requests/${app.id}`)).html);
       expect(staffText).toContain('Rejected The file cannot be read');
       expect(staffText).toContain('Pay stub from the last 30 days Missing');
+      // The parent is also told by email, with the reason and what to send instead.
+      const mails = await t.deps.db.selectFrom('outbox').selectAll().where('application_id', '=', app.id).where('template', '=', 'review.email.rejected').execute();
+      expect(mails).toHaveLength(1);
+      expect(mails[0]).toMatchObject({ to_address: app.decision_email, account_id: user.id, subject: `A document needs to be replaced: Mateo ${app.student_last_name}` });
+      expect(mails[0].text_body).toContain('What to send instead: Send a new, clear photo or scan of the whole document');
 
       const en = textOf((await client.get(`/applications/${app.id}`)).html);
       expect(en).toContain('Some documents were not accepted');

@@ -21,6 +21,8 @@ export const canDecide = (staff: SessionStaff): boolean => DECIDING_ROLES.includ
 /** Statuses a request can be decided from (APP-11: an incomplete request is not decided). */
 const DECIDABLE = ['submitted', 'info_requested'] as const;
 const ASKABLE = ['incomplete', 'submitted', 'info_requested'] as const;
+/** The longest note or message staff may write to a parent. */
+const NOTE_MAX = 2000;
 
 /** DEC-9 / DEC-16: why a denial carries no right to appeal. */
 export const NO_APPEAL_REASONS = ['expulsion', 'no-release'] as const;
@@ -170,10 +172,9 @@ export class DecisionService {
     const app = found.value;
     const district = this.district(staff);
     if (!(DECIDABLE as readonly string[]).includes(app.status)) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
-    const known = new Set(district.denialReasons.map((r) => r.code));
-    const reasons = [...new Set(input.reasons)].filter((r) => known.has(r));
-    if (reasons.length === 0) return err('invalid', 'decisions.errors.reasonRequired', { field: 'deny_reasons' });
-    if (input.note.length > 2000) return err('invalid', 'decisions.errors.noteTooLong', { field: 'deny_note', params: { max: 2000 } });
+    const picked = pickReasons(district.denialReasons, input, 'deny');
+    if (!picked.ok) return picked;
+    const reasons = picked.value;
     const noAppeal = input.appealRight === 'yes' ? null : (NO_APPEAL_REASONS as readonly string[]).includes(input.appealRight) ? input.appealRight : undefined;
     if (noAppeal === undefined) return err('invalid', 'decisions.errors.appealRight', { field: 'appeal_right' });
     if (noAppeal === 'no-release' && app.kind !== 'incoming') return err('invalid', 'decisions.errors.appealRight', { field: 'appeal_right' });
@@ -206,7 +207,7 @@ export class DecisionService {
     if (!(ASKABLE as readonly string[]).includes(app.status)) return err('not-open', 'decisions.errors.alreadyDecided', { params: { status: app.status } });
     const message = input.message.trim();
     if (!message) return err('invalid', 'decisions.errors.messageRequired', { field: 'info_message' });
-    if (message.length > 2000) return err('invalid', 'decisions.errors.noteTooLong', { field: 'info_message', params: { max: 2000 } });
+    if (message.length > NOTE_MAX) return err('invalid', 'decisions.errors.noteTooLong', { field: 'info_message', params: { max: NOTE_MAX } });
     const today = this.today(district);
     if (!realDate(input.dueOn)) return err('invalid', 'decisions.errors.dueDate', { field: 'info_due' });
     if (input.dueOn <= today || input.dueOn > addDays(today, 60)) return err('invalid', 'decisions.errors.dueRange', { field: 'info_due', params: { days: 60 } });
@@ -240,10 +241,9 @@ export class DecisionService {
     const today = this.today(district);
     const { barred, gradeNow } = revocationBarred(permit, today);
     if (barred) return err('protected', 'decisions.errors.revocationBarred', { params: { grade: gradeNow ?? '12' } });
-    const known = new Set(district.revocationReasons.map((r) => r.code));
-    const reasons = [...new Set(input.reasons)].filter((r) => known.has(r));
-    if (reasons.length === 0) return err('invalid', 'decisions.errors.reasonRequired', { field: 'revoke_reasons' });
-    if (input.note.length > 2000) return err('invalid', 'decisions.errors.noteTooLong', { field: 'revoke_note', params: { max: 2000 } });
+    const picked = pickReasons(district.revocationReasons, input, 'revoke');
+    if (!picked.ok) return picked;
+    const reasons = picked.value;
     const lang = app.language as 'en' | 'es';
     return this.run(async (trx) => {
       const nowIso = this.deps.clock.now().toISOString();
@@ -307,6 +307,15 @@ export class DecisionService {
       return { outcome };
     });
   }
+}
+
+/** The district's reasons ticked on a form (unknown codes dropped), at least one, with a note of bounded length. */
+function pickReasons(list: { code: string }[], input: { reasons: string[]; note: string }, form: 'deny' | 'revoke'): Result<string[]> {
+  const known = new Set(list.map((r) => r.code));
+  const reasons = [...new Set(input.reasons)].filter((r) => known.has(r));
+  if (reasons.length === 0) return err('invalid', 'decisions.errors.reasonRequired', { field: `${form}_reasons` });
+  if (input.note.length > NOTE_MAX) return err('invalid', 'decisions.errors.noteTooLong', { field: `${form}_note`, params: { max: NOTE_MAX } });
+  return ok(reasons);
 }
 
 /** A date written out for an email, in the reader's language. */

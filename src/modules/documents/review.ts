@@ -6,6 +6,10 @@ import type { Deps } from '../../deps.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import type { DocumentsTable } from '../../platform/db/schema.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import { enqueueEmail } from '../../platform/mail/outbox.js';
+import { translator } from '../../platform/i18n/translator.js';
 import { AuditLog } from '../staff/audit.js';
 import { StaffRequests } from '../staff/requests.js';
 
@@ -102,9 +106,27 @@ export class DocumentReview {
       await trx.updateTable('documents').set(change).where('id', '=', documentId).where('application_id', '=', applicationId).execute();
       await new AuditLog(trx, this.deps.clock).record(staff, 'document.review', { type: 'document', id: documentId }, ip, {
         application: applicationId, from: found.value.status, to: change.status, reason: change.review_reason,
-      });
+      });      // DOC-3: the parent hears of a rejection by email too (and in the account), with what to send instead.
+      if (rejected && found.value.status !== 'rejected') await this.tellParent(trx, applicationId, found.value, input, now);
     });
     return ok({ ...found.value, ...change });
+  }
+
+  private async tellParent(trx: Transaction<Database>, applicationId: string, doc: DocumentsTable, input: ReviewInput, nowIso: string) {
+    const app = await trx.selectFrom('applications').selectAll().where('id', '=', applicationId).executeTakeFirstOrThrow();
+    const district = this.deps.districts.get(app.district_id)!;
+    const lang = app.language as 'en' | 'es';
+    const { t } = translator(this.deps.catalogs, app.language);
+    const label = district.documents.find((d) => d.code === doc.doc_type)?.label[lang] ?? t('documents.other');
+    await enqueueEmail(trx, this.deps.catalogs, {
+      dedupeKey: `document-rejected:${doc.id}:${nowIso}`, to: app.decision_email, language: app.language, template: 'review.email.rejected',
+      accountId: app.account_id, applicationId: app.id,
+      params: {
+        student: `${app.student_first_name} ${app.student_last_name}`, document: label, file: doc.original_name,
+        reason: t(`review.reasons.${input.reason}`), instead: t(`review.instead.${input.reason}`), note: input.note || '-',
+        link: `${this.deps.config.publicUrl}/applications/${app.id}`,
+      },
+    }, nowIso);
   }
 
   /**
@@ -134,7 +156,7 @@ export class DocumentReview {
       const words = term.toLowerCase().replace(/[%_\\]/g, '').split(/\s+/).filter(Boolean);
       q = q.where((eb) =>
         eb.or([
-          eb('applications.student_number', '=', term),
+          eb('applications.student_number', 'in', [term, term.toUpperCase()]),
           ...(words.length
             ? [eb.and(words.map((w) => eb.or([eb(eb.fn('lower', ['applications.student_last_name']), 'like', `${w}%`), eb(eb.fn('lower', ['applications.student_first_name']), 'like', `${w}%`)])))]
             : []),
