@@ -231,6 +231,18 @@ for (const db of databases) {
       expect((await decisionsOf(t, app.id)).filter((x) => x.kind === 'abandoned')).toHaveLength(1);
     });
 
+    it('a decided request takes no more documents: the parent is told why and nothing is stored', async () => {
+      const { client: clerk } = await staffMember(t, D);
+      const { client: parent, user } = await signedInParent(t);
+      const app = await request(t, D, {}, user);
+      await deny(clerk, app.id);
+      await parent.get(`/applications/${app.id}`);
+      const res = await parent.postMultipart(`/applications/${app.id}/documents`, {}, [{ field: 'file_pay-stub', filename: 'late.pdf', contentType: 'application/pdf', data: samplePdf('late') }]);
+      const page = textOf((await parent.follow(res)).html);
+      expect(page).toContain('This request is closed, so it takes no more documents');
+      expect(await t.deps.db.selectFrom('documents').select('id').where('application_id', '=', app.id).execute()).toHaveLength(0);
+    });
+
     it('DEC-17 an application still incomplete 30 days after it was received is abandoned', async () => {
       const app = await request(t, D, { status: 'incomplete', received_at: '2026-11-22T18:00:00.000Z', decision_due_on: '2027-01-30' });
       const sweeper = new Sweeper(t.deps);

@@ -33,6 +33,9 @@ export type FieldErrors = Record<string, { key: string; params?: Record<string, 
 export type UploadOutcome = { ok: true; count: number } | { ok: false; errors: FieldErrors };
 
 /** A file that counts for its checklist item: any but one the permit office rejected (DOC-3). */
+/** Statuses in which a request still takes documents (APP-11, DOC-4). */
+const UPLOADABLE = ['incomplete', 'submitted', 'info_requested'];
+
 export const counts = (d: Pick<DocumentsTable, 'status'>): boolean => d.status !== 'rejected';
 
 /** The limit in MB as people read it: 10, 2.5, 0.05. */
@@ -101,6 +104,11 @@ export class DocumentsService {
    * unreferenced: harmless (the same bytes always get the same key) and never shown to anyone.
    */
   async upload(app: Application, parts: AsyncIterable<Multipart>, via: 'account' | 'public', actor: string): Promise<UploadOutcome> {
+    // A decided or closed request takes no more documents: they would sit unread.
+    if (!UPLOADABLE.includes(app.status)) {
+      for await (const part of parts) if (part.type === 'file') await drain(part);
+      return { ok: false, errors: { _form: { key: 'documents.errors.closed' } } };
+    }
     const { items } = await this.checklistStatus(app);
     const codes = new Set([...items.map((i) => i.code), OTHER]);
     const errors: FieldErrors = {};
