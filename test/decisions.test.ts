@@ -240,6 +240,7 @@ for (const db of databases) {
       const res = await parent.postMultipart(`/applications/${app.id}/documents`, {}, [{ field: 'file_pay-stub', filename: 'late.pdf', contentType: 'application/pdf', data: samplePdf('late') }]);
       const page = textOf((await parent.follow(res)).html);
       expect(page).toContain('This request is closed, so it takes no more documents');
+      expect((await parent.get(`/applications/${app.id}`)).html).not.toContain(`action="/applications/${app.id}/documents"`);
       expect(await t.deps.db.selectFrom('documents').select('id').where('application_id', '=', app.id).execute()).toHaveLength(0);
     });
 

@@ -150,7 +150,7 @@ export function documentsModule(app: FastifyInstance, deps: Deps) {
     return reply.page((ctx) =>
       PublicRequestPage({
         ctx, app: row, title: ctx.t('documents.publicUpload.documentsTitle'), districtName: districtName(row, ctx.lang), hasErrors: Object.keys(form.errors).length > 0,
-        children: DocumentsSection({ ctx, items: checklist.items, other: checklist.other, form, action: '/upload/documents', receiptHref: '/upload/receipt.pdf', maxMb, maxFiles }),
+        children: DocumentsSection({ ctx, items: checklist.items, other: checklist.other, form, action: '/upload/documents', receiptHref: '/upload/receipt.pdf', maxMb, maxFiles, closed: !service.takesDocuments(row) }),
       }),
     );
   });
@@ -186,7 +186,7 @@ export function documentsModule(app: FastifyInstance, deps: Deps) {
     documentsSection: async (req: FastifyRequest, row: Application) => {
       const { items, other } = await service.checklistStatus(row);
       const form = await takeUploadErrors(req);
-      return (ctx: PageContext) => DocumentsSection({ ctx, items, other, form, action: `/applications/${row.id}/documents`, receiptHref: `/applications/${row.id}/receipt.pdf`, maxMb, maxFiles });
+      return (ctx: PageContext) => DocumentsSection({ ctx, items, other, form, action: `/applications/${row.id}/documents`, receiptHref: `/applications/${row.id}/receipt.pdf`, maxMb, maxFiles, closed: !service.takesDocuments(row) });
     },
   };
 }

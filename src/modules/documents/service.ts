@@ -103,9 +103,13 @@ export class DocumentsService {
    * errors say which file and why. Blobs already written stay in the content-addressed store,
    * unreferenced: harmless (the same bytes always get the same key) and never shown to anyone.
    */
+  takesDocuments(app: Pick<Application, 'status'>): boolean {
+    return UPLOADABLE.includes(app.status);
+  }
+
   async upload(app: Application, parts: AsyncIterable<Multipart>, via: 'account' | 'public', actor: string): Promise<UploadOutcome> {
     // A decided or closed request takes no more documents: they would sit unread.
-    if (!UPLOADABLE.includes(app.status)) {
+    if (!this.takesDocuments(app)) {
       for await (const part of parts) if (part.type === 'file') await drain(part);
       return { ok: false, errors: { _form: { key: 'documents.errors.closed' } } };
     }

@@ -145,8 +145,10 @@ export function UploadForm({ ctx, action, items, form, maxMb, maxFiles }: { ctx:
   );
 }
 
-export function DocumentsSection({ ctx, items, other, form, action, receiptHref, maxMb, maxFiles }: {
+export function DocumentsSection({ ctx, items, other, form, action, receiptHref, maxMb, maxFiles, closed = false }: {
   ctx: PageContext; items: ChecklistItem[]; other: DocumentsTable[]; form: FormState; action: string; receiptHref: string; maxMb: number; maxFiles: number;
+  /** A decided or closed request shows what was sent, but takes no more. */
+  closed?: boolean;
 }) {
   const { t } = ctx;
   const received = items.some((i) => i.files.length) || other.length > 0;
@@ -160,8 +162,14 @@ export function DocumentsSection({ ctx, items, other, form, action, receiptHref,
           <a class="usa-link" href={receiptHref} download>{t('documents.receipt.download')}</a>
         </p>
       ) : null}
-      <h3>{t('documents.upload.heading')}</h3>
-      <UploadForm ctx={ctx} action={action} items={items} form={form} maxMb={maxMb} maxFiles={maxFiles} />
+      {closed ? (
+        <p>{t('documents.errors.closed')}</p>
+      ) : (
+        <>
+          <h3>{t('documents.upload.heading')}</h3>
+          <UploadForm ctx={ctx} action={action} items={items} form={form} maxMb={maxMb} maxFiles={maxFiles} />
+        </>
+      )}
     </section>
   );
 }
