@@ -285,6 +285,7 @@ for (const db of databases) {
       const paramount = reminders.filter((r) => r.to_address.includes('paramount-sample'));
       expect(paramount.length).toBe(own.length + 1);
       expect(paramount[0].text_body).toContain('2026-11-24');
+      expect(paramount[0].text_body).toContain("sent automatically to the district's permit office");
       await sweeper.runOnce();
       expect((await t.deps.db.selectFrom('outbox').select('id').where('template', '=', 'decisions.email.staffReminder').execute()).length).toBe(reminders.length);
     });

@@ -180,7 +180,7 @@ export class Sweeper {
         const before = await trx.selectFrom('outbox').select('id').where('dedupe_key', '=', `staff-reminder:${s.id}:${today}`).executeTakeFirst();
         if (before) continue;
         await enqueueEmail(trx, this.deps.catalogs, {
-          dedupeKey: `staff-reminder:${s.id}:${today}`, to: s.email, language: 'en', template: 'decisions.email.staffReminder',
+          dedupeKey: `staff-reminder:${s.id}:${today}`, to: s.email, language: 'en', template: 'decisions.email.staffReminder', signatureKey: 'common.staffEmailSignature',
           params: { count: due.length, days: REMIND_DAYS, list, link: `${this.deps.config.publicUrl}/staff/dashboard` },
         }, this.nowIso());
         n++;

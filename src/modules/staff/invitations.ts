@@ -175,6 +175,7 @@ export class StaffInvitations {
       to: member.email,
       language: lang,
       template: 'team.email.invite',
+      signatureKey: 'common.staffEmailSignature',
       params: {
         firstName: member.first_name,
         inviter: `${admin.firstName} ${admin.lastName}`,

@@ -15,16 +15,18 @@ export interface EmailToSend {
   params: Params;
   accountId?: string | null;
   applicationId?: string | null;
+  /** Staff emails do not show in a parent's account, so they sign off differently. */
+  signatureKey?: string;
 }
 
 const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-export function renderEmail(catalogs: Catalogs, msg: Pick<EmailToSend, 'language' | 'template' | 'params'>) {
+export function renderEmail(catalogs: Catalogs, msg: Pick<EmailToSend, 'language' | 'template' | 'params' | 'signatureKey'>) {
   const { t } = translator(catalogs, msg.language);
   const subject = t(`${msg.template}.subject`, msg.params);
   const body = t(`${msg.template}.body`, msg.params);
-  const signature = t('common.emailSignature');
+  const signature = t(msg.signatureKey ?? 'common.emailSignature');
   const text = `${body}\n\n${signature}\n`;
   const paragraphs = `${body}\n\n${signature}`.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`);
   const html = `<!DOCTYPE html><html lang="${escapeHtml(msg.language)}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${paragraphs.join('\n')}</body></html>`;
