@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { Deps } from './deps.js';
 import { securityHeaders } from './platform/http/security.js';
 import { webPlatform } from './platform/http/web.js';
+import { IdempotencyStore } from './platform/http/idempotency.js';
 import { ErrorPage } from './platform/views/error-page.js';
 import { pingDatabase } from './platform/db/kysely.js';
 import { registerModules } from './modules/index.js';
@@ -40,7 +41,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await app.register(fastifyStatic, { root: path.resolve('public'), prefix: '/assets/', decorateReply: false, maxAge: '1h' });
 
   securityHeaders(app);
-  webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions });
+  webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions, idempotency: new IdempotencyStore(deps.db, deps.clock) });
 
   app.get('/healthz', async (_req, reply) => {
     const database = await pingDatabase(deps.db);

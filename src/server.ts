@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { OutboxSender } from './platform/mail/sender.js';
 import { openTransport } from './platform/mail/transport.js';
 import { Sweeper } from './modules/decisions/sweeper.js';
+import { IdempotencyStore } from './platform/http/idempotency.js';
 
 /** Starts the web app and the outbox sender in one process; stops them gracefully. */
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   // Expired sessions are refused when read; this only keeps the table small.
   const housekeeping = setInterval(() => {
     deps.sessions.purgeExpired().catch((e) => app.log.error({ err: e }, 'session purge failed'));
+    new IdempotencyStore(deps.db, deps.clock).purgeExpired().catch((e) => app.log.error({ err: e }, 'idempotency key purge failed'));
   }, 60 * 60_000);
   housekeeping.unref();
   // DEC-4, DEC-15, DEC-17: deadlines move requests on their own, checked every minute.

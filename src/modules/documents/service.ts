@@ -205,7 +205,11 @@ export class DocumentsService {
     const now = this.deps.clock.now().toISOString();
     await this.deps.db.transaction().execute(async (trx) => {
       const status = (await this.repo.lockApplication(trx, app.id, now)) ?? app.status;
-      await this.repo.insert(stored, trx);
+      // A retried upload (the same bytes for the same document) is kept once; sending again a
+      // file that was rejected makes a new row, for staff to look at again.
+      const known = new Set((await this.repo.forApplication(app.id, trx)).filter((d) => d.status !== 'rejected').map((d) => `${d.doc_type}:${d.sha256}`));
+      const fresh = stored.filter((d) => !known.has(`${d.doc_type}:${d.sha256}`));
+      if (fresh.length) await this.repo.insert(fresh, trx);
       // PRV-3: every upload is on the request's history (who, when, how many files).
       await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: status, to_status: status, note: `documents:${stored.length}` });
       // APP-11: complete once every required document is in.

@@ -261,7 +261,16 @@ export interface AppealsTable {
   created_at: string;
 }
 
+export interface IdempotencyKeysTable {
+  key_hash: string;
+  route: string;
+  status: number | null;
+  location: string | null;
+  created_at: string;
+}
+
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   decisions: DecisionsTable;
   permits: PermitsTable;
   seat_counts: SeatCountsTable;

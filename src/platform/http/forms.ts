@@ -29,7 +29,7 @@ export function formValues(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!body || typeof body !== 'object') return out;
   for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    if (k === '_csrf') continue;
+    if (k === '_csrf' || k === '_idem') continue;
     if (typeof v === 'string') out[k] = v;
     else if (Array.isArray(v) && typeof v[0] === 'string') out[k] = v[0];
   }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
+import { idempotency, type IdempotencyStore } from './idempotency.js';
 import { timingSafeEqual } from 'node:crypto';
 import type { Catalogs } from '../i18n/catalogs.js';
 import { translator, type Translator } from '../i18n/translator.js';
@@ -44,7 +45,7 @@ export function csrfMatches(expected: string | undefined, given: unknown): boole
 }
 
 /** Sessions, language, CSRF and page rendering for every request. */
-export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; sessions: SessionStore }): void {
+export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; sessions: SessionStore; idempotency: IdempotencyStore }): void {
   const { catalogs, sessions } = deps;
   app.decorateRequest('session', null);
   app.decorateRequest('i18n', null as unknown as Translator);
@@ -89,6 +90,13 @@ export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; se
     if (!csrfMatches(req.session?.csrfToken, given)) {
       return sendCsrfFailure(req, reply);
     }
+  });
+
+  // After CSRF: a forged post never claims a key.
+  idempotency(app, deps.idempotency, async (req, reply) => {
+    const { t } = req.i18n;
+    const { ErrorPage } = await import('../views/error-page.js');
+    return reply.page((ctx) => ErrorPage({ ctx, title: t('common.busy.title'), message: t('common.busy.message') }), { status: 409 });
   });
 }
 

@@ -1,10 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import type { ComponentChildren } from 'preact';
 import type { FormState, PageContext } from './context.js';
 
 /** USWDS form components that show errors beside fields and keep what was typed. */
 
+/**
+ * The hidden fields of every form that changes something: the CSRF token, and a fresh
+ * idempotency key, so that a double click or a retried post does the work once.
+ */
 export function CsrfField({ ctx }: { ctx: PageContext }) {
-  return <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+  return (
+    <>
+      <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+      <input type="hidden" name="_idem" value={randomBytes(18).toString('base64url')} />
+    </>
+  );
 }
 
 export function ErrorSummary({ ctx, form, order }: { ctx: PageContext; form: FormState; order?: string[] }) {

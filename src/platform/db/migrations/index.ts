@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_staff_and_queue.js';
 import * as m0003 from './0003_decisions.js';
+import * as m0004 from './0004_idempotency.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_staff_and_queue': m0002,
   '0003_decisions': m0003,
+  '0004_idempotency': m0004,
 };

@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/kysely.js';
+import { isUniqueViolation } from '../db/kysely.js';
+import type { Clock } from '../clock.js';
+import { sha256 } from '../ids.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyKey?: string;
+  }
+}
+
+export type Begin = { state: 'new' } | { state: 'done'; status: number; location: string | null } | { state: 'busy' };
+
+/** How long a key is remembered: long enough for any retry, short enough to keep the table small. */
+export const KEY_TTL_MS = 24 * 3_600_000;
+
+/**
+ * The first request with a key claims it (a row with no result yet); the result is stored when
+ * it succeeds, and the claim dropped when it fails, so the person can correct and send again.
+ */
+export class IdempotencyStore {
+  constructor(private db: Db, private clock: Clock) {}
+
+  async begin(keyHash: string, route: string): Promise<Begin> {
+    try {
+      await this.db.insertInto('idempotency_keys').values({ key_hash: keyHash, route, status: null, location: null, created_at: this.clock.now().toISOString() }).execute();
+      return { state: 'new' };
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+    const row = await this.db.selectFrom('idempotency_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    if (!row) return this.begin(keyHash, route); // the first attempt failed and let go meanwhile
+    if (row.route !== route) return { state: 'busy' };
+    return row.status === null ? { state: 'busy' } : { state: 'done', status: row.status, location: row.location };
+  }
+
+  complete(keyHash: string, status: number, location: string | null) {
+    return this.db.updateTable('idempotency_keys').set({ status, location }).where('key_hash', '=', keyHash).execute();
+  }
+
+  release(keyHash: string) {
+    return this.db.deleteFrom('idempotency_keys').where('key_hash', '=', keyHash).where('status', 'is', null).execute();
+  }
+
+  purgeExpired() {
+    return this.db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(this.clock.now().getTime() - KEY_TTL_MS).toISOString()).execute();
+  }
+}
+
+const SAFE_KEY = /^[A-Za-z0-9_-]{16,100}$/;
+
+/**
+ * Every state-changing form carries an idempotency key (`_idem`, see CsrfField), and an API
+ * client may send an `Idempotency-Key` header. A retry of a request that succeeded gets the
+ * same answer (its redirect) without doing the work again; a retry while the first is still
+ * running waits for it. Keys are per session (or per address without one), so nobody can
+ * replay another person's key.
+ */
+export function idempotency(app: FastifyInstance, store: IdempotencyStore, onBusy: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'POST' || req.is404) return;
+    const given = req.headers['idempotency-key'] ?? (req.body as Record<string, unknown> | undefined)?._idem;
+    if (typeof given !== 'string' || !SAFE_KEY.test(given)) return;
+    const who = req.session?.idHash ?? `ip:${req.ip}`;
+    const keyHash = sha256(`${who}\u0000${given}`);
+    const route = `${req.method} ${req.url.split('?')[0]}`;
+    for (let waited = 0; ; waited += 100) {
+      const r = await store.begin(keyHash, route);
+      if (r.state === 'new') {
+        req.idempotencyKey = keyHash;
+        return;
+      }
+      if (r.state === 'done') return reply.code(r.status).header('Location', r.location ?? '/').send();
+      if (waited >= 10_000) return onBusy(req, reply);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const key = req.idempotencyKey;
+    if (!key) return payload;
+    req.idempotencyKey = undefined;
+    const location = reply.getHeader('location');
+    // Only a success (the redirect after a post) is remembered; a page with errors is not.
+    if (reply.statusCode >= 300 && reply.statusCode < 400 && typeof location === 'string') await store.complete(key, reply.statusCode, location);
+    else await store.release(key);
+    return payload;
+  });
+
+  // A request that dies before answering must not hold its key.
+  app.addHook('onResponse', async (req) => {
+    if (req.idempotencyKey) await store.release(req.idempotencyKey);
+  });
+}
