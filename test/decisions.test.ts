@@ -275,6 +275,15 @@ for (const db of databases) {
       expect(await mailsOf(t, app.id)).toHaveLength(1);
     });
 
+    it('DEC-15 two instances sweeping at once deem a request denied once, with one notice', async () => {
+      const app = await request(t, D, { decision_due_on: '2026-12-22' });
+      t.clock.set('2026-12-23T09:00:00Z');
+      const reports = await Promise.all([new Sweeper(t.deps).runOnce(), new Sweeper(t.deps).runOnce(), new Sweeper(t.deps).runOnce()]);
+      expect(reports.reduce((n, r) => n + (r.deemedDenied > 0 ? 1 : 0), 0)).toBeGreaterThanOrEqual(1);
+      expect((await decisionsOf(t, app.id)).filter((d) => d.kind === 'deemed_denied')).toHaveLength(1);
+      expect(await mailsOf(t, app.id)).toHaveLength(1);
+    });
+
     it('DEC-15 staff get one reminder a day listing decisions due within 3 days', async () => {
       const own = await t.deps.db.selectFrom('staff').select('id').where('district_id', '=', 'paramount-sample').execute();
       await staffMember(t, 'paramount-sample');

@@ -89,5 +89,27 @@ for (const db of databases) {
       expect(new Set(transport.sent.map((m) => m.messageId)).size).toBe(10);
       expect(transport.sent).toHaveLength(10);
     });
+
+    it('a sender that dies between sending and marking: the message goes again after the lease, with the same Message-ID, and the mail folder keeps one copy', async () => {
+      await t.deps.db.updateTable('outbox').set({ status: 'sent' }).where('status', '=', 'pending').execute();
+      await enqueue('test-crash-1');
+      const row = await t.deps.db.selectFrom('outbox').selectAll().where('dedupe_key', '=', 'test-crash-1').executeTakeFirstOrThrow();
+      const folder = new FolderTransport(path.join(t.dataDir, 'crash-mail'));
+      const mail = { messageId: row.dedupe_key, from: 'x@example.org', to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body };
+      // The dead process had claimed the message and handed it to the mail server…
+      await t.deps.db.updateTable('outbox').set({ status: 'sending', locked_until: new Date(t.clock.now().getTime() + 60_000).toISOString() }).where('id', '=', row.id).execute();
+      await folder.send(mail);
+      // …and died before marking it sent. Nobody touches it while the claim lasts.
+      const seen: OutgoingMail[] = [];
+      const recorder: MailTransport = { send: async (m) => { seen.push(m); await folder.send(m); } };
+      const sender = new OutboxSender(t.deps.db, recorder, t.clock, 'x@example.org', quiet);
+      expect(await sender.runOnce()).toBe(0);
+      t.clock.advance(10 * 60_000);
+      expect(await sender.runOnce()).toBe(1);
+      expect(seen.map((m) => m.messageId)).toEqual([row.dedupe_key]);
+      expect(fs.readdirSync(path.join(t.dataDir, 'crash-mail')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+      expect((await t.deps.db.selectFrom('outbox').select('status').where('id', '=', row.id).executeTakeFirstOrThrow()).status).toBe('sent');
+      expect(await sender.runOnce()).toBe(0);
+    });
   });
 }

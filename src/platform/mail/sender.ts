@@ -60,12 +60,6 @@ export class OutboxSender {
           text: msg.text_body,
           html: msg.html_body,
         });
-        await this.db
-          .updateTable('outbox')
-          .set({ status: 'sent', sent_at: this.clock.now().toISOString(), attempts: msg.attempts + 1, locked_until: null, last_error: null })
-          .where('id', '=', id)
-          .execute();
-        sent++;
       } catch (e) {
         const attempts = msg.attempts + 1;
         const backoffMs = Math.min(60 * 60_000, 2 ** attempts * 1000);
@@ -81,6 +75,20 @@ export class OutboxSender {
           .where('id', '=', id)
           .execute();
         this.log.error({ err: e, outboxId: id }, 'email delivery failed; will retry');
+        continue;
+      }
+      // Sent. If marking fails (the database is restarting), the claim runs out and the message
+      // goes again with the same Message-ID, which mail systems use to drop the copy: SMTP has no
+      // way to ask "did you already take this one?", so at-least-once is the honest promise.
+      try {
+        await this.db
+          .updateTable('outbox')
+          .set({ status: 'sent', sent_at: this.clock.now().toISOString(), attempts: msg.attempts + 1, locked_until: null, last_error: null })
+          .where('id', '=', id)
+          .execute();
+        sent++;
+      } catch (e) {
+        this.log.error({ err: e, outboxId: id }, 'email sent but not marked; it will be sent again with the same Message-ID');
       }
     }
     return sent;
