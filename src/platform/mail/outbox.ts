@@ -3,7 +3,6 @@ import type { Database } from '../db/schema.js';
 import type { Catalogs } from '../i18n/catalogs.js';
 import { translator, type Params } from '../i18n/translator.js';
 import { newId } from '../ids.js';
-import { isUniqueViolation } from '../db/kysely.js';
 
 export interface EmailToSend {
   /** The same key twice means the same message: the second is ignored. */
@@ -44,32 +43,29 @@ export async function enqueueEmail(
   nowIso: string,
 ): Promise<void> {
   const { subject, text, html } = renderEmail(catalogs, msg);
-  const exists = await trx.selectFrom('outbox').select('id').where('dedupe_key', '=', msg.dedupeKey).executeTakeFirst();
-  if (exists) return;
-  try {
-    await trx
-      .insertInto('outbox')
-      .values({
-        id: newId(),
-        dedupe_key: msg.dedupeKey,
-        account_id: msg.accountId ?? null,
-        application_id: msg.applicationId ?? null,
-        to_address: msg.to,
-        language: msg.language,
-        template: msg.template,
-        subject,
-        text_body: text,
-        html_body: html,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: nowIso,
-        locked_until: null,
-        sent_at: null,
-        last_error: null,
-        created_at: nowIso,
-      })
-      .execute();
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-  }
+  // ON CONFLICT rather than catching the error: on PostgreSQL a failed statement would abort
+  // the caller's whole transaction (two instances racing to send the same reminder).
+  await trx
+    .insertInto('outbox')
+    .values({
+      id: newId(),
+      dedupe_key: msg.dedupeKey,
+      account_id: msg.accountId ?? null,
+      application_id: msg.applicationId ?? null,
+      to_address: msg.to,
+      language: msg.language,
+      template: msg.template,
+      subject,
+      text_body: text,
+      html_body: html,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: nowIso,
+      locked_until: null,
+      sent_at: null,
+      last_error: null,
+      created_at: nowIso,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
 }
