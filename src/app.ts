@@ -12,16 +12,40 @@ import { IdempotencyStore } from './platform/http/idempotency.js';
 import { ErrorPage } from './platform/views/error-page.js';
 import { pingDatabase } from './platform/db/kysely.js';
 import { registerModules } from './modules/index.js';
+import { loggerOptions, requestIdOf, REQUEST_ID_HEADER } from './platform/ops/logging.js';
+import { Readiness } from './platform/ops/readiness.js';
 
 const require = createRequire(import.meta.url);
 
-export async function buildApp(deps: Deps, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+/**
+ * The whole HTTP app. `logger`: true or pino options (merged over the app's own: redaction and
+ * serializers, src/platform/ops/logging.ts). `readiness`: what /readyz answers; the server keeps
+ * it to report "shutting down" before it closes.
+ */
+export async function buildApp(deps: Deps, opts: { logger?: boolean | object; readiness?: Readiness } = {}): Promise<FastifyInstance> {
+  const { config } = deps;
   const app = Fastify({
-    logger: opts.logger ?? false,
-    trustProxy: true,
+    logger: opts.logger ? { ...loggerOptions(config.logLevel), ...(typeof opts.logger === 'object' ? opts.logger : {}) } : false,
+    // Only a proxy we run may say who the client is: otherwise anyone could dodge a rate limit.
+    trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    genReqId: () => Math.random().toString(36).slice(2, 12),
-    requestTimeout: 120_000,
+    // X-Request-Id from the proxy when it is a safe token, else a random UUID; echoed below.
+    genReqId: requestIdOf,
+    // Slow clients (docs/operations.md): a connection with nothing moving for idleTimeoutMs is
+    // closed (headers sent, body never); headers must arrive within headersTimeoutMs and the whole
+    // request within requestTimeoutMs (a 10 MB upload on a slow phone line fits in the default).
+    connectionTimeout: config.idleTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // Node checks the two time-outs above on this interval (30 s by default).
+      connectionsCheckingInterval: Math.min(5000, Math.max(100, Math.floor(config.headersTimeoutMs / 4))),
+    },
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
   });
 
   await app.register(cookie);
@@ -43,11 +67,21 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   securityHeaders(app);
   webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions, idempotency: new IdempotencyStore(deps.db, deps.clock) });
 
-  app.get('/healthz', async (_req, reply) => {
+  // Polled every few seconds by orchestrators: logged only when something is wrong.
+  app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
     const database = await pingDatabase(deps.db);
     const storage = await deps.storage.ping();
     const status = database && storage ? 'ok' : 'degraded';
     return reply.status(status === 'ok' ? 200 : 503).send({ status, database: database ? 'ok' : 'unreachable', storage: storage ? 'ok' : 'unreachable', dialect: deps.dialect });
+  });
+
+  // Readiness (docs/operations.md): 503 when the database or the file store fails, and from the
+  // moment a graceful shutdown begins, so the load balancer stops sending traffic first.
+  const readiness = opts.readiness ?? new Readiness(deps);
+  app.get('/readyz', { logLevel: 'warn' }, async (req, reply) => {
+    const { report, problems } = await readiness.check();
+    if (problems.length) req.log.warn({ problems }, 'not ready');
+    return reply.status(report.status === 'ready' ? 200 : 503).header('cache-control', 'no-store').send(report);
   });
 
   app.get('/language', async (req, reply) => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseStorageUrl } from './platform/storage/url.js';
 
 /** Typed, validated environment. Safe defaults for a laptop; production requires real secrets. */
 const EnvSchema = z.object({
@@ -9,7 +10,18 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
-  STORAGE_URL: z.string().optional(),
+  // file:<folder> or s3://<bucket>?endpoint=…&region=…&forcePathStyle=true (credentials from AWS_* variables)
+  STORAGE_URL: z
+    .string()
+    .optional()
+    .superRefine((url, ctx) => {
+      if (url === undefined) return;
+      try {
+        parseStorageUrl(url);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Student Permits <no-reply@student-permits.local>'),
   DISTRICTS_DIR: z.string().default('./config/districts'),
@@ -21,6 +33,14 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  // HTTP time-outs (seconds; fractions allowed). See docs/operations.md.
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  HTTP_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(300),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(72),
+  /** Which proxies' X-Forwarded-For to believe: `loopback` (a proxy on this machine), a list of addresses or CIDRs, `true` or `false`. */
+  TRUST_PROXY: z.string().default('loopback'),
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).optional(),
 });
 
 export type AppConfig = {
@@ -44,7 +64,22 @@ export type AppConfig = {
   outboxIntervalMs: number;
   /** How often the deadline sweep runs (DEC-15). */
   sweepIntervalMs: number;
+  /** Time to receive a request's headers (slow-header clients are cut off with 408). */
+  headersTimeoutMs: number;
+  /** A connection with no bytes moving either way for this long is closed (a body never sent). */
+  idleTimeoutMs: number;
+  /** Time to receive a whole request, body included (a body trickled in is cut off with 408). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open; above the load balancer's own idle time-out. */
+  keepAliveTimeoutMs: number;
+  /** On SIGTERM, how long /readyz answers 503 before the server stops taking connections. */
+  shutdownDelayMs: number;
+  /** Fastify's trustProxy: whose X-Forwarded-For gives the client's address (rate limits, logs). */
+  trustProxy: boolean | string;
 };
+
+/** Seconds to whole milliseconds, never 0 (to Node and Fastify, 0 means "no time-out"). */
+const toMs = (seconds: number): number => Math.max(1, Math.round(seconds * 1000));
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
@@ -76,5 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    requestTimeoutMs: toMs(e.HTTP_REQUEST_TIMEOUT_SECONDS),
+    // Node refuses a headers time-out longer than the request time-out.
+    headersTimeoutMs: toMs(Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS)),
+    idleTimeoutMs: toMs(e.HTTP_IDLE_TIMEOUT_SECONDS),
+    keepAliveTimeoutMs: toMs(e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS),
+    trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
+    shutdownDelayMs: Math.round((e.SHUTDOWN_DELAY_SECONDS ?? (e.NODE_ENV === 'production' ? 5 : 0)) * 1000),
   };
 }

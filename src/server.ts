@@ -5,12 +5,14 @@ import { OutboxSender } from './platform/mail/sender.js';
 import { openTransport } from './platform/mail/transport.js';
 import { Sweeper } from './modules/decisions/sweeper.js';
 import { IdempotencyStore } from './platform/http/idempotency.js';
+import { Readiness } from './platform/ops/readiness.js';
 
 /** Starts the web app and the outbox sender in one process; stops them gracefully. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const deps = await wire(config);
-  const app = await buildApp(deps, { logger: { level: config.logLevel } });
+  const readiness = new Readiness(deps);
+  const app = await buildApp(deps, { logger: { level: config.logLevel }, readiness });
   const sender = new OutboxSender(deps.db, openTransport(config.smtpUrl, config.mailDir), deps.clock, config.mailFrom, app.log);
   sender.start(config.outboxIntervalMs);
   // Expired sessions are refused when read; this only keeps the table small.
@@ -34,13 +36,22 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down');
+    // /readyz answers 503 first; the load balancer notices within SHUTDOWN_DELAY_SECONDS and stops
+    // sending requests, while this instance still serves whatever it is sent meanwhile.
+    readiness.drain();
+    app.log.info({ signal, delayMs: config.shutdownDelayMs }, 'shutting down');
     clearInterval(housekeeping);
     clearInterval(sweep);
-    await sweeping;
-    await app.close(); // finishes in-flight requests, refuses new ones
-    await sender.stop();
-    await deps.handle.close();
+    try {
+      if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
+      await sweeping;
+      await app.close(); // finishes in-flight requests, refuses new ones
+      await sender.stop();
+      await deps.handle.close();
+    } catch (e) {
+      app.log.error({ err: e }, 'shutdown failed');
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

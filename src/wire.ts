@@ -30,7 +30,7 @@ export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: Db
       secureCookie: config.cookieSecure,
     }),
     rateLimiter: new RateLimiter(handle.db, clock),
-    storage: openStorage(config.storageUrl),
+    storage: await openStorage(config.storageUrl),
     districts: new DistrictCatalog(districtConfigs),
   };
 }

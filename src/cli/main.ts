@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { wire } from '../wire.js';
@@ -6,6 +7,7 @@ import { translator } from '../platform/i18n/translator.js';
 import { StaffService } from '../modules/staff/service.js';
 import { Sweeper } from '../modules/decisions/sweeper.js';
 import type { StaffRole } from '../platform/db/schema.js';
+import { backup, restore } from '../platform/ops/backup.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -18,6 +20,13 @@ Commands:
       Runs the deadline sweep now (abandonment, deemed denial, closed appeal windows, staff
       reminders) and prints what it did. The app runs the same sweep every minute; running it
       again changes nothing more.
+  backup <folder>
+      Copies the SQLite database (a consistent copy, taken while the app runs), the file store
+      and a manifest.json into <folder>. Repeat it into the same folder: only new files are copied.
+      For PostgreSQL use pg_dump instead (docs/operations.md).
+  restore <folder> --data-dir <dir>
+      Restores a backup into <dir>, which must be new or empty, as DATA_DIR=<dir> expects it
+      (student-permits.sqlite and files/). Checks every byte against the manifest first.
 `;
 
 /** Command-line tasks for district IT: uses the same database and rules as the app. */
@@ -32,6 +41,39 @@ async function main(argv: string[]): Promise<number> {
     } finally {
       await deps.handle.close();
     }
+  }
+  if (command === 'backup') {
+    const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
+    if (positionals.length !== 1) {
+      process.stderr.write(`backup needs one folder\n\n${USAGE}`);
+      return 2;
+    }
+    const config = loadConfig();
+    const m = await backup({ databaseUrl: config.databaseUrl, storageUrl: config.storageUrl, to: positionals[0] });
+    const rows = Object.entries(m.database.tables).map(([t, n]) => `${t} ${n}`).join(', ');
+    process.stdout.write(
+      `Backed up to ${path.resolve(positionals[0])} at ${m.createdAt}\n` +
+        `Database: ${m.database.file} (${m.database.bytes} bytes, SHA-256 ${m.database.sha256})\nRows: ${rows}\n` +
+        `Files: ${m.files.count} (${m.files.copied} new), ${m.files.bytes} bytes\n`,
+    );
+    if (m.problems.length) {
+      process.stderr.write(`The backup is incomplete:\n${m.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      return 1;
+    }
+    return 0;
+  }
+  if (command === 'restore') {
+    const { values, positionals } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' } }, allowPositionals: true });
+    if (positionals.length !== 1 || !values['data-dir']) {
+      process.stderr.write(`restore needs a backup folder and --data-dir <dir>\n\n${USAGE}`);
+      return 2;
+    }
+    const r = await restore({ from: positionals[0], dataDir: values['data-dir'] });
+    process.stdout.write(
+      `Restored the backup of ${r.manifest.createdAt}\nDatabase: ${r.databaseFile}\nFiles: ${r.files} in ${r.filesDir}\n` +
+        `Start the app with DATA_DIR=${path.dirname(r.databaseFile)} (and no DATABASE_URL or STORAGE_URL).\n`,
+    );
+    return 0;
   }
   if (command !== 'create-staff') {
     process.stdout.write(USAGE);

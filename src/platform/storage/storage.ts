@@ -3,10 +3,27 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { parseStorageUrl } from './url.js';
 
 export class FileTooLargeError extends Error {
   constructor(public readonly limit: number) {
     super(`File larger than ${limit} bytes`);
+  }
+}
+
+/**
+ * The store itself failed (not the file and not the client sending it): a 500, logged.
+ * It carries a `syscall`, as a failed disk write does, so code that tells "our outage" from "the
+ * upload broke off" by that field treats both stores alike.
+ */
+export class StorageError extends Error {
+  readonly syscall: string;
+  readonly code: string;
+  constructor(message: string, operation: string, options?: { cause?: unknown; code?: string }) {
+    super(message, { cause: options?.cause });
+    this.name = 'StorageError';
+    this.syscall = operation;
+    this.code = options?.code ?? 'ESTORAGE';
   }
 }
 
@@ -16,13 +33,72 @@ export interface StoredFile {
   size: number;
 }
 
-/** Where uploaded files live. Files are stored under their content hash. */
+export interface PutOptions {
+  maxBytes: number;
+  /** Bytes already read from the source (e.g. to sniff its type): stored first. */
+  prefix?: Buffer;
+}
+
+/** Where uploaded files live. Files are stored under their content hash: `ab/cd/<sha256>`. */
 export interface FileStorage {
-  /** Streams a file in; never holds it whole in memory. Nothing is left behind on failure. */
-  put(source: Readable, opts: { maxBytes: number; prefix?: Buffer }): Promise<StoredFile>;
+  /**
+   * Streams a file in; never holds it whole in memory. Refuses a file over `maxBytes` with
+   * FileTooLargeError. Nothing is left behind on failure. The same bytes always get the same key.
+   */
+  put(source: Readable, opts: PutOptions): Promise<StoredFile>;
+  /** The file as a stream; a key with no file gives a stream that fails with code ENOENT. */
   read(key: string): Readable;
   exists(key: string): Promise<boolean>;
+  /** Proves the store is reachable and writable; throws with the reason when it is not. */
+  check(): Promise<void>;
+  /** `check()` as a yes or no, for health endpoints. */
   ping(): Promise<boolean>;
+}
+
+const KEY = /^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
+
+/** The key of a file whose SHA-256 (hex) is `digest`. */
+export const keyFor = (digest: string): string => `${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`;
+
+/** Throws unless `key` has the shape of a content key, so no key can name anything else. */
+export function assertKey(key: string): void {
+  if (!KEY.test(key)) throw new Error(`Bad storage key ${key}`);
+}
+
+export interface SpooledFile extends StoredFile {
+  /** The temporary file holding the bytes; the caller moves or removes it. */
+  path: string;
+}
+
+/**
+ * Streams `prefix` then `source` into a new file in `dir`, hashing and counting as it goes.
+ * Over `maxBytes` it stops with FileTooLargeError; on any failure the temporary file is removed.
+ */
+export async function spoolToTempFile(dir: string, source: Readable, opts: PutOptions): Promise<SpooledFile> {
+  const tmp = path.join(dir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      size += chunk.length;
+      if (size > opts.maxBytes) return cb(new FileTooLargeError(opts.maxBytes));
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  const prefix = opts.prefix;
+  async function* withPrefix() {
+    if (prefix && prefix.length) yield prefix;
+    yield* source;
+  }
+  try {
+    await pipeline(withPrefix(), meter, fs.createWriteStream(tmp, { flags: 'wx' }));
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+  const sha256 = hash.digest('hex');
+  return { path: tmp, key: keyFor(sha256), sha256, size };
 }
 
 /** Files in a folder on local disk: `<root>/ab/cd/<sha256>`. */
@@ -31,37 +107,19 @@ export class DiskStorage implements FileStorage {
     fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
   }
 
-  async put(source: Readable, opts: { maxBytes: number; prefix?: Buffer }): Promise<StoredFile> {
-    const tmp = path.join(this.root, 'tmp', `${Date.now()}-${randomBytes(8).toString('hex')}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        size += chunk.length;
-        if (size > opts.maxBytes) return cb(new FileTooLargeError(opts.maxBytes));
-        hash.update(chunk);
-        cb(null, chunk);
-      },
-    });
-    const prefix = opts.prefix;
-    async function* withPrefix() {
-      if (prefix && prefix.length) yield prefix;
-      yield* source;
-    }
+  async put(source: Readable, opts: PutOptions): Promise<StoredFile> {
+    const file = await spoolToTempFile(path.join(this.root, 'tmp'), source, opts);
     try {
-      await pipeline(withPrefix(), meter, fs.createWriteStream(tmp, { flags: 'wx' }));
-      const digest = hash.digest('hex');
-      const key = `${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`;
-      const dest = path.join(this.root, key);
+      const dest = path.join(this.root, file.key);
       await fs.promises.mkdir(path.dirname(dest), { recursive: true });
       // Data reaches the disk before the row that points at it is committed.
-      const fh = await fs.promises.open(tmp, 'r');
+      const fh = await fs.promises.open(file.path, 'r');
       await fh.sync();
       await fh.close();
-      await fs.promises.rename(tmp, dest);
-      return { key, sha256: digest, size };
+      await fs.promises.rename(file.path, dest);
+      return { key: file.key, sha256: file.sha256, size: file.size };
     } catch (e) {
-      await fs.promises.rm(tmp, { force: true });
+      await fs.promises.rm(file.path, { force: true });
       throw e;
     }
   }
@@ -79,22 +137,36 @@ export class DiskStorage implements FileStorage {
     }
   }
 
-  async ping(): Promise<boolean> {
+  /** Writes, syncs and removes a small file in the temporary folder: the folder is there and writable. */
+  async check(): Promise<void> {
+    const probe = path.join(this.root, 'tmp', `check-${randomBytes(8).toString('hex')}`);
     try {
-      await fs.promises.access(path.join(this.root, 'tmp'), fs.constants.W_OK);
-      return true;
-    } catch {
-      return false;
+      await fs.promises.writeFile(probe, 'ok', { flag: 'wx' });
+    } finally {
+      await fs.promises.rm(probe, { force: true }).catch(() => undefined);
     }
   }
 
+  async ping(): Promise<boolean> {
+    return this.check().then(
+      () => true,
+      () => false,
+    );
+  }
+
   private pathOf(key: string): string {
-    if (!/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) throw new Error(`Bad storage key ${key}`);
+    assertKey(key);
     return path.join(this.root, key);
   }
 }
 
-export function openStorage(url: string): FileStorage {
-  if (url.startsWith('file:')) return new DiskStorage(path.resolve(url.slice('file:'.length)));
-  throw new Error(`STORAGE_URL must start with file: (got "${url}"); S3-compatible storage is planned`);
+/**
+ * The store STORAGE_URL names: `file:<folder>` (DiskStorage) or `s3://<bucket>?…` (S3Storage;
+ * the AWS SDK is only loaded when it is used).
+ */
+export async function openStorage(url: string): Promise<FileStorage> {
+  const location = parseStorageUrl(url);
+  if (location.kind === 'file') return new DiskStorage(location.root);
+  const { S3Storage } = await import('./s3.js');
+  return new S3Storage(location);
 }
