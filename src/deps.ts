@@ -1,6 +1,7 @@
 import type { AppConfig } from './config.js';
 import type { Clock } from './platform/clock.js';
 import type { Db, Dialect } from './platform/db/kysely.js';
+import type { Writer } from './platform/db/group-commit.js';
 import type { Catalogs } from './platform/i18n/catalogs.js';
 import type { SessionStore } from './platform/http/sessions.js';
 import type { RateLimiter } from './platform/http/rate-limit.js';
@@ -12,6 +13,8 @@ export interface Deps {
   config: AppConfig;
   db: Db;
   dialect: Dialect;
+  /** Transactions whose commit a caller waits for (submissions): grouped on SQLite. */
+  writer: Writer;
   clock: Clock;
   catalogs: Catalogs;
   sessions: SessionStore;

@@ -2,6 +2,7 @@ import type { AppConfig } from './config.js';
 import type { Deps } from './deps.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { openDatabase, migrateToLatest, type DbHandle } from './platform/db/kysely.js';
+import { openWriter } from './platform/db/group-commit.js';
 import { loadCatalogs } from './platform/i18n/catalogs.js';
 import { SessionStore } from './platform/http/sessions.js';
 import { RateLimiter } from './platform/http/rate-limit.js';
@@ -22,6 +23,7 @@ export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: Db
     config,
     db: handle.db,
     dialect: handle.dialect,
+    writer: openWriter(handle.db, handle.dialect),
     clock,
     catalogs,
     sessions: new SessionStore(handle.db, clock, {

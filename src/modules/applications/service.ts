@@ -162,7 +162,8 @@ export class ApplicationsService {
         student_number: null,
       };
       try {
-        await this.deps.db.transaction().execute(async (trx) => {
+        // A confirmation number is shown only after this commit is on disk (grouped with others on SQLite).
+        await this.deps.writer.run(async (trx) => {
           await this.repo.insert(row, trx);
           await this.repo.insertEvent(trx, {
             id: newId(),

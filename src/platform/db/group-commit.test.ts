@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { openDatabase, type DbHandle } from './kysely.js';
+import { GroupCommitWriter } from './group-commit.js';
+
+let handle: DbHandle;
+afterEach(async () => handle?.close());
+
+async function setup() {
+  handle = openDatabase('sqlite::memory:');
+  await sql`create table t (id integer primary key, v text not null unique)`.execute(handle.db);
+  return new GroupCommitWriter(handle.db);
+}
+const rows = async () => (await sql<{ v: string }>`select v from t order by id`.execute(handle.db)).rows.map((r) => r.v);
+
+describe('group commit', () => {
+  it('units arriving together share commits, each answered after its commit', async () => {
+    const w = await setup();
+    let commits = 0;
+    const original = handle.db.transaction.bind(handle.db);
+    (handle.db as { transaction: typeof original }).transaction = () => {
+      commits++;
+      return original();
+    };
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => w.run(async (trx) => {
+      await sql`insert into t (v) values (${`v${i}`})`.execute(trx);
+      return i;
+    })));
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await rows()).toHaveLength(20);
+    // The first unit starts alone; the other 19 arrive while it runs and share the next commit.
+    expect(commits).toBeLessThanOrEqual(3);
+  });
+
+  it('a failing unit is rolled back alone: its caller gets its error, the others are kept', async () => {
+    const w = await setup();
+    const outcomes = await Promise.allSettled([
+      w.run((trx) => sql`insert into t (v) values ('a')`.execute(trx)),
+      w.run(async (trx) => {
+        await sql`insert into t (v) values ('half')`.execute(trx);
+        await sql`insert into t (v) values ('a')`.execute(trx); // unique violation
+      }),
+      w.run((trx) => sql`insert into t (v) values ('b')`.execute(trx)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await rows()).toEqual(['a', 'b']);
+  });
+});

@@ -1,0 +1,87 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { Db, Dialect } from './kysely.js';
+
+/** Runs a unit of work in a transaction; the work must use only the transaction it is given. */
+export interface Writer {
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+}
+
+/** One transaction per unit of work: PostgreSQL already shares WAL flushes between commits. */
+export class DirectWriter implements Writer {
+  constructor(private db: Db) {}
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+}
+
+interface Pending {
+  work: (trx: Transaction<Database>) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** Most units of work in one commit: enough to share the fsync, few enough to keep latency low. */
+const MAX_BATCH = 64;
+
+/**
+ * Group commit for SQLite. With `synchronous = FULL`, each commit waits for the disk (an fsync),
+ * and one connection commits one transaction at a time: that wait, not the CPU, bounds how many
+ * applications a second can be confirmed. Here the units of work that arrive while a commit is
+ * on the disk wait for the next one, and then all go in one transaction, each inside its own
+ * savepoint: a unit that fails is rolled back alone and its caller gets its error; the others
+ * commit together, and none of their callers hears "done" before the commit is on disk.
+ * A unit that arrives when nothing is running starts at once, so a quiet system adds no delay.
+ */
+export class GroupCommitWriter implements Writer {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(private db: Db) {}
+
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+        try {
+          await this.db.transaction().execute(async (trx) => {
+            for (let i = 0; i < batch.length; i++) {
+              await sql.raw(`savepoint unit_${i}`).execute(trx);
+              try {
+                const value = await batch[i].work(trx);
+                await sql.raw(`release savepoint unit_${i}`).execute(trx);
+                outcomes.push({ ok: true, value });
+              } catch (error) {
+                await sql.raw(`rollback to savepoint unit_${i}`).execute(trx);
+                await sql.raw(`release savepoint unit_${i}`).execute(trx);
+                outcomes.push({ ok: false, error });
+              }
+            }
+          });
+        } catch (error) {
+          // The commit itself failed (disk full, I/O error): nothing of the batch was kept.
+          for (const p of batch) p.reject(error);
+          continue;
+        }
+        batch.forEach((p, i) => {
+          const o = outcomes[i];
+          if (o.ok) p.resolve(o.value);
+          else p.reject(o.error);
+        });
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+export const openWriter = (db: Db, dialect: Dialect): Writer => (dialect === 'sqlite' ? new GroupCommitWriter(db) : new DirectWriter(db));
