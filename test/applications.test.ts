@@ -55,6 +55,21 @@ for (const db of databases) {
     afterAll(async () => t.close());
     beforeEach(() => t.clock.set('2026-11-22T18:00:00Z'));
 
+    it('APP-3 a parent applying for two children at once: each form is for the child it was opened for', async () => {
+      const { client, userId, email, studentId: first } = await parentWithStudent(t);
+      const second = (await buildStudent(t, userId, { first_name: 'Lucía', last_name: 'Lopez' })).id;
+      const a = await startForm(client, first);
+      await startForm(client, second); // the later agreement is the session's "last" one
+      const res = await client.post(`/apply/${LAUSD}/form`, { ...validAnswers(t, a.key, email), student: first });
+      expect(res.status).toBe(303);
+      const rows = await t.deps.db.selectFrom('applications').select('student_id').where('account_id', '=', userId).execute();
+      expect(rows.map((r) => r.student_id)).toEqual([first]);
+      // A student the parent never agreed for goes back to step 1.
+      const other = (await buildStudent(t, userId)).id;
+      const back = await client.post(`/apply/${LAUSD}/form`, { ...validAnswers(t, 'another-key-123456', email), student: other });
+      expect(back.location).toBe(`/apply/${LAUSD}`);
+    });
+
     it('sends a parent who is not signed in to the sign-in page and back', async () => {
       const c = new TestClient(t.app);
       const res = await c.get(`/apply/${LAUSD}`);

@@ -72,6 +72,22 @@ for (const db of databases) {
       expect(await decisions(two.id)).toHaveLength(1);
     });
 
+    it('a claim left by a request whose process died is taken over by the retry after 30 seconds', async () => {
+      const { client } = await staffMember(t, D);
+      const app = await request(t, D);
+      const page = await client.get(`/staff/requests/${app.id}`);
+      expect(page.status).toBe(200);
+      // The dead request had claimed the key (same session, same route) and never answered. The
+      // client's session is one of those in the table: claim the key for each of them.
+      const { sha256 } = await import('../src/platform/ids.js');
+      for (const { id_hash: h } of await t.deps.db.selectFrom('sessions').select('id_hash').execute()) {
+        await t.deps.db.insertInto('idempotency_keys').values({ key_hash: sha256(`${h}\u0000${KEY}-dead`), route: `POST /staff/requests/${app.id}/deny`, status: null, location: null, created_at: new Date(t.clock.now().getTime() - 31_000).toISOString() }).execute();
+      }
+      const res = await client.post(`/staff/requests/${app.id}/deny`, { ...denyForm, _idem: `${KEY}-dead` });
+      expect(res.status).toBe(303);
+      expect(await decisions(app.id)).toHaveLength(1);
+    });
+
     it('an API client can send the key as an Idempotency-Key header', async () => {
       const { client } = await staffMember(t, D);
       const app = await request(t, D);

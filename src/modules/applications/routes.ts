@@ -33,9 +33,17 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
 
   const notFound = (reply: FastifyReply) => reply.callNotFound();
 
-  const agreementOf = (req: FastifyRequest, slug: string): Agreement | null => {
-    const a = req.session?.data[`apply:${slug}`] as Agreement | undefined;
-    return a && Date.now() - a.at < AGREEMENT_TTL_MS ? a : null;
+  /**
+   * APP-3: the agreement of step 1, kept per student: a parent applying for two children (or a
+   * slow request finishing late) never has one child's form read as the other's.
+   * Without a student named, the last one agreed for.
+   */
+  const agreementOf = (req: FastifyRequest, slug: string, studentId?: string): Agreement | null => {
+    const last = req.session?.data[`apply:${slug}`] as Agreement | undefined;
+    const id = studentId || last?.studentId;
+    if (!id) return null;
+    const at = req.session?.data[`apply:${slug}:${id}`] as number | undefined;
+    return at && Date.now() - at < AGREEMENT_TTL_MS ? { studentId: id, at } : null;
   };
 
   // Step 1 (APP-3): guidelines, agreement, and the student.
@@ -67,8 +75,9 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     }
     const session = req.session!;
     session.data[`apply:${district.slug}`] = { studentId: student.id, at: Date.now() } satisfies Agreement;
+    session.data[`apply:${district.slug}:${student.id}`] = Date.now();
     await deps.sessions.saveData(session);
-    return reply.redirect(`/apply/${district.slug}/form`, 303);
+    return reply.redirect(`/apply/${district.slug}/form?student=${encodeURIComponent(student.id)}`, 303);
   });
 
   // Step 2: the form itself.
@@ -80,7 +89,9 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     }
     const user = await requireParent(req, reply);
     if (!user) return null;
-    const agreement = agreementOf(req, district.slug);
+    // The student comes with the form (hidden field) or its link, never only from the session.
+    const named = (req.body as Record<string, unknown> | undefined)?.student ?? (req.query as { student?: unknown }).student;
+    const agreement = agreementOf(req, district.slug, typeof named === 'string' ? named.slice(0, 64) : undefined);
     const student = agreement ? await service.student(user.id, agreement.studentId) : undefined;
     if (!student) {
       await reply.redirect(`/apply/${district.slug}`, 303);

@@ -23,6 +23,10 @@ export function openDatabase(url: string, opts: { schema?: string } = {}): DbHan
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // A schema other than public isolates test runs from each other.
     const pool = new pg.Pool({ connectionString: url, max: 10, ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}) });
+    // An idle pooled connection closed by the server (restart, fail-over) is an 'error' event:
+    // without a listener Node ends the process. The pool drops that client and opens a new one
+    // on the next query, so it only needs to be heard.
+    pool.on('error', (e) => console.error(JSON.stringify({ level: 'warn', msg: 'idle database connection lost', err: e.message })));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

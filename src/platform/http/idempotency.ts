@@ -14,6 +14,11 @@ export type Begin = { state: 'new' } | { state: 'done'; status: number; location
 
 /** How long a key is remembered: long enough for any retry, short enough to keep the table small. */
 export const KEY_TTL_MS = 24 * 3_600_000;
+/**
+ * A claim with no result after this long belongs to a request whose process died (a crash,
+ * a kill): the next try takes it over rather than waiting for an answer that will never come.
+ */
+export const STALE_CLAIM_MS = 30_000;
 
 /**
  * The first request with a key claims it (a row with no result yet); the result is stored when
@@ -32,7 +37,13 @@ export class IdempotencyStore {
     const row = await this.db.selectFrom('idempotency_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
     if (!row) return this.begin(keyHash, route); // the first attempt failed and let go meanwhile
     if (row.route !== route) return { state: 'busy' };
-    return row.status === null ? { state: 'busy' } : { state: 'done', status: row.status, location: row.location };
+    if (row.status !== null) return { state: 'done', status: row.status, location: row.location };
+    if (Date.parse(row.created_at) < this.clock.now().getTime() - STALE_CLAIM_MS) {
+      // Only one taker wins the abandoned claim: the delete names the exact row it saw.
+      const gone = await this.db.deleteFrom('idempotency_keys').where('key_hash', '=', keyHash).where('status', 'is', null).where('created_at', '=', row.created_at).executeTakeFirst();
+      if (Number(gone.numDeletedRows) === 1) return this.begin(keyHash, route);
+    }
+    return { state: 'busy' };
   }
 
   complete(keyHash: string, status: number, location: string | null) {
@@ -65,14 +76,15 @@ export function idempotency(app: FastifyInstance, store: IdempotencyStore, onBus
     const who = req.session?.idHash ?? `ip:${req.ip}`;
     const keyHash = sha256(`${who}\u0000${given}`);
     const route = `${req.method} ${req.url.split('?')[0]}`;
-    for (let waited = 0; ; waited += 100) {
+    const started = Date.now();
+    for (;;) {
       const r = await store.begin(keyHash, route);
       if (r.state === 'new') {
         req.idempotencyKey = keyHash;
         return;
       }
       if (r.state === 'done') return reply.code(r.status).header('Location', r.location ?? '/').send();
-      if (waited >= 10_000) return onBusy(req, reply);
+      if (Date.now() - started >= 10_000) return onBusy(req, reply);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   });

@@ -38,6 +38,7 @@ export function ApplyFormPage({ ctx, district, student, openYears, schools, magn
       <form method="post" action={`/apply/${district.slug}/form`} class="usa-form usa-form--large" novalidate>
         <CsrfField ctx={ctx} />
         <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
+        <input type="hidden" name="student" value={student.id} />
         <RadioGroup
           ctx={ctx}
           form={form}
