@@ -1,0 +1,82 @@
+import { performance } from 'node:perf_hooks';
+import { QueueService, type QueueFilter } from '../src/modules/staff/queue.js';
+import type { SessionStaff } from '../src/platform/http/sessions.js';
+import { seedRequests } from './seed-requests.js';
+import { DISTRICT, bareFastify, env, int, listen, machineLine, ms, percentiles, runLoad, stamp, startApp, staffCookie, table, verdict, writeSection } from './support.js';
+
+/**
+ * The staff queue with a year of requests in the database (1,000,000 by default, BENCH_ROWS):
+ * latency of its first page, a filtered page and a search that finds nothing, each N requests one after another over HTTP
+ * through the whole app, on SQLite, and on PostgreSQL when DATABASE_URL or TEST_DATABASE_URL is
+ * given (`npm run bench:queue:postgres` starts a throwaway cluster). Against, in the same run, a
+ * bare Fastify "hello" route (the HTTP floor) and the queue's query alone, without HTTP.
+ */
+const ROWS = env('BENCH_ROWS', 1_000_000);
+const REQUESTS = env('BENCH_REQUESTS', 300);
+const PAGES: { name: string; query: string; filter: QueueFilter; requests: number; warmUp: number }[] = [
+  { name: 'first page', query: '', filter: {}, requests: REQUESTS, warmUp: 20 },
+  { name: 'filtered: status=submitted&grade=3', query: '?status=submitted&grade=3', filter: { status: 'submitted', grade: '3' }, requests: REQUESTS, warmUp: 20 },
+  // The worst case of the search box: a name nobody has, so every request of the district is read.
+  { name: 'search, no match: q=Zzyzx', query: '?q=Zzyzx', filter: { q: 'Zzyzx' }, requests: Math.max(20, Math.round(REQUESTS / 10)), warmUp: 3 },
+];
+
+const pgUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : process.env.TEST_DATABASE_URL;
+const databases = [{ name: 'sqlite', label: 'SQLite', url: undefined }, ...(pgUrl ? [{ name: 'postgres', label: 'PostgreSQL', url: pgUrl }] : [])];
+
+console.log(machineLine());
+const hello = bareFastify();
+hello.get('/', async () => 'hello');
+const helloUrl = await listen(hello);
+
+const sequential = async (url: string, path: string, headers: Record<string, string>, n: number) => {
+  const r = await runLoad({ kind: 'sequential', url, specs: Array.from({ length: n }, () => ({ method: 'GET' as const, path, headers })), expect: { status: 200 } });
+  if (r.ok !== n) throw new Error(`${path}: ${n - r.ok} failed (${r.unexpected.join('; ')})`);
+  return percentiles(r.ms);
+};
+
+for (const database of databases) {
+  console.log(`\n${database.label}: seeding ${int(ROWS)} requests`);
+  const t = await startApp({ databaseUrl: database.url });
+  const seconds = await seedRequests(t, ROWS, (done) => console.log(`  ${int(done)} rows`));
+  console.log(`  seeded in ${seconds.toFixed(1)} s (${int(ROWS / seconds)} rows/s)`);
+  const cookie = await staffCookie(t);
+  const staffRow = await t.deps.db.selectFrom('staff').selectAll().executeTakeFirstOrThrow();
+  const staff: SessionStaff = { id: staffRow.id, districtId: DISTRICT, email: staffRow.email, firstName: staffRow.first_name, lastName: staffRow.last_name, role: 'permit_staff' };
+  const queue = new QueueService(t.deps);
+
+  const floor = await sequential(helloUrl, '/', {}, REQUESTS);
+  console.log(`  bare "hello" route: p50 ${ms(floor.p50)} p95 ${ms(floor.p95)} p99 ${ms(floor.p99)} ms`);
+  const results = [];
+  for (const page of PAGES) {
+    const rows = (await queue.page(staff, page.filter)).rows.length;
+    await sequential(t.url, `/staff/queue${page.query}`, { cookie }, page.warmUp);
+    const http = await sequential(t.url, `/staff/queue${page.query}`, { cookie }, page.requests);
+    // The query alone, in this process: how much of the page is the database.
+    const alone: number[] = [];
+    for (let i = 0; i < page.requests; i++) {
+      const started = performance.now();
+      await queue.page(staff, page.filter);
+      alone.push(performance.now() - started);
+    }
+    const q = percentiles(alone);
+    console.log(`  ${page.name} (${rows} rows): p50 ${ms(http.p50)} p95 ${ms(http.p95)} p99 ${ms(http.p99)} ms over HTTP; query alone p50 ${ms(q.p50)} p95 ${ms(q.p95)} ms`);
+    results.push({ page, rows, http, q });
+  }
+  await t.close();
+
+  writeSection(`queue-${database.name}`, `
+### Staff queue at scale on ${database.label}
+
+\`npm run bench:queue${database.name === 'postgres' ? ':postgres' : ''}\` — measured ${stamp()} with ${int(ROWS)} requests on: ${machineLine()}.
+
+Seeded in ${seconds.toFixed(1)} s (${int(ROWS / seconds)} rows/s: multi-row INSERTs of 1,000, a transaction each${database.name === 'sqlite' ? ', synchronous=OFF during the seeding only' : ', then ANALYZE'}). ${int(REQUESTS)} requests per page (${PAGES[2].requests} for the search), one after another on one keep-alive connection (after a few to warm up), by a signed-in permit clerk of the district holding 85% of the rows, through the whole app over HTTP (session, query, audit-log write, rendering). "Query alone" is QueueService.page called in-process the same number of times.
+
+${table(['page', 'rows shown', 'p50', 'p95', 'p99', 'goal', '', 'query alone p50 / p95'], [
+  ['bare "hello" route (HTTP floor)', '—', ms(floor.p50), ms(floor.p95), ms(floor.p99), '—', '', '—'],
+  ...results.map((r) => [r.page.name, r.rows, ms(r.http.p50), ms(r.http.p95), ms(r.http.p99), 'p95 < 50 ms', verdict(r.http.p95 < 50), `${ms(r.q.p50)} / ${ms(r.q.p95)}`]),
+])}
+
+Times in milliseconds.
+`);
+}
+await hello.close();
