@@ -18,9 +18,11 @@ export function fixedClock(start: Date | string): Clock & { set(d: Date | string
 }
 
 /** Calendar date (YYYY-MM-DD) of an instant in a district's time zone. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 export function localDate(at: Date, timeZone = 'America/Los_Angeles'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-  return parts; // en-CA formats as YYYY-MM-DD
+  let f = dayFormats.get(timeZone);
+  if (!f) dayFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(at); // en-CA formats as YYYY-MM-DD
 }
 
 export function addDays(isoDate: string, days: number): string {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/kysely.js';
 import { isUniqueViolation } from '../db/kysely.js';
+import { DirectWriter, type Writer } from '../db/group-commit.js';
 import type { Clock } from '../clock.js';
 import { sha256 } from '../ids.js';
 
@@ -25,11 +26,16 @@ export const STALE_CLAIM_MS = 30_000;
  * it succeeds, and the claim dropped when it fails, so the person can correct and send again.
  */
 export class IdempotencyStore {
-  constructor(private db: Db, private clock: Clock) {}
+  /**
+   * `writer`: the claim and its result are small writes on the path of every form post; on SQLite
+   * they share commits with the other writes of the moment (group commit) instead of each
+   * waiting for the disk on its own.
+   */
+  constructor(private db: Db, private clock: Clock, private writer: Writer = new DirectWriter(db)) {}
 
   async begin(keyHash: string, route: string): Promise<Begin> {
     try {
-      await this.db.insertInto('idempotency_keys').values({ key_hash: keyHash, route, status: null, location: null, created_at: this.clock.now().toISOString() }).execute();
+      await this.writer.run((trx) => trx.insertInto('idempotency_keys').values({ key_hash: keyHash, route, status: null, location: null, created_at: this.clock.now().toISOString() }).execute());
       return { state: 'new' };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
@@ -47,11 +53,11 @@ export class IdempotencyStore {
   }
 
   complete(keyHash: string, status: number, location: string | null) {
-    return this.db.updateTable('idempotency_keys').set({ status, location }).where('key_hash', '=', keyHash).execute();
+    return this.writer.run((trx) => trx.updateTable('idempotency_keys').set({ status, location }).where('key_hash', '=', keyHash).execute());
   }
 
   release(keyHash: string) {
-    return this.db.deleteFrom('idempotency_keys').where('key_hash', '=', keyHash).where('status', 'is', null).execute();
+    return this.writer.run((trx) => trx.deleteFrom('idempotency_keys').where('key_hash', '=', keyHash).where('status', 'is', null).execute());
   }
 
   purgeExpired() {

@@ -29,20 +29,37 @@ export function translator(catalogs: Catalogs, lang: string, timeZone = 'America
       return v === undefined || v === null ? '' : String(v);
     });
   };
-  const dateFmt = new Intl.DateTimeFormat(locale, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
-  const dtFmt = new Intl.DateTimeFormat(locale, {
-    weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
-  });
+  const { dateFmt, dtFmt, nf } = formatters(locale, timeZone);
   return {
     lang: code,
     t,
     date: (isoDate) => dateFmt.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`)),
     dateTime: (iso) => dtFmt.format(new Date(iso)),
     bytes: (n) => {
-      const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
       if (n < 1024) return `${nf.format(n)} B`;
       if (n < 1024 * 1024) return `${nf.format(n / 1024)} KB`;
       return `${nf.format(n / 1024 / 1024)} MB`;
     },
   };
+}
+
+/**
+ * Building an Intl formatter costs more than rendering a whole page; there are only a few
+ * language × time zone pairs, so each is built once and kept.
+ */
+const cache = new Map<string, { dateFmt: Intl.DateTimeFormat; dtFmt: Intl.DateTimeFormat; nf: Intl.NumberFormat }>();
+function formatters(locale: string, timeZone: string) {
+  const key = `${locale}|${timeZone}`;
+  let f = cache.get(key);
+  if (!f) {
+    f = {
+      dateFmt: new Intl.DateTimeFormat(locale, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }),
+      dtFmt: new Intl.DateTimeFormat(locale, {
+        weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
+      }),
+      nf: new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }),
+    };
+    cache.set(key, f);
+  }
+  return f;
 }

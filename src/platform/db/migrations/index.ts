@@ -3,6 +3,7 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_staff_and_queue.js';
 import * as m0003 from './0003_decisions.js';
 import * as m0004 from './0004_idempotency.js';
+import * as m0005 from './0005_outbox_by_application.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_staff_and_queue': m0002,
   '0003_decisions': m0003,
   '0004_idempotency': m0004,
+  '0005_outbox_by_application': m0005,
 };
