@@ -66,6 +66,7 @@ export function documentsModule(app: FastifyInstance, deps: Deps) {
     const result = await service.upload(row, iterable, via, actor);
     const session = await req.ensureSession();
     if (!result.ok) {
+      if (result.outage) req.log.error({ err: result.outage }, 'file store failed during an upload; nothing was saved');
       session.data.uploadErrors = result.errors;
       await deps.sessions.saveData(session);
       return reply.redirect(`${back}#documents-heading`, 303);

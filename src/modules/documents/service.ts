@@ -30,12 +30,13 @@ export interface ChecklistStatus {
 }
 
 export type FieldErrors = Record<string, { key: string; params?: Record<string, string | number> }>;
-export type UploadOutcome = { ok: true; count: number } | { ok: false; errors: FieldErrors };
+/** `outage`: the file store failed (full, unreachable); the route logs it for the operators. */
+export type UploadOutcome = { ok: true; count: number } | { ok: false; errors: FieldErrors; outage?: unknown };
 
-/** A file that counts for its checklist item: any but one the permit office rejected (DOC-3). */
 /** Statuses in which a request still takes documents (APP-11, DOC-4). */
 const UPLOADABLE = ['incomplete', 'submitted', 'info_requested'];
 
+/** A file that counts for its checklist item: any but one the permit office rejected (DOC-3). */
 export const counts = (d: Pick<DocumentsTable, 'status'>): boolean => d.status !== 'rejected';
 
 /** The limit in MB as people read it: 10, 2.5, 0.05. */
@@ -193,7 +194,9 @@ export class DocumentsService {
       } else if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
         errors._form = { key: 'documents.errors.noFiles' };
       } else if (isOurOutage(e)) {
-        throw e; // a full or unwritable disk is ours to fix, not the parent's: a 500, and logged
+        // A full disk or an unreachable store is ours to fix: the parent is told plainly that
+        // nothing was saved and to try again later; nothing of this upload is recorded.
+        return { ok: false, errors: { _form: { key: 'documents.errors.storageDown' } }, outage: e };
       } else {
         // The connection broke or the body was cut short: nothing of it is recorded.
         errors._form = { key: 'documents.errors.interrupted' };
