@@ -77,7 +77,7 @@ const between = ([lo, hi]: readonly [number, number]) => lo + Math.random() * (h
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const secondsSince = (t: number) => ((Date.now() - t) / 1000).toFixed(1);
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -123,7 +123,7 @@ function cleanUp(): Promise<void> {
 }
 
 /** Sends a signal to a child's whole process group (children are started detached, as group leaders). */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
     process.kill(-child.pid, signal);
@@ -147,7 +147,7 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
   signalGroup(child, signal);
   if (!(await exited(child, graceMs))) {
     signalGroup(child, 'SIGKILL');
@@ -199,7 +199,7 @@ async function startSink(): Promise<Sink> {
 
 // --- App instances and nginx ---------------------------------------------------------------------
 
-class Instance {
+export class Instance {
   proc: ChildProcess | null = null;
   kills = 0;
   starts = 0;
@@ -275,7 +275,7 @@ class Instance {
   }
 }
 
-async function waitHealthy(url: string, name: string, timeoutMs: number): Promise<void> {
+export async function waitHealthy(url: string, name: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -289,7 +289,7 @@ async function waitHealthy(url: string, name: string, timeoutMs: number): Promis
   }
 }
 
-async function startNginx(dir: string, port: number, upstreams: number[]): Promise<ChildProcess> {
+export async function startNginx(dir: string, port: number, upstreams: number[]): Promise<ChildProcess> {
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   for (const t of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) fs.mkdirSync(path.join(dir, t), { recursive: true });
   const conf = `
@@ -1149,10 +1149,13 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+// Only when run as a script: bench/scale-out.ts imports the helpers above.
+if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
