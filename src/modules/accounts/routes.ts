@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { requireParent, safeNext } from '../../platform/http/guards.js';
-import { setFlash } from '../../platform/http/web.js';
+import { sendRateLimited, setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
-import { ErrorPage } from '../../platform/views/error-page.js';
 import { AccountsService, type PasswordProblem } from './service.js';
 import { HONEYPOT_FIELD, checkHuman, newHumanChallenge, type HumanChallenge } from './human-check.js';
 import { ChangePasswordSchema, EmailOnlySchema, NewPasswordSchema, RegisterSchema, SignInSchema } from './validation.js';
@@ -23,13 +22,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   const service = new AccountsService(deps);
   const ip = (req: FastifyRequest) => req.ip;
 
-  const tooMany = (req: FastifyRequest, reply: FastifyReply, seconds: number) => {
-    const { t } = req.i18n;
-    return reply.page(
-      (ctx) => ErrorPage({ ctx, title: t('common.rateLimited.title'), message: t('common.rateLimited.message', { minutes: Math.max(1, Math.ceil(seconds / 60)) }) }),
-      { status: 429 },
-    );
-  };
+  const tooMany = sendRateLimited;
 
   // --- Register (ACC-1, ACC-2) ---
   const showRegister = async (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {

@@ -1,3 +1,4 @@
+import { sendRateLimited } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { checkedValues, formValues } from '../../platform/http/forms.js';
@@ -99,10 +100,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
     const raw = String((req.query as { code?: unknown }).code ?? '').slice(0, 40);
     if (!raw) return reply.page((ctx) => VerifyPage({ ctx, code: '' }));
     const limit = await deps.rateLimiter.hit(`permit-verify:ip:${req.ip}`, 30, 15 * 60_000);
-    if (!limit.allowed) {
-      const { t } = req.i18n;
-      return reply.page((ctx) => ErrorPage({ ctx, title: t('common.rateLimited.title'), message: t('common.rateLimited.message', { minutes: 15 }) }), { status: 429 });
-    }
+    if (!limit.allowed) return sendRateLimited(req, reply, 15 * 60);
     const code = normalizeVerificationCode(raw);
     const found = /^[0-9A-Z]{10}$/.test(code) ? await service.repo.permitByCode(code) : undefined;
     const district = found ? deps.districts.get(found.district_id) : undefined;

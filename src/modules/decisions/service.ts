@@ -12,11 +12,10 @@ import { appealDeadline } from '../districts/deadlines.js';
 import { schoolId } from '../districts/catalog.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
 import { DecisionsRepository } from './repository.js';
+import { canChangeRecords } from '../staff/roles.js';
+import { translator } from '../../platform/i18n/translator.js';
 import { MAX_PERMIT_YEARS, assignableSchools, generateVerificationCode, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
 
-/** Who may change a request: the permit office. Site administrators and auditors only read. */
-export const DECIDING_ROLES: readonly SessionStaff['role'][] = ['district_admin', 'permit_staff'];
-export const canDecide = (staff: SessionStaff): boolean => DECIDING_ROLES.includes(staff.role);
 
 /** Statuses a request can be decided from (APP-11: an incomplete request is not decided). */
 const DECIDABLE = ['submitted', 'info_requested'] as const;
@@ -65,7 +64,7 @@ export class DecisionService {
 
   /** The request, if this staff member may act on it; another district's request does not exist for them (PRV-1). */
   private async actionable(staff: SessionStaff, id: string): Promise<Result<ApplicationsTable>> {
-    if (!canDecide(staff)) return err('forbidden', 'decisions.errors.forbidden');
+    if (!canChangeRecords(staff)) return err('forbidden', 'decisions.errors.forbidden');
     const app = await this.repo.application(this.deps.db, id, staff.districtId);
     return app ? ok(app) : err('not-found', 'common.notFound.message');
   }
@@ -191,7 +190,7 @@ export class DecisionService {
       await this.notify(trx, app, district, appealUntil ? 'decisions.email.denied' : 'decisions.email.deniedNoAppeal', `decision:${decision.id}`, {
         reasons: reasons.map((r) => `- ${district.denialReasons.find((d) => d.code === r)!.label[lang] ?? r}`).join('\n'),
         office: district.appeals.office[lang] ?? district.appeals.office.en,
-        appealUntil: appealUntil ? formatLong(appealUntil, lang) : '',
+        appealUntil: appealUntil ? translator(this.deps.catalogs, lang).date(appealUntil) : '',
         why: noAppeal ? (t.get(`decisions.noAppeal.${noAppeal}`) ?? '') : '',
       });
       return { decisionId: decision.id };
@@ -223,7 +222,7 @@ export class DecisionService {
       await this.notify(trx, app, district, 'decisions.email.infoRequested', `info-request:${requestId}`, {
         message,
         documents: docCodes.map((c) => `- ${district.documents.find((d) => d.code === c)!.label[lang]}`).join('\n') || '-',
-        due: formatLong(input.dueOn, lang),
+        due: translator(this.deps.catalogs, lang).date(input.dueOn),
         uploadLink: `${this.deps.config.publicUrl}/applications/${app.id}/documents`,
       });
       return { requestId };
@@ -316,9 +315,4 @@ function pickReasons(list: { code: string }[], input: { reasons: string[]; note:
   if (reasons.length === 0) return err('invalid', 'decisions.errors.reasonRequired', { field: `${form}_reasons` });
   if (input.note.length > NOTE_MAX) return err('invalid', 'decisions.errors.noteTooLong', { field: `${form}_note`, params: { max: NOTE_MAX } });
   return ok(reasons);
-}
-
-/** A date written out for an email, in the reader's language. */
-export function formatLong(isoDate: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
 }

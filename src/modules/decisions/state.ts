@@ -5,7 +5,7 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { schoolId } from '../districts/catalog.js';
 import { DecisionsRepository } from './repository.js';
 import { assignableSchools, revocationBarred, seatsFor } from './rules.js';
-import { canDecide } from './service.js';
+import { canChangeRecords } from '../staff/roles.js';
 
 /** What the decision panel shows and allows for one request, for one staff member. */
 export interface DecisionState {
@@ -45,7 +45,7 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
   const lastDenial = [...decisions].reverse().find((d) => d.kind === 'denied' || d.kind === 'deemed_denied');
   const denied = app.status === 'denied' || app.status === 'deemed_denied';
   return {
-    canDecide: canDecide(staff),
+    canDecide: canChangeRecords(staff),
     decisions,
     permit,
     permitSchoolName: permit ? district.schools.find((s) => schoolId(district.slug, s.code) === permit.school_id)?.name : undefined,

@@ -8,7 +8,7 @@ import type { DistrictConfig } from '../districts/config-schema.js';
 import { appealDeadline } from '../districts/deadlines.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
 import { DecisionsRepository } from './repository.js';
-import { formatLong } from './service.js';
+import { translator } from '../../platform/i18n/translator.js';
 
 export interface SweepReport {
   abandoned: number;
@@ -44,6 +44,11 @@ export class Sweeper {
       report.staffReminders += await this.remindStaff(district, today);
     }
     return report;
+  }
+
+  /** A date written out in the parent's language, as every email and letter writes it. */
+  private longDate(isoDate: string, lang: string) {
+    return translator(this.deps.catalogs, lang).date(isoDate);
   }
 
   private nowIso() {
@@ -95,7 +100,7 @@ export class Sweeper {
     for (const { due_on, ...app } of lapsed) {
       if (seen.has(app.id)) continue;
       seen.add(app.id);
-      if (await this.close(app, district, 'abandoned', today, 'info-request-lapsed', 'decisions.email.abandoned', { due: formatLong(due_on, app.language) }, null)) n++;
+      if (await this.close(app, district, 'abandoned', today, 'info-request-lapsed', 'decisions.email.abandoned', { due: this.longDate(due_on, app.language) }, null)) n++;
     }
     return n;
   }
@@ -108,7 +113,7 @@ export class Sweeper {
     for (const app of candidates) {
       const lastDay = addDays(localDate(new Date(app.received_at), district.timeZone), days);
       if (today <= lastDay) continue;
-      if (await this.close(app, district, 'abandoned', today, 'incomplete', 'decisions.email.abandoned', { due: formatLong(lastDay, app.language) }, null)) n++;
+      if (await this.close(app, district, 'abandoned', today, 'incomplete', 'decisions.email.abandoned', { due: this.longDate(lastDay, app.language) }, null)) n++;
     }
     return n;
   }
@@ -130,7 +135,7 @@ export class Sweeper {
       const deemedOn = addDays(app.decision_due_on!, 1);
       const until = appealDeadline(deemedOn, district.appeals.days);
       const lang = app.language as 'en' | 'es';
-      const params = { due: formatLong(app.decision_due_on!, lang), appealUntil: formatLong(until, lang), office: district.appeals.office[lang] ?? district.appeals.office.en };
+      const params = { due: this.longDate(app.decision_due_on!, lang), appealUntil: this.longDate(until, lang), office: district.appeals.office[lang] ?? district.appeals.office.en };
       if (await this.close(app, district, 'deemed_denied', deemedOn, 'no-decision-by-deadline', 'decisions.email.deemedDenied', params, until)) n++;
     }
     return n;

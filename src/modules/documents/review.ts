@@ -11,6 +11,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { AuditLog } from '../staff/audit.js';
+import { canChangeRecords } from '../staff/roles.js';
 import { StaffRequests } from '../staff/requests.js';
 
 const require = createRequire(import.meta.url);
@@ -33,7 +34,7 @@ export const FILE_TYPES: Record<string, string[]> = {
 };
 
 /** Only the permit office reviews: site administrators and auditors read, they never decide (DOC-3). */
-export const canReview = (staff: Pick<SessionStaff, 'role'>): boolean => staff.role === 'district_admin' || staff.role === 'permit_staff';
+export const canReview = canChangeRecords;
 
 export const ReviewSchema = z
   .object({

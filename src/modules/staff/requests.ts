@@ -1,3 +1,4 @@
+import { canChangeRecords } from './roles.js';
 import type { Deps } from '../../deps.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
@@ -45,7 +46,7 @@ export class StaffRequests {
 
   /** DOC-3: the district's own student ID, entered by the permit office, so staff find the student's documents by it. */
   async setStudentNumber(staff: SessionStaff, id: string, value: string): Promise<Result<string | null>> {
-    if (staff.role !== 'district_admin' && staff.role !== 'permit_staff') return err('forbidden', 'decisions.errors.forbidden');
+    if (!canChangeRecords(staff)) return err('forbidden', 'decisions.errors.forbidden');
     const application = await this.visible(staff, id);
     if (!application) return err('not-found', 'common.notFound.message');
     const number = value.trim().toUpperCase();

@@ -1,3 +1,4 @@
+import { sendRateLimited } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
@@ -56,10 +57,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!parsed.ok) return signInPage(req, reply, parsed.form, 400);
     const byIp = await deps.rateLimiter.hit(`staff-sign-in:ip:${req.ip}`, 30, 15 * 60_000);
     const byEmail = await deps.rateLimiter.hit(`staff-sign-in:email:${parsed.data.email}`, 10, 15 * 60_000);
-    if (!byIp.allowed || !byEmail.allowed) {
-      const { t } = req.i18n;
-      return reply.page((ctx) => ErrorPage({ ctx, title: t('common.rateLimited.title'), message: t('common.rateLimited.message', { minutes: 15 }) }), { status: 429 });
-    }
+    if (!byIp.allowed || !byEmail.allowed) return sendRateLimited(req, reply, 15 * 60);
     const r = await service.signIn(parsed.data.email, parsed.data.password);
     if (!r.ok) return signInPage(req, reply, { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } }, 400);
     await req.signInStaff(r.value);

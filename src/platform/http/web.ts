@@ -100,6 +100,14 @@ export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; se
   });
 }
 
+/** The "too many attempts" page every rate-limited form answers with. */
+export async function sendRateLimited(req: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number): Promise<FastifyReply> {
+  const { t } = req.i18n;
+  const { ErrorPage } = await import('../views/error-page.js');
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return reply.page((ctx) => ErrorPage({ ctx, title: t('common.rateLimited.title'), message: t('common.rateLimited.message', { minutes }) }), { status: 429 });
+}
+
 export async function sendCsrfFailure(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { t } = req.i18n;
   const { ErrorPage } = await import('../views/error-page.js');

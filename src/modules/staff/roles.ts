@@ -1,0 +1,7 @@
+import type { SessionStaff } from '../../platform/http/sessions.js';
+
+/**
+ * Who may change a student's record (review documents, ask for items, decide, enter the
+ * student ID): the permit office. Site administrators and auditors read only.
+ */
+export const canChangeRecords = (staff: Pick<SessionStaff, 'role'>): boolean => staff.role === 'district_admin' || staff.role === 'permit_staff';
