@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, DecisionsTable, PermitsTable } from '../../platform/db/schema.js';
+import type { AppealsTable, Database, DecisionsTable, InfoRequestsTable, PermitsTable } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -86,6 +86,28 @@ export class DecisionsRepository {
   seatsUsed(schoolIds: string[], year: string, grade: string) {
     if (schoolIds.length === 0) return Promise.resolve([]);
     return this.db.selectFrom('seat_counts').select(['school_id', 'used']).where('school_id', 'in', schoolIds).where('school_year', '=', year).where('grade', '=', grade).execute();
+  }
+
+  insertInfoRequest(q: Q, r: InfoRequestsTable) {
+    return q.insertInto('info_requests').values(r).execute();
+  }
+
+  revokePermit(q: Q, permitId: string, nowIso: string) {
+    return q.updateTable('permits').set({ status: 'revoked', revoked_at: nowIso }).where('id', '=', permitId).execute();
+  }
+
+  insertAppeal(q: Q, a: AppealsTable) {
+    return q.insertInto('appeals').values(a).execute();
+  }
+
+  /** Records the county's outcome once: false when the appeal was no longer pending. */
+  async setAppealOutcome(q: Q, appealId: string, outcome: 'upheld' | 'overturned', outcomeOn: string, note: string | null): Promise<boolean> {
+    const r = await q.updateTable('appeals').set({ outcome, outcome_on: outcomeOn, note }).where('id', '=', appealId).where('outcome', '=', 'pending').executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async hasOverturnedAppeal(applicationId: string): Promise<boolean> {
+    return Boolean(await this.db.selectFrom('appeals').select('id').where('application_id', '=', applicationId).where('outcome', '=', 'overturned').executeTakeFirst());
   }
 
   infoRequests(q: Q, applicationId: string) {

@@ -5,13 +5,12 @@ import type { ApplicationsTable, Database, DecisionKind, DecisionsTable } from '
 import { isUniqueViolation } from '../../platform/db/kysely.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { newId } from '../../platform/ids.js';
-import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { appealDeadline } from '../districts/deadlines.js';
 import { schoolId } from '../districts/catalog.js';
-import { formatConfirmationNumber } from '../applications/confirmation-number.js';
 import { DecisionsRepository } from './repository.js';
+import { notifyParent } from './notify.js';
 import { canChangeRecords } from '../staff/roles.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { MAX_PERMIT_YEARS, assignableSchools, generateVerificationCode, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
@@ -79,30 +78,6 @@ export class DecisionService {
     }
   }
 
-  private async notify(trx: Transaction<Database>, app: ApplicationsTable, district: DistrictConfig, template: string, dedupeKey: string, params: Record<string, string>) {
-    const lang = app.language as 'en' | 'es';
-    await enqueueEmail(
-      trx,
-      this.deps.catalogs,
-      {
-        dedupeKey,
-        to: app.decision_email,
-        language: app.language,
-        template,
-        params: {
-          student: `${app.student_first_name} ${app.student_last_name}`,
-          district: district.name[lang] ?? district.name.en,
-          confirmation: formatConfirmationNumber(app.confirmation_number),
-          link: `${this.deps.config.publicUrl}/applications/${app.id}`,
-          ...params,
-        },
-        accountId: app.account_id,
-        applicationId: app.id,
-      },
-      this.deps.clock.now().toISOString(),
-    );
-  }
-
   private decisionRow(app: ApplicationsTable, kind: DecisionKind, by: string | null, decidedOn: string, over: Partial<DecisionsTable> = {}): DecisionsTable {
     return {
       id: newId(), application_id: app.id, kind, reasons: '[]', note: null, decided_on: decidedOn, decided_at: this.deps.clock.now().toISOString(),
@@ -121,8 +96,7 @@ export class DecisionService {
     if ((DECIDABLE as readonly string[]).includes(app.status)) return [...DECIDABLE];
     if (app.status === 'deemed_denied') return ['deemed_denied'];
     if (app.status === 'denied') {
-      const overturned = await this.deps.db.selectFrom('appeals').select('id').where('application_id', '=', app.id).where('outcome', '=', 'overturned').executeTakeFirst();
-      if (overturned) return ['denied'];
+      if (await this.repo.hasOverturnedAppeal(app.id)) return ['denied'];
     }
     return [];
   }
@@ -159,7 +133,7 @@ export class DecisionService {
       });
       await this.repo.closeOpenInfoRequests(trx, app.id, decision.decided_at, 'closed_at');
       await this.repo.event(trx, { application_id: app.id, at: decision.decided_at, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'approved', note: `school:${school.code} years:${count}` });
-      await this.notify(trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: `${app.school_year} – ${shiftSchoolYear(app.school_year, count - 1)}` });
+      await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: `${app.school_year} – ${shiftSchoolYear(app.school_year, count - 1)}` });
       return { decisionId: decision.id };
     });
   }
@@ -187,7 +161,7 @@ export class DecisionService {
       await this.repo.event(trx, { application_id: app.id, at: decision.decided_at, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'denied', note: reasons.join(',') });
       const lang = app.language as 'en' | 'es';
       const t = this.deps.catalogs.messages.get(lang) ?? this.deps.catalogs.messages.get('en')!;
-      await this.notify(trx, app, district, appealUntil ? 'decisions.email.denied' : 'decisions.email.deniedNoAppeal', `decision:${decision.id}`, {
+      await notifyParent(this.deps, trx, app, district, appealUntil ? 'decisions.email.denied' : 'decisions.email.deniedNoAppeal', `decision:${decision.id}`, {
         reasons: reasons.map((r) => `- ${district.denialReasons.find((d) => d.code === r)!.label[lang] ?? r}`).join('\n'),
         office: district.appeals.office[lang] ?? district.appeals.office.en,
         appealUntil: appealUntil ? translator(this.deps.catalogs, lang).date(appealUntil) : '',
@@ -217,9 +191,9 @@ export class DecisionService {
     return this.run(async (trx) => {
       const nowIso = this.deps.clock.now().toISOString();
       if (app.status !== 'info_requested' && !(await this.repo.moveStatus(trx, app.id, [app.status], 'info_requested', nowIso))) await this.changed(trx, app);
-      await trx.insertInto('info_requests').values({ id: requestId, application_id: app.id, message, doc_codes: JSON.stringify(docCodes), due_on: input.dueOn, created_by: staff.id, created_at: nowIso, answered_at: null, closed_at: null }).execute();
+      await this.repo.insertInfoRequest(trx, { id: requestId, application_id: app.id, message, doc_codes: JSON.stringify(docCodes), due_on: input.dueOn, created_by: staff.id, created_at: nowIso, answered_at: null, closed_at: null });
       await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'info_requested', note: `due:${input.dueOn}` });
-      await this.notify(trx, app, district, 'decisions.email.infoRequested', `info-request:${requestId}`, {
+      await notifyParent(this.deps, trx, app, district, 'decisions.email.infoRequested', `info-request:${requestId}`, {
         message,
         documents: docCodes.map((c) => `- ${district.documents.find((d) => d.code === c)!.label[lang]}`).join('\n') || '-',
         due: translator(this.deps.catalogs, lang).date(input.dueOn),
@@ -247,14 +221,14 @@ export class DecisionService {
     return this.run(async (trx) => {
       const nowIso = this.deps.clock.now().toISOString();
       if (!(await this.repo.moveStatus(trx, app.id, ['approved'], 'revoked', nowIso))) await this.changed(trx, app);
-      await trx.updateTable('permits').set({ status: 'revoked', revoked_at: nowIso }).where('id', '=', permit.id).execute();
+      await this.repo.revokePermit(trx, permit.id, nowIso);
       // Seats of the years still to come are free again; years already under way stay counted.
       const count = Number(permit.last_year.slice(0, 4)) - Number(permit.first_year.slice(0, 4)) + 1;
       for (const c of yearsCovered(permit.first_year, permit.grade, count)) if (c.grade && c.year > schoolYearOf(today)) await this.repo.releaseSeat(trx, permit.school_id, c.year, c.grade);
       const decision = this.decisionRow(app, 'revoked', staff.id, today, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, no_appeal_reason: 'revocation' });
       await this.repo.insertDecision(trx, decision);
       await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: 'approved', to_status: 'revoked', note: reasons.join(',') });
-      await this.notify(trx, app, district, 'decisions.email.revoked', `decision:${decision.id}`, {
+      await notifyParent(this.deps, trx, app, district, 'decisions.email.revoked', `decision:${decision.id}`, {
         reasons: reasons.map((r) => `- ${district.revocationReasons.find((d) => d.code === r)!.label[lang] ?? r}`).join('\n'),
       });
       return { decisionId: decision.id };
@@ -279,7 +253,7 @@ export class DecisionService {
     const appealId = newId();
     return this.run(async (trx) => {
       const nowIso = this.deps.clock.now().toISOString();
-      await trx.insertInto('appeals').values({ id: appealId, application_id: app.id, decision_id: denial.id, filed_on: input.filedOn, outcome: 'pending', outcome_on: null, note: null, recorded_by: staff.id, created_at: nowIso }).execute();
+      await this.repo.insertAppeal(trx, { id: appealId, application_id: app.id, decision_id: denial.id, filed_on: input.filedOn, outcome: 'pending', outcome_on: null, note: null, recorded_by: staff.id, created_at: nowIso });
       await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `appeal filed ${input.filedOn}` });
       return { appealId };
     });
@@ -299,10 +273,9 @@ export class DecisionService {
     const outcome = input.outcome;
     return this.run(async (trx) => {
       const nowIso = this.deps.clock.now().toISOString();
-      const r = await trx.updateTable('appeals').set({ outcome, outcome_on: input.outcomeOn, note: input.note.trim().slice(0, 2000) || null }).where('id', '=', appeal.id).where('outcome', '=', 'pending').executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw new Refusal(err('no-appeal', 'decisions.errors.noPendingAppeal'));
+      if (!(await this.repo.setAppealOutcome(trx, appeal.id, outcome, input.outcomeOn, input.note.trim().slice(0, NOTE_MAX) || null))) throw new Refusal(err('no-appeal', 'decisions.errors.noPendingAppeal'));
       await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `appeal ${outcome} ${input.outcomeOn}` });
-      await this.notify(trx, app, district, `decisions.email.appeal.${outcome}`, `appeal-outcome:${appeal.id}`, {});
+      await notifyParent(this.deps, trx, app, district, `decisions.email.appeal.${outcome}`, `appeal-outcome:${appeal.id}`, {});
       return { outcome };
     });
   }

@@ -1,13 +1,13 @@
-import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
 import { addDays, localDate } from '../../platform/clock.js';
-import type { ApplicationsTable, Database } from '../../platform/db/schema.js';
+import type { ApplicationsTable } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { appealDeadline } from '../districts/deadlines.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
 import { DecisionsRepository } from './repository.js';
+import { notifyParent } from './notify.js';
 import { translator } from '../../platform/i18n/translator.js';
 
 export interface SweepReport {
@@ -55,17 +55,6 @@ export class Sweeper {
     return this.deps.clock.now().toISOString();
   }
 
-  private notice(trx: Transaction<Database>, app: ApplicationsTable, district: DistrictConfig, template: string, dedupeKey: string, params: Record<string, string>) {
-    const lang = app.language as 'en' | 'es';
-    return enqueueEmail(trx, this.deps.catalogs, {
-      dedupeKey, to: app.decision_email, language: app.language, template, accountId: app.account_id, applicationId: app.id,
-      params: {
-        student: `${app.student_first_name} ${app.student_last_name}`, district: district.name[lang] ?? district.name.en,
-        confirmation: formatConfirmationNumber(app.confirmation_number), link: `${this.deps.config.publicUrl}/applications/${app.id}`, ...params,
-      },
-    }, this.nowIso());
-  }
-
   /** Moves one request to a closing status and records a decision and notice, if nobody else did first. */
   private async close(app: ApplicationsTable, district: DistrictConfig, to: 'abandoned' | 'deemed_denied', decidedOn: string, why: string, template: string, params: Record<string, string>, appealUntil: string | null) {
     return this.deps.db.transaction().execute(async (trx) => {
@@ -77,7 +66,7 @@ export class Sweeper {
       });
       await this.repo.closeOpenInfoRequests(trx, app.id, this.nowIso(), 'closed_at');
       await this.repo.event(trx, { application_id: app.id, at: this.nowIso(), actor: 'system', from_status: app.status, to_status: to, note: why });
-      await this.notice(trx, app, district, template, `decision:${id}`, params);
+      await notifyParent(this.deps, trx, app, district, template, `decision:${id}`, params);
       return true;
     });
   }

@@ -33,6 +33,10 @@ export class DocumentsRepository {
     const r = await q.updateTable('applications').set({ status: to, updated_at: nowIso }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
+  /** DOC-4: the parent's upload answers every open request for missing items. */
+  answerInfoRequests(q: Q, applicationId: string, nowIso: string) {
+    return q.updateTable('info_requests').set({ answered_at: nowIso }).where('application_id', '=', applicationId).where('answered_at', 'is', null).where('closed_at', 'is', null).execute();
+  }
   insertEvent(q: Q, e: ApplicationEventsTable) {
     return q.insertInto('application_events').values(e).execute();
   }

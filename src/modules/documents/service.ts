@@ -224,7 +224,7 @@ export class DocumentsService {
       // its original place (the queue is ordered by the unchanged received_at).
       const back = missingRequired.length === 0 ? 'submitted' : 'incomplete';
       if (status === 'info_requested' && (await this.repo.moveStatus(trx, app.id, 'info_requested', back, now))) {
-        await trx.updateTable('info_requests').set({ answered_at: now }).where('application_id', '=', app.id).where('answered_at', 'is', null).where('closed_at', 'is', null).execute();
+        await this.repo.answerInfoRequests(trx, app.id, now);
         await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: 'info_requested', to_status: back, note: 'answer to a request for missing items' });
       }
     });
