@@ -125,4 +125,76 @@ export class DecisionsRepository {
   parentOf(q: Q, accountId: string) {
     return q.selectFrom('users').select(['id', 'email', 'first_name', 'last_name', 'language']).where('id', '=', accountId).executeTakeFirstOrThrow();
   }
+
+  // --- What the deadline sweep looks for (DEC-4, DEC-8, DEC-15, DEC-17) ---
+
+  /** Requests waiting on the parent whose request for missing items is past its due date. */
+  lapsedInfoRequests(districtId: string, today: string) {
+    return this.db
+      .selectFrom('applications')
+      .innerJoin('info_requests', 'info_requests.application_id', 'applications.id')
+      .selectAll('applications')
+      .select('info_requests.due_on')
+      .where('applications.district_id', '=', districtId)
+      .where('applications.status', '=', 'info_requested')
+      .where('info_requests.answered_at', 'is', null)
+      .where('info_requests.closed_at', 'is', null)
+      .where('info_requests.due_on', '<', today)
+      .execute();
+  }
+
+  withStatus(districtId: string, status: string) {
+    return this.db.selectFrom('applications').selectAll().where('district_id', '=', districtId).where('status', '=', status).execute();
+  }
+
+  /** Open requests whose written decision was due before today. */
+  undecidedPastDue(districtId: string, today: string) {
+    return this.db
+      .selectFrom('applications')
+      .selectAll()
+      .where('district_id', '=', districtId)
+      .where('status', 'in', UNDECIDED)
+      .where('decision_due_on', '<', today)
+      .execute();
+  }
+
+  /** Open requests whose written decision is due between two dates, earliest first. */
+  undecidedDueBetween(districtId: string, from: string, to: string) {
+    return this.db
+      .selectFrom('applications')
+      .select(['confirmation_number', 'decision_due_on', 'student_last_name'])
+      .where('district_id', '=', districtId)
+      .where('status', 'in', UNDECIDED)
+      .where('decision_due_on', '>=', from)
+      .where('decision_due_on', '<=', to)
+      .orderBy('decision_due_on')
+      .limit(200)
+      .execute();
+  }
+
+  /** Denials whose last day to appeal has passed with no appeal recorded. */
+  denialsPastAppealWindow(districtId: string, today: string) {
+    return this.db
+      .selectFrom('decisions')
+      .innerJoin('applications', 'applications.id', 'decisions.application_id')
+      .leftJoin('appeals', 'appeals.decision_id', 'decisions.id')
+      .select(['decisions.id', 'decisions.application_id', 'decisions.appeal_until', 'applications.status'])
+      .where('applications.district_id', '=', districtId)
+      .where('applications.status', 'in', ['denied', 'deemed_denied'])
+      .where('decisions.appeal_until', '<', today)
+      .where('appeals.id', 'is', null)
+      .execute();
+  }
+
+  async hasEvent(applicationId: string, note: string): Promise<boolean> {
+    return Boolean(await this.db.selectFrom('application_events').select('id').where('application_id', '=', applicationId).where('note', '=', note).executeTakeFirst());
+  }
+
+  /** The activated staff who decide: they get the reminders. */
+  decidingStaff(districtId: string) {
+    return this.db.selectFrom('staff').select(['id', 'email']).where('district_id', '=', districtId).where('role', 'in', ['district_admin', 'permit_staff']).where('activated_at', 'is not', null).execute();
+  }
 }
+
+/** Statuses still waiting for the district's written decision. */
+const UNDECIDED = ['incomplete', 'submitted', 'info_requested'];

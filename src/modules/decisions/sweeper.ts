@@ -73,17 +73,7 @@ export class Sweeper {
 
   /** DOC-4, DEC-4: the due date of a request for missing items passed without an answer. */
   private async abandonLapsedInfoRequests(district: DistrictConfig, today: string): Promise<number> {
-    const lapsed = await this.deps.db
-      .selectFrom('applications')
-      .innerJoin('info_requests', 'info_requests.application_id', 'applications.id')
-      .selectAll('applications')
-      .select('info_requests.due_on')
-      .where('applications.district_id', '=', district.slug)
-      .where('applications.status', '=', 'info_requested')
-      .where('info_requests.answered_at', 'is', null)
-      .where('info_requests.closed_at', 'is', null)
-      .where('info_requests.due_on', '<', today)
-      .execute();
+    const lapsed = await this.repo.lapsedInfoRequests(district.slug, today);
     let n = 0;
     const seen = new Set<string>();
     for (const { due_on, ...app } of lapsed) {
@@ -97,7 +87,7 @@ export class Sweeper {
   /** DEC-17: an application still incomplete N days after it was received (district setting). */
   private async abandonIncomplete(district: DistrictConfig, today: string): Promise<number> {
     const days = district.abandonment.incompleteDays;
-    const candidates = await this.deps.db.selectFrom('applications').selectAll().where('district_id', '=', district.slug).where('status', '=', 'incomplete').execute();
+    const candidates = await this.repo.withStatus(district.slug, 'incomplete');
     let n = 0;
     for (const app of candidates) {
       const lastDay = addDays(localDate(new Date(app.received_at), district.timeZone), days);
@@ -112,13 +102,7 @@ export class Sweeper {
    * appeal window counts from that day, whenever the sweep runs; the parent is told at once.
    */
   private async deemDenied(district: DistrictConfig, today: string): Promise<number> {
-    const late = await this.deps.db
-      .selectFrom('applications')
-      .selectAll()
-      .where('district_id', '=', district.slug)
-      .where('status', 'in', ['incomplete', 'submitted', 'info_requested'])
-      .where('decision_due_on', '<', today)
-      .execute();
+    const late = await this.repo.undecidedPastDue(district.slug, today);
     let n = 0;
     for (const app of late) {
       const deemedOn = addDays(app.decision_due_on!, 1);
@@ -132,20 +116,11 @@ export class Sweeper {
 
   /** DEC-8: no appeal recorded by the last day: the denial is final; noted once on the history. */
   private async closeAppealWindows(district: DistrictConfig, today: string): Promise<number> {
-    const open = await this.deps.db
-      .selectFrom('decisions')
-      .innerJoin('applications', 'applications.id', 'decisions.application_id')
-      .leftJoin('appeals', 'appeals.decision_id', 'decisions.id')
-      .select(['decisions.id', 'decisions.application_id', 'decisions.appeal_until', 'applications.status'])
-      .where('applications.district_id', '=', district.slug)
-      .where('applications.status', 'in', ['denied', 'deemed_denied'])
-      .where('decisions.appeal_until', '<', today)
-      .where('appeals.id', 'is', null)
-      .execute();
+    const open = await this.repo.denialsPastAppealWindow(district.slug, today);
     let n = 0;
     for (const d of open) {
       const note = `appeal-window-closed:${d.id}`;
-      const done = await this.deps.db.selectFrom('application_events').select('id').where('application_id', '=', d.application_id).where('note', '=', note).executeTakeFirst();
+      const done = await this.repo.hasEvent(d.application_id, note);
       if (done) continue;
       await this.repo.event(this.deps.db, { application_id: d.application_id, at: this.nowIso(), actor: 'system', from_status: d.status, to_status: d.status, note });
       n++;
@@ -155,18 +130,9 @@ export class Sweeper {
 
   /** Once a day, the district's deciding staff get the list of decisions due within a few days. */
   private async remindStaff(district: DistrictConfig, today: string): Promise<number> {
-    const due = await this.deps.db
-      .selectFrom('applications')
-      .select(['confirmation_number', 'decision_due_on', 'student_last_name'])
-      .where('district_id', '=', district.slug)
-      .where('status', 'in', ['incomplete', 'submitted', 'info_requested'])
-      .where('decision_due_on', '>=', today)
-      .where('decision_due_on', '<=', addDays(today, REMIND_DAYS))
-      .orderBy('decision_due_on')
-      .limit(200)
-      .execute();
+    const due = await this.repo.undecidedDueBetween(district.slug, today, addDays(today, REMIND_DAYS));
     if (due.length === 0) return 0;
-    const staff = await this.deps.db.selectFrom('staff').select(['id', 'email']).where('district_id', '=', district.slug).where('role', 'in', ['district_admin', 'permit_staff']).where('activated_at', 'is not', null).execute();
+    const staff = await this.repo.decidingStaff(district.slug);
     const list = due.map((d) => `- ${formatConfirmationNumber(d.confirmation_number)} (${d.student_last_name}): ${d.decision_due_on}`).join('\n');
     let n = 0;
     await this.deps.db.transaction().execute(async (trx) => {

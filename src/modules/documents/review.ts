@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
-import type { DocumentsTable } from '../../platform/db/schema.js';
+import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
@@ -57,21 +57,9 @@ export interface DocumentSearchFilter {
   type: string;
 }
 
-export interface DocumentSearchRow {
-  id: string;
-  application_id: string;
-  doc_type: string;
-  original_name: string;
-  content_type: string;
-  size_bytes: number;
-  status: string;
-  review_reason: string | null;
-  uploaded_at: string;
-  student_first_name: string;
-  student_last_name: string;
-  student_number: string | null;
-  confirmation_number: string;
-}
+/** One search hit: the document and the request it belongs to, as the search selects them. */
+export type DocumentSearchRow = Pick<DocumentsTable, 'id' | 'application_id' | 'doc_type' | 'original_name' | 'content_type' | 'size_bytes' | 'status' | 'review_reason' | 'uploaded_at'> &
+  Pick<ApplicationsTable, 'student_first_name' | 'student_last_name' | 'student_number' | 'confirmation_number'>;
 
 export const SEARCH_LIMIT = 100;
 
