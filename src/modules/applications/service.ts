@@ -160,6 +160,12 @@ export class ApplicationsService {
         decision_due_on: decisionDue,
         priority: reason.priority ? 1 : 0,
         student_number: null,
+        target_district_slug: null,
+        target_district_name: null,
+        target_school: null,
+        residence_school_id: null,
+        linked_application_id: null,
+        registration_number: null,
       };
       try {
         // A confirmation number is shown only after this commit is on disk (grouped with others on SQLite).

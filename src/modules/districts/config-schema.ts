@@ -35,7 +35,10 @@ export const DistrictConfigSchema = z
     shortName: z.string().min(1).max(20),
     timeZone: z.string().default('America/Los_Angeles'),
     contact: z.object({ phone: z.string().min(1), email: z.string().email(), address: z.string().min(1) }),
-    /** ZIP codes inside the district: until street ranges arrive, the test of residence. */
+    /**
+     * ZIP codes the district reaches. With address ranges loaded (STU-2) an address in one of
+     * these ZIPs must match a range; without ranges the ZIP alone decides residence.
+     */
     zipCodes: z.array(z.string().regex(/^\d{5}$/, 'must be a 5-digit ZIP code')).min(1),
     schools: z
       .array(
@@ -61,8 +64,33 @@ export const DistrictConfigSchema = z
       )
       .min(1),
     schoolYears: z
-      .array(z.object({ year: z.string().regex(/^\d{4}-\d{4}$/, 'must be written like 2027-2028'), firstDay: isoDate, lastDay: isoDate }))
+      .array(
+        z.object({
+          year: z.string().regex(/^\d{4}-\d{4}$/, 'must be written like 2027-2028'),
+          firstDay: isoDate,
+          lastDay: isoDate,
+          /** DEC-12: days without school (holidays, breaks): single dates or { from, to } spans. */
+          holidays: z.array(z.union([isoDate, z.object({ from: isoDate, to: isoDate })])).default([]),
+        }),
+      )
       .min(1),
+    /** STU-2: a CSV file of address ranges beside this file, imported at start when the district has none. */
+    addressRanges: z.string().regex(/^[\w.-]+\.csv$/, 'must be a .csv file name in the same folder').optional(),
+    /** Intra-district requests (APP-1). Paramount: the student registers at the school of residence first. */
+    intra: z.object({ requireRegistrationAtResidence: z.boolean().default(false) }).default({ requireRegistrationAtResidence: false }),
+    /** A permit's life after approval (DEC-11, DEC-12, DEC-14). */
+    permitLife: z
+      .object({
+        /** DEC-12: how long a provisional enrollment lasts, in school months of 20 school days. */
+        provisionalSchoolMonths: z.number().int().positive().default(2),
+        /** Warn the school and the parent this many school days before it ends. */
+        provisionalWarnSchoolDays: z.number().int().positive().default(10),
+        /** DEC-14: a permit is due for review when its last review is this many days old (or it has none). */
+        reviewEveryDays: z.number().int().positive().default(365),
+        /** DEC-11: remind the parent to renew this many days before the next window opens. */
+        renewalNoticeDays: z.number().int().positive().default(30),
+      })
+      .default({ provisionalSchoolMonths: 2, provisionalWarnSchoolDays: 10, reviewEveryDays: 365, renewalNoticeDays: 30 }),
     windows: z.partialRecord(
       z.enum(PERMIT_KINDS),
       z.object({

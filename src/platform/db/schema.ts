@@ -107,6 +107,17 @@ export interface ApplicationsTable {
   priority: number;
   /** The district's own student ID, entered by staff. */
   student_number: string | null;
+  /** Outgoing: the receiving district's slug when it is hosted here, and its name as the parent gave it. */
+  target_district_slug: string | null;
+  target_district_name: string | null;
+  /** Outgoing: the school asked for in the receiving district (a code when hosted, else a name). */
+  target_school: string | null;
+  /** Intra-district: the school of residence for the grade requested (STU-2). */
+  residence_school_id: string | null;
+  /** A release and the incoming request it became in the receiving district point at each other (DEC-5). */
+  linked_application_id: string | null;
+  /** Intra-district, where the district requires it: the ID given at registration at the school of residence. */
+  registration_number: string | null;
 }
 
 export interface ApplicationEventsTable {
@@ -269,7 +280,71 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export interface SchoolApprovalsTable {
+  id: string;
+  application_id: string;
+  school_id: string;
+  role: 'residence' | 'requested';
+  decision: 'approved' | 'denied';
+  note: string | null;
+  decided_by: string;
+  decided_at: string;
+}
+
+export interface AddressRangesTable {
+  district_id: string;
+  street: string; // normalised
+  number_from: number;
+  number_to: number;
+  side: 'odd' | 'even' | 'both';
+  zip: string;
+  grade_from: number; // index in GRADES
+  grade_to: number;
+  school_code: string;
+  line: number;
+}
+
+export interface ProvisionalEnrollmentsTable {
+  id: string;
+  application_id: string;
+  school_id: string;
+  first_day: string;
+  ends_on: string;
+  warn_on: string;
+  warned_at: string | null;
+  ended_at: string | null;
+  recorded_by: string;
+  recorded_at: string;
+}
+
+export interface PermitReviewsTable {
+  id: string;
+  permit_id: string;
+  reviewed_on: string;
+  outcome: 'continue' | 'concern';
+  note: string | null;
+  reviewed_by: string;
+  created_at: string;
+}
+
+export interface AddressChangesTable {
+  id: string;
+  student_id: string;
+  moved_on: string;
+  reported_on: string;
+  late: number;
+  old_address: string;
+  new_address: string;
+  advice: string;
+  created_at: string;
+}
+
 export interface Database {
+  school_approvals: SchoolApprovalsTable;
+  address_ranges: AddressRangesTable;
+  provisional_enrollments: ProvisionalEnrollmentsTable;
+  permit_reviews: PermitReviewsTable;
+  address_changes: AddressChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   decisions: DecisionsTable;
   permits: PermitsTable;

@@ -4,6 +4,7 @@ import * as m0002 from './0002_staff_and_queue.js';
 import * as m0003 from './0003_decisions.js';
 import * as m0004 from './0004_idempotency.js';
 import * as m0005 from './0005_outbox_by_application.js';
+import * as m0006 from './0006_permit_kinds.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_decisions': m0003,
   '0004_idempotency': m0004,
   '0005_outbox_by_application': m0005,
+  '0006_permit_kinds': m0006,
 };
