@@ -9,6 +9,7 @@ import { RateLimiter } from './platform/http/rate-limit.js';
 import { openStorage } from './platform/storage/storage.js';
 import { loadDistrictConfigs } from './modules/districts/loader.js';
 import { DistrictCatalog, syncDistricts } from './modules/districts/catalog.js';
+import { importConfiguredRanges } from './modules/addresses/configured.js';
 
 /** Wire once, in one place: database, adapters, then everything built from them. */
 export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: DbHandle } = {}): Promise<Deps & { handle: DbHandle }> {
@@ -18,6 +19,7 @@ export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: Db
   const handle = opts.handle ?? openDatabase(config.databaseUrl);
   await migrateToLatest(handle.db);
   await syncDistricts(handle.db, districtConfigs, clock.now().toISOString());
+  await importConfiguredRanges(handle.db, districtConfigs, config.districtsDir); // STU-2: sample or configured ranges, once
   return {
     handle,
     config,

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
@@ -8,6 +9,8 @@ import { StaffService } from '../modules/staff/service.js';
 import { Sweeper } from '../modules/decisions/sweeper.js';
 import type { StaffRole } from '../platform/db/schema.js';
 import { backup, restore } from '../platform/ops/backup.js';
+import { AddressService } from '../modules/addresses/service.js';
+import { decodeCsvBytes, formatLineErrors } from '../modules/addresses/csv-import.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -18,8 +21,12 @@ Commands:
       The first district administrator of a district is made this way.
   sweep
       Runs the deadline sweep now (abandonment, deemed denial, closed appeal windows, staff
-      reminders) and prints what it did. The app runs the same sweep every minute; running it
-      again changes nothing more.
+      reminders, provisional enrollments ending, renewal reminders) and prints what it did.
+      The app runs the same sweep every minute; running it again changes nothing more.
+  import-ranges --district <slug> <file.csv>
+      Replaces the district's address ranges (STU-2) with the file's: street,from,to,side,zip,
+      grades,school (docs/addresses.md). Every row is checked first; if any is wrong, every bad
+      line is printed and nothing is imported. Running servers see the new ranges within 30 s.
   backup <folder>
       Copies the SQLite database (a consistent copy, taken while the app runs), the file store
       and a manifest.json into <folder>. Repeat it into the same folder: only new files are copied.
@@ -36,7 +43,32 @@ async function main(argv: string[]): Promise<number> {
     const deps = await wire(loadConfig());
     try {
       const r = await new Sweeper(deps).runOnce();
-      process.stdout.write(`Abandoned: ${r.abandoned}\nDeemed denied: ${r.deemedDenied}\nAppeal windows closed: ${r.appealWindowsClosed}\nStaff reminders: ${r.staffReminders}\n`);
+      process.stdout.write(`Abandoned: ${r.abandoned}\nDeemed denied: ${r.deemedDenied}\nAppeal windows closed: ${r.appealWindowsClosed}\nStaff reminders: ${r.staffReminders}\nProvisional enrollment warnings: ${r.provisionalWarnings}\nProvisional enrollments ended: ${r.provisionalEnded}\nRenewal reminders: ${r.renewalReminders}\n`);
+      return 0;
+    } finally {
+      await deps.handle.close();
+    }
+  }
+  if (command === 'import-ranges') {
+    const { values, positionals } = parseArgs({ args: rest, options: { district: { type: 'string' } }, allowPositionals: true });
+    if (!values.district || positionals.length !== 1) {
+      process.stderr.write(`import-ranges needs --district <slug> and one CSV file\n\n${USAGE}`);
+      return 2;
+    }
+    const text = decodeCsvBytes(fs.readFileSync(positionals[0]));
+    const deps = await wire(loadConfig());
+    try {
+      const r = await new AddressService(deps).importRanges(values.district, text);
+      if (!r.ok) {
+        const lines = r.problem.lines;
+        process.stderr.write(
+          lines
+            ? `${path.basename(positionals[0])}: ${lines.length} problem${lines.length === 1 ? '' : 's'}; nothing was imported.\n${formatLineErrors(lines)}\n`
+            : `${translator(loadCatalogs(), 'en').t(r.problem.messageKey, r.problem.params)}\n`,
+        );
+        return 1;
+      }
+      process.stdout.write(`Imported ${r.value.imported} ranges for ${values.district}\n`);
       return 0;
     } finally {
       await deps.handle.close();

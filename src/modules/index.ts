@@ -8,6 +8,8 @@ import { studentRoutes } from './students/routes.js';
 import { documentsModule } from './documents/routes.js';
 import { staffRoutes } from './staff/routes.js';
 import { decisionRoutes, decisionSection } from './decisions/routes.js';
+import { addressRoutes } from './addresses/routes.js';
+import { combineSections, permitLifeRoutes, permitLifeSection } from './permit-life/routes.js';
 
 /** Each domain module registers its own routes with the services it needs. */
 export async function registerModules(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -16,7 +18,9 @@ export async function registerModules(app: FastifyInstance, deps: Deps): Promise
   await accountRoutes(app, deps);
   await studentRoutes(app, deps);
   const documents = documentsModule(app, deps);
-  await applicationRoutes(app, deps, { documentsSection: documents.documentsSection, decisionSection: (a) => decisionSection(deps, a) });
+  await applicationRoutes(app, deps, { documentsSection: documents.documentsSection, decisionSection: async (a) => combineSections(await decisionSection(deps, a), await permitLifeSection(deps, a)) });
   await staffRoutes(app, deps);
   await decisionRoutes(app, deps);
+  await addressRoutes(app, deps);
+  await permitLifeRoutes(app, deps);
 }

@@ -7,6 +7,9 @@ import { emptyForm, type FormState, type PageContext } from '../../platform/view
 import type { VNode } from 'preact';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { ApplicationsService, type StudentForApplication } from './service.js';
+import { kindRoutes } from './kind-routes.js';
+import { Withdrawals } from './withdraw.js';
+import { relatedView } from './related.js';
 import { AgreementSchema, IncomingApplicationSchema } from './validation.js';
 import { ApplyStartPage } from './views/apply-start-page.js';
 import { ApplyFormPage } from './views/apply-form-page.js';
@@ -30,6 +33,8 @@ export interface ApplicationPageExtras {
 
 export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras: ApplicationPageExtras = {}): Promise<void> {
   const service = new ApplicationsService(deps);
+  await kindRoutes(app, deps, service);
+  const withdrawals = new Withdrawals(deps);
 
   const notFound = (reply: FastifyReply) => reply.callNotFound();
 
@@ -101,7 +106,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
   };
 
   const showForm = async (req: FastifyRequest, reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) => {
-    const eligible = service.eligibility(student, district);
+    const eligible = await service.eligibility(student, district);
     if (!eligible.ok) return reply.page((ctx) => InsideDistrictPage({ ctx, district, student }), { status: status === 200 ? 200 : 400 });
     const schools = service.requestableSchools(district);
     const magnetSchools = district.schools.filter((s) => s.magnet);
@@ -164,6 +169,9 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
       reasonLabel: reason ? (reason.label[lang] ?? reason.label.en) : application.reason_code,
       events: await service.repo.events(application.id),
       messages: await service.repo.messagesForApplication(application.id),
+      ...(await relatedView(deps, application, lang)),
+      canWithdraw: await withdrawals.allowed(application),
+      notice: (['withdrawn', 'notWithdrawable'] as const).find((n) => n === (req.query as { notice?: string }).notice) ?? null,
     };
     const documents = extras.documentsSection ? await extras.documentsSection(req, application) : null;
     const decision = extras.decisionSection ? await extras.decisionSection(application) : null;

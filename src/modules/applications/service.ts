@@ -1,16 +1,13 @@
 import type { Deps } from '../../deps.js';
 import { err, ok, type Result } from '../../platform/result.js';
-import { newId } from '../../platform/ids.js';
 import { localDate } from '../../platform/clock.js';
-import { isUniqueViolation } from '../../platform/db/kysely.js';
-import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { openSchoolYears } from '../districts/windows.js';
-import { isAddressInDistrict } from '../districts/residence.js';
+import { AddressService, type Residence } from '../addresses/service.js';
 import { decisionDueDate } from '../districts/deadlines.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
-import { formatConfirmationNumber, generateConfirmationNumber } from './confirmation-number.js';
+import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft } from './create.js';
 import type { IncomingApplicationInput } from './validation.js';
 
 export interface StudentForApplication {
@@ -20,8 +17,12 @@ export interface StudentForApplication {
   last_name: string;
   date_of_birth: string;
   current_grade: string | null;
+  address_line1: string;
+  address_line2: string | null;
   zip: string;
 }
+
+const STUDENT_COLUMNS = ['id', 'account_id', 'first_name', 'last_name', 'date_of_birth', 'current_grade', 'address_line1', 'address_line2', 'zip'] as const;
 
 /**
  * The rules of applying for a permit. Every method checks that the account may act on
@@ -29,8 +30,10 @@ export interface StudentForApplication {
  */
 export class ApplicationsService {
   readonly repo: ApplicationsRepository;
+  readonly addresses: AddressService;
   constructor(private deps: Deps) {
     this.repo = new ApplicationsRepository(deps.db);
+    this.addresses = new AddressService(deps);
   }
 
   district(slug: string): DistrictConfig | undefined {
@@ -49,7 +52,7 @@ export class ApplicationsService {
   async student(accountId: string, studentId: string): Promise<StudentForApplication | undefined> {
     return this.deps.db
       .selectFrom('students')
-      .select(['id', 'account_id', 'first_name', 'last_name', 'date_of_birth', 'current_grade', 'zip'])
+      .select(STUDENT_COLUMNS)
       .where('id', '=', studentId)
       .where('account_id', '=', accountId)
       .executeTakeFirst();
@@ -58,18 +61,38 @@ export class ApplicationsService {
   async students(accountId: string): Promise<StudentForApplication[]> {
     return this.deps.db
       .selectFrom('students')
-      .select(['id', 'account_id', 'first_name', 'last_name', 'date_of_birth', 'current_grade', 'zip'])
+      .select(STUDENT_COLUMNS)
       .where('account_id', '=', accountId)
       .orderBy('created_at')
       .execute();
   }
 
-  /** STU-3: an incoming permit is offered only when the home address is outside the district. */
-  eligibility(student: StudentForApplication, district: DistrictConfig): Result<true> {
-    if (isAddressInDistrict(district, student.zip)) {
+  /**
+   * STU-3: an incoming permit is offered only when the home address is outside the district.
+   * An address the district's ranges cannot place is refused too: staff could not tell.
+   */
+  async eligibility(student: StudentForApplication, district: DistrictConfig): Promise<Result<true>> {
+    const home = await this.addresses.resolve({ line1: student.address_line1, line2: student.address_line2, zip: student.zip }, null);
+    if (home.kind === 'resolved' && home.districtSlug === district.slug) {
       return err('address-inside-district', 'applications.errors.insideDistrict', { params: { district: district.shortName } });
     }
+    if (home.kind === 'unmatched' && home.districtSlug === district.slug) return residenceProblem(home, district);
+    if (home.kind === 'ambiguous' && home.districtSlugs.includes(district.slug)) return residenceProblem(home, district);
     return ok(true);
+  }
+
+  /**
+   * STU-2: the district and school of residence of a student for a grade. Outgoing and
+   * intra-district requests are asked of the district where the student lives.
+   */
+  async residence(student: StudentForApplication, district: DistrictConfig, grade: string | null): Promise<Result<{ schoolCode: string | null }>> {
+    const home = await this.addresses.resolve({ line1: student.address_line1, line2: student.address_line2, zip: student.zip }, grade);
+    if (home.kind !== 'resolved') return residenceProblem(home, district);
+    if (home.districtSlug !== district.slug) {
+      const other = this.deps.districts.get(home.districtSlug);
+      return err('not-resident', 'applications.errors.notResident', { params: { district: district.shortName, home: other?.shortName ?? home.districtSlug } });
+    }
+    return ok({ schoolCode: home.schoolCode });
   }
 
   /** Schools a parent may ask for on an incoming permit: magnet schools are for residents only (APP-6). */
@@ -99,7 +122,7 @@ export class ApplicationsService {
 
     const student = await this.student(account.id, studentId);
     if (!student) return err('not-found', 'applications.errors.studentNotFound', { field: 'student' });
-    const eligible = this.eligibility(student, district);
+    const eligible = await this.eligibility(student, district);
     if (!eligible.ok) return eligible;
 
     const years = this.openYears(district);
@@ -134,90 +157,59 @@ export class ApplicationsService {
     const checklist = this.deps.districts.checklist(district, 'incoming', reason.code);
     const status = checklist.some((c) => c.required) ? 'incomplete' : 'submitted';
 
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const row: ApplicationRow = {
-        id: newId(),
-        confirmation_number: generateConfirmationNumber(),
-        kind: 'incoming',
-        account_id: account.id,
-        student_id: student.id,
-        district_id: district.slug,
-        school_year: input.school_year,
-        grade_requested: input.grade_requested,
-        current_grade: input.current_grade || null,
-        reason_code: reason.code,
-        requested_school_id: schoolId(district.slug, school.code),
-        relationship: input.relationship,
-        decision_email: input.decision_email,
-        language,
-        status,
-        submission_key: input.submission_key,
-        student_first_name: student.first_name,
-        student_last_name: student.last_name,
-        student_date_of_birth: student.date_of_birth,
-        received_at: now,
-        updated_at: now,
-        decision_due_on: decisionDue,
-        priority: reason.priority ? 1 : 0,
-        student_number: null,
-        target_district_slug: null,
-        target_district_name: null,
-        target_school: null,
-        residence_school_id: null,
-        linked_application_id: null,
-        registration_number: null,
-      };
-      try {
-        // A confirmation number is shown only after this commit is on disk (grouped with others on SQLite).
-        await this.deps.writer.run(async (trx) => {
-          await this.repo.insert(row, trx);
-          await this.repo.insertEvent(trx, {
-            id: newId(),
-            application_id: row.id,
-            at: now,
-            actor: `parent:${account.id}`,
-            from_status: null,
-            to_status: status,
-            note: 'submitted',
-          });
-          const params = {
-            confirmation: formatConfirmationNumber(row.confirmation_number),
-            student: `${student.first_name} ${student.last_name}`,
-            district: district.name[language as 'en' | 'es'] ?? district.name.en,
-            schoolYear: input.school_year,
-            link: `${this.deps.config.publicUrl}/applications/${row.id}`,
-            uploadLink: `${this.deps.config.publicUrl}/upload`,
-          };
-          await enqueueEmail(
-            trx,
-            this.deps.catalogs,
-            {
-              dedupeKey: `application-submitted:${row.id}`,
-              to: row.decision_email,
-              language,
-              template: 'applications.emails.submitted',
-              params,
-              accountId: account.id,
-              applicationId: row.id,
-            },
-            now,
-          );
-        });
-        return ok({ application: row, repeated: false });
-      } catch (e) {
-        if (!isUniqueViolation(e)) throw e;
-        // Two submits of the same form raced: the other one won; return it.
-        const winner = await this.repo.bySubmissionKey(account.id, input.submission_key);
-        if (winner) return ok({ application: winner, repeated: true });
-        // Otherwise a confirmation number collided (1 in a trillion): draw another.
-      }
-    }
-    throw new Error('Could not allocate a confirmation number');
+    const draft: ApplicationDraft = {
+      ...NO_KIND_COLUMNS,
+      kind: 'incoming',
+      account_id: account.id,
+      student_id: student.id,
+      district_id: district.slug,
+      school_year: input.school_year,
+      grade_requested: input.grade_requested,
+      current_grade: input.current_grade || null,
+      reason_code: reason.code,
+      requested_school_id: schoolId(district.slug, school.code),
+      relationship: input.relationship,
+      decision_email: input.decision_email,
+      language,
+      status,
+      submission_key: input.submission_key,
+      student_first_name: student.first_name,
+      student_last_name: student.last_name,
+      student_date_of_birth: student.date_of_birth,
+      received_at: now,
+      updated_at: now,
+      decision_due_on: decisionDue,
+      priority: reason.priority ? 1 : 0,
+    };
+    // A confirmation number is shown only after this commit is on disk (grouped with others on SQLite).
+    return ok(
+      await insertApplication(
+        this.deps,
+        draft,
+        { template: 'applications.emails.submitted', params: { student: `${student.first_name} ${student.last_name}`, district: district.name[language as 'en' | 'es'] ?? district.name.en, schoolYear: input.school_year } },
+        { actor: `parent:${account.id}`, note: 'submitted' },
+      ),
+    );
   }
 
   /** An application of this account, or nothing (another account's id reads as not found). */
   async forAccount(accountId: string, applicationId: string): Promise<ApplicationRow | undefined> {
     const row = await this.repo.byId(applicationId);
     return row && row.account_id === accountId ? row : undefined;
+  }
+}
+
+/** Why an address cannot be placed, as the parent reads it (STU-2, STU-3). */
+export function residenceProblem(home: Exclude<Residence, { kind: 'resolved' }>, district: DistrictConfig) {
+  const params = { district: district.shortName, phone: district.contact.phone };
+  switch (home.kind) {
+    case 'unmatched':
+      return err('address-unmatched', 'applications.errors.addressUnmatched', { params });
+    case 'ambiguous':
+      return err('address-ambiguous', 'applications.errors.addressAmbiguous', { params });
+    case 'unreadable':
+      return err('address-unreadable', 'applications.errors.addressUnreadable', { params });
+    case 'outside':
+      return err('not-resident', 'applications.errors.notResidentAnywhere', { params });
   }
 }

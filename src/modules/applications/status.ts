@@ -19,7 +19,7 @@ export const TRANSITIONS: Record<Status, readonly Status[]> = {
   incomplete: ['submitted', 'info_requested', 'abandoned', 'withdrawn', 'deemed_denied'],
   submitted: ['info_requested', 'approved', 'denied', 'deemed_denied', 'withdrawn', 'incomplete'],
   info_requested: ['submitted', 'incomplete', 'abandoned', 'approved', 'denied', 'deemed_denied', 'withdrawn'],
-  approved: ['revoked'],
+  approved: ['revoked', 'withdrawn'], // withdrawn: a release the parent no longer needs
   denied: ['approved'], // an appeal won at the county office
   deemed_denied: ['approved'],
   abandoned: [],

@@ -1,4 +1,5 @@
 import type { Translator } from '../../platform/i18n/translator.js';
+import type { Deps } from '../../deps.js';
 import type { ApplicationsTable, DecisionsTable, PermitsTable } from '../../platform/db/schema.js';
 import { createPdf } from '../../platform/pdf/pdf.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
@@ -14,6 +15,38 @@ export interface LetterInput {
   schoolAddress?: string;
   /** Where anyone holding the permit can check it: the public verification page. */
   verifyUrl: string;
+  /** A release: the district and school it releases the student to. */
+  receiving?: { district: string; school: string | null };
+  /** An incoming permit that came from a release (DEC-5): the district of residence's signature. */
+  release?: { district: string; decidedOn: string; confirmation: string; verification: string | null };
+}
+
+/**
+ * DEC-5: the other district's part of an inter-district permit, for its letter — the district a
+ * release goes to, or the release an incoming permit came with.
+ */
+export async function bothDistricts(deps: Deps, app: ApplicationsTable, lang: 'en' | 'es'): Promise<Pick<LetterInput, 'receiving' | 'release'>> {
+  if (app.kind === 'outgoing') {
+    const d = app.target_district_slug ? deps.districts.get(app.target_district_slug) : undefined;
+    const school = app.target_school && d ? (d.schools.find((s) => s.code === app.target_school)?.name ?? null) : app.target_school;
+    return { receiving: { district: d ? (d.name[lang] ?? d.name.en) : (app.target_district_name ?? ''), school } };
+  }
+  if (app.kind !== 'incoming' || !app.linked_application_id) return {};
+  const release = await deps.db.selectFrom('applications').select(['id', 'district_id', 'confirmation_number', 'status']).where('id', '=', app.linked_application_id).executeTakeFirst();
+  if (!release || release.status !== 'approved') return {};
+  const [decision, permit] = await Promise.all([
+    deps.db.selectFrom('decisions').select('decided_on').where('application_id', '=', release.id).where('kind', '=', 'approved').orderBy('decided_at', 'desc').executeTakeFirst(),
+    deps.db.selectFrom('permits').select('verification_code').where('application_id', '=', release.id).where('status', '=', 'active').executeTakeFirst(),
+  ]);
+  const d = deps.districts.get(release.district_id);
+  return {
+    release: {
+      district: d ? (d.name[lang] ?? d.name.en) : release.district_id,
+      decidedOn: decision?.decided_on ?? '',
+      confirmation: formatConfirmationNumber(release.confirmation_number),
+      verification: permit ? formatVerificationCode(permit.verification_code) : null,
+    },
+  };
 }
 
 /**
@@ -27,7 +60,7 @@ export async function letterPdf(i18n: Translator, x: LetterInput): Promise<Buffe
   const lang = i18n.lang as 'en' | 'es';
   const { district, application: app, decision } = x;
   const districtName = district.name[lang] ?? district.name.en;
-  const title = t(`decisions.letter.title.${decision.kind}`);
+  const title = t(decision.kind === 'approved' && app.kind !== 'incoming' ? `decisions.letter.title.approved_${app.kind}` : `decisions.letter.title.${decision.kind}`);
   const pdf = createPdf({ title, language: i18n.lang, author: districtName });
   pdf.title(districtName);
   pdf.paragraph(`${district.contact.address} · ${district.contact.phone} · ${district.contact.email}`);
@@ -47,7 +80,21 @@ export async function letterPdf(i18n: Translator, x: LetterInput): Promise<Buffe
   switch (decision.kind) {
     case 'approved': {
       const p = x.permit!;
+      if (x.receiving) {
+        releaseLetter(p, x.receiving);
+        break;
+      }
       pdf.paragraph(t('decisions.letter.approved.intro', { district: districtName }));
+      if (x.release) {
+        // DEC-5: one permit, signed by both districts.
+        pdf.paragraph(t('decisions.letter.approved.bothDistricts', { residence: x.release.district, district: districtName }));
+        pdf.fields([
+          [t('decisions.letter.releasedBy'), x.release.district],
+          [t('decisions.letter.releaseDate'), x.release.decidedOn ? i18n.date(x.release.decidedOn) : '—'],
+          [t('decisions.letter.releaseNumber'), x.release.confirmation],
+          ...(x.release.verification ? ([[t('decisions.letter.releaseVerification'), x.release.verification]] as [string, string][]) : []),
+        ]);
+      }
       pdf.fields([
         [t('decisions.letter.school'), `${x.schoolName ?? ''}${x.schoolAddress ? `, ${x.schoolAddress}` : ''}`],
         [t('decisions.letter.years'), t('decisions.letter.yearsValue', { first: p.first_year, last: p.last_year })],
@@ -86,6 +133,19 @@ export async function letterPdf(i18n: Translator, x: LetterInput): Promise<Buffe
   }
   pdf.paragraph(t('decisions.letter.contact', { phone: district.contact.phone, email: district.contact.email }));
   return pdf.finish();
+
+  /** DEC-5: the district of residence's release, which the receiving district still has to accept. */
+  function releaseLetter(p: PermitsTable, receiving: NonNullable<LetterInput['receiving']>) {
+    pdf.paragraph(t('decisions.letter.release.intro', { district: districtName, receiving: receiving.district }));
+    pdf.fields([
+      [t('decisions.letter.release.receiving'), receiving.district],
+      [t('decisions.letter.release.school'), receiving.school ?? '—'],
+      [t('decisions.letter.years'), t('decisions.letter.yearsValue', { first: p.first_year, last: p.last_year })],
+      [t('decisions.letter.verification'), formatVerificationCode(p.verification_code)],
+    ]);
+    pdf.paragraph(t('decisions.letter.release.notAPermit', { receiving: receiving.district }));
+    pdf.paragraph(t('decisions.letter.approved.verify', { url: x.verifyUrl, code: formatVerificationCode(p.verification_code) }));
+  }
 
   function appealSection() {
     pdf.heading(t('decisions.letter.appealHeading'));

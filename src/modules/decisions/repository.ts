@@ -49,7 +49,8 @@ export class DecisionsRepository {
     return this.db
       .selectFrom('permits')
       .innerJoin('applications', 'applications.id', 'permits.application_id')
-      .innerJoin('schools', 'schools.id', 'permits.school_id')
+      // A release names no school of this deployment, or one of another district: a left join.
+      .leftJoin('schools', 'schools.id', 'permits.school_id')
       .select(['permits.status', 'permits.first_year', 'permits.last_year', 'permits.grade', 'permits.revoked_at', 'schools.name as school_name', 'applications.district_id', 'applications.student_first_name', 'applications.student_last_name'])
       .where('permits.verification_code', '=', code)
       .executeTakeFirst();

@@ -12,8 +12,9 @@ import { AuditLog } from '../staff/audit.js';
 import { requireStaff } from '../staff/routes.js';
 import { showRequest } from '../staff/show-request.js';
 import { StaffRequests } from '../staff/requests.js';
-import { letterPdf } from './letters.js';
+import { bothDistricts, letterPdf } from './letters.js';
 import { DecisionService } from './service.js';
+import { SchoolApprovals } from './school-approvals.js';
 import { normalizeVerificationCode } from './rules.js';
 import type { DecisionForm } from './views/decision-panel.js';
 import { VerifyPage } from './views/verify-page.js';
@@ -57,6 +58,13 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
   act('appeal', 'appeal', 'application.appeal', (s, id, v) => service.recordAppeal(s, id, { filedOn: v.appeal_filed_on ?? '' }));
   act('appeal-outcome', 'outcome', 'application.appeal-outcome', (s, id, v) => service.recordOutcome(s, id, { outcome: v.outcome ?? '', outcomeOn: v.outcome_on ?? '', note: v.outcome_note ?? '' }));
 
+  // Intra-district: each school's decision (APP-1); the role comes with the form.
+  const schools = new SchoolApprovals(deps);
+  for (const role of ['residence', 'requested'] as const) {
+    act(`school-decision/${role}`, `school-${role}`, 'application.school-decision', (s, id, v) =>
+      schools.decide(s, id, { role, decision: v[`school_decision_${role}`] ?? '', note: v[`school_note_${role}`] ?? '' }));
+  }
+
   /** The letter as the parent received it: in the application's language. */
   const sendLetter = async (reply: FastifyReply, applicationId: string, decisionId: string) => {
     const application = await deps.db.selectFrom('applications').selectAll().where('id', '=', applicationId).executeTakeFirstOrThrow();
@@ -66,7 +74,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
     const permit = decision.kind === 'approved' ? await service.repo.permit(deps.db, applicationId) : undefined;
     const school = permit ? district.schools.find((s) => schoolId(district.slug, s.code) === permit.school_id) : undefined;
     const i18n = translator(deps.catalogs, decision.language, district.timeZone);
-    const pdf = await letterPdf(i18n, { district, application, decision, permit, schoolName: school?.name, schoolAddress: school?.address, verifyUrl: `${deps.config.publicUrl}/permits/verify` });
+    const pdf = await letterPdf(i18n, { district, application, decision, permit, schoolName: school?.name, schoolAddress: school?.address, verifyUrl: `${deps.config.publicUrl}/permits/verify`, ...(await bothDistricts(deps, application, i18n.lang as 'en' | 'es')) });
     return reply
       .type('application/pdf')
       .header('Content-Disposition', `inline; filename="${decision.kind}-${application.confirmation_number}.pdf"`)
@@ -113,7 +121,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
               status: found.status,
               // Initials only: the code proves the permit, not who the student is to a stranger.
               initials: `${found.student_first_name.slice(0, 1)}. ${found.student_last_name.slice(0, 1)}.`,
-              school: found.school_name,
+              school: found.school_name ?? '—', // a release to a district not hosted here names no school of ours
               district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en,
               first: found.first_year,
               last: found.last_year,

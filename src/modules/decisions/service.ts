@@ -13,6 +13,8 @@ import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { canChangeRecords } from '../staff/roles.js';
 import { translator } from '../../platform/i18n/translator.js';
+import { ReleaseDecisions } from './releases.js';
+import { Refusal } from './refusal.js';
 import { MAX_PERMIT_YEARS, assignableSchools, generateVerificationCode, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
 
 
@@ -32,11 +34,6 @@ export interface RevokeInput { reasons: string[]; note: string }
 export interface AppealInput { filedOn: string }
 export interface OutcomeInput { outcome: string; outcomeOn: string; note: string }
 
-class Refusal extends Error {
-  constructor(readonly problem: ReturnType<typeof err>) {
-    super(problem.problem.code);
-  }
-}
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 const realDate = (s: string) => isoDate.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
@@ -49,8 +46,10 @@ const realDate = (s: string) => isoDate.test(s) && new Date(`${s}T00:00:00Z`).to
  */
 export class DecisionService {
   readonly repo: DecisionsRepository;
+  private releases: ReleaseDecisions;
   constructor(private deps: Deps) {
     this.repo = new DecisionsRepository(deps.db);
+    this.releases = new ReleaseDecisions(deps, this.repo);
   }
 
   private district(staff: SessionStaff): DistrictConfig {
@@ -109,6 +108,10 @@ export class DecisionService {
     const district = this.district(staff);
     const from = await this.approvableFrom(app);
     if (from.length === 0) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
+    if (app.kind === 'intra') return err('by-schools', 'decisions.errors.intraBySchools');
+    if (app.kind === 'outgoing') return this.releases.approve(staff, app, district, from, input, (work) => this.run(work));
+    const release = await this.releases.standing(app);
+    if (!release.ok) return release;
     const school = assignableSchools(district, app.grade_requested).find((s) => s.code === input.school);
     if (!school) return err('invalid', 'decisions.errors.schoolRequired', { field: 'school' });
     const count = Number(input.years);
@@ -133,6 +136,8 @@ export class DecisionService {
       });
       await this.repo.closeOpenInfoRequests(trx, app.id, decision.decided_at, 'closed_at');
       await this.repo.event(trx, { application_id: app.id, at: decision.decided_at, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'approved', note: `school:${school.code} years:${count}` });
+      // DEC-19: the receiving district approved a priority transfer: the release follows by law.
+      if (release.value?.byLaw) await this.releases.grantByLaw(trx, release.value.release, today);
       await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: `${app.school_year} – ${shiftSchoolYear(app.school_year, count - 1)}` });
       return { decisionId: decision.id };
     });
@@ -145,6 +150,11 @@ export class DecisionService {
     const app = found.value;
     const district = this.district(staff);
     if (!(DECIDABLE as readonly string[]).includes(app.status)) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
+    if (app.kind === 'intra') return err('by-schools', 'decisions.errors.intraBySchools');
+    // DEC-19: the district of residence may not block a bullying victim's or a military family's transfer.
+    if (app.kind === 'outgoing' && app.priority) return err('cannot-block', 'decisions.errors.cannotBlock');
+    const release = await this.releases.standing(app);
+    if (!release.ok) return release;
     const picked = pickReasons(district.denialReasons, input, 'deny');
     if (!picked.ok) return picked;
     const reasons = picked.value;

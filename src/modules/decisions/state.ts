@@ -25,6 +25,10 @@ export interface DecisionState {
   appealUntil: string | null;
   outcomePending: boolean;
   suggestedDue: string;
+  /** DEC-5: the other district's half of an inter-district permit, as this district sees it. */
+  otherSide: { role: 'release' | 'incoming'; district: string; status: string; confirmation: string; decidedOn: string | null } | null;
+  /** DEC-19: a priority release the district of residence cannot deny. */
+  cannotBlock: boolean;
 }
 
 export async function decisionState(deps: Deps, staff: SessionStaff, app: ApplicationsTable): Promise<DecisionState> {
@@ -41,6 +45,9 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
     return { code: s.code, name: s.name, seats, left: Math.max(0, seats - (used.get(schoolId(district.slug, s.code)) ?? 0)) };
   });
   const open = ['submitted', 'info_requested'].includes(app.status);
+  // An intra-district request is decided by its two schools (school-approvals panel), not here.
+  const byPermitOffice = app.kind !== 'intra';
+  const cannotBlock = app.kind === 'outgoing' && app.priority === 1;
   const overturned = appeals.some((a) => a.outcome === 'overturned');
   const lastDenial = [...decisions].reverse().find((d) => d.kind === 'denied' || d.kind === 'deemed_denied');
   const denied = app.status === 'denied' || app.status === 'deemed_denied';
@@ -53,13 +60,30 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
     appeals,
     schools,
     askable: ['incomplete', 'submitted', 'info_requested'].includes(app.status),
-    approvable: open || app.status === 'deemed_denied' || (app.status === 'denied' && overturned),
+    approvable: byPermitOffice && (open || app.status === 'deemed_denied' || (app.status === 'denied' && overturned)),
     afterAppeal: denied && overturned,
-    deniable: open,
+    deniable: byPermitOffice && open && !cannotBlock,
     revocable: app.status === 'approved' && permit?.status === 'active' && !revocationBarred(permit, today).barred,
     appealable: denied && !!lastDenial?.appeal_until && !appeals.some((a) => a.decision_id === lastDenial.id),
     appealUntil: lastDenial?.appeal_until ?? null,
     outcomePending: appeals.some((a) => a.outcome === 'pending'),
     suggestedDue: addDays(today, 14),
+    otherSide: await otherSide(deps, app),
+    cannotBlock,
+  };
+}
+
+/** PRV-1: the party district of an inter-district permit sees that request's status and decision. */
+async function otherSide(deps: Deps, app: ApplicationsTable): Promise<DecisionState['otherSide']> {
+  if (!app.linked_application_id) return null;
+  const other = await deps.db.selectFrom('applications').select(['id', 'district_id', 'status', 'confirmation_number']).where('id', '=', app.linked_application_id).executeTakeFirst();
+  if (!other) return null;
+  const decided = await deps.db.selectFrom('decisions').select('decided_on').where('application_id', '=', other.id).orderBy('decided_at', 'desc').executeTakeFirst();
+  return {
+    role: app.kind === 'outgoing' ? 'incoming' : 'release',
+    district: deps.districts.get(other.district_id)?.name.en ?? other.district_id,
+    status: other.status,
+    confirmation: other.confirmation_number,
+    decidedOn: decided?.decided_on ?? null,
   };
 }

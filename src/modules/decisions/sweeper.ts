@@ -9,12 +9,19 @@ import { formatConfirmationNumber } from '../applications/confirmation-number.js
 import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { translator } from '../../platform/i18n/translator.js';
+import { PermitLifeSweep } from '../permit-life/sweep.js';
 
 export interface SweepReport {
   abandoned: number;
   deemedDenied: number;
   appealWindowsClosed: number;
   staffReminders: number;
+  /** DEC-12: provisional enrollments whose end was announced to the parent and the school. */
+  provisionalWarnings: number;
+  /** DEC-12: provisional enrollments that ended without a permit. */
+  provisionalEnded: number;
+  /** DEC-11: parents reminded to apply again for the next school year. */
+  renewalReminders: number;
 }
 
 /** How far ahead staff are reminded of decisions coming due. */
@@ -33,7 +40,8 @@ export class Sweeper {
   }
 
   async runOnce(): Promise<SweepReport> {
-    const report: SweepReport = { abandoned: 0, deemedDenied: 0, appealWindowsClosed: 0, staffReminders: 0 };
+    const report: SweepReport = { abandoned: 0, deemedDenied: 0, appealWindowsClosed: 0, staffReminders: 0, provisionalWarnings: 0, provisionalEnded: 0, renewalReminders: 0 };
+    const life = new PermitLifeSweep(this.deps);
     for (const district of this.deps.districts.all) {
       const today = localDate(this.deps.clock.now(), district.timeZone);
       // Abandonment first: a request the parent let lapse is not a denial (DEC-16).
@@ -42,6 +50,11 @@ export class Sweeper {
       report.deemedDenied += await this.deemDenied(district, today);
       report.appealWindowsClosed += await this.closeAppealWindows(district, today);
       report.staffReminders += await this.remindStaff(district, today);
+      // A permit's life (DEC-11, DEC-12): provisional enrollments ending, renewals coming.
+      const lived = await life.run(district, today);
+      report.provisionalWarnings += lived.provisionalWarnings;
+      report.provisionalEnded += lived.provisionalEnded;
+      report.renewalReminders += lived.renewalReminders;
     }
     return report;
   }

@@ -30,7 +30,9 @@ export class DistrictCatalog {
       .filter((i) => (seen.has(i.code) ? false : (seen.add(i.code), true)))
       .map((i) => {
         const doc = district.documents.find((d) => d.code === i.code)!;
-        return { code: i.code, required: i.required, label: doc.label, description: doc.description };
+        // DEC-19: a bullying victim's or a military family's transfer needs no release: the district of residence cannot block it.
+        const required = i.required && !(kind === 'incoming' && reason?.priority && i.code === 'release');
+        return { code: i.code, required, label: doc.label, description: doc.description };
       });
   }
 }

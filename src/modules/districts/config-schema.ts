@@ -125,6 +125,8 @@ export const DistrictConfigSchema = z
     appeals: z.object({ office: localized, days: z.number().int().positive().default(30), address: z.string().min(1) }),
     abandonment: z.object({ incompleteDays: z.number().int().positive().default(30) }).default({ incompleteDays: 30 }),
     guidelines: localized,
+    /** APP-3: guidelines for release and intra-district requests; without them, `guidelines`. */
+    kindGuidelines: z.object({ outgoing: localized.optional(), intra: localized.optional() }).default({}),
   })
   .superRefine((d, ctx) => {
     const docCodes = new Set(d.documents.map((x) => x.code));

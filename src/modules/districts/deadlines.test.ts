@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appealDeadline, decisionDueDate } from './deadlines.js';
 import { openSchoolYears, nextOpening } from './windows.js';
-import { isAddressInDistrict } from './residence.js';
 import { loadDistrictConfigs } from './loader.js';
 
 const [lausd, paramount] = loadDistrictConfigs('config/districts');
@@ -40,13 +39,5 @@ describe('windows', () => {
     expect(openSchoolYears(paramount, 'incoming', '2027-01-14').map((y) => y.year)).toEqual(['2026-2027']);
     expect(openSchoolYears(paramount, 'incoming', '2027-01-15').map((y) => y.year)).toEqual(['2026-2027', '2027-2028']);
     expect(nextOpening(paramount, 'incoming', '2026-11-22')?.opens).toBe('2027-01-15');
-  });
-});
-
-describe('residence by ZIP', () => {
-  it('STU-3 a ZIP in the district list is inside; ZIP+4 is read by its first 5 digits', () => {
-    expect(isAddressInDistrict(paramount, '90723')).toBe(true);
-    expect(isAddressInDistrict(paramount, '90723-1234')).toBe(true);
-    expect(isAddressInDistrict(lausd, '90723')).toBe(false);
   });
 });

@@ -36,6 +36,12 @@ export type UploadOutcome = { ok: true; count: number } | { ok: false; errors: F
 /** Statuses in which a request still takes documents (APP-11, DOC-4). */
 const UPLOADABLE = ['incomplete', 'submitted', 'info_requested'];
 
+/**
+ * The checklist item an incoming request forwarded from a release (DEC-5) already holds: the
+ * release itself travelled with it, so the parent is not asked for it again.
+ */
+const RELEASE = 'release';
+
 /** A file that counts for its checklist item: any but one the permit office rejected (DOC-3). */
 export const counts = (d: Pick<DocumentsTable, 'status'>): boolean => d.status !== 'rejected';
 
@@ -91,7 +97,7 @@ export class DocumentsService {
       items,
       other: docs.filter((d) => !known.has(d.doc_type)),
       // DOC-3: a rejected file stays listed (with why) but no longer counts: the parent sends another.
-      missingRequired: items.filter((i) => i.required && !i.files.some(counts)).map((i) => i.code),
+      missingRequired: items.filter((i) => i.required && !i.files.some(counts) && !(i.code === RELEASE && app.linked_application_id)).map((i) => i.code),
     };
   }
 

@@ -114,7 +114,9 @@ export class QueueService {
     if (staff.role === 'site_admin') {
       // A site administrator sees only requests for their own schools.
       const schools = (await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
-      q = q.where('requested_school_id', 'in', schools.length ? schools : ['-']);
+      const mine = schools.length ? schools : ['-'];
+      // …and, for an intra-district request, the school of residence decides too.
+      q = q.where((eb) => eb.or([eb('requested_school_id', 'in', mine), eb('residence_school_id', 'in', mine)]));
     }
     if (filter.status && (STATUSES as readonly string[]).includes(filter.status)) q = q.where('status', '=', filter.status);
     if (filter.reason) q = q.where('reason_code', '=', filter.reason);

@@ -20,7 +20,8 @@ export class StaffRequests {
   private async visible(staff: SessionStaff, id: string): Promise<ApplicationsTable | undefined> {
     const app = await this.deps.db.selectFrom('applications').selectAll().where('id', '=', id).where('district_id', '=', staff.districtId).executeTakeFirst();
     if (!app || staff.role !== 'site_admin') return app;
-    const scoped = await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).where('school_id', '=', app.requested_school_id ?? '-').executeTakeFirst();
+    // Their schools' requests: the school asked for, or the school of residence of an intra-district request.
+    const scoped = await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).where('school_id', 'in', [app.requested_school_id ?? '-', app.residence_school_id ?? '-']).executeTakeFirst();
     return scoped ? app : undefined;
   }
 

@@ -7,20 +7,24 @@ import { DecisionPanel, type DecisionForms } from '../decisions/views/decision-p
 import { AuditLog } from './audit.js';
 import { StaffRequests } from './requests.js';
 import { RequestPage } from './views/request-page.js';
+import { permitLifeStaffSection } from '../permit-life/sections.js';
+import { schoolApprovalsSection } from '../decisions/school-approvals-section.js';
 
 /**
  * A request's page, with its decision panel. Shown on GET, and again (status 400 or 409) when a
  * decision form has something wrong, keeping what was typed. Another district's request, or one
  * outside a site administrator's schools, is a 404 (PRV-1). Every showing is audited (PRV-2).
  */
-export async function showRequest(deps: Deps, req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, id: string, opts: { forms?: DecisionForms; studentNumberForm?: FormState; status?: number; alert?: { key: string; params?: Record<string, string | number> } } = {}) {
+export async function showRequest(deps: Deps, req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, id: string, opts: { forms?: DecisionForms; studentNumberForm?: FormState; permitLifeForm?: FormState; status?: number; alert?: { key: string; params?: Record<string, string | number> } } = {}) {
   const r = await new StaffRequests(deps).view(staff, id);
   if (!r.ok) return reply.callNotFound();
   await new AuditLog(deps.db, deps.clock).record(staff, 'application.view', { type: 'application', id }, req.ip);
   const district = deps.districts.get(staff.districtId)!;
   const state = await decisionState(deps, staff, r.value.application);
+  const life = await permitLifeStaffSection(deps, staff, r.value.application, opts.permitLifeForm); // DEC-12, DEC-14
+  const schools = await schoolApprovalsSection(deps, staff, r.value.application, opts.forms ?? {});
   return reply.page(
-    (ctx) => RequestPage({ ctx, district, view: r.value, alert: opts.alert, studentNumberForm: opts.studentNumberForm, canEdit: state.canDecide, panel: DecisionPanel({ ctx, district, application: r.value.application, state, forms: opts.forms }) }),
+    (ctx) => RequestPage({ ctx, district, view: r.value, alert: opts.alert, studentNumberForm: opts.studentNumberForm, canEdit: state.canDecide, panel: [schools?.(ctx), DecisionPanel({ ctx, district, application: r.value.application, state, forms: opts.forms }), life?.(ctx)] }),
     { status: opts.status ?? 200 },
   );
 }

@@ -140,7 +140,7 @@ export interface DocumentsTable {
   sha256: string;
   storage_key: string;
   status: string;
-  uploaded_via: 'account' | 'public';
+  uploaded_via: 'account' | 'public' | 'release'; // 'release': carried over from the release it came with (DEC-5)
   uploaded_at: string;
   /** DOC-3: why a document was rejected (a code the parent reads in their language). */
   review_reason: string | null;

@@ -59,10 +59,12 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
                     <li><a href="/staff/dashboard" class="usa-link">{t('dashboard.nav')}</a></li>
                     <li><a href="/staff/queue" class="usa-link">{t('staff.nav.queue')}</a></li>
                     <li><a href="/staff/documents" class="usa-link">{t('review.nav.documents')}</a></li>
+                    <li><a href="/staff/reviews" class="usa-link">{t('permit-life.nav.reviews')}</a></li>
                     {ctx.staff.role === 'district_admin' || ctx.staff.role === 'auditor' ? (
                       <li><a href="/staff/audit" class="usa-link">{t('staff.nav.audit')}</a></li>
                     ) : null}
                     {ctx.staff.role === 'district_admin' ? <li><a href="/staff/team" class="usa-link">{t('team.nav')}</a></li> : null}
+                    {ctx.staff.role === 'district_admin' ? <li><a href="/staff/addresses" class="usa-link">{t('addresses.nav')}</a></li> : null}
                     <SignOut ctx={ctx} action="/staff/sign-out" />
                   </>
                 ) : ctx.user ? (

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
+import { CsrfField } from '../../../platform/views/forms.js';
 import { formatConfirmationNumber } from '../confirmation-number.js';
 import type { ApplicationRow } from '../repository.js';
 import { gradeLabel } from './apply-form-page.js';
@@ -12,6 +13,15 @@ export interface ApplicationView {
   reasonLabel: string;
   events: { at: string; to_status: string; note: string | null }[];
   messages: { id: string; subject: string; created_at: string }[];
+  /** Outgoing: the receiving district and school, as named on the request. */
+  receiving: { district: string; school: string | null } | null;
+  /** Intra-district: the school of residence, and what each school decided so far. */
+  residenceSchoolName: string | null;
+  schoolApprovals: { role: string; decision: string }[];
+  /** The other half of an inter-district permit (DEC-5): the release, or the request it became. */
+  linked: { id: string; kind: string; districtName: string; status: string; confirmation: string } | null;
+  canWithdraw: boolean;
+  notice: 'withdrawn' | 'notWithdrawable' | null;
 }
 
 export function StatusTag({ ctx, status }: { ctx: PageContext; status: string }) {
@@ -31,7 +41,15 @@ export function ApplicationPage({ ctx, view, documents, decision }: { ctx: PageC
       <p class="usa-intro">
         {t('applications.page.statusLabel')} <StatusTag ctx={ctx} status={a.status} />
       </p>
+      {view.notice ? (
+        <div class={`usa-alert usa-alert--${view.notice === 'withdrawn' ? 'success' : 'warning'} usa-alert--slim`} role="status">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">{t(`applications.notices.${view.notice}`)}</p>
+          </div>
+        </div>
+      ) : null}
       <p>{t(`applications.statusHelp.${a.status}`)}</p>
+      {view.linked ? <LinkedRequest ctx={ctx} linked={view.linked} /> : null}
       <dl class="app-summary">
         <dt>{t('applications.page.confirmation')}</dt>
         <dd class="app-confirmation-number--small">{formatConfirmationNumber(a.confirmation_number)}</dd>
@@ -45,8 +63,34 @@ export function ApplicationPage({ ctx, view, documents, decision }: { ctx: PageC
         <dd>{gradeLabel(ctx, a.grade_requested)}</dd>
         <dt>{t('applications.form.reason')}</dt>
         <dd>{view.reasonLabel}</dd>
-        <dt>{t('applications.form.school')}</dt>
-        <dd>{view.schoolName ?? '—'}</dd>
+        {view.receiving ? (
+          <>
+            <dt>{t('applications.release.targetDistrict')}</dt>
+            <dd>{view.receiving.district}</dd>
+            <dt>{t('applications.release.targetSchool')}</dt>
+            <dd>{view.receiving.school ?? '—'}</dd>
+          </>
+        ) : (
+          <>
+            <dt>{t('applications.form.school')}</dt>
+            <dd>{view.schoolName ?? '—'}</dd>
+          </>
+        )}
+        {view.residenceSchoolName ? (
+          <>
+            <dt>{t('applications.transfer.residenceSchool')}</dt>
+            <dd>{view.residenceSchoolName}</dd>
+            {(['residence', 'requested'] as const).map((role) => {
+              const d = view.schoolApprovals.find((x) => x.role === role);
+              return (
+                <>
+                  <dt>{t(`applications.transfer.approval.${role}`)}</dt>
+                  <dd>{t(`applications.transfer.approvalState.${d?.decision ?? 'waiting'}`)}</dd>
+                </>
+              );
+            })}
+          </>
+        ) : null}
         <dt>{t('applications.page.received')}</dt>
         <dd>{ctx.i18n.dateTime(a.received_at)}</dd>
         <dt>{t('applications.form.decisionEmail')}</dt>
@@ -54,6 +98,14 @@ export function ApplicationPage({ ctx, view, documents, decision }: { ctx: PageC
       </dl>
       {decision}
       {documents}
+      {view.canWithdraw ? (
+        <form method="post" action={`/applications/${a.id}/withdraw`} class="margin-y-3">
+          <CsrfField ctx={ctx} />
+          <h2>{t('applications.withdraw.heading')}</h2>
+          <p>{t(a.kind === 'outgoing' && a.linked_application_id ? 'applications.withdraw.releaseHelp' : 'applications.withdraw.help')}</p>
+          <button type="submit" class="usa-button usa-button--secondary">{t('applications.withdraw.button')}</button>
+        </form>
+      ) : null}
       <h2>{t('applications.page.messagesHeading')}</h2>
       {view.messages.length === 0 ? (
         <p>{t('applications.page.noMessages')}</p>
@@ -80,5 +132,24 @@ export function ApplicationPage({ ctx, view, documents, decision }: { ctx: PageC
         ))}
       </ol>
     </Layout>
+  );
+}
+
+/** DEC-5: the other half of an inter-district permit, as the parent follows it. */
+function LinkedRequest({ ctx, linked }: { ctx: PageContext; linked: NonNullable<ApplicationView['linked']> }) {
+  const { t } = ctx;
+  return (
+    <div class="usa-summary-box margin-y-2" role="region" aria-labelledby="linked-heading">
+      <div class="usa-summary-box__body">
+        <h2 class="usa-summary-box__heading" id="linked-heading">{t(linked.kind === 'outgoing' ? 'applications.linked.releaseHeading' : 'applications.linked.incomingHeading')}</h2>
+        <p>
+          {t(linked.kind === 'outgoing' ? 'applications.linked.release' : 'applications.linked.incoming', { district: linked.districtName, confirmation: linked.confirmation })}{' '}
+          <StatusTag ctx={ctx} status={linked.status} />
+        </p>
+        <p>
+          <a class="usa-link" href={`/applications/${linked.id}`}>{t('applications.linked.open')}</a>
+        </p>
+      </div>
+    </div>
   );
 }

@@ -1,8 +1,8 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { CsrfField, ErrorSummary, RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
-import { GRADES, type DistrictConfig, type SchoolConfig } from '../../districts/config-schema.js';
-import { RELATIONSHIPS } from '../validation.js';
+import { CsrfField, ErrorSummary, SelectInput, SubmitButton } from '../../../platform/views/forms.js';
+import type { DistrictConfig, SchoolConfig } from '../../districts/config-schema.js';
+import { ApplicantFields, gradeLabel, ReasonField, schoolOption, YearAndGrades } from './request-fields.js';
 import type { StudentForApplication } from '../service.js';
 
 interface Props {
@@ -17,9 +17,7 @@ interface Props {
 
 export const FIELD_ORDER = ['school_year', 'grade_requested', 'current_grade', 'reason', 'school', 'relationship', 'decision_email', 'decision_email_confirm'];
 
-export function gradeLabel(ctx: PageContext, g: string): string {
-  return ctx.t(`applications.grades.${g}`);
-}
+export { gradeLabel };
 
 /** The incoming application form (APP-4…APP-10). */
 export function ApplyFormPage({ ctx, district, student, openYears, schools, magnetSchools, form }: Props) {
@@ -27,8 +25,6 @@ export function ApplyFormPage({ ctx, district, student, openYears, schools, magn
   const lang = ctx.lang as 'en' | 'es';
   const name = district.name[lang] ?? district.name.en;
   const hasErrors = Object.keys(form.errors).length > 0;
-  const reasons = district.reasons.filter((r) => r.kinds.includes('incoming'));
-  const grades = GRADES.map((g) => ({ value: g, label: gradeLabel(ctx, g) }));
   return (
     <Layout ctx={ctx} title={t('applications.form.title', { district: name })} hasErrors={hasErrors}>
       <ErrorSummary ctx={ctx} form={form} order={FIELD_ORDER} />
@@ -39,27 +35,8 @@ export function ApplyFormPage({ ctx, district, student, openYears, schools, magn
         <CsrfField ctx={ctx} />
         <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
         <input type="hidden" name="student" value={student.id} />
-        <RadioGroup
-          ctx={ctx}
-          form={form}
-          name="school_year"
-          label={t('applications.form.schoolYear')}
-          hint={t('applications.form.schoolYearHint')}
-          required
-          options={openYears.map((y) => ({ value: y, label: y.replace('-', '–') }))}
-        />
-        <SelectInput ctx={ctx} form={form} name="grade_requested" label={t('applications.form.gradeRequested')} hint={t('applications.form.gradeRequestedHint')} required options={grades} />
-        <SelectInput ctx={ctx} form={form} name="current_grade" label={t('applications.form.currentGrade')} options={grades} />
-        <RadioGroup
-          ctx={ctx}
-          form={form}
-          name="reason"
-          label={t('applications.form.reason')}
-          hint={t('applications.form.reasonHint')}
-          required
-          tile
-          options={reasons.map((r) => ({ value: r.code, label: r.label[lang] ?? r.label.en, description: r.description[lang] ?? r.description.en }))}
-        />
+        <YearAndGrades ctx={ctx} form={form} openYears={openYears} />
+        <ReasonField ctx={ctx} form={form} district={district} kind="incoming" />
         <SelectInput
           ctx={ctx}
           form={form}
@@ -67,25 +44,12 @@ export function ApplyFormPage({ ctx, district, student, openYears, schools, magn
           label={t('applications.form.school')}
           hint={t('applications.form.schoolHint')}
           required
-          options={schools.map((s) => ({
-            value: s.code,
-            label: `${s.name} (${gradeLabel(ctx, s.lowestGrade)}–${gradeLabel(ctx, s.highestGrade)})`,
-          }))}
+          options={schools.map((s) => schoolOption(ctx, s))}
         />
         {magnetSchools.length ? (
           <p class="usa-hint">{t('applications.form.magnetNote', { schools: magnetSchools.map((s) => s.name).join(', ') })}</p>
         ) : null}
-        <RadioGroup
-          ctx={ctx}
-          form={form}
-          name="relationship"
-          label={t('applications.form.relationship')}
-          hint={t('applications.form.relationshipHint')}
-          required
-          options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`applications.relationships.${r}`) }))}
-        />
-        <TextInput ctx={ctx} form={form} name="decision_email" type="email" autocomplete="email" label={t('applications.form.decisionEmail')} hint={t('applications.form.decisionEmailHint')} required maxLength={254} />
-        <TextInput ctx={ctx} form={form} name="decision_email_confirm" type="email" autocomplete="email" label={t('applications.form.decisionEmailConfirm')} required maxLength={254} />
+        <ApplicantFields ctx={ctx} form={form} />
         <SubmitButton>{t('applications.form.submit')}</SubmitButton>
       </form>
     </Layout>

@@ -1,3 +1,4 @@
+import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { PageContext, FormState } from '../../../platform/views/context.js';
 import { emptyForm } from '../../../platform/views/context.js';
 import { CheckboxGroup, CsrfField, ErrorSummary, RadioGroup, SelectInput, SubmitButton, TextArea, TextInput } from '../../../platform/views/forms.js';
@@ -6,7 +7,7 @@ import type { ApplicationsTable } from '../../../platform/db/schema.js';
 import { formatVerificationCode, MAX_PERMIT_YEARS } from '../rules.js';
 import type { DecisionState } from '../state.js';
 
-export type DecisionForm = 'approve' | 'deny' | 'info' | 'revoke' | 'appeal' | 'outcome';
+export type DecisionForm = 'approve' | 'deny' | 'info' | 'revoke' | 'appeal' | 'outcome' | 'school-residence' | 'school-requested';
 export type DecisionForms = Partial<Record<DecisionForm, FormState>>;
 
 /**
@@ -22,6 +23,18 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
     <section aria-labelledby="decision-heading" class="app-decision">
       <h2 id="decision-heading">{t('decisions.staff.heading')}</h2>
       {errorForm ? <ErrorSummary ctx={ctx} form={forms[errorForm]!} /> : null}
+      {state.otherSide ? (
+        <div class="usa-alert usa-alert--info usa-alert--slim">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">
+              {t(`decisions.staff.otherSide.${state.otherSide.role}`, { district: state.otherSide.district, confirmation: formatConfirmationNumber(state.otherSide.confirmation) })}{' '}
+              <strong>{t(`applications.status.${state.otherSide.status}`)}</strong>
+              {state.otherSide.decidedOn ? ` (${i18n.date(state.otherSide.decidedOn)})` : ''}
+            </p>
+          </div>
+        </div>
+      ) : null}
+      {state.cannotBlock ? <p class="usa-hint">{t('decisions.staff.cannotBlock')}</p> : null}
       {state.decisions.length ? (
         <table class="usa-table usa-table--borderless">
           <caption>{t('decisions.staff.sent')}</caption>
@@ -29,7 +42,7 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
           <tbody>
             {state.decisions.map((d) => (
               <tr key={d.id}>
-                <th scope="row">{t(`decisions.letter.title.${d.kind}`)}</th>
+                <th scope="row">{t(d.kind === 'approved' && a.kind !== 'incoming' ? `decisions.letter.title.approved_${a.kind}` : `decisions.letter.title.${d.kind}`)}</th>
                 <td>{i18n.date(d.decided_on)}</td>
                 <td>{d.appeal_until ? i18n.date(d.appeal_until) : t('decisions.staff.noAppeal')}</td>
                 <td><a class="usa-link" href={`/staff/requests/${a.id}/letters/${d.id}.pdf`}>{t('decisions.staff.letterLink')}<span class="usa-sr-only"> ({t(`decisions.letter.title.${d.kind}`)}, PDF)</span></a></td>
@@ -87,10 +100,14 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
 
       {state.canDecide && state.approvable ? (
         <form method="post" action={action('approve')} class="usa-form usa-form--large app-decision__form" novalidate>
-          <h3>{state.afterAppeal ? t('decisions.staff.approveAfterAppeal') : t('decisions.staff.approveHeading')}</h3>
+          <h3>{state.afterAppeal ? t('decisions.staff.approveAfterAppeal') : t(a.kind === 'outgoing' ? 'decisions.staff.releaseHeading' : 'decisions.staff.approveHeading')}</h3>
           <CsrfField ctx={ctx} />
-          <RadioGroup ctx={ctx} form={f('approve')} name="school" required label={t('decisions.staff.school', { grade: t(`applications.grades.${a.grade_requested}`), year: a.school_year })}
-            options={state.schools.map((s) => ({ value: s.code, label: s.name, description: t('decisions.staff.seats', { left: s.left, seats: s.seats }) }))} />
+          {a.kind === 'outgoing' ? (
+            <p>{t('decisions.staff.releaseHelp')}</p>
+          ) : (
+            <RadioGroup ctx={ctx} form={f('approve')} name="school" required label={t('decisions.staff.school', { grade: t(`applications.grades.${a.grade_requested}`), year: a.school_year })}
+              options={state.schools.map((s) => ({ value: s.code, label: s.name, description: t('decisions.staff.seats', { left: s.left, seats: s.seats }) }))} />
+          )}
           <SelectInput ctx={ctx} form={withDefault(f('approve'), 'years', '1')} name="years" required label={t('decisions.staff.years')} hint={t('decisions.staff.yearsHint', { max: MAX_PERMIT_YEARS })}
             options={Array.from({ length: MAX_PERMIT_YEARS }, (_, i) => ({ value: String(i + 1), label: String(i + 1) }))} />
           <CheckboxGroup ctx={ctx} form={f('approve')} name="conditions" label={t('decisions.letter.conditions')} options={[{ value: 'renew', label: t('decisions.letter.condition.renew') }]} />

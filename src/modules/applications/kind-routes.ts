@@ -1,0 +1,119 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../../deps.js';
+import { requireParent } from '../../platform/http/guards.js';
+import { parseForm, formValues } from '../../platform/http/forms.js';
+import { emptyForm, type FormState } from '../../platform/views/context.js';
+import type { Result } from '../../platform/result.js';
+import type { DistrictConfig } from '../districts/config-schema.js';
+import type { ApplicationsService, StudentForApplication } from './service.js';
+import type { ApplicationRow } from './repository.js';
+import { OutgoingRequests } from './outgoing.js';
+import { IntraRequests } from './intra.js';
+import { Withdrawals } from './withdraw.js';
+import { IntraApplicationSchema, OutgoingApplicationSchema } from './validation.js';
+import { ReleaseFormPage } from './views/release-form-page.js';
+import { TransferFormPage } from './views/transfer-form-page.js';
+
+const newSubmissionKey = () => randomBytes(18).toString('base64url');
+
+/**
+ * The forms of the other two kinds (APP-1): a release asked of the district of residence, and
+ * another school of that district. Each is one page — guidelines, agreement and fields — for
+ * one student, named in the link and carried by the form.
+ */
+export async function kindRoutes(app: FastifyInstance, deps: Deps, service: ApplicationsService): Promise<void> {
+  const outgoing = new OutgoingRequests(deps, service);
+  const intra = new IntraRequests(deps, service);
+  const withdrawals = new Withdrawals(deps);
+
+  const context = async (req: FastifyRequest, reply: FastifyReply) => {
+    const district = service.district((req.params as { slug: string }).slug);
+    if (!district) {
+      await reply.callNotFound();
+      return null;
+    }
+    const user = await requireParent(req, reply);
+    if (!user) return null;
+    const named = (req.body as Record<string, unknown> | undefined)?.student ?? (req.query as { student?: unknown }).student;
+    const student = typeof named === 'string' ? await service.student(user.id, named.slice(0, 64)) : undefined;
+    if (!student) {
+      await reply.redirect('/students', 303);
+      return null;
+    }
+    return { district, user, student };
+  };
+
+  const firstValues = (years: string[], student: StudentForApplication, email: string) => ({
+    submission_key: newSubmissionKey(),
+    school_year: years.length === 1 ? years[0] : '',
+    current_grade: student.current_grade ?? '',
+    decision_email: email,
+  });
+
+  /** Shows the problem beside its field (or on the school year), keeping everything typed. */
+  const refused = (values: Record<string, string>, r: Extract<Result<unknown>, { ok: false }>): FormState => ({
+    values,
+    errors: { [r.problem.field ?? 'school_year']: { key: r.problem.messageKey, params: r.problem.params } },
+  });
+
+  const done = (reply: FastifyReply, r: { application: ApplicationRow; repeated: boolean }) =>
+    reply.redirect(`/applications/${r.application.id}/confirmation${r.repeated ? '?repeated=1' : ''}`, 303);
+
+  // Outgoing: a release from the district of residence (DEC-5, DEC-17).
+  const showRelease = (reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) =>
+    reply.page((ctx) => ReleaseFormPage({ ctx, district, student, openYears: outgoing.openYears(district, form.values.reason), receiving: outgoing.receivingDistricts(district), form }), { status });
+
+  app.get('/apply/:slug/outgoing', async (req, reply) => {
+    const c = await context(req, reply);
+    if (!c) return;
+    return showRelease(reply, c.district, c.student, emptyForm(firstValues(outgoing.openYears(c.district), c.student, c.user.email)));
+  });
+
+  app.post('/apply/:slug/outgoing', async (req, reply) => {
+    const c = await context(req, reply);
+    if (!c) return;
+    const values = formValues(req.body);
+    if (!values.submission_key) values.submission_key = newSubmissionKey();
+    const parsed = parseForm(OutgoingApplicationSchema, values);
+    if (!parsed.ok) return showRelease(reply, c.district, c.student, { values, errors: parsed.form.errors }, 400);
+    const r = await outgoing.submit(c.user, c.district.slug, c.student.id, parsed.data, req.i18n.lang);
+    if (!r.ok) return showRelease(reply, c.district, c.student, refused(values, r), 400);
+    return done(reply, r.value);
+  });
+
+  // Intra-district: another school of the district of residence.
+  const showTransfer = async (reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) => {
+    const home = await service.residence(student, district, form.values.grade_requested || student.current_grade);
+    const residence = home.ok ? district.schools.find((s) => s.code === home.value.schoolCode) : undefined;
+    return reply.page((ctx) => TransferFormPage({ ctx, district, student, openYears: intra.openYears(district), residence, form }), { status });
+  };
+
+  app.get('/apply/:slug/intra', async (req, reply) => {
+    const c = await context(req, reply);
+    if (!c) return;
+    return showTransfer(reply, c.district, c.student, emptyForm(firstValues(intra.openYears(c.district), c.student, c.user.email)));
+  });
+
+  app.post('/apply/:slug/intra', async (req, reply) => {
+    const c = await context(req, reply);
+    if (!c) return;
+    const values = formValues(req.body);
+    if (!values.submission_key) values.submission_key = newSubmissionKey();
+    const parsed = parseForm(IntraApplicationSchema, values);
+    if (!parsed.ok) return showTransfer(reply, c.district, c.student, { values, errors: parsed.form.errors }, 400);
+    const r = await intra.submit(c.user, c.district.slug, c.student.id, parsed.data, req.i18n.lang);
+    if (!r.ok) return showTransfer(reply, c.district, c.student, refused(values, r), 400);
+    return done(reply, r.value);
+  });
+
+  // A parent withdraws a request (and with a release, the request it became elsewhere).
+  app.post('/applications/:id/withdraw', async (req, reply) => {
+    const user = await requireParent(req, reply);
+    if (!user) return;
+    const r = await withdrawals.withdraw(user.id, (req.params as { id: string }).id);
+    if (!r.ok && r.problem.code === 'not-found') return reply.callNotFound();
+    const flash = r.ok ? 'withdrawn' : 'notWithdrawable';
+    return reply.redirect(`/applications/${(req.params as { id: string }).id}?notice=${flash}`, 303);
+  });
+}

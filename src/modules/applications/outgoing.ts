@@ -1,0 +1,162 @@
+import type { Deps } from '../../deps.js';
+import { localDate } from '../../platform/clock.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import { translator } from '../../platform/i18n/translator.js';
+import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
+import { openSchoolYears, windowsFor } from '../districts/windows.js';
+import { decisionDueDate } from '../districts/deadlines.js';
+import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft } from './create.js';
+import { formatConfirmationNumber } from './confirmation-number.js';
+import type { ApplicationRow } from './repository.js';
+import type { ApplicationsService } from './service.js';
+import { Handoff } from './handoff.js';
+import { OTHER_DISTRICT, type OutgoingApplicationInput } from './validation.js';
+
+/** The request of the same year a district still counts against DEC-17's one-a-year rule. */
+const COUNTS_FOR_THE_YEAR = ['incomplete', 'submitted', 'info_requested', 'approved', 'denied', 'deemed_denied', 'revoked'];
+
+/**
+ * APP-1, APP-2, DEC-5, DEC-17, DEC-19: a parent asks the district of residence to release the
+ * student to another district. When that district is hosted here too, the approved release
+ * travels to it by itself (see handoff/forward.ts); a bullying victim's or a military family's
+ * request travels at once, because the district of residence cannot block it.
+ */
+export class OutgoingRequests {
+  constructor(private deps: Deps, private apps: ApplicationsService) {}
+
+  /** School years open for release requests today; after the window closes, only late reasons (DEC-17). */
+  openYears(district: DistrictConfig, reasonCode?: string): string[] {
+    return openSchoolYears(district, 'outgoing', this.apps.today(district), reasonCode).map((y) => y.year);
+  }
+
+  /** The districts a release can name: every hosted district but this one. */
+  receivingDistricts(district: DistrictConfig): DistrictConfig[] {
+    return this.deps.districts.all.filter((d) => d.slug !== district.slug);
+  }
+
+  async submit(
+    account: { id: string; email: string },
+    districtSlug: string,
+    studentId: string,
+    input: OutgoingApplicationInput,
+    language: string,
+  ): Promise<Result<{ application: ApplicationRow; repeated: boolean }>> {
+    const district = this.apps.district(districtSlug);
+    if (!district) return err('not-found', 'applications.errors.districtNotFound');
+    const again = await this.apps.repo.bySubmissionKey(account.id, input.submission_key);
+    if (again) return ok({ application: again, repeated: true });
+
+    const student = await this.apps.student(account.id, studentId);
+    if (!student) return err('not-found', 'applications.errors.studentNotFound', { field: 'student' });
+    const home = await this.apps.residence(student, district, null);
+    if (!home.ok) return home;
+
+    const reason = this.deps.districts.reason(district, input.reason, 'outgoing');
+    if (!reason) return err('bad-reason', 'applications.errors.reasonRequired', { field: 'reason' });
+    const today = this.apps.today(district);
+    if (!this.openYears(district, reason.code).includes(input.school_year)) {
+      // DEC-17: after the outgoing window closes, only the late reasons are taken; say so with the dates.
+      const w = windowsFor(district, 'outgoing').find((y) => y.year === input.school_year);
+      if (w && today >= w.opens && today > w.closes && today <= w.lastDay) {
+        const late = (district.windows.outgoing?.lateReasons ?? []).map((c) => this.deps.districts.reason(district, c, 'outgoing')?.label[language as 'en' | 'es'] ?? c);
+        return err('window-closed', 'applications.errors.outgoingClosed', { field: 'reason', params: { year: w.year, closed: translator(this.deps.catalogs, language).date(w.closes), reasons: late.join(', ') } });
+      }
+      return err('window-closed', 'applications.errors.schoolYearClosed', { field: 'school_year' });
+    }
+    if (input.current_grade && gradeIndex(input.current_grade) > gradeIndex(input.grade_requested)) {
+      return err('grade-order', 'applications.errors.gradeBelowCurrent', { field: 'grade_requested' });
+    }
+
+    // The receiving district: one hosted here (its school checked), or one the parent names.
+    let target: { slug: string | null; name: string; school: string | null };
+    if (input.target_district === OTHER_DISTRICT) {
+      target = { slug: null, name: input.target_district_name, school: input.target_school_name || null };
+    } else {
+      const receiving = this.deps.districts.get(input.target_district);
+      if (!receiving || receiving.slug === district.slug) return err('bad-district', 'applications.errors.targetDistrictUnknown', { field: 'target_district' });
+      let school: string | null = null;
+      if (input.target_school) {
+        const [slug, code] = input.target_school.split(':');
+        if (slug !== receiving.slug) return err('school-elsewhere', 'applications.errors.schoolNotInDistrict', { field: 'target_school', params: { district: receiving.shortName } });
+        const s = receiving.schools.find((x) => x.code === code);
+        if (!s) return err('bad-school', 'applications.errors.schoolRequired', { field: 'target_school' });
+        // APP-6: magnet schools are for the receiving district's residents.
+        if (s.magnet) return err('magnet', 'applications.errors.magnetRefused', { field: 'target_school', params: { school: s.name } });
+        const g = gradeIndex(input.grade_requested);
+        if (g < gradeIndex(s.lowestGrade) || g > gradeIndex(s.highestGrade))
+          return err('grade-not-served', 'applications.errors.gradeNotServed', { field: 'target_school', params: { school: s.name, grade: input.grade_requested } });
+        school = s.code;
+      }
+      target = { slug: receiving.slug, name: receiving.name.en, school };
+    }
+
+    // DEC-17: one outgoing request per student and school year.
+    const earlier = await this.deps.db
+      .selectFrom('applications')
+      .select(['confirmation_number'])
+      .where('student_id', '=', student.id)
+      .where('district_id', '=', district.slug)
+      .where('kind', '=', 'outgoing')
+      .where('school_year', '=', input.school_year)
+      .where('status', 'in', COUNTS_FOR_THE_YEAR)
+      .executeTakeFirst();
+    if (earlier) {
+      return err('one-per-year', 'applications.errors.oneOutgoingPerYear', { field: 'school_year', params: { year: input.school_year, confirmation: formatConfirmationNumber(earlier.confirmation_number) } });
+    }
+
+    const now = this.deps.clock.now().toISOString();
+    const firstDay = district.schoolYears.find((y) => y.year === input.school_year)!.firstDay;
+    const checklist = this.deps.districts.checklist(district, 'outgoing', reason.code);
+    const draft: ApplicationDraft = {
+      ...NO_KIND_COLUMNS,
+      kind: 'outgoing',
+      account_id: account.id,
+      student_id: student.id,
+      district_id: district.slug,
+      school_year: input.school_year,
+      grade_requested: input.grade_requested,
+      current_grade: input.current_grade || null,
+      reason_code: reason.code,
+      requested_school_id: null,
+      relationship: input.relationship,
+      decision_email: input.decision_email,
+      language,
+      status: checklist.some((c) => c.required) ? 'incomplete' : 'submitted',
+      submission_key: input.submission_key,
+      student_first_name: student.first_name,
+      student_last_name: student.last_name,
+      student_date_of_birth: student.date_of_birth,
+      received_at: now,
+      updated_at: now,
+      decision_due_on: decisionDueDate(localDate(this.deps.clock.now(), district.timeZone), firstDay),
+      priority: reason.priority ? 1 : 0,
+      target_district_slug: target.slug,
+      target_district_name: target.name,
+      target_school: target.school,
+    };
+    const receivingName = target.slug ? (this.deps.districts.get(target.slug)!.name[language as 'en' | 'es'] ?? target.name) : target.name;
+    const created = await insertApplication(
+      this.deps,
+      draft,
+      {
+        template: 'applications.emails.outgoingSubmitted',
+        params: { student: `${student.first_name} ${student.last_name}`, district: district.name[language as 'en' | 'es'] ?? district.name.en, receiving: receivingName, schoolYear: input.school_year },
+      },
+      {
+        actor: `parent:${account.id}`,
+        note: 'submitted',
+        // DEC-19: the district of residence cannot block a priority transfer: it goes to the hosted receiving district now.
+        also: reason.priority && target.slug ? (trx, row) => new Handoff(this.deps).forward(trx, row, { byLaw: true }).then(() => undefined) : undefined,
+      },
+    );
+    return ok(created);
+  }
+}
+
+/** The school of a hosted receiving district a release names, for pages and letters. */
+export function targetSchoolName(deps: Deps, app: Pick<ApplicationRow, 'target_district_slug' | 'target_school'>): string | null {
+  if (!app.target_school) return null;
+  const d = app.target_district_slug ? deps.districts.get(app.target_district_slug) : undefined;
+  return d ? (d.schools.find((s) => s.code === app.target_school)?.name ?? app.target_school) : app.target_school;
+}
+

@@ -1,0 +1,91 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import type { DistrictConfig } from '../../districts/config-schema.js';
+import type { StudentForApplication } from '../service.js';
+import { OTHER_DISTRICT } from '../validation.js';
+import { ApplicantFields, Guidelines, ReasonField, YearAndGrades } from './request-fields.js';
+
+export const RELEASE_FIELD_ORDER = ['agree', 'school_year', 'grade_requested', 'current_grade', 'reason', 'target_district', 'target_district_name', 'target_school', 'target_school_name', 'relationship', 'decision_email', 'decision_email_confirm'];
+
+interface Props {
+  ctx: PageContext;
+  district: DistrictConfig;
+  student: StudentForApplication;
+  openYears: string[];
+  receiving: DistrictConfig[];
+  form: FormState;
+}
+
+/**
+ * APP-1, DEC-5: an outgoing request — the district of residence is asked to release the student
+ * to another district. A hosted district's schools are listed; any other district is typed.
+ */
+export function ReleaseFormPage({ ctx, district, student, openYears, receiving, form }: Props) {
+  const { t } = ctx;
+  const lang = ctx.lang as 'en' | 'es';
+  const name = district.name[lang] ?? district.name.en;
+  const title = t('applications.release.title', { district: name });
+  const late = district.windows.outgoing?.closes;
+  return (
+    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
+      <ErrorSummary ctx={ctx} form={form} order={RELEASE_FIELD_ORDER} />
+      <h1>{title}</h1>
+      <p class="usa-intro">{t('applications.release.intro', { student: `${student.first_name} ${student.last_name}`, district: name })}</p>
+      {late ? <p>{t('applications.release.windowNote', { closes: late })}</p> : null}
+      <Guidelines ctx={ctx} district={district} kind="outgoing" />
+      {openYears.length === 0 ? (
+        <div class="usa-alert usa-alert--warning" role="status">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">{t('applications.start.noOpenWindow')}</p>
+          </div>
+        </div>
+      ) : (
+        <form method="post" action={`/apply/${district.slug}/outgoing`} class="usa-form usa-form--large" novalidate>
+          <CsrfField ctx={ctx} />
+          <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
+          <input type="hidden" name="student" value={student.id} />
+          <p>{t('applications.form.requiredNote')}</p>
+          <Checkbox ctx={ctx} form={form} name="agree" label={t('applications.start.agree')} required />
+          <YearAndGrades ctx={ctx} form={form} openYears={openYears} />
+          <ReasonField ctx={ctx} form={form} district={district} kind="outgoing" />
+          <RadioGroup
+            ctx={ctx}
+            form={form}
+            name="target_district"
+            label={t('applications.release.targetDistrict')}
+            hint={t('applications.release.targetDistrictHint')}
+            required
+            options={[
+              ...receiving.map((d) => ({ value: d.slug, label: d.name[lang] ?? d.name.en })),
+              { value: OTHER_DISTRICT, label: t('applications.release.otherDistrict') },
+            ]}
+          />
+          <TextInput ctx={ctx} form={form} name="target_district_name" label={t('applications.release.targetDistrictName')} hint={t('applications.release.targetDistrictNameHint')} maxLength={120} />
+          <SchoolChoice ctx={ctx} form={form} receiving={receiving} />
+          <ApplicantFields ctx={ctx} form={form} />
+          <SubmitButton>{t('applications.release.submit')}</SubmitButton>
+        </form>
+      )}
+    </Layout>
+  );
+}
+
+/**
+ * The school asked for in the receiving district: a list of the hosted districts' schools
+ * (works without JavaScript), or a name typed for another district. It may be left blank:
+ * the receiving district assigns a school where there is space (APP-12).
+ */
+function SchoolChoice({ ctx, form, receiving }: { ctx: PageContext; form: FormState; receiving: DistrictConfig[] }) {
+  const { t } = ctx;
+  const lang = ctx.lang as 'en' | 'es';
+  const options = receiving.flatMap((d) =>
+    d.schools.filter((s) => !s.magnet).map((s) => ({ value: `${d.slug}:${s.code}`, label: `${s.name} — ${d.name[lang] ?? d.name.en}` })),
+  );
+  return (
+    <>
+      <SelectInput ctx={ctx} form={form} name="target_school" label={t('applications.release.targetSchool')} hint={t('applications.release.targetSchoolHint')} options={options} />
+      <TextInput ctx={ctx} form={form} name="target_school_name" label={t('applications.release.targetSchoolName')} hint={t('applications.release.targetSchoolNameHint')} maxLength={120} />
+    </>
+  );
+}

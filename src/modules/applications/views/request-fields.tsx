@@ -1,0 +1,68 @@
+import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { RadioGroup, SelectInput, TextInput } from '../../../platform/views/forms.js';
+import { GRADES, type DistrictConfig, type PermitKind, type SchoolConfig } from '../../districts/config-schema.js';
+import { RELATIONSHIPS } from '../validation.js';
+
+export function gradeLabel(ctx: PageContext, g: string): string {
+  return ctx.t(`applications.grades.${g}`);
+}
+
+export const schoolOption = (ctx: PageContext, s: SchoolConfig) => ({ value: s.code, label: `${s.name} (${gradeLabel(ctx, s.lowestGrade)}–${gradeLabel(ctx, s.highestGrade)})` });
+
+/** APP-4: the school year and the grades, as every kind of request asks them. */
+export function YearAndGrades({ ctx, form, openYears }: { ctx: PageContext; form: FormState; openYears: string[] }) {
+  const { t } = ctx;
+  const grades = GRADES.map((g) => ({ value: g, label: gradeLabel(ctx, g) }));
+  return (
+    <>
+      <RadioGroup ctx={ctx} form={form} name="school_year" label={t('applications.form.schoolYear')} hint={t('applications.form.schoolYearHint')} required options={openYears.map((y) => ({ value: y, label: y.replace('-', '–') }))} />
+      <SelectInput ctx={ctx} form={form} name="grade_requested" label={t('applications.form.gradeRequested')} hint={t('applications.form.gradeRequestedHint')} required options={grades} />
+      <SelectInput ctx={ctx} form={form} name="current_grade" label={t('applications.form.currentGrade')} options={grades} />
+    </>
+  );
+}
+
+/** APP-5: the district's reasons for this kind of request. */
+export function ReasonField({ ctx, form, district, kind }: { ctx: PageContext; form: FormState; district: DistrictConfig; kind: PermitKind }) {
+  const lang = ctx.lang as 'en' | 'es';
+  return (
+    <RadioGroup
+      ctx={ctx}
+      form={form}
+      name="reason"
+      label={ctx.t('applications.form.reason')}
+      hint={ctx.t('applications.form.reasonHint')}
+      required
+      tile
+      options={district.reasons.filter((r) => r.kinds.includes(kind)).map((r) => ({ value: r.code, label: r.label[lang] ?? r.label.en, description: r.description[lang] ?? r.description.en }))}
+    />
+  );
+}
+
+/** APP-7, APP-10: who is asking, and the email for decisions typed twice. */
+export function ApplicantFields({ ctx, form }: { ctx: PageContext; form: FormState }) {
+  const { t } = ctx;
+  return (
+    <>
+      <RadioGroup ctx={ctx} form={form} name="relationship" label={t('applications.form.relationship')} hint={t('applications.form.relationshipHint')} required options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`applications.relationships.${r}`) }))} />
+      <TextInput ctx={ctx} form={form} name="decision_email" type="email" autocomplete="email" label={t('applications.form.decisionEmail')} hint={t('applications.form.decisionEmailHint')} required maxLength={254} />
+      <TextInput ctx={ctx} form={form} name="decision_email_confirm" type="email" autocomplete="email" label={t('applications.form.decisionEmailConfirm')} required maxLength={254} />
+    </>
+  );
+}
+
+/** APP-3 on a one-page form: the district's guidelines for this kind of request, before its fields. */
+export function Guidelines({ ctx, district, kind }: { ctx: PageContext; district: DistrictConfig; kind: PermitKind }) {
+  const lang = ctx.lang as 'en' | 'es';
+  const text = district.kindGuidelines[kind as 'outgoing' | 'intra'] ?? district.guidelines;
+  return (
+    <>
+      <h2>{ctx.t('applications.start.guidelinesHeading')}</h2>
+      <div class="usa-prose app-guidelines" tabIndex={0} role="region" aria-label={ctx.t('applications.start.guidelinesHeading')}>
+        {(text[lang] ?? text.en).split(/\n\s*\n/).map((p, i) => (
+          <p key={i}>{p}</p>
+        ))}
+      </div>
+    </>
+  );
+}

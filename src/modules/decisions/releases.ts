@@ -1,0 +1,100 @@
+import type { Transaction } from 'kysely';
+import type { Deps } from '../../deps.js';
+import type { ApplicationsTable, Database } from '../../platform/db/schema.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { newId } from '../../platform/ids.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import type { DistrictConfig } from '../districts/config-schema.js';
+import { schoolId } from '../districts/catalog.js';
+import { Handoff } from '../applications/handoff.js';
+import { DecisionsRepository } from './repository.js';
+import { Refusal } from './refusal.js';
+import { localDate } from '../../platform/clock.js';
+import { notifyParent } from './notify.js';
+import { MAX_PERMIT_YEARS, generateVerificationCode, shiftSchoolYear } from './rules.js';
+import type { ApproveInput } from './service.js';
+
+/** Statuses of a release that mean it no longer stands: the receiving district cannot act on it (DEC-5). */
+const RELEASE_GONE = ['withdrawn', 'denied', 'abandoned', 'revoked'];
+/** Statuses a release is granted from by law when the receiving district approves a priority transfer (DEC-19). */
+const RELEASE_PENDING = ['incomplete', 'submitted', 'info_requested', 'deemed_denied'];
+
+/**
+ * DEC-5, DEC-16, DEC-19: the district of residence's side of an inter-district permit — its
+ * release — and what the receiving district may do with a request that came from one.
+ */
+export class ReleaseDecisions {
+  constructor(private deps: Deps, private repo: DecisionsRepository) {}
+
+  /**
+   * Whether an incoming request may be decided, given the release it came from: a withdrawn
+   * or refused release ends it; a priority request does not wait for its release (DEC-19).
+   */
+  async standing(app: ApplicationsTable): Promise<Result<{ release: ApplicationsTable; byLaw: boolean } | null>> {
+    if (app.kind !== 'incoming' || !app.linked_application_id) return ok(null);
+    const release = await this.deps.db.selectFrom('applications').selectAll().where('id', '=', app.linked_application_id).executeTakeFirst();
+    if (!release) return ok(null);
+    if (RELEASE_GONE.includes(release.status)) return err('release-gone', 'decisions.errors.releaseWithdrawn', { params: { status: release.status } });
+    if (release.status === 'approved') return ok({ release, byLaw: false });
+    if (app.priority) return ok({ release, byLaw: true });
+    return err('release-pending', 'decisions.errors.releasePending');
+  }
+
+  /**
+   * The district of residence releases the student (DEC-5, DEC-18): for one to five years, to the
+   * district the parent named. When that district is hosted here, the release becomes its
+   * incoming request in the same transaction.
+   */
+  async approve(
+    staff: SessionStaff,
+    app: ApplicationsTable,
+    district: DistrictConfig,
+    from: string[],
+    input: ApproveInput,
+    run: (work: (trx: Transaction<Database>) => Promise<{ decisionId: string }>) => Promise<Result<{ decisionId: string }>>,
+  ): Promise<Result<{ decisionId: string }>> {
+    const count = Number(input.years);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_PERMIT_YEARS) return err('invalid', 'decisions.errors.years', { field: 'years', params: { max: MAX_PERMIT_YEARS } });
+    const today = this.deps.clock.now().toISOString();
+    return run(async (trx) => {
+      if (!(await this.repo.moveStatus(trx, app.id, from, 'approved', today))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
+      const decidedOn = localDate(this.deps.clock.now(), district.timeZone);
+      const decision = { id: newId(), application_id: app.id, kind: 'approved' as const, reasons: '[]', note: null, decided_on: decidedOn, decided_at: today, decided_by: staff.id, appeal_until: null, no_appeal_reason: null, language: app.language };
+      await this.repo.insertDecision(trx, decision);
+      await this.repo.insertPermit(trx, {
+        id: newId(), application_id: app.id, decision_id: decision.id, verification_code: generateVerificationCode(),
+        school_id: app.target_district_slug && app.target_school ? schoolId(app.target_district_slug, app.target_school) : '',
+        grade: app.grade_requested, first_year: app.school_year, last_year: shiftSchoolYear(app.school_year, count - 1), renew_yearly: input.renew ? 1 : 0,
+        status: 'active', issued_at: today, revoked_at: null,
+      });
+      await this.repo.closeOpenInfoRequests(trx, app.id, today, 'closed_at');
+      await this.repo.event(trx, { application_id: app.id, at: today, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'approved', note: `release years:${count}` });
+      const forwarded = app.linked_application_id ? null : await new Handoff(this.deps).forward(trx, { ...app, status: 'approved' }, { byLaw: false });
+      await notifyParent(this.deps, trx, app, district, forwarded ? 'decisions.email.releaseForwarded' : 'decisions.email.releaseApproved', `decision:${decision.id}`, {
+        receiving: this.receivingName(app),
+        years: `${app.school_year} – ${shiftSchoolYear(app.school_year, count - 1)}`,
+      });
+      return { decisionId: decision.id };
+    });
+  }
+
+  /** DEC-19: the receiving district approved a priority transfer; the release is granted by law, in the same transaction. */
+  async grantByLaw(trx: Transaction<Database>, release: ApplicationsTable, decidedOn: string): Promise<void> {
+    const nowIso = this.deps.clock.now().toISOString();
+    if (!(await this.repo.moveStatus(trx, release.id, RELEASE_PENDING, 'approved', nowIso))) return;
+    const decision = { id: newId(), application_id: release.id, kind: 'approved' as const, reasons: '[]', note: 'DEC-19', decided_on: decidedOn, decided_at: nowIso, decided_by: null, appeal_until: null, no_appeal_reason: null, language: release.language };
+    await this.repo.insertDecision(trx, decision);
+    await this.repo.insertPermit(trx, {
+      id: newId(), application_id: release.id, decision_id: decision.id, verification_code: generateVerificationCode(),
+      school_id: release.target_district_slug && release.target_school ? schoolId(release.target_district_slug, release.target_school) : '',
+      grade: release.grade_requested, first_year: release.school_year, last_year: release.school_year, renew_yearly: 0, status: 'active', issued_at: nowIso, revoked_at: null,
+    });
+    await this.repo.closeOpenInfoRequests(trx, release.id, nowIso, 'closed_at');
+    await this.repo.event(trx, { application_id: release.id, at: nowIso, actor: 'system', from_status: release.status, to_status: 'approved', note: 'released by law: the receiving district approved a priority transfer (DEC-19)' });
+  }
+
+  private receivingName(app: ApplicationsTable): string {
+    const d = app.target_district_slug ? this.deps.districts.get(app.target_district_slug) : undefined;
+    return d ? (d.name[app.language as 'en' | 'es'] ?? d.name.en) : (app.target_district_name ?? '');
+  }
+}

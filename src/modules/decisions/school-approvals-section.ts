@@ -1,0 +1,16 @@
+import type { Deps } from '../../deps.js';
+import type { ApplicationsTable } from '../../platform/db/schema.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import type { PageContext } from '../../platform/views/context.js';
+import { SchoolApprovals } from './school-approvals.js';
+import type { DecisionForms } from './views/decision-panel.js';
+import { SchoolApprovalsPanel } from './views/school-approvals-panel.js';
+
+/** The two schools' part of an intra-district request's page, or nothing for the other kinds. */
+export async function schoolApprovalsSection(deps: Deps, staff: SessionStaff, app: ApplicationsTable, forms: DecisionForms) {
+  if (app.kind !== 'intra') return null;
+  const service = new SchoolApprovals(deps);
+  const [approvals, roles] = await Promise.all([service.list(app.id), service.rolesFor(staff, app)]);
+  const district = deps.districts.get(app.district_id)!;
+  return (ctx: PageContext) => SchoolApprovalsPanel({ ctx, district, application: app, approvals, roles, forms: { 'school-residence': forms['school-residence'], 'school-requested': forms['school-requested'] } });
+}

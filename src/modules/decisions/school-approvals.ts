@@ -1,0 +1,106 @@
+import type { Deps } from '../../deps.js';
+import type { ApplicationsTable, SchoolApprovalsTable } from '../../platform/db/schema.js';
+import { isUniqueViolation } from '../../platform/db/kysely.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { localDate } from '../../platform/clock.js';
+import { newId } from '../../platform/ids.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import { canChangeRecords } from '../staff/roles.js';
+import { DecisionsRepository } from './repository.js';
+import { notifyParent } from './notify.js';
+import { Refusal } from './refusal.js';
+import { generateVerificationCode, seatsFor } from './rules.js';
+
+export type SchoolRole = SchoolApprovalsTable['role'];
+const DECIDABLE = ['submitted', 'info_requested'];
+const NOTE_MAX = 2000;
+
+/**
+ * APP-1, DEC-6: an intra-district request needs both schools — the school of residence lets the
+ * student go, the requested school takes them where it has a seat. Each school's site
+ * administrator decides for their own school; the permit office may record either. The second
+ * approval issues the permit; one denial closes the request.
+ */
+export class SchoolApprovals {
+  private repo: DecisionsRepository;
+  constructor(private deps: Deps) {
+    this.repo = new DecisionsRepository(deps.db);
+  }
+
+  /** The school roles this staff member may decide for on a request. */
+  async rolesFor(staff: SessionStaff, app: Pick<ApplicationsTable, 'kind' | 'district_id' | 'residence_school_id' | 'requested_school_id'>): Promise<SchoolRole[]> {
+    if (app.kind !== 'intra' || app.district_id !== staff.districtId) return [];
+    if (canChangeRecords(staff)) return ['residence', 'requested'];
+    if (staff.role !== 'site_admin') return [];
+    const mine = new Set((await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id));
+    const roles: SchoolRole[] = [];
+    if (app.residence_school_id && mine.has(app.residence_school_id)) roles.push('residence');
+    if (app.requested_school_id && mine.has(app.requested_school_id)) roles.push('requested');
+    return roles;
+  }
+
+  list(applicationId: string) {
+    return this.deps.db.selectFrom('school_approvals').selectAll().where('application_id', '=', applicationId).orderBy('decided_at').execute();
+  }
+
+  async decide(staff: SessionStaff, id: string, input: { role: string; decision: string; note: string }): Promise<Result<{ final: 'approved' | 'denied' | null }>> {
+    const app = await this.repo.application(this.deps.db, id, staff.districtId);
+    if (!app) return err('not-found', 'common.notFound.message');
+    const role = input.role as SchoolRole;
+    const roles = await this.rolesFor(staff, app);
+    if (app.kind !== 'intra') return err('not-intra', 'decisions.errors.notIntra');
+    if (!roles.includes(role)) return err('forbidden', 'decisions.errors.forbidden');
+    if (input.decision !== 'approved' && input.decision !== 'denied') return err('invalid', 'decisions.errors.schoolDecisionRequired', { field: `school_decision_${role}` });
+    const note = input.note.trim();
+    if (note.length > NOTE_MAX) return err('invalid', 'decisions.errors.noteTooLong', { field: `school_note_${role}`, params: { max: NOTE_MAX } });
+    if (input.decision === 'denied' && !note) return err('invalid', 'decisions.errors.schoolDenialNote', { field: `school_note_${role}` });
+    if (!DECIDABLE.includes(app.status)) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
+    const district = this.deps.districts.get(app.district_id)!;
+    const today = localDate(this.deps.clock.now(), district.timeZone);
+    const schoolIdOf = role === 'residence' ? app.residence_school_id! : app.requested_school_id!;
+    try {
+      const final = await this.deps.db.transaction().execute(async (trx) => {
+        const nowIso = this.deps.clock.now().toISOString();
+        await trx.insertInto('school_approvals').values({ id: newId(), application_id: app.id, school_id: schoolIdOf, role, decision: input.decision as 'approved' | 'denied', note: note || null, decided_by: staff.id, decided_at: nowIso }).execute();
+        await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `${role} school ${input.decision}` });
+        const all = await trx.selectFrom('school_approvals').select(['role', 'decision']).where('application_id', '=', app.id).execute();
+        if (input.decision === 'denied') {
+          if (!(await this.repo.moveStatus(trx, app.id, DECIDABLE, 'denied', nowIso))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
+          const decision = { id: newId(), application_id: app.id, kind: 'denied' as const, reasons: '[]', note, decided_on: today, decided_at: nowIso, decided_by: staff.id, appeal_until: null, no_appeal_reason: 'intra-district', language: app.language };
+          await this.repo.insertDecision(trx, decision);
+          await this.repo.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
+          await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'denied', note: `${role} school` });
+          await notifyParent(this.deps, trx, app, district, 'decisions.email.intraDenied', `decision:${decision.id}`, { school: this.schoolName(schoolIdOf), note, phone: district.contact.phone });
+          return 'denied' as const;
+        }
+        if (!(all.some((a) => a.role === 'residence' && a.decision === 'approved') && all.some((a) => a.role === 'requested' && a.decision === 'approved'))) return null;
+        // Both schools said yes: the requested school's seat for the grade, and the permit (DEC-6).
+        const sid = app.requested_school_id!;
+        const school = district.schools.find((s) => `${district.slug}:${s.code}` === sid)!;
+        if (!(await this.repo.moveStatus(trx, app.id, DECIDABLE, 'approved', nowIso))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
+        if (!(await this.repo.takeSeat(trx, sid, app.school_year, app.grade_requested, seatsFor(school, app.school_year, app.grade_requested))))
+          throw new Refusal(err('full', 'decisions.errors.full', { params: { school: school.name, grade: app.grade_requested, year: app.school_year } }));
+        const decision = { id: newId(), application_id: app.id, kind: 'approved' as const, reasons: '[]', note: null, decided_on: today, decided_at: nowIso, decided_by: staff.id, appeal_until: null, no_appeal_reason: null, language: app.language };
+        await this.repo.insertDecision(trx, decision);
+        await this.repo.insertPermit(trx, {
+          id: newId(), application_id: app.id, decision_id: decision.id, verification_code: generateVerificationCode(), school_id: sid, grade: app.grade_requested,
+          first_year: app.school_year, last_year: app.school_year, renew_yearly: 0, status: 'active', issued_at: nowIso, revoked_at: null,
+        });
+        await this.repo.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
+        await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'approved', note: `both schools approved; school:${school.code}` });
+        await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: app.school_year });
+        return 'approved' as const;
+      });
+      return ok({ final });
+    } catch (e) {
+      if (e instanceof Refusal) return e.problem;
+      if (isUniqueViolation(e)) return err('already-decided', 'decisions.errors.schoolAlreadyDecided');
+      throw e;
+    }
+  }
+
+  private schoolName(id: string): string {
+    const [slug, code] = id.split(':');
+    return this.deps.districts.get(slug)?.schools.find((s) => s.code === code)?.name ?? code;
+  }
+}

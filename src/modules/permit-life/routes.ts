@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { formValues } from '../../platform/http/forms.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { setFlash } from '../../platform/http/web.js';
+import type { FormState } from '../../platform/views/context.js';
+import { ErrorPage } from '../../platform/views/error-page.js';
+import { AuditLog } from '../staff/audit.js';
+import { requireStaff } from '../staff/routes.js';
+import { showRequest } from '../staff/show-request.js';
+import { PermitLifeService } from './service.js';
+import { ReviewsPage } from './views/reviews-page.js';
+
+export { combineSections, permitLifeSection, permitLifeStaffSection } from './sections.js';
+
+const forbidden = (reply: FastifyReply) =>
+  reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('permit-life.errors.forbidden'), message: ctx.t('permit-life.errors.forbidden') }), { status: 403 });
+
+/** Staff actions of a permit's life: record a provisional enrollment, list and record reviews. */
+export async function permitLifeRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const service = new PermitLifeService(deps);
+  const audit = new AuditLog(deps.db, deps.clock);
+
+  // DEC-12: a school records the first day of attendance of a student whose incoming request is pending.
+  app.post('/staff/requests/:id/provisional', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const { id } = req.params as { id: string };
+    const firstDay = (formValues(req.body).first_day ?? '').slice(0, 40);
+    const r = await service.recordProvisional(staff, id, { firstDay }, req.ip);
+    if (!r.ok) {
+      const p = r.problem;
+      if (p.code === 'not-found') return reply.callNotFound();
+      if (p.code === 'forbidden') return forbidden(reply);
+      if (p.field) return showRequest(deps, req, reply, staff, id, { permitLifeForm: { values: { first_day: firstDay }, errors: { [p.field]: { key: p.messageKey, params: p.params } } }, status: 400 });
+      return showRequest(deps, req, reply, staff, id, { alert: { key: p.messageKey, params: p.params }, status: 409 });
+    }
+    return reply.redirect(`/staff/requests/${id}#provisional-heading`, 303);
+  });
+
+  const reviewsPage = async (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, opts: { forms?: Record<string, FormState>; alert?: { key: string; params?: Record<string, string | number> }; status?: number } = {}) => {
+    const rows = await service.dueForReview(staff);
+    // PRV-2: the list is a read of every student on it.
+    await audit.record(staff, 'permit.reviews.view', { type: 'permit_reviews' }, req.ip, { permits: rows.length });
+    const district = deps.districts.get(staff.districtId)!;
+    return reply.page(
+      (ctx) => ReviewsPage({ ctx, district, rows, canRecord: service.canReview(staff), scope: staff.role === 'site_admin' ? 'schools' : 'district', forms: opts.forms, alert: opts.alert }),
+      { status: opts.status ?? 200 },
+    );
+  };
+
+  // DEC-14: the permits due for review; a site administrator sees their schools', everyone else the district's.
+  app.get('/staff/reviews', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    return reviewsPage(req, reply, staff);
+  });
+
+  app.post('/staff/reviews/:permitId', async (req, reply) => {
+    const staff = await requireStaff(req, reply);
+    if (!staff) return;
+    const { permitId } = req.params as { permitId: string };
+    const values = formValues(req.body);
+    const input = { outcome: (values.outcome ?? '').slice(0, 20), note: (values.note ?? '').slice(0, 10_000) };
+    const r = await service.recordReview(staff, permitId, input, req.ip);
+    if (!r.ok) {
+      const p = r.problem;
+      if (p.code === 'not-found') return reply.callNotFound();
+      if (p.code === 'forbidden') return forbidden(reply);
+      if (p.field) return reviewsPage(req, reply, staff, { forms: { [permitId]: { values: input, errors: { [p.field]: { key: p.messageKey, params: p.params } } } }, status: 400 });
+      return reviewsPage(req, reply, staff, { alert: { key: p.messageKey, params: p.params }, status: 409 });
+    }
+    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'permit-life.reviews.recorded' });
+    return reply.redirect('/staff/reviews', 303);
+  });
+}

@@ -1,0 +1,76 @@
+import type { PageContext } from '../../../platform/views/context.js';
+import type { PermitsTable, ProvisionalEnrollmentsTable } from '../../../platform/db/schema.js';
+import type { DistrictConfig } from '../../districts/config-schema.js';
+import type { RenewalInfo } from '../service.js';
+
+export interface ParentLifeState {
+  district: DistrictConfig;
+  today: string;
+  status: string;
+  provisional?: ProvisionalEnrollmentsTable;
+  provisionalSchoolName?: string;
+  permit?: PermitsTable;
+  renewal?: RenewalInfo;
+}
+
+/**
+ * On the parent's application page: DEC-12 the provisional enrollment (first day, last day, and
+ * what happens then), and DEC-11 for an approved permit its years and whether, when and how to
+ * apply again. Every date written out in the parent's language.
+ */
+export function ParentPermitLifeSection({ ctx, state }: { ctx: PageContext; state: ParentLifeState }) {
+  const { t, i18n } = ctx;
+  const lang = ctx.lang as 'en' | 'es';
+  const { provisional: pe, permit, renewal, district } = state;
+  if (!pe && !permit) return null;
+  const approved = state.status === 'approved';
+  const ended = pe && !approved && (pe.ended_at || pe.ends_on < state.today);
+  return (
+    <section aria-labelledby="permit-life-heading" class="app-permit-life margin-top-4">
+      <h2 id="permit-life-heading">{t(permit ? 'permit-life.parent.permitHeading' : 'permit-life.parent.provisionalHeading')}</h2>
+      {pe ? (
+        approved ? (
+          <p>{t('permit-life.parent.provisionalApproved', { firstDay: i18n.date(pe.first_day) })}</p>
+        ) : ended ? (
+          <div class="usa-alert usa-alert--warning">
+            <div class="usa-alert__body">
+              <p class="usa-alert__text">{t('permit-life.parent.provisionalEnded', { endsOn: i18n.date(pe.ends_on) })}</p>
+            </div>
+          </div>
+        ) : (
+          <div class="usa-alert usa-alert--info">
+            <div class="usa-alert__body">
+              <h3 class="usa-alert__heading">{t('permit-life.parent.provisionalTitle')}</h3>
+              <p class="usa-alert__text">
+                {t('permit-life.parent.provisionalActive', { school: state.provisionalSchoolName ?? '', firstDay: i18n.date(pe.first_day), endsOn: i18n.date(pe.ends_on), months: district.permitLife.provisionalSchoolMonths })}
+              </p>
+              <p class="usa-alert__text">{t('permit-life.parent.provisionalAfter', { endsOn: i18n.date(pe.ends_on) })}</p>
+            </div>
+          </div>
+        )
+      ) : null}
+      {permit ? (
+        <>
+          <p>{permit.first_year === permit.last_year ? t('permit-life.parent.yearsOne', { year: permit.first_year }) : t('permit-life.parent.years', { first: permit.first_year, last: permit.last_year })}</p>
+          {renewal ? (
+            <>
+              <p>
+                {renewal.why === 'yearly' ? t('permit-life.parent.renewYearly') : t('permit-life.parent.renewEnding', { last: permit.last_year })}{' '}
+                {renewal.opens
+                  ? t('permit-life.parent.renewWhen', { nextYear: renewal.nextYear, opens: i18n.date(renewal.opens) })
+                  : t('permit-life.parent.renewWhenUnknown', { nextYear: renewal.nextYear })}
+              </p>
+              <p>
+                {t('permit-life.parent.renewHow', { reason: renewal.reasonLabel ? (renewal.reasonLabel[lang] ?? renewal.reasonLabel.en) : t('permit-life.renewal.continuingEnrollment') })}{' '}
+                <a class="usa-link" href={renewal.applyPath}>{t('permit-life.parent.applyLink', { district: district.name[lang] ?? district.name.en })}</a>
+              </p>
+            </>
+          ) : (
+            <p>{permit.renew_yearly ? t('permit-life.parent.renewYearlyLater') : t('permit-life.parent.staysValid', { last: permit.last_year })}</p>
+          )}
+          <p class="usa-hint">{t('permit-life.parent.whenNewPermit')}</p>
+        </>
+      ) : null}
+    </section>
+  );
+}
