@@ -8,6 +8,7 @@ import type { VNode } from 'preact';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { ApplicationsService, type StudentForApplication } from './service.js';
 import { kindRoutes } from './kind-routes.js';
+import { storyRoutes } from './story-routes.js';
 import { Withdrawals } from './withdraw.js';
 import { relatedView } from './related.js';
 import { AgreementSchema, IncomingApplicationSchema } from './validation.js';
@@ -34,6 +35,7 @@ export interface ApplicationPageExtras {
 export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras: ApplicationPageExtras = {}): Promise<void> {
   const service = new ApplicationsService(deps);
   await kindRoutes(app, deps, service);
+  await storyRoutes(app, deps);
   const withdrawals = new Withdrawals(deps);
 
   const notFound = (reply: FastifyReply) => reply.callNotFound();

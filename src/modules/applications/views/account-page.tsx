@@ -73,7 +73,7 @@ export function AccountPage({ ctx, students, applications, messages, districts }
         <ul class="usa-list">
           {students.map((s) => (
             <li key={s.id}>
-              {`${s.first_name} ${s.last_name}`} — <a class="usa-link" href={`/students/${s.id}/edit`}>{t('applications.account.editStudent', { name: s.first_name })}</a>
+              <a class="usa-link" href={`/students/${s.id}`}>{t('students.list.story', { name: `${s.first_name} ${s.last_name}` })}</a> — <a class="usa-link" href={`/students/${s.id}/edit`}>{t('applications.account.editStudent', { name: s.first_name })}</a>
             </li>
           ))}
         </ul>

@@ -20,6 +20,7 @@ export function StudentsPage({ ctx, students }: { ctx: PageContext; students: St
                 <p>{`${s.address_line1}${s.address_line2 ? `, ${s.address_line2}` : ''}, ${s.city}, ${s.state} ${s.zip}`}</p>
               </div>
               <div class="usa-card__footer">
+                <a class="usa-button" href={`/students/${s.id}`}>{t('students.list.story', { name: s.first_name })}</a>{' '}
                 <a class="usa-button usa-button--outline" href={`/students/${s.id}/edit`}>{t('students.list.edit', { name: s.first_name })}</a>
               </div>
             </div>
