@@ -118,6 +118,9 @@ export class Sweeper {
     const late = await this.repo.undecidedPastDue(district.slug, today);
     let n = 0;
     for (const app of late) {
+      // DEC-19: a priority release already went to the receiving district, which decides; the
+      // district of residence's silence cannot block it, so it is not deemed a denial.
+      if (app.kind === 'outgoing' && app.priority && app.linked_application_id) continue;
       const deemedOn = addDays(app.decision_due_on!, 1);
       const until = appealDeadline(deemedOn, district.appeals.days);
       const lang = app.language as 'en' | 'es';
