@@ -124,7 +124,6 @@ for (const database of databases) {
   console.log(`  import of ${int(RANGES)} ranges (replacing the 21 sample rows): ${(first / 1000).toFixed(2)} s`);
   const again = await timeImport();
   console.log(`  import again (replacing ${int(RANGES)}): ${(again / 1000).toFixed(2)} s`);
-  if (database.name === 'postgres') await (await import('kysely')).sql`analyze address_ranges`.execute(t.deps.db);
 
   for (const q of queries.slice(0, 500)) await service.resolve({ line1: q.line1, zip: q.zip }, q.grade); // warm up
   const times: number[] = [];
@@ -151,7 +150,7 @@ writeSection('addresses', `
 
 \`npm run bench:addresses\` — measured ${stamp()} on: ${machineLine()}.
 
-STU-2, STU-3. A generated range file for \`${DISTRICT}\`: ${int(RANGES)} rows (${csvMb.toFixed(1)} MB of CSV) — ${int(data.segments.length)} block faces of 100 house numbers on ${int(data.streets)} streets in the district's ${zips.length} ZIPs, three grade spans per block (TK-5, 6-8, 9-12), every fifth block's TK-5 split into odd and even sides. Imported through \`AddressService.importRanges\` (RFC 4180 parse, every row checked, overlap check, then one transaction: delete the district's rows, multi-row INSERTs of 3,000 rows), twice: into the district's 21 sample rows, then replacing the 500,000. Then \`resolve()\` for ${int(LOOKUPS)} addresses one after another in-process (after 500 to warm up): 90% inside a range (upper case or written out, some with "Apt 4"), 5% on a street with no range in a ranged ZIP (unmatched: the exact look-up, then the looser one), 5% in a ZIP no district lists (outside). Parse and check alone, without the database: ${(parseMs / 1000).toFixed(2)} s.
+STU-2, STU-3. A generated range file for \`${DISTRICT}\`: ${int(RANGES)} rows (${csvMb.toFixed(1)} MB of CSV) — ${int(data.segments.length)} block faces of 100 house numbers on ${int(data.streets)} streets in the district's ${zips.length} ZIPs, three grade spans per block (TK-5, 6-8, 9-12), every fifth block's TK-5 split into odd and even sides. Imported through \`AddressService.importRanges\` (RFC 4180 parse, every row checked, overlap check, then one transaction: delete the district's rows, then INSERT … SELECT from a JSON array of 10,000 rows per statement, rows in index order; ANALYZE afterwards on PostgreSQL), twice: into the district's 21 sample rows, then replacing the 500,000. Then \`resolve()\` for ${int(LOOKUPS)} addresses one after another in-process (after 500 to warm up): 90% inside a range (upper case or written out, some with "Apt 4"), 5% on a street with no range in a ranged ZIP (unmatched: the exact look-up, then the looser one), 5% in a ZIP no district lists (outside).${pgUrl ? ' PostgreSQL: the one named by DATABASE_URL/TEST_DATABASE_URL (\`scripts/with-postgres.sh\`: a throwaway local cluster with fsync=off), a schema of its own.' : ''} Parse and check alone, without the database: ${(parseMs / 1000).toFixed(2)} s.
 
 ${table(['database', 'import (into 21 rows)', 'import (replacing 500,000)', 'look-up p50', 'p95', 'p99', 'max', 'look-ups/s', 'goal: p95 < 5 ms', 'answers'], results.map((r) => [
   r.database.label, `${(r.first / 1000).toFixed(2)} s`, `${(r.again / 1000).toFixed(2)} s`, ms(r.p.p50), ms(r.p.p95), ms(r.p.p99), ms(r.p.max), int(r.perSecond), verdict(r.p.p95 < 5),

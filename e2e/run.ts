@@ -4,6 +4,7 @@ import { parentJourney } from './journey.js';
 import { publicPages } from './pages.js';
 import { CLERK, adminPages, staffQueue } from './staff.js';
 import { clerkDecides } from './decision.js';
+import { twoDistrictHandoff } from './handoff.js';
 import type { JourneyResult } from './journey.js';
 
 /**
@@ -52,6 +53,7 @@ async function main(): Promise<number> {
       return clerkDecides(browser, server.url, server.dataDir, CLERK, spanish);
     });
     await run('staff: the first administrator invites a colleague, searches documents, reads the audit log', () => adminPages(browser, server.url, server.dataDir));
+    await run('DEC-5 hand-off: Paramount releases, the release reaches Los Angeles, both approve, the parent reads one permit', () => twoDistrictHandoff(browser, server.url, server.dataDir));
     await run('public pages in English', () => publicPages(browser, server.url, 'en'));
     await run('public pages in Spanish', () => publicPages(browser, server.url, 'es'));
   } finally {

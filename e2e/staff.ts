@@ -9,8 +9,8 @@ import { checkA11y } from './support/browser.js';
  * link, creates a password and sees the queue, where the journeys' requests wait in order.
  */
 /** What district IT does: create a staff account with the CLI, which prints its activation link. */
-function cliActivationLink(baseUrl: string, dataDir: string, args: string[]): string {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'create-staff', '--district', 'lausd-sample', ...args], {
+export function cliActivationLink(baseUrl: string, dataDir: string, args: string[], district = 'lausd-sample'): string {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'create-staff', '--district', district, ...args], {
     env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent' },
     encoding: 'utf8',
   });

@@ -6,7 +6,7 @@ import { TestClient, textOf } from './support/client.js';
 import { staffMember } from './support/staff.js';
 import { AddressService, type Residence } from '../src/modules/addresses/service.js';
 import { importConfiguredRanges } from '../src/modules/addresses/configured.js';
-import { parseCsv, parseRanges } from '../src/modules/addresses/csv-import.js';
+import { decodeCsvBytes, parseCsv, parseRanges } from '../src/modules/addresses/csv-import.js';
 import { DistrictCatalog } from '../src/modules/districts/catalog.js';
 import { gradeIndex, type DistrictConfig } from '../src/modules/districts/config-schema.js';
 
@@ -28,6 +28,29 @@ describe('STU-2 range files (no database)', () => {
       { line: 6, fields: ['last', 'row'] },
     ]);
     expect(parseCsv('a,"open\nb,c').errors).toEqual([{ line: 1, message: expect.stringContaining('never closed') }]);
+  });
+
+  it('STU-2 RFC 4180: lone CR line ends, a trailing line break, empty last fields, quotes after plain lines, a stray quote inside a field', () => {
+    expect(parseCsv('a,b\rc,d\r').records).toEqual([{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['c', 'd'] }]);
+    expect(parseCsv('a,b,\nc,,\n').records).toEqual([{ line: 1, fields: ['a', 'b', ''] }, { line: 2, fields: ['c', '', ''] }]);
+    expect(parseCsv('a,b\nc,d\n"e\r\nf",g\nh,12" pipe').records).toEqual([
+      { line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['c', 'd'] }, { line: 3, fields: ['e\r\nf', 'g'] }, { line: 5, fields: ['h', '12" pipe'] },
+    ]);
+    expect(parseCsv('').records).toEqual([]);
+    expect(parseCsv('\uFEFF').records).toEqual([]);
+  });
+
+  it('STU-2 files saved by a spreadsheet: Windows-1252 accents, rows of empty cells, any column order, header case', async () => {
+    const bytes = Buffer.concat([Buffer.from('School,Grades,ZIP,Side,To,From,Street\r\n101,K-5,90723,both,999,1,Avenida C'), Buffer.from([0xe9]), Buffer.from('sar Ch'), Buffer.from([0xe1]), Buffer.from('vez\r\n,,,,,,\r\n')]);
+    const text = decodeCsvBytes(bytes);
+    expect(text).toContain('César Chávez');
+    const t = await makeTestApp();
+    try {
+      const r = parseRanges(text, t.deps.districts.get(P)!);
+      expect(r).toEqual({ ok: true, rows: [{ street: 'AVENIDA CESAR CHAVEZ', numberFrom: 1, numberTo: 999, side: 'both', zip: '90723', gradeFrom: 1, gradeTo: 6, schoolCode: '101', line: 2 }] });
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -97,7 +97,7 @@ for (const db of databases) {
 
     it('STU-3 explains why an incoming permit is not offered for an address inside the district', async () => {
       const { d } = lausdSchools(t);
-      const p = await parentWithStudent(t, { zip: d.zipCodes[0] });
+      const p = await parentWithStudent(t, { address_line1: '1200 Elm Street', zip: '90011' }); // inside LAUSD's sample ranges (STU-2)
       await p.client.get(`/apply/${LAUSD}`);
       const agreed = await p.client.post(`/apply/${LAUSD}`, { student: p.studentId, agree: 'yes' });
       const page = await p.client.get(agreed.location!);

@@ -333,6 +333,18 @@ for (const db of databases) {
         expect((await foreign.post(`/staff/reviews/${permit.id}`, { outcome: 'continue' })).status).toBe(404);
         expect((await foreign.post('/staff/reviews/no-such-permit', { outcome: 'continue' })).status).toBe(404);
         expect(await t.deps.db.selectFrom('permit_reviews').select('id').where('permit_id', '=', permit.id).execute()).toHaveLength(0);
+        // Odd, huge or repeated values answer with a page, never a 500.
+        const { client: site } = await staffMember(t, D, 'site_admin', ['1001']);
+        const pending = await request(t, D, { decision_due_on: LATE_DUE });
+        await site.get(`/staff/requests/${pending.id}`);
+        for (const body of <Record<string, string | string[]>[]>[{}, { first_day: ['2026-11-30', '2026-11-23'] }, { first_day: '💥'.repeat(5000) }, { first_day: '9999-99-99' }, { first_day: '\u0000' }]) {
+          expect((await site.post(`/staff/requests/${pending.id}/provisional`, body)).status, JSON.stringify(body).slice(0, 60)).toBeLessThan(500);
+        }
+        await site.get('/staff/reviews');
+        for (const body of <Record<string, string | string[]>[]>[{}, { outcome: ['continue', 'concern'] }, { outcome: 'x'.repeat(100_000), note: 'y'.repeat(100_000) }, { outcome: '<script>', note: '\u0000' }]) {
+          expect((await site.post(`/staff/reviews/${permit.id}`, body)).status, JSON.stringify(body).slice(0, 60)).toBeLessThan(500);
+        }
+        expect((await site.post(`/staff/reviews/${'x'.repeat(90)}`, { outcome: 'continue' })).status).toBe(404);
         // Visitors are sent to the staff sign-in.
         const visitor = new TestClient(t.app);
         expect((await visitor.get('/staff/reviews')).location).toMatch(/^\/staff\/sign-in/);

@@ -17,11 +17,10 @@ export async function importConfiguredRanges(db: Db, configs: DistrictConfig[], 
   const repo = new AddressRepository(db);
   const withFile = configs.filter((d) => d.addressRanges);
   if (withFile.length === 0) return [];
-  const counts = await repo.counts();
   const done: { district: string; imported: number }[] = [];
   const problems: string[] = [];
   for (const d of withFile) {
-    if ((counts.get(d.slug) ?? 0) > 0) continue;
+    if (await repo.hasAny(d.slug)) continue;
     const file = path.join(districtsDir, d.addressRanges!);
     let text: string;
     try {

@@ -54,7 +54,15 @@ export function decodeCsvBytes(bytes: Uint8Array): string {
  */
 export function parseCsv(text: string): { records: { line: number; fields: string[] }[]; errors: LineError[] } {
   const records: { line: number; fields: string[] }[] = [];
-  const errors: LineError[] = [];
+  const error = scanCsv(text, (line, fields) => records.push({ line, fields }));
+  return { records, errors: error ? [error] : [] };
+}
+
+/**
+ * The parser itself: calls `onRecord` with each record as it is read (nothing is kept, so a
+ * file of 500,000 rows makes short-lived garbage only). Returns the error that stopped it, if any.
+ */
+export function scanCsv(text: string, onRecord: (line: number, fields: string[]) => void): LineError | null {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   let line = 1;
@@ -62,19 +70,20 @@ export function parseCsv(text: string): { records: { line: number; fields: strin
   let recordLine = 1;
   const QUOTE = 34, COMMA = 44, CR = 13, LF = 10;
   const endRecord = () => {
-    records.push({ line: recordLine, fields });
+    onRecord(recordLine, fields);
     fields = [];
   };
-  if (i >= n) return { records, errors };
+  if (i >= n) return null;
   // Where the next quote is: a record without one (nearly all) is cut with indexOf and split.
   let nextQuote = text.indexOf('"', i);
+  let nextCr = text.indexOf('\r', i);
   for (;;) {
     if (fields.length === 0) {
       if (nextQuote !== -1 && nextQuote < i) nextQuote = text.indexOf('"', i);
+      if (nextCr !== -1 && nextCr < i) nextCr = text.indexOf('\r', i);
       let nl = text.indexOf('\n', i);
       if (nl === -1) nl = n;
-      const cr = text.indexOf('\r', i);
-      if (cr !== -1 && cr < nl) nl = cr;
+      if (nextCr !== -1 && nextCr < nl) nl = nextCr;
       if (nextQuote === -1 || nextQuote > nl) {
         fields = text.slice(i, nl).split(',');
         endRecord();
@@ -93,10 +102,7 @@ export function parseCsv(text: string): { records: { line: number; fields: strin
       let j = i + 1;
       for (;;) {
         const q = text.indexOf('"', j);
-        if (q === -1) {
-          errors.push({ line: startLine, message: 'a quoted field is never closed (a " is missing)' });
-          return { records, errors };
-        }
+        if (q === -1) return { line: startLine, message: 'a quoted field is never closed (a " is missing)' };
         const chunk = text.slice(j, q);
         for (let k = 0; k < chunk.length; k++) {
           const c = chunk.charCodeAt(k);
@@ -152,7 +158,7 @@ export function parseCsv(text: string): { records: { line: number; fields: strin
     recordLine = line;
     if (i >= n) break;
   }
-  return { records, errors };
+  return null;
 }
 
 /** "TK-5", "K-5", "6-8", "9-12", "K", "3" (a dash, an en dash or "to"): indexes into GRADES. */
@@ -172,53 +178,34 @@ export function parseGradeSpan(text: string): { from: number; to: number } | { e
 export const gradeSpanText = (from: number, to: number): string => (from === to ? GRADES[from] : `${GRADES[from]}-${GRADES[to]}`);
 
 const WHOLE = /^\d{1,6}$/;
+const ZIP = /^\d{5}(-\d{4})?$/;
 
-/** Checks one data record; the row, or what is wrong with it. */
-function checkRow(fields: string[], at: Record<Column, number>, line: number, district: DistrictConfig, streets: Map<string, string>): { row?: RangeRow; problems: string[] } {
-  const get = (c: Column) => (fields[at[c]] ?? '').trim();
-  const problems: string[] = [];
-  const streetText = get('street');
-  // A street has many rows: each spelling is normalised once per file.
-  let street = streets.get(streetText);
-  if (street === undefined) streets.set(streetText, (street = streetText ? normaliseStreet(streetText) : ''));
-  if (!streetText) problems.push('street is empty');
-  else if (!street) problems.push(`street "${streetText}" has no letters or digits`);
-
-  const number = (c: 'from' | 'to'): number | null => {
-    const v = get(c).replace(/,/g, '');
-    if (!v) {
-      problems.push(`${c} is empty`);
-      return null;
-    }
-    const x = WHOLE.test(v) ? Number(v) : NaN;
-    if (!Number.isInteger(x) || x < 1 || x > MAX_HOUSE_NUMBER) {
-      problems.push(`${c} must be a whole house number from 1 to ${MAX_HOUSE_NUMBER} (got "${get(c)}")`);
-      return null;
-    }
-    return x;
-  };
-  const from = number('from');
-  const to = number('to');
-  if (from !== null && to !== null && from > to) problems.push(`from (${from}) is greater than to (${to})`);
-
-  const sideText = get('side').toLowerCase();
-  const side = (SIDES as readonly string[]).includes(sideText) ? (sideText as Side) : null;
-  if (!side) problems.push(sideText ? `side must be odd, even or both (got "${get('side')}")` : 'side is empty: write odd, even or both');
-  if (side === 'odd' || side === 'even') {
-    const want = side === 'odd' ? 1 : 0;
-    for (const [name, v] of [['from', from], ['to', to]] as const) {
-      if (v !== null && v % 2 !== want) problems.push(`side is ${side} but ${name} (${v}) is ${want ? 'even' : 'odd'}`);
-    }
+/** What a whole house number field holds: the number, or what is wrong with it. */
+function houseNumber(name: 'from' | 'to', raw: string, problems: string[]): number | null {
+  const v = raw.indexOf(',') === -1 ? raw : raw.replace(/,/g, '');
+  if (!v) {
+    problems.push(`${name} is empty`);
+    return null;
   }
+  const x = WHOLE.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(x) || x < 1 || x > MAX_HOUSE_NUMBER) {
+    problems.push(`${name} must be a whole house number from 1 to ${MAX_HOUSE_NUMBER} (got "${raw}")`);
+    return null;
+  }
+  return x;
+}
 
-  const zipText = get('zip');
-  const zip = /^\d{5}(-\d{4})?$/.test(zipText) ? zipText.slice(0, 5) : null;
-  if (!zip) problems.push(zipText ? `ZIP must be 5 digits (got "${zipText}")` : 'zip is empty');
+/** Per file: each street spelling is normalised once, each grades/school pair checked once (a street has many rows). */
+interface RowCache {
+  streets: Map<string, string>;
+  spans: Map<string, { from: number; to: number; problem?: string; school: boolean }>;
+}
 
-  const span = parseGradeSpan(get('grades'));
+/** The grades and school of a row, checked together: the school must teach the whole span. */
+function gradesAndSchool(gradesText: string, code: string, district: DistrictConfig): { from: number; to: number; problem?: string; school: boolean } {
+  const problems: string[] = [];
+  const span = parseGradeSpan(gradesText);
   if ('error' in span) problems.push(span.error);
-
-  const code = get('school');
   const school = code ? district.schools.find((s) => s.code === code) : undefined;
   if (!code) problems.push('school is empty');
   else if (!school) problems.push(`school "${code}" is not a school of ${district.slug} (its schools are ${district.schools.map((s) => s.code).join(', ')})`);
@@ -228,9 +215,46 @@ function checkRow(fields: string[], at: Record<Column, number>, line: number, di
     if (span.from < low || span.to > high)
       problems.push(`school ${code} (${school.name}) teaches ${gradeSpanText(low, high)}, not all of ${gradeSpanText(span.from, span.to)}`);
   }
+  if ('error' in span) return { from: -1, to: -1, problem: problems.join('; '), school: !!school };
+  return { from: span.from, to: span.to, school: !!school, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+}
 
-  if (problems.length || from === null || to === null || !side || !zip || 'error' in span || !school) return { problems };
-  return { problems, row: { street, numberFrom: from, numberTo: to, side, zip, gradeFrom: span.from, gradeTo: span.to, schoolCode: code, line } };
+/** Checks one data record; the row, or what is wrong with it. */
+function checkRow(fields: string[], at: Record<Column, number>, line: number, district: DistrictConfig, cache: RowCache): { row?: RangeRow; problems: string[] } {
+  const problems: string[] = [];
+  const streetText = (fields[at.street] ?? '').trim();
+  let street = cache.streets.get(streetText);
+  if (street === undefined) cache.streets.set(streetText, (street = streetText ? normaliseStreet(streetText) : ''));
+  if (!streetText) problems.push('street is empty');
+  else if (!street) problems.push(`street "${streetText}" has no letters or digits`);
+
+  const from = houseNumber('from', (fields[at.from] ?? '').trim(), problems);
+  const to = houseNumber('to', (fields[at.to] ?? '').trim(), problems);
+  if (from !== null && to !== null && from > to) problems.push(`from (${from}) is greater than to (${to})`);
+
+  const sideRaw = (fields[at.side] ?? '').trim();
+  const sideText = sideRaw.toLowerCase();
+  const side: Side | null = sideText === 'both' || sideText === 'odd' || sideText === 'even' ? sideText : null;
+  if (!side) problems.push(sideText ? `side must be odd, even or both (got "${sideRaw}")` : 'side is empty: write odd, even or both');
+  if (side === 'odd' || side === 'even') {
+    const want = side === 'odd' ? 1 : 0;
+    if (from !== null && from % 2 !== want) problems.push(`side is ${side} but from (${from}) is ${want ? 'even' : 'odd'}`);
+    if (to !== null && to % 2 !== want) problems.push(`side is ${side} but to (${to}) is ${want ? 'even' : 'odd'}`);
+  }
+
+  const zipText = (fields[at.zip] ?? '').trim();
+  const zip = ZIP.test(zipText) ? zipText.slice(0, 5) : null;
+  if (!zip) problems.push(zipText ? `ZIP must be 5 digits (got "${zipText}")` : 'zip is empty');
+
+  const gradesText = (fields[at.grades] ?? '').trim();
+  const code = (fields[at.school] ?? '').trim();
+  const key = `${gradesText}\u0000${code}`;
+  let gs = cache.spans.get(key);
+  if (!gs) cache.spans.set(key, (gs = gradesAndSchool(gradesText, code, district)));
+  if (gs.problem) problems.push(gs.problem);
+
+  if (problems.length || from === null || to === null || !side || !zip || gs.from < 0 || !gs.school) return { problems };
+  return { problems, row: { street, numberFrom: from, numberTo: to, side, zip, gradeFrom: gs.from, gradeTo: gs.to, schoolCode: code, line } };
 }
 
 /** The lowest house number both rows match, or null when no address is in both (number and side). */
@@ -262,9 +286,12 @@ export function findOverlaps(rows: RangeRow[]): LineError[] {
   for (const g of groups.values()) {
     if (g.length < 2) continue;
     g.sort((a, b) => a.numberFrom - b.numberFrom || a.line - b.line);
-    let active: RangeRow[] = [];
+    const active: RangeRow[] = [];
     for (const r of g) {
-      active = active.filter((x) => x.numberTo >= r.numberFrom);
+      // Ranges that end before this one starts are done with (kept in place, no new array per row).
+      let keep = 0;
+      for (let a = 0; a < active.length; a++) if (active[a].numberTo >= r.numberFrom) active[keep++] = active[a];
+      active.length = keep;
       for (const x of active) {
         if (x.gradeTo < r.gradeFrom || r.gradeTo < x.gradeFrom) continue;
         const n = sharedNumber(x, r);
@@ -288,38 +315,44 @@ export function findOverlaps(rows: RangeRow[]): LineError[] {
  * rows first, then (when every row is good) rows that overlap, each with its line.
  */
 export function parseRanges(text: string, district: DistrictConfig): ParsedRanges {
-  const { records, errors: csvErrors } = parseCsv(text);
-  if (csvErrors.length) return { ok: false, errors: csvErrors };
-  const data = records.filter((r) => r.fields.some((f) => f.trim() !== ''));
-  if (data.length === 0) return { ok: false, errors: [{ line: 0, message: `the file is empty: it needs a header line (${COLUMNS.join(',')}) and at least one range` }] };
-  const header = data[0];
-  const names = header.fields.map((f) => f.trim().toLowerCase());
-  const at = {} as Record<Column, number>;
   const errors: LineError[] = [];
-  for (const c of COLUMNS) {
-    const idx = names.indexOf(c);
-    if (idx === -1) continue;
-    if (names.indexOf(c, idx + 1) !== -1) errors.push({ line: header.line, message: `the column "${c}" appears twice in the header` });
-    at[c] = idx;
-  }
-  const missing = COLUMNS.filter((c) => at[c] === undefined);
-  if (missing.length)
-    errors.push({ line: header.line, message: `the header is missing ${missing.map((m) => `"${m}"`).join(', ')}: the first line must name the columns ${COLUMNS.join(',')} (in any order)` });
-  if (errors.length) return { ok: false, errors };
-  if (data.length === 1) return { ok: false, errors: [{ line: 0, message: 'the file has a header but no ranges' }] };
-
   const rows: RangeRow[] = [];
-  const streets = new Map<string, string>();
-  for (const rec of data.slice(1)) {
-    if (rec.fields.length > names.length) {
-      errors.push({ line: rec.line, message: `has ${rec.fields.length} fields but the header has ${names.length} (a comma inside a street name needs "quotes")` });
-      continue;
+  const cache: RowCache = { streets: new Map(), spans: new Map() };
+  let names: string[] | null = null;
+  let headerOk = false;
+  const at = {} as Record<Column, number>;
+  const csvError = scanCsv(text, (line, fields) => {
+    // Blank lines (and rows of empty cells, as spreadsheets leave at the end) are skipped.
+    let blank = true;
+    for (const f of fields) if (f.trim() !== '') { blank = false; break; }
+    if (blank) return;
+    if (names === null) {
+      names = fields.map((f) => f.trim().toLowerCase());
+      for (const c of COLUMNS) {
+        const idx = names.indexOf(c);
+        if (idx === -1) continue;
+        if (names.indexOf(c, idx + 1) !== -1) errors.push({ line, message: `the column "${c}" appears twice in the header` });
+        at[c] = idx;
+      }
+      const missing = COLUMNS.filter((c) => at[c] === undefined);
+      if (missing.length)
+        errors.push({ line, message: `the header is missing ${missing.map((m) => `"${m}"`).join(', ')}: the first line must name the columns ${COLUMNS.join(',')} (in any order)` });
+      headerOk = errors.length === 0;
+      return;
     }
-    const r = checkRow(rec.fields, at, rec.line, district, streets);
-    if (r.problems.length) errors.push({ line: rec.line, message: r.problems.join('; ') });
+    if (!headerOk) return;
+    if (fields.length > names.length) {
+      errors.push({ line, message: `has ${fields.length} fields but the header has ${names.length} (a comma inside a street name needs "quotes")` });
+      return;
+    }
+    const r = checkRow(fields, at, line, district, cache);
+    if (r.problems.length) errors.push({ line, message: r.problems.join('; ') });
     else if (r.row) rows.push(r.row);
-  }
+  });
+  if (csvError) errors.push(csvError);
+  if (names === null && !csvError) return { ok: false, errors: [{ line: 0, message: `the file is empty: it needs a header line (${COLUMNS.join(',')}) and at least one range` }] };
   if (errors.length) return { ok: false, errors };
+  if (rows.length === 0) return { ok: false, errors: [{ line: 0, message: 'the file has a header but no ranges' }] };
   const overlaps = findOverlaps(rows);
   if (overlaps.length) return { ok: false, errors: overlaps.sort((a, b) => a.line - b.line) };
   return { ok: true, rows };

@@ -96,7 +96,7 @@ export async function addressRoutes(app: FastifyInstance, deps: Deps): Promise<v
       if (r.problem.code === 'not-found') return reply.callNotFound();
       const lines = r.problem.lines ?? [];
       await audit.record(staff, 'addresses.import', { type: 'address_ranges', id: staff.districtId }, req.ip, { file: file.name, bytes: file.data.length, result: 'refused', problems: lines.length });
-      return page(reply, staff, emptyForm(), { file: file.name || 'the file', lines }, 400);
+      return page(reply, staff, emptyForm(), { file: file.name || 'CSV', lines }, 400);
     }
     await audit.record(staff, 'addresses.import', { type: 'address_ranges', id: staff.districtId }, req.ip, { file: file.name, bytes: file.data.length, result: 'imported', ranges: r.value.imported });
     const district = deps.districts.get(staff.districtId)!;

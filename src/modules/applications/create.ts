@@ -19,6 +19,7 @@ export const NO_KIND_COLUMNS = {
   residence_school_id: null,
   linked_application_id: null,
   registration_number: null,
+  arrived_at: null,
 } as const;
 
 /**

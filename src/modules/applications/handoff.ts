@@ -38,7 +38,8 @@ export class Handoff {
     if (!receiving) return null;
     const reason = this.reasonFor(receiving, release.reason_code);
     const year = receiving.schoolYears.find((y) => y.year === release.school_year);
-    const received = localDate(new Date(release.received_at), receiving.timeZone);
+    // Its deadline (DEC-3) runs from the day this district receives it — today — not from the day the release was asked.
+    const receivedHere = localDate(this.deps.clock.now(), receiving.timeZone);
     const docs = await trx.selectFrom('documents').selectAll().where('application_id', '=', release.id).where('status', '!=', 'rejected').execute();
     const missing = this.deps.districts
       .checklist(receiving, 'incoming', reason.code)
@@ -70,8 +71,9 @@ export class Handoff {
         student_date_of_birth: release.student_date_of_birth,
         // Its place in the receiving district's queue is the day the parent first asked (DEC-1).
         received_at: release.received_at,
+        arrived_at: now,
         updated_at: now,
-        decision_due_on: year ? decisionDueDate(received, year.firstDay) : null,
+        decision_due_on: year ? decisionDueDate(receivedHere, year.firstDay) : null,
         priority: reason.priority ? 1 : 0,
         linked_application_id: release.id,
       },

@@ -62,12 +62,12 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
 
   // Outgoing: a release from the district of residence (DEC-5, DEC-17).
   const showRelease = (reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) =>
-    reply.page((ctx) => ReleaseFormPage({ ctx, district, student, openYears: outgoing.openYears(district, form.values.reason), receiving: outgoing.receivingDistricts(district), form }), { status });
+    reply.page((ctx) => ReleaseFormPage({ ctx, district, student, openYears: outgoing.formYears(district), receiving: outgoing.receivingDistricts(district), form }), { status });
 
   app.get('/apply/:slug/outgoing', async (req, reply) => {
     const c = await context(req, reply);
     if (!c) return;
-    return showRelease(reply, c.district, c.student, emptyForm(firstValues(outgoing.openYears(c.district), c.student, c.user.email)));
+    return showRelease(reply, c.district, c.student, emptyForm(firstValues(outgoing.formYears(c.district), c.student, c.user.email)));
   });
 
   app.post('/apply/:slug/outgoing', async (req, reply) => {

@@ -29,6 +29,16 @@ export class OutgoingRequests {
     return openSchoolYears(district, 'outgoing', this.apps.today(district), reasonCode).map((y) => y.year);
   }
 
+  /**
+   * School years the form offers: those some reason is still taken for today. After the window
+   * closes the form stays open for the late reasons (DEC-17); the submit checks the reason chosen.
+   */
+  formYears(district: DistrictConfig): string[] {
+    const late = district.windows.outgoing?.lateReasons ?? [];
+    const open = new Set([undefined, ...late].flatMap((code) => this.openYears(district, code)));
+    return district.schoolYears.map((y) => y.year).filter((y) => open.has(y));
+  }
+
   /** The districts a release can name: every hosted district but this one. */
   receivingDistricts(district: DistrictConfig): DistrictConfig[] {
     return this.deps.districts.all.filter((d) => d.slug !== district.slug);

@@ -109,7 +109,10 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
 
   const showForm = async (req: FastifyRequest, reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) => {
     const eligible = await service.eligibility(student, district);
-    if (!eligible.ok) return reply.page((ctx) => InsideDistrictPage({ ctx, district, student }), { status: status === 200 ? 200 : 400 });
+    if (!eligible.ok) {
+      const problem = eligible.problem.code === 'address-inside-district' ? undefined : { key: eligible.problem.messageKey, params: eligible.problem.params };
+      return reply.page((ctx) => InsideDistrictPage({ ctx, district, student, problem }), { status: status === 200 ? 200 : 400 });
+    }
     const schools = service.requestableSchools(district);
     const magnetSchools = district.schools.filter((s) => s.magnet);
     return reply.page((ctx) => ApplyFormPage({ ctx, district, student, openYears: service.openYears(district), schools, magnetSchools, form }), { status });

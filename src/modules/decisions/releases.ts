@@ -34,9 +34,10 @@ export class ReleaseDecisions {
     if (app.kind !== 'incoming' || !app.linked_application_id) return ok(null);
     const release = await this.deps.db.selectFrom('applications').selectAll().where('id', '=', app.linked_application_id).executeTakeFirst();
     if (!release) return ok(null);
-    if (RELEASE_GONE.includes(release.status)) return err('release-gone', 'decisions.errors.releaseWithdrawn', { params: { status: release.status } });
     if (release.status === 'approved') return ok({ release, byLaw: false });
-    if (app.priority) return ok({ release, byLaw: true });
+    // DEC-19: only the parent, by withdrawing, ends a priority transfer; nothing the district of residence does or omits.
+    if (app.priority && release.status !== 'withdrawn') return ok({ release, byLaw: true });
+    if (RELEASE_GONE.includes(release.status)) return err('release-gone', 'decisions.errors.releaseWithdrawn', { params: { status: release.status } });
     return err('release-pending', 'decisions.errors.releasePending');
   }
 
@@ -84,10 +85,12 @@ export class ReleaseDecisions {
     if (!(await this.repo.moveStatus(trx, release.id, RELEASE_PENDING, 'approved', nowIso))) return;
     const decision = { id: newId(), application_id: release.id, kind: 'approved' as const, reasons: '[]', note: 'DEC-19', decided_on: decidedOn, decided_at: nowIso, decided_by: null, appeal_until: null, no_appeal_reason: null, language: release.language };
     await this.repo.insertDecision(trx, decision);
+    // The release covers the years the receiving district just approved (DEC-18), written above in this transaction.
+    const accepted = release.linked_application_id ? await this.repo.permit(trx, release.linked_application_id) : undefined;
     await this.repo.insertPermit(trx, {
       id: newId(), application_id: release.id, decision_id: decision.id, verification_code: generateVerificationCode(),
       school_id: release.target_district_slug && release.target_school ? schoolId(release.target_district_slug, release.target_school) : '',
-      grade: release.grade_requested, first_year: release.school_year, last_year: release.school_year, renew_yearly: 0, status: 'active', issued_at: nowIso, revoked_at: null,
+      grade: release.grade_requested, first_year: release.school_year, last_year: accepted?.last_year ?? release.school_year, renew_yearly: 0, status: 'active', issued_at: nowIso, revoked_at: null,
     });
     await this.repo.closeOpenInfoRequests(trx, release.id, nowIso, 'closed_at');
     await this.repo.event(trx, { application_id: release.id, at: nowIso, actor: 'system', from_status: release.status, to_status: 'approved', note: 'released by law: the receiving district approved a priority transfer (DEC-19)' });

@@ -90,7 +90,7 @@ export class Sweeper {
     let n = 0;
     const seen = new Set<string>();
     for (const { due_on, ...app } of lapsed) {
-      if (seen.has(app.id)) continue;
+      if (seen.has(app.id) || blockedByLaw(app)) continue;
       seen.add(app.id);
       if (await this.close(app, district, 'abandoned', today, 'info-request-lapsed', 'decisions.email.abandoned', { due: this.longDate(due_on, app.language) }, null)) n++;
     }
@@ -103,7 +103,9 @@ export class Sweeper {
     const candidates = await this.repo.withStatus(district.slug, 'incomplete');
     let n = 0;
     for (const app of candidates) {
-      const lastDay = addDays(localDate(new Date(app.received_at), district.timeZone), days);
+      if (blockedByLaw(app)) continue;
+      // A forwarded request counts from the day it reached this district, not its place in the queue.
+      const lastDay = addDays(localDate(new Date(app.arrived_at ?? app.received_at), district.timeZone), days);
       if (today <= lastDay) continue;
       if (await this.close(app, district, 'abandoned', today, 'incomplete', 'decisions.email.abandoned', { due: this.longDate(lastDay, app.language) }, null)) n++;
     }
@@ -118,9 +120,7 @@ export class Sweeper {
     const late = await this.repo.undecidedPastDue(district.slug, today);
     let n = 0;
     for (const app of late) {
-      // DEC-19: a priority release already went to the receiving district, which decides; the
-      // district of residence's silence cannot block it, so it is not deemed a denial.
-      if (app.kind === 'outgoing' && app.priority && app.linked_application_id) continue;
+      if (blockedByLaw(app)) continue;
       const deemedOn = addDays(app.decision_due_on!, 1);
       const until = appealDeadline(deemedOn, district.appeals.days);
       const lang = app.language as 'en' | 'es';
@@ -164,4 +164,13 @@ export class Sweeper {
     });
     return n;
   }
+}
+
+/**
+ * DEC-19: a priority release already went to the receiving district, which decides. Nothing on
+ * the district of residence's side — its silence, or its paperwork lapsing — can block it, so
+ * the sweep neither deems it denied nor abandons it.
+ */
+function blockedByLaw(app: ApplicationsTable): boolean {
+  return app.kind === 'outgoing' && app.priority === 1 && app.linked_application_id !== null;
 }

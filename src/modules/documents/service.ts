@@ -19,6 +19,8 @@ export interface ChecklistItem {
   label: Localized;
   description: Localized;
   files: DocumentsTable[];
+  /** The approved release travelled with a forwarded request (DEC-5): nothing to send. */
+  heldByRelease: boolean;
 }
 
 export interface ChecklistStatus {
@@ -41,6 +43,8 @@ const UPLOADABLE = ['incomplete', 'submitted', 'info_requested'];
  * release itself travelled with it, so the parent is not asked for it again.
  */
 const RELEASE = 'release';
+export const heldByRelease = (app: { kind: string; linked_application_id: string | null }, code: string): boolean =>
+  code === RELEASE && app.kind === 'incoming' && app.linked_application_id !== null;
 
 /** A file that counts for its checklist item: any but one the permit office rejected (DOC-3). */
 export const counts = (d: Pick<DocumentsTable, 'status'>): boolean => d.status !== 'rejected';
@@ -91,13 +95,13 @@ export class DocumentsService {
   private match(app: Application, docs: DocumentsTable[]): ChecklistStatus {
     const district = this.deps.districts.get(app.district_id);
     const base = district ? this.deps.districts.checklist(district, app.kind, app.reason_code) : [];
-    const items = base.map((i) => ({ ...i, files: docs.filter((d) => d.doc_type === i.code) }));
+    const items = base.map((i) => ({ ...i, files: docs.filter((d) => d.doc_type === i.code), heldByRelease: heldByRelease(app, i.code) }));
     const known = new Set(items.map((i) => i.code));
     return {
       items,
       other: docs.filter((d) => !known.has(d.doc_type)),
       // DOC-3: a rejected file stays listed (with why) but no longer counts: the parent sends another.
-      missingRequired: items.filter((i) => i.required && !i.files.some(counts) && !(i.code === RELEASE && app.linked_application_id)).map((i) => i.code),
+      missingRequired: items.filter((i) => i.required && !i.files.some(counts) && !i.heldByRelease).map((i) => i.code),
     };
   }
 

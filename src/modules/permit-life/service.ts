@@ -94,7 +94,8 @@ export function renewalFor(district: DistrictConfig, kind: ApplicationsTable['ki
     nextYear,
     opens: window?.opens,
     remindOn: window ? addDays(window.opens, -district.permitLife.renewalNoticeDays) : undefined,
-    applyPath: `/apply/${district.slug}`,
+    // The same kind of request again: a release is renewed with the district of residence, an intra-district permit with its own form.
+    applyPath: kind === 'incoming' ? `/apply/${district.slug}` : `/apply/${district.slug}/${kind}`,
     reasonLabel: continuing?.label,
   };
 }

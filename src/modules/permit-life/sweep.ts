@@ -4,11 +4,13 @@ import type { ApplicationsTable, Database } from '../../platform/db/schema.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { newId } from '../../platform/ids.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
-import type { DistrictConfig } from '../districts/config-schema.js';
+import { PERMIT_KINDS, type DistrictConfig } from '../districts/config-schema.js';
+import { windowsFor } from '../districts/windows.js';
+import { addDays } from '../../platform/clock.js';
 import { schoolId } from '../districts/catalog.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
 import { notifyParent } from '../decisions/notify.js';
-import { schoolYearOf } from '../decisions/rules.js';
+import { schoolYearOf, shiftSchoolYear } from '../decisions/rules.js';
 import { PermitLifeRepository } from './repository.js';
 import { renewalFor } from './service.js';
 
@@ -111,6 +113,14 @@ export class PermitLifeSweep {
    */
   async remindRenewals(district: DistrictConfig, today: string): Promise<number> {
     const current = schoolYearOf(today);
+    // Most of the year no reminder is due: the sweep runs every minute, so ask the database only in season.
+    const nextYear = shiftSchoolYear(current, 1);
+    const nextStart = district.schoolYears.find((y) => y.year === nextYear)?.firstDay;
+    const inSeason = PERMIT_KINDS.some((kind) => {
+      const w = windowsFor(district, kind).find((x) => x.year === nextYear);
+      return w && today >= addDays(w.opens, -district.permitLife.renewalNoticeDays) && (!nextStart || today < nextStart);
+    });
+    if (!inSeason) return 0;
     const permits = await this.repo.permitsToRenew(district.slug, current);
     if (permits.length === 0) return 0;
     const due = permits

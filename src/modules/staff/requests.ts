@@ -20,8 +20,11 @@ export class StaffRequests {
   private async visible(staff: SessionStaff, id: string): Promise<ApplicationsTable | undefined> {
     const app = await this.deps.db.selectFrom('applications').selectAll().where('id', '=', id).where('district_id', '=', staff.districtId).executeTakeFirst();
     if (!app || staff.role !== 'site_admin') return app;
-    // Their schools' requests: the school asked for, or the school of residence of an intra-district request.
-    const scoped = await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).where('school_id', 'in', [app.requested_school_id ?? '-', app.residence_school_id ?? '-']).executeTakeFirst();
+    // Their schools' requests: the school asked for, the school of residence of an intra-district
+    // request, or the school a permit placed the student in (their periodic reviews, DEC-14).
+    const permit = await this.deps.db.selectFrom('permits').select('school_id').where('application_id', '=', app.id).executeTakeFirst();
+    const schools = [app.requested_school_id, app.residence_school_id, permit?.school_id].filter((s): s is string => Boolean(s));
+    const scoped = schools.length ? await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).where('school_id', 'in', schools).executeTakeFirst() : undefined;
     return scoped ? app : undefined;
   }
 

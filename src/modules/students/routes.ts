@@ -5,6 +5,7 @@ import { requireParent, safeNext } from '../../platform/http/guards.js';
 import { setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { StudentsService, studentFormValues } from './service.js';
+import { movesRoutes } from './moves-routes.js';
 import { parseStudentForm } from './validation.js';
 import { StudentFormPage } from './views/student-form-page.js';
 import { StudentsPage } from './views/students-page.js';
@@ -64,4 +65,7 @@ export async function studentRoutes(app: FastifyInstance, deps: Deps): Promise<v
     await setFlash(req, deps.sessions, { type: 'success', messageKey: 'students.saved', params: { name: parsed.data.first_name } });
     return reply.redirect(nextOf(req), 303);
   });
+
+  // DEC-11, DEC-13: reporting a move or a change of school.
+  await movesRoutes(app, deps);
 }

@@ -11,6 +11,18 @@ const optionalText = (max: number, tooLong: string) =>
 
 export const US_STATES = ['AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY'] as const;
 
+/**
+ * STU-1, STU-2: the home address fields, shared by the student form and the report of a move
+ * (zip is stored as its first 5 digits: see `zip5`).
+ */
+export const addressFields = {
+  address_line1: z.string().trim().min(1, 'students.errors.addressRequired').max(100, 'students.errors.textTooLong').regex(ADDRESS, 'students.errors.textCharacters'),
+  address_line2: optionalText(100, 'students.errors.textTooLong'),
+  city: z.string().trim().min(1, 'students.errors.cityRequired').max(60, 'students.errors.textTooLong').regex(ADDRESS, 'students.errors.textCharacters'),
+  state: z.enum(US_STATES, { message: 'students.errors.stateRequired' }),
+  zip: z.string().trim().regex(/^\d{5}(-\d{4})?$/, 'students.errors.zipFormat'),
+};
+
 /** A real calendar date from the memorable-date fields, or a message key saying what is wrong. */
 export function parseDateFields(month: string, day: string, year: string): { date: string } | { error: string } {
   if (!month && !day && !year) return { error: 'students.errors.dobRequired' };
@@ -51,11 +63,7 @@ export function studentSchema(today: string) {
       current_grade: z.union([z.literal(''), z.enum(GRADES, { message: 'students.errors.gradeInvalid' })]).default(''),
       current_school: optionalText(100, 'students.errors.textTooLong'),
       current_district: optionalText(100, 'students.errors.textTooLong'),
-      address_line1: z.string().trim().min(1, 'students.errors.addressRequired').max(100, 'students.errors.textTooLong').regex(ADDRESS, 'students.errors.textCharacters'),
-      address_line2: optionalText(100, 'students.errors.textTooLong'),
-      city: z.string().trim().min(1, 'students.errors.cityRequired').max(60, 'students.errors.textTooLong').regex(ADDRESS, 'students.errors.textCharacters'),
-      state: z.enum(US_STATES, { message: 'students.errors.stateRequired' }),
-      zip: z.string().trim().regex(/^\d{5}(-\d{4})?$/, 'students.errors.zipFormat'),
+      ...addressFields,
     })
     .transform((v, ctx) => {
       const parsed = parseDateFields(v.dob_month, v.dob_day, v.dob_year);

@@ -118,6 +118,8 @@ export interface ApplicationsTable {
   linked_application_id: string | null;
   /** Intra-district, where the district requires it: the ID given at registration at the school of residence. */
   registration_number: string | null;
+  /** When a forwarded request reached this district (its deadlines count from here); null: received_at. */
+  arrived_at: string | null;
 }
 
 export interface ApplicationEventsTable {

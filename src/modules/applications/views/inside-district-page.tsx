@@ -3,15 +3,19 @@ import type { PageContext } from '../../../platform/views/context.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import type { StudentForApplication } from '../service.js';
 
-/** STU-3: why an incoming permit is not offered, and how a wrong address gets corrected. */
-export function InsideDistrictPage({ ctx, district, student }: { ctx: PageContext; district: DistrictConfig; student: StudentForApplication }) {
+/**
+ * STU-3: why an incoming permit is not offered, and how a wrong address gets corrected. With a
+ * `problem`, the address could not be placed at all (STU-2): say that, not "inside".
+ */
+export function InsideDistrictPage({ ctx, district, student, problem }: { ctx: PageContext; district: DistrictConfig; student: StudentForApplication; problem?: { key: string; params?: Record<string, string | number> } }) {
   const { t } = ctx;
   const name = district.name[ctx.lang as 'en' | 'es'] ?? district.name.en;
+  const title = t(problem ? 'applications.inside.unplacedTitle' : 'applications.inside.title');
   return (
-    <Layout ctx={ctx} title={t('applications.inside.title')}>
-      <h1>{t('applications.inside.title')}</h1>
+    <Layout ctx={ctx} title={title}>
+      <h1>{title}</h1>
       <p class="usa-intro">
-        {t('applications.inside.why', { student: `${student.first_name} ${student.last_name}`, zip: student.zip, district: name })}
+        {problem ? t(problem.key, problem.params) : t('applications.inside.why', { student: `${student.first_name} ${student.last_name}`, zip: student.zip, district: name })}
       </p>
       <p>{t('applications.inside.whatToDo')}</p>
       <h2>{t('applications.inside.wrongHeading')}</h2>

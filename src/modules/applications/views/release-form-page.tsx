@@ -2,6 +2,7 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
+import { windowsFor } from '../../districts/windows.js';
 import type { StudentForApplication } from '../service.js';
 import { OTHER_DISTRICT } from '../validation.js';
 import { ApplicantFields, Guidelines, ReasonField, YearAndGrades } from './request-fields.js';
@@ -22,11 +23,13 @@ interface Props {
  * to another district. A hosted district's schools are listed; any other district is typed.
  */
 export function ReleaseFormPage({ ctx, district, student, openYears, receiving, form }: Props) {
-  const { t } = ctx;
+  const { t, i18n } = ctx;
   const lang = ctx.lang as 'en' | 'es';
   const name = district.name[lang] ?? district.name.en;
   const title = t('applications.release.title', { district: name });
-  const late = district.windows.outgoing?.closes;
+  // DEC-17: the day this year's window closes, written out, when the district has one.
+  const window = windowsFor(district, 'outgoing').find((w) => w.year === openYears[0]);
+  const late = district.windows.outgoing?.closes && window ? i18n.date(window.closes) : null;
   return (
     <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
       <ErrorSummary ctx={ctx} form={form} order={RELEASE_FIELD_ORDER} />
@@ -37,7 +40,7 @@ export function ReleaseFormPage({ ctx, district, student, openYears, receiving, 
       {openYears.length === 0 ? (
         <div class="usa-alert usa-alert--warning" role="status">
           <div class="usa-alert__body">
-            <p class="usa-alert__text">{t('applications.start.noOpenWindow')}</p>
+            <p class="usa-alert__text">{t('applications.notTakingKind', { district: name })}</p>
           </div>
         </div>
       ) : (

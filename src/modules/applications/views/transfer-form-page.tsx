@@ -34,7 +34,7 @@ export function TransferFormPage({ ctx, district, student, openYears, residence,
       {openYears.length === 0 ? (
         <div class="usa-alert usa-alert--warning" role="status">
           <div class="usa-alert__body">
-            <p class="usa-alert__text">{t('applications.start.noOpenWindow')}</p>
+            <p class="usa-alert__text">{t('applications.notTakingKind', { district: name })}</p>
           </div>
         </div>
       ) : (

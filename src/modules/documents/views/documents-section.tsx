@@ -70,7 +70,9 @@ export function ChecklistTable({ ctx, items, other }: { ctx: PageContext; items:
             </th>
             <td data-label={t('documents.checklist.needed')}>{i.required ? t('documents.checklist.required') : t('documents.checklist.ifApplies')}</td>
             <td data-label={t('documents.checklist.received')}>
-              {i.files.length === 0 || (i.required && !i.files.some(counts)) ? (
+              {i.heldByRelease && !i.files.length ? (
+                <span>{t('documents.checklist.heldByRelease')}</span>
+              ) : i.files.length === 0 || (i.required && !i.files.some(counts)) ? (
                 <span class={i.required ? 'usa-tag app-tag--missing' : undefined}>{i.required ? t('documents.checklist.missing') : '—'}</span>
               ) : null}
               {i.files.length ? (

@@ -25,9 +25,11 @@ export function ParentPermitLifeSection({ ctx, state }: { ctx: PageContext; stat
   if (!pe && !permit) return null;
   const approved = state.status === 'approved';
   const ended = pe && !approved && (pe.ended_at || pe.ends_on < state.today);
+  // One section per request on the student's page: each heading needs an id of its own.
+  const headingId = permit?.application_id ?? pe?.application_id ?? 'x';
   return (
-    <section aria-labelledby="permit-life-heading" class="app-permit-life margin-top-4">
-      <h2 id="permit-life-heading">{t(permit ? 'permit-life.parent.permitHeading' : 'permit-life.parent.provisionalHeading')}</h2>
+    <section aria-labelledby={`permit-life-heading-${headingId}`} class="app-permit-life margin-top-4">
+      <h2 id={`permit-life-heading-${headingId}`}>{t(permit ? 'permit-life.parent.permitHeading' : 'permit-life.parent.provisionalHeading')}</h2>
       {pe ? (
         approved ? (
           <p>{t('permit-life.parent.provisionalApproved', { firstDay: i18n.date(pe.first_day) })}</p>
@@ -68,7 +70,7 @@ export function ParentPermitLifeSection({ ctx, state }: { ctx: PageContext; stat
           ) : (
             <p>{permit.renew_yearly ? t('permit-life.parent.renewYearlyLater') : t('permit-life.parent.staysValid', { last: permit.last_year })}</p>
           )}
-          <p class="usa-hint">{t('permit-life.parent.whenNewPermit')}</p>
+          <p>{t('permit-life.parent.whenNewPermit')}</p>
         </>
       ) : null}
     </section>

@@ -1,3 +1,4 @@
+import { heldByRelease } from '../../documents/service.js';
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, ErrorSummary, fieldId } from '../../../platform/views/forms.js';
@@ -108,6 +109,8 @@ export function DocumentList({ ctx, district, view }: { ctx: PageContext; distri
   const reason = district.reasons.find((r) => r.code === a.reason_code);
   const checklist = [...(district.commonDocuments[a.kind] ?? []), ...(reason?.documents ?? [])];
   const reviewer = ctx.staff ? canReview(ctx.staff) : false;
+  // DEC-19: a priority transfer needs no release, as the parent's checklist says.
+  const required = (c: { code: string; required: boolean }) => c.required && !(a.kind === 'incoming' && reason?.priority && c.code === 'release');
   return (
     <>
       <h2 id="req-documents">{t('documents.heading')}</h2>
@@ -140,7 +143,10 @@ export function DocumentList({ ctx, district, view }: { ctx: PageContext; distri
               </tr>
             );
           })}
-          {checklist.filter((c) => c.required && !view.documents.some((d) => d.doc_type === c.code && counts(d))).map((c) => (
+          {checklist.filter((c) => heldByRelease(a, c.code)).map((c) => (
+            <tr key={c.code}><th scope="row">{label(ctx, district, c.code)}</th><td colSpan={reviewer ? 5 : 4}>{t('documents.checklist.heldByReleaseStaff')}</td></tr>
+          ))}
+          {checklist.filter((c) => required(c) && !heldByRelease(a, c.code) && !view.documents.some((d) => d.doc_type === c.code && counts(d))).map((c) => (
             <tr key={c.code}><th scope="row">{label(ctx, district, c.code)}</th><td colSpan={reviewer ? 5 : 4}><span class="usa-tag app-tag--overdue">{t('documents.checklist.missing')}</span></td></tr>
           ))}
         </tbody>

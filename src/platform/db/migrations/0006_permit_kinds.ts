@@ -1,4 +1,4 @@
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 
 /**
  * Issue "outgoing and intra-district permits": the other two permit kinds, the hand-off between
@@ -18,6 +18,34 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('applications').addColumn('registration_number', 'text').execute(); // intra: ID from registration at the school of residence
   await db.schema.createIndex('applications_linked').on('applications').column('linked_application_id').execute();
   await db.schema.createIndex('applications_student').on('applications').columns(['student_id', 'received_at']).execute();
+
+  // A release's permit names a school of another district, or none (a district not hosted
+  // here): the permit's school can no longer reference this deployment's schools. Rebuilt, as
+  // SQLite cannot drop a constraint; nothing references permits yet.
+  await db.schema
+    .createTable('permits_rebuilt')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('application_id', 'text', (c) => c.notNull().unique().references('applications.id'))
+    .addColumn('decision_id', 'text', (c) => c.notNull().references('decisions.id'))
+    .addColumn('verification_code', 'text', (c) => c.notNull().unique())
+    .addColumn('school_id', 'text', (c) => c.notNull()) // '' when the release names no hosted school
+    .addColumn('grade', 'text', (c) => c.notNull())
+    .addColumn('first_year', 'text', (c) => c.notNull())
+    .addColumn('last_year', 'text', (c) => c.notNull())
+    .addColumn('renew_yearly', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('issued_at', 'text', (c) => c.notNull())
+    .addColumn('revoked_at', 'text')
+    .execute();
+  await sql`insert into permits_rebuilt (id, application_id, decision_id, verification_code, school_id, grade, first_year, last_year, renew_yearly, status, issued_at, revoked_at)
+    select id, application_id, decision_id, verification_code, school_id, grade, first_year, last_year, renew_yearly, status, issued_at, revoked_at from permits`.execute(db);
+  await db.schema.dropTable('permits').execute();
+  await db.schema.alterTable('permits_rebuilt').renameTo('permits').execute();
+  await db.schema.createIndex('permits_school').on('permits').columns(['school_id', 'status']).execute();
+
+  // The day a request reached this district: a request forwarded from a release arrives after
+  // its date received (its place in the queue), and its own deadlines count from arrival.
+  await db.schema.alterTable('applications').addColumn('arrived_at', 'text').execute();
 
   // Intra-district: each of the two schools approves or denies (one row per school role).
   await db.schema
@@ -98,6 +126,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const t of ['address_changes', 'permit_reviews', 'provisional_enrollments', 'address_ranges', 'school_approvals']) await db.schema.dropTable(t).execute();
   await db.schema.dropIndex('applications_student').execute();
   await db.schema.dropIndex('applications_linked').execute();
-  for (const c of ['registration_number', 'linked_application_id', 'residence_school_id', 'target_school', 'target_district_name', 'target_district_slug'])
+  await db.schema.dropIndex('permits_school').execute();
+  for (const c of ['arrived_at', 'registration_number', 'linked_application_id', 'residence_school_id', 'target_school', 'target_district_name', 'target_district_slug'])
     await db.schema.alterTable('applications').dropColumn(c).execute();
 }

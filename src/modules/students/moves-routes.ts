@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { localDate } from '../../platform/clock.js';
+import { formValues } from '../../platform/http/forms.js';
+import { requireParent } from '../../platform/http/guards.js';
+import { setFlash } from '../../platform/http/web.js';
+import { emptyForm, type FormState } from '../../platform/views/context.js';
+import { MovesService, movesSummary, renderAdvice, schoolChangeAdvice } from './moves.js';
+import type { ActivePermit, StudentRow } from './repository.js';
+import { MovePage } from './views/move-page.js';
+import { SchoolChangePage } from './views/school-change-page.js';
+
+/**
+ * DEC-11, DEC-13: `/students/:id/move` and `/students/:id/school-change`, for the parent who
+ * holds the student (another account's student is not found, PRV-1).
+ */
+export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const service = new MovesService(deps);
+  const districtName = (slug: string, lang: string) => {
+    const d = deps.districts.get(slug);
+    return d ? (d.name[lang as 'en' | 'es'] ?? d.name.en) : slug;
+  };
+
+  /** The signed-in parent's student named in the path, or null once the answer is sent. */
+  const load = async (req: FastifyRequest, reply: FastifyReply) => {
+    const user = await requireParent(req, reply);
+    if (!user) return null;
+    const { id } = req.params as { id: string };
+    const student = await service.student(user.id, id);
+    if (!student) {
+      await reply.callNotFound();
+      return null;
+    }
+    return { user, student };
+  };
+
+  const showMove = async (req: FastifyRequest, reply: FastifyReply, student: StudentRow, form: FormState, status = 200) => {
+    const [history, permits, changes] = await Promise.all([movesSummary(deps, student.id), service.activePermits(student.id), service.repo.addressChanges(student.id)]);
+    const last = await service.lastMoveAdvice(student, changes, permits);
+    const { t, lang } = req.i18n;
+    const lastMove = last ? { movedOn: last.change.moved_on, address: last.change.new_address, lines: renderAdvice(deps.districts, t, lang, last.advice) } : null;
+    return reply.page((ctx) => MovePage({ ctx, student, form, lastMove, history }), { status });
+  };
+
+  app.get('/students/:id/move', async (req, reply) => {
+    const c = await load(req, reply);
+    if (!c) return;
+    return showMove(req, reply, c.student, emptyForm({ state: c.student.state }));
+  });
+
+  app.post('/students/:id/move', async (req, reply) => {
+    const c = await load(req, reply);
+    if (!c) return;
+    const values = formValues(req.body);
+    const r = await service.reportMove(c.user.id, c.student.id, values);
+    if (r.kind === 'not-found') return reply.callNotFound();
+    if (r.kind === 'invalid') return showMove(req, reply, c.student, { values, errors: r.errors }, 400);
+    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'moves.reported', params: { name: c.student.first_name } });
+    return reply.redirect(`/students/${c.student.id}`, 303);
+  });
+
+  const showSchoolChange = async (req: FastifyRequest, reply: FastifyReply, student: StudentRow, form: FormState, status = 200) => {
+    const { t, lang } = req.i18n;
+    const permits: ActivePermit[] = service.enrollmentPermits(await service.activePermits(student.id));
+    const changes = await service.schoolChanges(student.id, permits);
+    const schoolName = (district: string, code: string) => {
+      const d = deps.districts.get(district);
+      return (d && deps.districts.school(d, code)?.name) || code;
+    };
+    const shownPermits = permits.map((p) => {
+      const [district, code] = p.school_id.split(':');
+      return { district: p.district_id, districtName: districtName(p.district_id, lang), schoolName: schoolName(district, code ?? ''), firstYear: p.first_year, lastYear: p.last_year };
+    });
+    const many = new Set(permits.map((p) => p.district_id)).size > 1;
+    const schools = [...new Set(permits.map((p) => p.district_id))].flatMap((slug) =>
+      (deps.districts.get(slug)?.schools ?? []).map((s) => ({ value: s.code, label: many ? `${districtName(slug, lang)}: ${s.name}` : s.name })),
+    );
+    const history = changes.map((h) => ({
+      reportedAt: localDate(new Date(h.at), deps.districts.get(h.district)?.timeZone), schoolName: schoolName(h.district, h.schoolCode), districtName: districtName(h.district, lang), from: h.from, same: h.same,
+    }));
+    // What the last change reported means, while its permit is in force.
+    const latest = changes[0];
+    const latestPermit = latest ? permits.find((p) => p.district_id === latest.district && p.application_id === latest.applicationId) : undefined;
+    const last = latest && latestPermit
+      ? { school: latest.schoolCode, from: latest.from, lines: renderAdvice(deps.districts, t, lang, schoolChangeAdvice({ districts: deps.districts, studentId: student.id, student: student.first_name, permit: latestPermit, schoolCode: latest.schoolCode })) }
+      : null;
+    const values = { ...form.values };
+    if (!values.district && permits.length && !('district' in form.errors)) values.district = permits[0].district_id;
+    return reply.page((ctx) => SchoolChangePage({ ctx, student, form: { values, errors: form.errors }, permits: shownPermits, schools, last, history }), { status });
+  };
+
+  app.get('/students/:id/school-change', async (req, reply) => {
+    const c = await load(req, reply);
+    if (!c) return;
+    return showSchoolChange(req, reply, c.student, emptyForm());
+  });
+
+  app.post('/students/:id/school-change', async (req, reply) => {
+    const c = await load(req, reply);
+    if (!c) return;
+    const values = formValues(req.body);
+    const r = await service.reportSchoolChange(c.user.id, c.student.id, values);
+    if (r.kind === 'not-found') return reply.callNotFound();
+    if (r.kind === 'invalid') return showSchoolChange(req, reply, c.student, { values, errors: r.errors }, 400);
+    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'moves.schoolChangeReported', params: { name: c.student.first_name } });
+    return reply.redirect(`/students/${c.student.id}`, 303);
+  });
+}

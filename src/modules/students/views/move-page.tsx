@@ -1,0 +1,111 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import type { StudentRow } from '../repository.js';
+import { adviceSummaryKey, oneLine, type MoveSummary, type RenderedAdviceLine } from '../moves.js';
+import { US_STATES } from '../validation.js';
+
+const ORDER = ['address_line1', 'address_line2', 'city', 'state', 'zip', 'moved_on'];
+
+export interface LastMove {
+  movedOn: string;
+  address: string;
+  lines: RenderedAdviceLine[];
+}
+
+/** What a move or a change of school means, each line with the place to act on it. */
+export function AdviceList({ lines }: { lines: RenderedAdviceLine[] }) {
+  return (
+    <ul class="usa-list">
+      {lines.map((l, i) => (
+        <li key={i}>
+          {l.text}
+          {l.link ? (
+            <>
+              {' '}
+              <a class="usa-link" href={l.link.href}>{l.link.text}</a>
+            </>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** DEC-13: report a move, see what it means for the permits, and the moves reported before. */
+export function MovePage({ ctx, student, form, lastMove, history }: { ctx: PageContext; student: StudentRow; form: FormState; lastMove: LastMove | null; history: MoveSummary[] }) {
+  const { t, i18n } = ctx;
+  const name = student.first_name;
+  const title = t('moves.page.title', { name: `${student.first_name} ${student.last_name}` });
+  return (
+    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
+      <p><a class="usa-link" href={`/students/${student.id}`}>{t('moves.backToStudent', { name: `${student.first_name} ${student.last_name}` })}</a></p>
+      <ErrorSummary ctx={ctx} form={form} order={ORDER} />
+      <h1>{title}</h1>
+      {lastMove ? (
+        <section class="usa-alert usa-alert--info" aria-labelledby="move-advice-heading">
+          <div class="usa-alert__body">
+            <h2 class="usa-alert__heading" id="move-advice-heading">{t('moves.page.adviceHeading')}</h2>
+            <p class="usa-alert__text">{t('moves.page.adviceIntro', { address: lastMove.address, date: i18n.date(lastMove.movedOn) })}</p>
+            <AdviceList lines={lastMove.lines} />
+          </div>
+        </section>
+      ) : null}
+      <p class="usa-intro">{t('moves.page.intro', { name })}</p>
+      <div class="usa-summary-box" role="region" aria-labelledby="move-rule-heading">
+        <div class="usa-summary-box__body">
+          <h2 class="usa-summary-box__heading" id="move-rule-heading">{t('moves.page.ruleHeading')}</h2>
+          <div class="usa-summary-box__text"><p>{t('moves.page.rule')}</p></div>
+        </div>
+      </div>
+      <h2>{t('moves.page.currentAddress')}</h2>
+      <p>{oneLine(student)}</p>
+      <form method="post" action={`/students/${student.id}/move`} class="usa-form usa-form--large" novalidate>
+        <CsrfField ctx={ctx} />
+        <fieldset class="usa-fieldset">
+          <legend class="usa-legend usa-legend--large">{t('moves.page.newAddressHeading')}</legend>
+          <p class="usa-hint">{t('moves.page.newAddressHint', { name })}</p>
+          <TextInput ctx={ctx} form={form} name="address_line1" label={t('students.form.address1')} autocomplete="address-line1" required maxLength={100} />
+          <TextInput ctx={ctx} form={form} name="address_line2" label={t('students.form.address2')} autocomplete="address-line2" maxLength={100} />
+          <TextInput ctx={ctx} form={form} name="city" label={t('students.form.city')} autocomplete="address-level2" required maxLength={60} />
+          <SelectInput ctx={ctx} form={form} name="state" label={t('students.form.state')} required options={US_STATES.map((s) => ({ value: s, label: s }))} />
+          <TextInput ctx={ctx} form={form} name="zip" label={t('students.form.zip')} autocomplete="postal-code" inputMode="numeric" required maxLength={10} width="medium" />
+        </fieldset>
+        <DateFields ctx={ctx} form={form} name="moved_on" prefix="moved" label={t('moves.page.movedOn')} hint={t('moves.page.movedOnHint', { name })} required />
+        <SubmitButton>{t('moves.page.submit')}</SubmitButton>
+      </form>
+      <p><a class="usa-link" href={`/students/${student.id}/school-change`}>{t('moves.page.schoolChangeLink')}</a></p>
+
+      <h2>{t('moves.page.historyHeading')}</h2>
+      {history.length === 0 ? (
+        <p>{t('moves.page.none', { name })}</p>
+      ) : (
+        <div class="usa-table-container--scrollable" tabIndex={0}>
+          <table class="usa-table usa-table--borderless usa-table--stacked">
+            <caption>{t('moves.page.historyCaption', { name })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('moves.page.colMoved')}</th>
+                <th scope="col">{t('moves.page.colReported')}</th>
+                <th scope="col">{t('moves.page.colAddress')}</th>
+                <th scope="col">{t('moves.page.colLate')}</th>
+                <th scope="col">{t('moves.page.colAdvice')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((m) => (
+                <tr key={m.id}>
+                  <th scope="row" data-label={t('moves.page.colMoved')}>{i18n.date(m.movedOn)}</th>
+                  <td data-label={t('moves.page.colReported')}>{i18n.date(m.reportedOn)}</td>
+                  <td data-label={t('moves.page.colAddress')}>{m.newAddress}</td>
+                  <td data-label={t('moves.page.colLate')}>{m.late ? t('moves.page.late') : t('moves.page.onTime')}</td>
+                  <td data-label={t('moves.page.colAdvice')}>{t(adviceSummaryKey(m.advice))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,105 @@
+import { Layout } from '../../../platform/views/layout.js';
+import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton } from '../../../platform/views/forms.js';
+import type { StudentRow } from '../repository.js';
+import type { RenderedAdviceLine } from '../moves.js';
+import { AdviceList } from './move-page.js';
+
+const ORDER = ['district', 'school', 'from'];
+
+export interface PermitShown {
+  district: string;
+  districtName: string;
+  schoolName: string;
+  firstYear: string;
+  lastYear: string;
+}
+export interface SchoolChangeShown {
+  reportedAt: string;
+  schoolName: string;
+  districtName: string;
+  from: string;
+  same: boolean;
+}
+
+/** DEC-11: report a change of school (or a move up to middle or high school) within the district of a permit. */
+export function SchoolChangePage(props: {
+  ctx: PageContext;
+  student: StudentRow;
+  form: FormState;
+  permits: PermitShown[];
+  schools: { value: string; label: string }[];
+  last: { school: string; from: string; lines: RenderedAdviceLine[] } | null;
+  history: SchoolChangeShown[];
+}) {
+  const { ctx, student, form, permits, schools, last, history } = props;
+  const { t, i18n } = ctx;
+  const name = student.first_name;
+  const full = `${student.first_name} ${student.last_name}`;
+  const title = t('moves.school.title', { name: full });
+  return (
+    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
+      <p><a class="usa-link" href={`/students/${student.id}`}>{t('moves.backToStudent', { name: full })}</a></p>
+      <ErrorSummary ctx={ctx} form={form} order={ORDER} />
+      <h1>{title}</h1>
+      {last ? (
+        <section class="usa-alert usa-alert--info" aria-labelledby="school-advice-heading">
+          <div class="usa-alert__body">
+            <h2 class="usa-alert__heading" id="school-advice-heading">{t('moves.school.adviceHeading')}</h2>
+            <AdviceList lines={last.lines} />
+          </div>
+        </section>
+      ) : null}
+      <p class="usa-intro">{t('moves.school.intro', { name })}</p>
+      {permits.length === 0 ? (
+        <p>{t('moves.school.noPermit', { name })}</p>
+      ) : (
+        <>
+          <h2>{t('moves.school.permitsHeading')}</h2>
+          <ul class="usa-list">
+            {permits.map((p) => (
+              <li key={`${p.district}:${p.schoolName}`}>{t('moves.school.permit', { school: p.schoolName, district: p.districtName, first: p.firstYear, last: p.lastYear })}</li>
+            ))}
+          </ul>
+          <form method="post" action={`/students/${student.id}/school-change`} class="usa-form usa-form--large" novalidate>
+            <CsrfField ctx={ctx} />
+            <SelectInput ctx={ctx} form={form} name="district" label={t('moves.school.district')} required options={permits.map((p) => ({ value: p.district, label: p.districtName }))} />
+            <SelectInput ctx={ctx} form={form} name="school" label={t('moves.school.school')} hint={t('moves.school.schoolHint')} required options={schools} />
+            <DateFields ctx={ctx} form={form} name="from" prefix="from" label={t('moves.school.from')} hint={t('moves.school.fromHint')} required />
+            <SubmitButton>{t('moves.school.submit')}</SubmitButton>
+          </form>
+        </>
+      )}
+      <p><a class="usa-link" href={`/students/${student.id}/move`}>{t('moves.school.moveLink')}</a></p>
+
+      {history.length ? (
+        <>
+          <h2>{t('moves.school.historyHeading')}</h2>
+          <div class="usa-table-container--scrollable" tabIndex={0}>
+            <table class="usa-table usa-table--borderless usa-table--stacked">
+              <caption>{t('moves.school.historyCaption', { name })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('moves.school.colReported')}</th>
+                  <th scope="col">{t('moves.school.colSchool')}</th>
+                  <th scope="col">{t('moves.school.colFrom')}</th>
+                  <th scope="col">{t('moves.school.colOutcome')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((h, i) => (
+                  <tr key={i}>
+                    <th scope="row" data-label={t('moves.school.colReported')}>{i18n.date(h.reportedAt)}</th>
+                    <td data-label={t('moves.school.colSchool')}>{`${h.schoolName}, ${h.districtName}`}</td>
+                    <td data-label={t('moves.school.colFrom')}>{i18n.date(h.from)}</td>
+                    <td data-label={t('moves.school.colOutcome')}>{h.same ? t('moves.school.same') : t('moves.school.different')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </Layout>
+  );
+}
