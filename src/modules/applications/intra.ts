@@ -1,11 +1,9 @@
 import type { Deps } from '../../deps.js';
-import { localDate } from '../../platform/clock.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { openSchoolYears } from '../districts/windows.js';
-import { decisionDueDate } from '../districts/deadlines.js';
-import { insertApplication, NO_KIND_COLUMNS } from './create.js';
+import { insertApplication } from './create.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import type { ApplicationRow } from './repository.js';
 import type { ApplicationsService } from './service.js';
@@ -30,13 +28,10 @@ export class IntraRequests {
     input: IntraApplicationInput,
     language: string,
   ): Promise<Result<{ application: ApplicationRow; repeated: boolean }>> {
-    const district = this.apps.district(districtSlug);
-    if (!district) return err('not-found', 'applications.errors.districtNotFound');
-    const again = await this.apps.repo.bySubmissionKey(account.id, input.submission_key);
-    if (again) return ok({ application: again, repeated: true });
-
-    const student = await this.apps.student(account.id, studentId);
-    if (!student) return err('not-found', 'applications.errors.studentNotFound', { field: 'student' });
+    const begun = await this.apps.begin(account.id, districtSlug, studentId, input.submission_key);
+    if (!begun.ok) return begun;
+    if ('repeated' in begun.value) return ok({ application: begun.value.repeated, repeated: true });
+    const { district, student } = begun.value;
     const home = await this.apps.residence(student, district, input.grade_requested);
     if (!home.ok) return home;
     const residence = district.schools.find((s) => s.code === home.value.schoolCode);
@@ -59,35 +54,12 @@ export class IntraRequests {
     const open = await this.apps.repo.openFor(student.id, district.slug, 'intra', input.school_year);
     if (open) return err('already-open', 'applications.errors.intraAlreadyOpen', { field: 'school', params: { confirmation: formatConfirmationNumber(open.confirmation_number), year: input.school_year } });
 
-    const now = this.deps.clock.now().toISOString();
-    const firstDay = district.schoolYears.find((y) => y.year === input.school_year)!.firstDay;
-    const checklist = this.deps.districts.checklist(district, 'intra', reason.code);
     return ok(
       await insertApplication(
         this.deps,
         {
-          ...NO_KIND_COLUMNS,
-          kind: 'intra',
-          account_id: account.id,
-          student_id: student.id,
-          district_id: district.slug,
-          school_year: input.school_year,
-          grade_requested: input.grade_requested,
-          current_grade: input.current_grade || null,
-          reason_code: reason.code,
+          ...this.apps.draft('intra', account, district, student, input, reason, language),
           requested_school_id: schoolId(district.slug, school.code),
-          relationship: input.relationship,
-          decision_email: input.decision_email,
-          language,
-          status: checklist.some((c) => c.required) ? 'incomplete' : 'submitted',
-          submission_key: input.submission_key,
-          student_first_name: student.first_name,
-          student_last_name: student.last_name,
-          student_date_of_birth: student.date_of_birth,
-          received_at: now,
-          updated_at: now,
-          decision_due_on: decisionDueDate(localDate(this.deps.clock.now(), district.timeZone), firstDay),
-          priority: reason.priority ? 1 : 0,
           residence_school_id: schoolId(district.slug, residence.code),
           registration_number: input.registration_number || null,
         },

@@ -1,11 +1,9 @@
 import type { Deps } from '../../deps.js';
-import { localDate } from '../../platform/clock.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { openSchoolYears, windowsFor } from '../districts/windows.js';
-import { decisionDueDate } from '../districts/deadlines.js';
-import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft } from './create.js';
+import { insertApplication, type ApplicationDraft } from './create.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import type { ApplicationRow } from './repository.js';
 import type { ApplicationsService } from './service.js';
@@ -51,13 +49,10 @@ export class OutgoingRequests {
     input: OutgoingApplicationInput,
     language: string,
   ): Promise<Result<{ application: ApplicationRow; repeated: boolean }>> {
-    const district = this.apps.district(districtSlug);
-    if (!district) return err('not-found', 'applications.errors.districtNotFound');
-    const again = await this.apps.repo.bySubmissionKey(account.id, input.submission_key);
-    if (again) return ok({ application: again, repeated: true });
-
-    const student = await this.apps.student(account.id, studentId);
-    if (!student) return err('not-found', 'applications.errors.studentNotFound', { field: 'student' });
+    const begun = await this.apps.begin(account.id, districtSlug, studentId, input.submission_key);
+    if (!begun.ok) return begun;
+    if ('repeated' in begun.value) return ok({ application: begun.value.repeated, repeated: true });
+    const { district, student } = begun.value;
     const home = await this.apps.residence(student, district, null);
     if (!home.ok) return home;
 
@@ -114,32 +109,8 @@ export class OutgoingRequests {
       return err('one-per-year', 'applications.errors.oneOutgoingPerYear', { field: 'school_year', params: { year: input.school_year, confirmation: formatConfirmationNumber(earlier.confirmation_number) } });
     }
 
-    const now = this.deps.clock.now().toISOString();
-    const firstDay = district.schoolYears.find((y) => y.year === input.school_year)!.firstDay;
-    const checklist = this.deps.districts.checklist(district, 'outgoing', reason.code);
     const draft: ApplicationDraft = {
-      ...NO_KIND_COLUMNS,
-      kind: 'outgoing',
-      account_id: account.id,
-      student_id: student.id,
-      district_id: district.slug,
-      school_year: input.school_year,
-      grade_requested: input.grade_requested,
-      current_grade: input.current_grade || null,
-      reason_code: reason.code,
-      requested_school_id: null,
-      relationship: input.relationship,
-      decision_email: input.decision_email,
-      language,
-      status: checklist.some((c) => c.required) ? 'incomplete' : 'submitted',
-      submission_key: input.submission_key,
-      student_first_name: student.first_name,
-      student_last_name: student.last_name,
-      student_date_of_birth: student.date_of_birth,
-      received_at: now,
-      updated_at: now,
-      decision_due_on: decisionDueDate(localDate(this.deps.clock.now(), district.timeZone), firstDay),
-      priority: reason.priority ? 1 : 0,
+      ...this.apps.draft('outgoing', account, district, student, input, reason, language),
       target_district_slug: target.slug,
       target_district_name: target.name,
       target_school: target.school,

@@ -103,6 +103,63 @@ export class ApplicationsService {
   }
 
   /**
+   * The first steps of every submission: the district, a retry of the same form (APP-8: it gets
+   * the first request back), and the account's own student.
+   */
+  async begin(accountId: string, districtSlug: string, studentId: string, submissionKey: string): Promise<Result<{ district: DistrictConfig; student: StudentForApplication } | { repeated: ApplicationRow }>> {
+    const district = this.district(districtSlug);
+    if (!district) return err('not-found', 'applications.errors.districtNotFound');
+    const again = await this.repo.bySubmissionKey(accountId, submissionKey);
+    if (again) return ok({ repeated: again });
+    const student = await this.student(accountId, studentId);
+    if (!student) return err('not-found', 'applications.errors.studentNotFound', { field: 'student' });
+    return ok({ district, student });
+  }
+
+  /**
+   * The columns every kind of request fills the same way: who, which student (a snapshot for
+   * the public look-ups, DOC-1), the year and grades, the reason, its checklist's status
+   * (APP-11), the DEC-3 due date and the DEC-19 priority.
+   */
+  draft(
+    kind: ApplicationRow['kind'],
+    account: { id: string },
+    district: DistrictConfig,
+    student: StudentForApplication,
+    input: { school_year: string; grade_requested: string; current_grade: string; relationship: string; decision_email: string; submission_key: string },
+    reason: { code: string; priority: boolean },
+    language: string,
+  ): ApplicationDraft {
+    const now = this.deps.clock.now().toISOString();
+    const firstDay = district.schoolYears.find((y) => y.year === input.school_year)!.firstDay;
+    const checklist = this.deps.districts.checklist(district, kind, reason.code);
+    return {
+      ...NO_KIND_COLUMNS,
+      kind,
+      account_id: account.id,
+      student_id: student.id,
+      district_id: district.slug,
+      school_year: input.school_year,
+      grade_requested: input.grade_requested,
+      current_grade: input.current_grade || null,
+      reason_code: reason.code,
+      requested_school_id: null,
+      relationship: input.relationship,
+      decision_email: input.decision_email,
+      language,
+      status: checklist.some((c) => c.required) ? 'incomplete' : 'submitted',
+      submission_key: input.submission_key,
+      student_first_name: student.first_name,
+      student_last_name: student.last_name,
+      student_date_of_birth: student.date_of_birth,
+      received_at: now,
+      updated_at: now,
+      decision_due_on: decisionDueDate(localDate(this.deps.clock.now(), district.timeZone), firstDay),
+      priority: reason.priority ? 1 : 0,
+    };
+  }
+
+  /**
    * Submits an incoming application (APP-2…APP-10). A repeated submit — double click,
    * retry, back button — returns the first application, never a second (APP-8).
    */
@@ -113,15 +170,10 @@ export class ApplicationsService {
     input: IncomingApplicationInput,
     language: string,
   ): Promise<Result<{ application: ApplicationRow; repeated: boolean }>> {
-    const district = this.district(districtSlug);
-    if (!district) return err('not-found', 'applications.errors.districtNotFound');
-
-    // A retry of the same form returns what the first one created.
-    const again = await this.repo.bySubmissionKey(account.id, input.submission_key);
-    if (again) return ok({ application: again, repeated: true });
-
-    const student = await this.student(account.id, studentId);
-    if (!student) return err('not-found', 'applications.errors.studentNotFound', { field: 'student' });
+    const begun = await this.begin(account.id, districtSlug, studentId, input.submission_key);
+    if (!begun.ok) return begun;
+    if ('repeated' in begun.value) return ok({ application: begun.value.repeated, repeated: true });
+    const { district, student } = begun.value;
     const eligible = await this.eligibility(student, district);
     if (!eligible.ok) return eligible;
 
@@ -151,36 +203,7 @@ export class ApplicationsService {
     const existing = await this.repo.openFor(student.id, district.slug, 'incoming', input.school_year);
     if (existing) return ok({ application: existing, repeated: true });
 
-    const now = this.deps.clock.now().toISOString();
-    const firstDay = district.schoolYears.find((y) => y.year === input.school_year)!.firstDay;
-    const decisionDue = decisionDueDate(localDate(this.deps.clock.now(), district.timeZone), firstDay);
-    const checklist = this.deps.districts.checklist(district, 'incoming', reason.code);
-    const status = checklist.some((c) => c.required) ? 'incomplete' : 'submitted';
-
-    const draft: ApplicationDraft = {
-      ...NO_KIND_COLUMNS,
-      kind: 'incoming',
-      account_id: account.id,
-      student_id: student.id,
-      district_id: district.slug,
-      school_year: input.school_year,
-      grade_requested: input.grade_requested,
-      current_grade: input.current_grade || null,
-      reason_code: reason.code,
-      requested_school_id: schoolId(district.slug, school.code),
-      relationship: input.relationship,
-      decision_email: input.decision_email,
-      language,
-      status,
-      submission_key: input.submission_key,
-      student_first_name: student.first_name,
-      student_last_name: student.last_name,
-      student_date_of_birth: student.date_of_birth,
-      received_at: now,
-      updated_at: now,
-      decision_due_on: decisionDue,
-      priority: reason.priority ? 1 : 0,
-    };
+    const draft: ApplicationDraft = { ...this.draft('incoming', account, district, student, input, reason, language), requested_school_id: schoolId(district.slug, school.code) };
     // A confirmation number is shown only after this commit is on disk (grouped with others on SQLite).
     return ok(
       await insertApplication(
