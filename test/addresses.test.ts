@@ -87,6 +87,7 @@ for (const db of databases) {
       expect(await resolve('8312 Garfield Ave Apt 4', '90723', '7')).toEqual({ kind: 'resolved', districtSlug: P, schoolCode: '202', via: 'ranges' });
       expect(await resolve('8312 Garfield Ave Apt 4', '90723', '11')).toEqual({ kind: 'resolved', districtSlug: P, schoolCode: '301', via: 'ranges' });
       expect(await resolve('8312 Garfield Ave', '90723', 'TK')).toMatchObject({ schoolCode: '102' });
+      expect(await resolve('8312 Garfield Ave', '90723', 'k')).toMatchObject({ schoolCode: '102' });
       expect(await resolve('7400 Orchard Lane', '90723', 'K')).toMatchObject({ districtSlug: P, schoolCode: '101' });
       expect(await resolve('16200 Downey Ave', '90723', '6')).toMatchObject({ schoolCode: '201' });
       expect(await resolve('7220 Jackson St', '90723', '8')).toMatchObject({ schoolCode: '202' });

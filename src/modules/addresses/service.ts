@@ -133,7 +133,7 @@ export class AddressService {
     if (matches.length) {
       const districts = [...new Set(matches.map((r) => r.district_id))].sort();
       if (districts.length > 1) return { kind: 'ambiguous', districtSlugs: districts };
-      const g = grade === null ? -1 : gradeIndex(grade);
+      const g = grade === null ? -1 : gradeIndex(grade.trim().toUpperCase());
       const schools = g < 0 ? [] : [...new Set(matches.filter((r) => r.grade_from <= g && g <= r.grade_to).map((r) => r.school_code))];
       if (schools.length > 1) return { kind: 'ambiguous', districtSlugs: districts };
       return { kind: 'resolved', districtSlug: districts[0], schoolCode: schools[0] ?? null, via: 'ranges' };
