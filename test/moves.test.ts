@@ -81,6 +81,10 @@ for (const db of databases) {
       expect(page).toContain('No, late: the right to a Continuing Enrollment permit is forfeited');
       expect(page).toContain('No permit affected');
       expect(await movesSummary(t.deps, s.id)).toEqual([expect.objectContaining({ movedOn: '2026-10-22', reportedOn: '2026-11-22', late: true, advice: 'moves.advice.noPermit' })]);
+      // The permit office sees it on the student's next request: no Continuing Enrollment right.
+      const later = await request(t, 'lausd-sample', { student_id: s.id, reason_code: 'continuing-enrollment' }, user);
+      const { client: clerk } = await staffMember(t, 'lausd-sample');
+      expect(textOf((await clerk.get(`/staff/requests/${later.id}`)).html)).toContain('The parent reported a change of address late: moved on Thursday, October 22, 2026');
     });
 
     it('DEC-13 a move reported within 30 days (30 days exactly) is on time, with no forfeiture', async () => {

@@ -11,6 +11,8 @@ export interface RequestView {
   events: { at: string; actor: string; from_status: string | null; to_status: string; note: string | null }[];
   documents: DocumentsTable[];
   messages: { id: string; subject: string; created_at: string; status: string }[];
+  /** DEC-13: changes of address the parent reported more than 30 days after moving. */
+  lateMoves: { moved_on: string; reported_on: string }[];
 }
 
 /** One request as the permit office sees it. Staff of another district find nothing (PRV-1). */
@@ -38,7 +40,8 @@ export class StaffRequests {
       this.deps.db.selectFrom('documents').selectAll().where('application_id', '=', id).orderBy('uploaded_at').orderBy('id').execute(),
       this.deps.db.selectFrom('outbox').select(['id', 'subject', 'created_at', 'status']).where('application_id', '=', id).orderBy('created_at').execute(),
     ]);
-    return ok({ application, parent, student, events, documents, messages });
+    const lateMoves = await this.deps.db.selectFrom('address_changes').select(['moved_on', 'reported_on']).where('student_id', '=', application.student_id).where('late', '=', 1).orderBy('moved_on').execute();
+    return ok({ application, parent, student, events, documents, messages, lateMoves });
   }
 
   async document(staff: SessionStaff, id: string, documentId: string): Promise<Result<DocumentsTable>> {

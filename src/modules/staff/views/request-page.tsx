@@ -19,6 +19,13 @@ export function RequestPage({ ctx, district, view, panel, alert, studentNumberFo
         <div class="usa-alert usa-alert--error" role="alert"><div class="usa-alert__body"><p class="usa-alert__text">{t(alert.key, alert.params)}</p></div></div>
       ) : null}
       <p><a class="usa-link" href="/staff/queue">{t('staff.request.back')}</a></p>
+      {view.lateMoves.length ? (
+        <div class="usa-alert usa-alert--warning usa-alert--slim">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">{t('staff.request.lateMove', { moved: i18n.date(view.lateMoves[0].moved_on), reported: i18n.date(view.lateMoves[0].reported_on) })}</p>
+          </div>
+        </div>
+      ) : null}
       <h1>{`${a.student_last_name}, ${a.student_first_name}`}</h1>
       <p class="usa-intro">
         {t(`applications.status.${a.status}`)} · {t('staff.queue.due')}: {a.decision_due_on ? i18n.date(a.decision_due_on) : '—'}
@@ -49,7 +56,18 @@ export function RequestPage({ ctx, district, view, panel, alert, studentNumberFo
             <dt>{t('staff.queue.received')}</dt><dd>{i18n.dateTime(a.received_at)}</dd>
             <dt>{t('staff.request.year')}</dt><dd>{a.school_year}</dd>
             <dt>{t('staff.queue.reason')}</dt><dd>{reason?.label.en ?? a.reason_code}</dd>
-            <dt>{t('staff.queue.school')}</dt><dd>{school?.name ?? '—'}</dd>
+            <dt>{t('staff.request.kind')}</dt><dd>{t(`applications.kinds.${a.kind}`)}</dd>
+            {a.kind === 'outgoing' ? (
+              <>
+                <dt>{t('applications.release.targetDistrict')}</dt><dd>{(a.target_district_slug ? ctx.t('staff.request.hosted', { name: a.target_district_name ?? a.target_district_slug }) : a.target_district_name) ?? '—'}</dd>
+              </>
+            ) : null}
+            {a.kind === 'intra' ? (
+              <>
+                <dt>{t('applications.transfer.residenceSchool')}</dt><dd>{district.schools.find((s) => `${district.slug}:${s.code}` === a.residence_school_id)?.name ?? '—'}</dd>
+              </>
+            ) : null}
+            <dt>{t('staff.queue.school')}</dt><dd>{school?.name ?? (a.kind === 'outgoing' ? (a.target_school ?? '—') : '—')}</dd>
             <dt>{t('staff.request.parent')}</dt><dd>{`${view.parent.first_name} ${view.parent.last_name} (${t(`applications.relationships.${a.relationship}`)})`}</dd>
             <dt>{t('staff.request.decisionEmail')}</dt><dd>{a.decision_email}</dd>
             <dt>{t('staff.request.language')}</dt><dd>{a.language === 'es' ? 'Español' : 'English'}</dd>
