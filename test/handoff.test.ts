@@ -669,5 +669,15 @@ for (const db of databases) {
       expect((await rowOf(t, incoming.id)).status).toBe('incomplete');
       expect(await decisionsOf(t, incoming.id)).toHaveLength(0);
     });
+
+    it('DEC-15 APP-1 a school change past its due date is not deemed denied with a county appeal: the two schools decide it', async () => {
+      t.clock.set('2027-03-01T18:00:00Z');
+      const intra = await request(t, P, { kind: 'intra', requested_school_id: `${P}:101`, residence_school_id: `${P}:102`, status: 'submitted', decision_due_on: '2027-02-10', school_year: '2027-2028' });
+      const incoming = await request(t, P, { status: 'submitted', decision_due_on: '2027-02-10', school_year: '2027-2028' });
+      await new Sweeper(t.deps).runOnce();
+      expect((await rowOf(t, intra.id)).status).toBe('submitted');
+      expect(await decisionsOf(t, intra.id)).toHaveLength(0);
+      expect((await rowOf(t, incoming.id)).status).toBe('deemed_denied');
+    });
   });
 }

@@ -120,7 +120,7 @@ export class Sweeper {
     const late = await this.repo.undecidedPastDue(district.slug, today);
     let n = 0;
     for (const app of late) {
-      if (blockedByLaw(app)) continue;
+      if (!deemable(app)) continue;
       const deemedOn = addDays(app.decision_due_on!, 1);
       const until = appealDeadline(deemedOn, district.appeals.days);
       const lang = app.language as 'en' | 'es';
@@ -174,3 +174,9 @@ export class Sweeper {
 function blockedByLaw(app: ApplicationsTable): boolean {
   return app.kind === 'outgoing' && app.priority === 1 && app.linked_application_id !== null;
 }
+
+/**
+ * DEC-15 is the inter-district rule (EC 46600.1): its deemed denial carries a county appeal. A
+ * school change inside a district is decided by its two schools and is not deemed denied.
+ */
+const deemable = (app: ApplicationsTable): boolean => app.kind !== 'intra' && !blockedByLaw(app);
