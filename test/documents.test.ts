@@ -155,6 +155,14 @@ for (const db of databases) {
       // Each message sits beside its own input, and the summary links to it.
       expect(page.html).toMatch(/id="field-file_report-card-error"[^>]*>[\s\S]*?notes\.pdf is not/);
       expect(page.html).toContain('href="#field-file_report-card"');
+      // WCAG 4.1.2: every file field is named by its own label, even after USWDS's script adds its generic aria-label.
+      const inputs = [...page.html.matchAll(/<input[^>]*type="file"[^>]*>/g)].map((m) => m[0]);
+      expect(inputs.length).toBeGreaterThan(1);
+      for (const input of inputs) {
+        const labelledBy = /aria-labelledby="([^"]+)"/.exec(input)?.[1];
+        expect(labelledBy, input).toBeTruthy();
+        expect(page.html).toMatch(new RegExp(`<label[^>]*id="${labelledBy}"[^>]*>[^<]+</label>`));
+      }
       expect(await docsOf(t, app.id)).toHaveLength(0);
       expect(await eventsOf(t, app.id)).toHaveLength(0);
       // The message shows once, then is gone.

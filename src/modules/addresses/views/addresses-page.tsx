@@ -58,7 +58,7 @@ export function AddressesPage({ ctx, district, count, maxMb, form, failure }: {
         {/* First in the body: the CSRF token is checked before the file is read. */}
         <input type="hidden" name="_csrf" value={ctx.csrfToken} />
         <div class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
-          <label class="usa-label" for={id}>{t('addresses.form.file')}</label>
+          <label class="usa-label" id={`${id}-label`} for={id}>{t('addresses.form.file')}</label>
           <span class="usa-hint" id={`${id}-hint`}>{t('addresses.form.hint', { max: maxMb })}</span>
           {error ? (
             <span class="usa-error-message" id={`${id}-error`}>
@@ -66,7 +66,7 @@ export function AddressesPage({ ctx, district, count, maxMb, form, failure }: {
               {t(error.key, error.params)}
             </span>
           ) : null}
-          <input class="usa-file-input" id={id} name="file" type="file" accept=".csv,text/csv" required aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`} />
+          <input class="usa-file-input" id={id} name="file" type="file" accept=".csv,text/csv" required aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`} aria-labelledby={`${id}-label`} />
         </div>
         <p>{t('addresses.format.replace')}</p>
         <button type="submit" class="usa-button">{t('addresses.form.submit')}</button>

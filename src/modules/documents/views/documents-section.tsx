@@ -122,7 +122,7 @@ export function UploadForm({ ctx, action, items, form, maxMb, maxFiles }: { ctx:
           const e = form.errors[name];
           return (
             <div class={`usa-form-group${e ? ' usa-form-group--error' : ''}`} key={i.code}>
-              <label class="usa-label" for={fieldId(name)}>{i.label}</label>
+              <label class="usa-label" id={`${fieldId(name)}-label`} for={fieldId(name)}>{i.label}</label>
               {e ? (
                 <span class="usa-error-message" id={`${fieldId(name)}-error`}>
                   <span class="usa-sr-only">{t('common.errorPrefix')} </span>
@@ -137,6 +137,9 @@ export function UploadForm({ ctx, action, items, form, maxMb, maxFiles }: { ctx:
                 multiple
                 accept=".pdf,.jpg,.jpeg,.png,.heic,.heif,application/pdf,image/jpeg,image/png,image/heic,image/heif"
                 aria-describedby={e ? `upload-rules ${fieldId(name)}-error` : 'upload-rules'}
+                // USWDS's file-input script puts one generic aria-label on every field; the label
+                // named here wins over it, so each field keeps its document's name when spoken.
+                aria-labelledby={`${fieldId(name)}-label`}
               />
             </div>
           );
