@@ -679,5 +679,21 @@ for (const db of databases) {
       expect(await decisionsOf(t, intra.id)).toHaveLength(0);
       expect((await rowOf(t, incoming.id)).status).toBe('deemed_denied');
     });
+
+    it('DEC-16 a denial of an incoming request without any release is preset as one with no appeal; a release document on file presets the appeal', async () => {
+      t.clock.set('2027-03-01T18:00:00Z');
+      const { client: clerk } = await staffMember(t, L);
+      const radio = (html: string, value: string) => [...html.matchAll(/<input[^>]*name="appeal_right"[^>]*>/g)].map((m) => m[0]).find((x) => x.includes(`value="${value}"`))!;
+      const bare = await request(t, L, { status: 'submitted' });
+      const page = (await clerk.get(`/staff/requests/${bare.id}`)).html;
+      expect(textOf(page)).toContain('No release from the district of residence is on file for this request');
+      expect(radio(page, 'no-release')).toContain('checked');
+      expect(radio(page, 'yes')).not.toContain('checked');
+      const withRelease = await request(t, L, { status: 'submitted' });
+      await t.deps.db.insertInto('documents').values({ id: `doc-${withRelease.id}`, application_id: withRelease.id, doc_type: 'release', original_name: 'release.pdf', content_type: 'application/pdf', size_bytes: 10, sha256: 'x'.repeat(64), storage_key: 'xx/xx/x', status: 'received', uploaded_via: 'account', uploaded_at: t.clock.now().toISOString(), review_reason: null, review_note: null, reviewed_by: null, reviewed_at: null }).execute();
+      const page2 = (await clerk.get(`/staff/requests/${withRelease.id}`)).html;
+      expect(textOf(page2)).not.toContain('No release from the district of residence is on file');
+      expect(radio(page2, 'yes')).toContain('checked');
+    });
   });
 }

@@ -29,6 +29,11 @@ export interface DecisionState {
   otherSide: { role: 'release' | 'incoming'; district: string; status: string; confirmation: string; decidedOn: string | null } | null;
   /** DEC-19: a priority release the district of residence cannot deny. */
   cannotBlock: boolean;
+  /**
+   * DEC-16: an incoming request with no release at all — none from a hosted district, no release
+   * document the office did not reject, not a priority transfer — so a denial carries no appeal.
+   */
+  withoutRelease: boolean;
 }
 
 export async function decisionState(deps: Deps, staff: SessionStaff, app: ApplicationsTable): Promise<DecisionState> {
@@ -70,6 +75,9 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
     suggestedDue: addDays(today, 14),
     otherSide: await otherSide(deps, app),
     cannotBlock,
+    withoutRelease:
+      app.kind === 'incoming' && !app.linked_application_id && !app.priority &&
+      !(await deps.db.selectFrom('documents').select('id').where('application_id', '=', app.id).where('doc_type', '=', 'release').where('status', '!=', 'rejected').executeTakeFirst()),
   };
 }
 

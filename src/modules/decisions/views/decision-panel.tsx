@@ -121,7 +121,8 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
           <CsrfField ctx={ctx} />
           <CheckboxGroup ctx={ctx} form={f('deny')} name="deny_reasons" required label={t('decisions.letter.reasons')} options={district.denialReasons.map((r) => ({ value: r.code, label: r.label.en }))} />
           <TextArea ctx={ctx} form={f('deny')} name="deny_note" label={t('decisions.letter.note')} hint={t('decisions.staff.noteHint')} maxLength={2000} />
-          <RadioGroup ctx={ctx} form={withDefault(f('deny'), 'appeal_right', 'yes')} name="appeal_right" required label={t('decisions.staff.appealRight')}
+          {state.withoutRelease ? <p class="usa-hint">{t('decisions.staff.withoutRelease')}</p> : null}
+          <RadioGroup ctx={ctx} form={withDefault(f('deny'), 'appeal_right', state.withoutRelease ? 'no-release' : 'yes')} name="appeal_right" required label={t('decisions.staff.appealRight')}
             options={[
               { value: 'yes', label: t('decisions.staff.appealYes', { days: district.appeals.days }) },
               { value: 'expulsion', label: t('decisions.staff.appealExpulsion') },
