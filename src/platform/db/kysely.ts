@@ -38,8 +38,44 @@ export function openDatabase(url: string, opts: { schema?: string } = {}): DbHan
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** How many distinct SQL texts keep their prepared statement: the app has a few hundred. */
+const STATEMENT_CACHE = 1000;
+
+/**
+ * Kysely prepares every query anew; better-sqlite3's prepare parses and plans the SQL each
+ * time, a large share of a request's database time. The same SQL text (values are bound
+ * separately) gets its prepared statement back. Safe because better-sqlite3 is synchronous: a
+ * statement is never in use by two queries at once (Kysely streams nothing here). The least
+ * recently used statement is dropped beyond the limit, so SQL built with variable-length IN
+ * lists cannot grow it without bound.
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const value = Reflect.get(target, prop, receiver);
+        // Native methods need the real database as `this`.
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        let stmt = cache.get(source);
+        if (stmt) {
+          cache.delete(source); // re-inserted below: the Map's order is recency
+        } else {
+          stmt = prepare(source);
+          if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+        }
+        cache.set(source, stmt);
+        return stmt;
+      };
+    },
+  });
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
