@@ -10,7 +10,7 @@ import { securityHeaders } from './platform/http/security.js';
 import { webPlatform } from './platform/http/web.js';
 import { IdempotencyStore } from './platform/http/idempotency.js';
 import { ErrorPage } from './platform/views/error-page.js';
-import { pingDatabase } from './platform/db/kysely.js';
+import { isDatabaseUnavailable, pingDatabase } from './platform/db/kysely.js';
 import { registerModules } from './modules/index.js';
 import { loggerOptions, requestIdOf, REQUEST_ID_HEADER } from './platform/ops/logging.js';
 import { Readiness } from './platform/ops/readiness.js';
@@ -104,11 +104,17 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
   });
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const unavailable = isDatabaseUnavailable(error);
+    const status = unavailable ? 503 : error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) req.log.error({ err: error }, 'unhandled error');
-    if (!req.i18n || reply.sent) return reply.status(status).send(status === 500 ? 'Internal error' : 'Bad request');
+    if (unavailable) {
+      // The database restarted or is failing over: nothing of this step was saved; say so, and when to retry.
+      req.log.warn({ err: error }, 'database unavailable');
+      reply.header('Retry-After', '5');
+    }
+    if (!req.i18n || reply.sent) return reply.status(status).send(status === 503 ? 'Unavailable: try again' : status === 500 ? 'Internal error' : 'Bad request');
     const { t } = req.i18n;
-    const key = status === 500 ? 'common.serverError' : status === 413 ? 'common.tooLarge' : 'common.badRequest';
+    const key = status === 503 ? 'common.unavailable' : status === 500 ? 'common.serverError' : status === 413 ? 'common.tooLarge' : 'common.badRequest';
     try {
       return await reply.page((ctx) => ErrorPage({ ctx, title: t(`${key}.title`), message: t(`${key}.message`) }), { status, forms: false });
     } catch {

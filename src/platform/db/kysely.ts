@@ -22,11 +22,17 @@ export interface DbHandle {
 export function openDatabase(url: string, opts: { schema?: string } = {}): DbHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // A schema other than public isolates test runs from each other.
-    const pool = new pg.Pool({ connectionString: url, max: 10, ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}) });
+    const pool = new pg.Pool({ connectionString: url, max: 10, ...(opts.schema ? { options: `-c search_path=${opts.schema} -c application_name=${opts.schema}` } : {}) });
     // An idle pooled connection closed by the server (restart, fail-over) is an 'error' event:
     // without a listener Node ends the process. The pool drops that client and opens a new one
     // on the next query, so it only needs to be heard.
     pool.on('error', (e) => console.error(JSON.stringify({ level: 'warn', msg: 'idle database connection lost', err: e.message })));
+    // A connection lost while a request holds it also emits 'error' on that client, which the
+    // pool does not hear: unheard, it would end the process. The request's own query fails and
+    // is answered with a 503 (isDatabaseUnavailable); the broken client is not reused.
+    pool.on('connect', (client) => {
+      client.on('error', (e) => console.error(JSON.stringify({ level: 'warn', msg: 'database connection lost during a request', err: e.message })));
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
@@ -100,4 +106,17 @@ export async function pingDatabase(db: Kysely<any>): Promise<boolean> {
 export function isUniqueViolation(e: unknown): boolean {
   const anyE = e as { code?: string; message?: string };
   return anyE?.code === '23505' || anyE?.code === 'SQLITE_CONSTRAINT_UNIQUE' || anyE?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * True when the database could not be reached or dropped the connection (a restart, a
+ * fail-over, SQLite locked past its busy time-out): the request changed nothing, and the same
+ * request is worth trying again shortly (a 503, not a 500).
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const anyE = e as { code?: string; message?: string };
+  const code = anyE?.code ?? '';
+  // 57P01–57P03: admin shutdown, crash shutdown, cannot connect now; 08xxx: connection exceptions.
+  if (/^57P0[123]$/.test(code) || code.startsWith('08') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'SQLITE_BUSY'].includes(code)) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(anyE?.message ?? '');
 }
