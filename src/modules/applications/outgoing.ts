@@ -137,7 +137,7 @@ export class OutgoingRequests {
 /** The school of a hosted receiving district a release names, for pages and letters. */
 export function targetSchoolName(deps: Deps, app: Pick<ApplicationRow, 'target_district_slug' | 'target_school'>): string | null {
   if (!app.target_school) return null;
-  const d = app.target_district_slug ? deps.districts.get(app.target_district_slug) : undefined;
-  return d ? (d.schools.find((s) => s.code === app.target_school)?.name ?? app.target_school) : app.target_school;
+  // A hosted district's school is stored by code; another district's by the name the parent typed.
+  return app.target_district_slug ? (deps.districts.schoolById(`${app.target_district_slug}:${app.target_school}`)?.name ?? app.target_school) : app.target_school;
 }
 

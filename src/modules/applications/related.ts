@@ -3,12 +3,6 @@ import { formatConfirmationNumber } from './confirmation-number.js';
 import { targetSchoolName } from './outgoing.js';
 import type { ApplicationRow } from './repository.js';
 
-const schoolName = (deps: Deps, id: string | null) => {
-  if (!id) return null;
-  const [slug, code] = id.split(':');
-  return deps.districts.get(slug)?.schools.find((s) => s.code === code)?.name ?? null;
-};
-
 /**
  * What a request has beyond its own fields, for the parent's page: the receiving district of a
  * release, the two schools of an intra-district request, and the other half of an
@@ -22,7 +16,7 @@ export async function relatedView(deps: Deps, app: ApplicationRow, lang: 'en' | 
   const receivingDistrict = app.target_district_slug ? deps.districts.get(app.target_district_slug) : undefined;
   return {
     receiving: app.kind === 'outgoing' ? { district: receivingDistrict ? (receivingDistrict.name[lang] ?? receivingDistrict.name.en) : (app.target_district_name ?? ''), school: targetSchoolName(deps, app) } : null,
-    residenceSchoolName: schoolName(deps, app.residence_school_id),
+    residenceSchoolName: deps.districts.schoolById(app.residence_school_id)?.name ?? null,
     schoolApprovals: app.kind === 'intra' ? await deps.db.selectFrom('school_approvals').select(['role', 'decision']).where('application_id', '=', app.id).execute() : [],
     linked: linkedRow
       ? { id: linkedRow.id, kind: linkedRow.kind, districtName: linkedDistrict ? (linkedDistrict.name[lang] ?? linkedDistrict.name.en) : linkedRow.district_id, status: linkedRow.status, confirmation: formatConfirmationNumber(linkedRow.confirmation_number) }

@@ -71,19 +71,13 @@ export async function studentStory(deps: Deps, student: { id: string; account_id
       application: a,
       districtName: nameOf(a.district_id),
       decisions: mine,
-      permit: permit ? { ...permit, schoolName: schoolName(deps, permit.school_id), code: formatVerificationCode(permit.verification_code) } : null,
+      permit: permit ? { ...permit, schoolName: deps.districts.schoolById(permit.school_id)?.name ?? null, code: formatVerificationCode(permit.verification_code) } : null,
       related,
       next: nextStep(a, mine, infoRequests.find((r) => r.application_id === a.id)?.due_on, related.linked, localDate(deps.clock.now(), district.timeZone)),
       life: await permitLifeSection(deps, a),
     });
   }
   return { residence, actions, requests };
-}
-
-function schoolName(deps: Deps, id: string): string | null {
-  if (!id) return null;
-  const [slug, code] = id.split(':');
-  return deps.districts.get(slug)?.schools.find((s) => s.code === code)?.name ?? null;
 }
 
 /** What the parent does next for a request, by its kind and status. */

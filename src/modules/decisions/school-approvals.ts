@@ -70,7 +70,7 @@ export class SchoolApprovals {
           await this.repo.insertDecision(trx, decision);
           await this.repo.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
           await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'denied', note: `${role} school` });
-          await notifyParent(this.deps, trx, app, district, 'decisions.email.intraDenied', `decision:${decision.id}`, { school: this.schoolName(schoolIdOf), note, phone: district.contact.phone });
+          await notifyParent(this.deps, trx, app, district, 'decisions.email.intraDenied', `decision:${decision.id}`, { school: this.deps.districts.schoolById(schoolIdOf)?.name ?? schoolIdOf, note, phone: district.contact.phone });
           return 'denied' as const;
         }
         if (!(all.some((a) => a.role === 'residence' && a.decision === 'approved') && all.some((a) => a.role === 'requested' && a.decision === 'approved'))) return null;
@@ -97,10 +97,5 @@ export class SchoolApprovals {
       if (isUniqueViolation(e)) return err('already-decided', 'decisions.errors.schoolAlreadyDecided');
       throw e;
     }
-  }
-
-  private schoolName(id: string): string {
-    const [slug, code] = id.split(':');
-    return this.deps.districts.get(slug)?.schools.find((s) => s.code === code)?.name ?? code;
   }
 }

@@ -15,6 +15,13 @@ export class DistrictCatalog {
   school(district: DistrictConfig, code: string): SchoolConfig | undefined {
     return district.schools.find((s) => s.code === code);
   }
+  /** A school by the id requests and permits store (`district:code`), in any hosted district. */
+  schoolById(id: string | null | undefined): SchoolConfig | undefined {
+    if (!id) return undefined;
+    const [slug, code] = id.split(':');
+    const district = this.bySlug.get(slug);
+    return district && code ? this.school(district, code) : undefined;
+  }
   reason(district: DistrictConfig, code: string, kind: PermitKind): ReasonConfig | undefined {
     return district.reasons.find((r) => r.code === code && r.kinds.includes(kind));
   }

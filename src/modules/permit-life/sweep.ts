@@ -7,7 +7,6 @@ import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { PERMIT_KINDS, type DistrictConfig } from '../districts/config-schema.js';
 import { windowsFor } from '../districts/windows.js';
 import { addDays } from '../../platform/clock.js';
-import { schoolId } from '../districts/catalog.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
 import { notifyParent } from '../decisions/notify.js';
 import { schoolYearOf, shiftSchoolYear } from '../decisions/rules.js';
@@ -59,10 +58,6 @@ export class PermitLifeSweep {
     }
   }
 
-  private schoolName(district: DistrictConfig, id: string) {
-    return district.schools.find((s) => schoolId(district.slug, s.code) === id)?.name ?? '';
-  }
-
   /**
    * DEC-12: on or after the warning day, while the request is undecided, the parent and the
    * school hear when the provisional enrollment ends and what happens then. Once.
@@ -72,7 +67,7 @@ export class PermitLifeSweep {
     for (const e of (await this.repo.provisionalToWarn(district.slug, today)) as Enrollment[]) {
       const done = await this.deps.db.transaction().execute(async (trx) => {
         if (!(await this.repo.markWarned(trx, e.pe_id, this.nowIso()))) return false;
-        const school = this.schoolName(district, e.pe_school_id);
+        const school = this.deps.districts.schoolById(e.pe_school_id)?.name ?? '';
         const lang = translator(this.deps.catalogs, e.language);
         await notifyParent(this.deps, trx, e, district, 'permit-life.email.provisionalWarning', `provisional-warning:${e.pe_id}`, { school, endsOn: lang.date(e.ends_on) });
         await this.tellSchool(trx, e, district, 'permit-life.email.schoolWarning', `provisional-warning:${e.pe_id}`, { school, endsOn: translator(this.deps.catalogs, 'en').date(e.ends_on) });
@@ -93,7 +88,7 @@ export class PermitLifeSweep {
     for (const e of (await this.repo.provisionalToEnd(district.slug, today)) as Enrollment[]) {
       const done = await this.deps.db.transaction().execute(async (trx) => {
         if (!(await this.repo.markEnded(trx, e.pe_id, this.nowIso()))) return false;
-        const school = this.schoolName(district, e.pe_school_id);
+        const school = this.deps.districts.schoolById(e.pe_school_id)?.name ?? '';
         const lang = translator(this.deps.catalogs, e.language);
         await notifyParent(this.deps, trx, e, district, 'permit-life.email.provisionalEnded', `provisional-ended:${e.pe_id}`, { school, endsOn: lang.date(e.ends_on) });
         await this.tellSchool(trx, e, district, 'permit-life.email.schoolEnded', `provisional-ended:${e.pe_id}`, { school, endsOn: translator(this.deps.catalogs, 'en').date(e.ends_on) });
@@ -140,7 +135,7 @@ export class PermitLifeSweep {
       const code = p.language as 'en' | 'es';
       await this.deps.db.transaction().execute(async (trx) => {
         await notifyParent(this.deps, trx, p, district, `permit-life.email.renewal.${r.why}`, key, {
-          school: this.schoolName(district, p.permit_school_id),
+          school: this.deps.districts.schoolById(p.permit_school_id)?.name ?? '',
           lastYear: p.last_year,
           nextYear: r.nextYear,
           opens: lang.date(r.opens!),

@@ -63,20 +63,15 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const { t, lang } = req.i18n;
     const permits: ActivePermit[] = service.enrollmentPermits(await service.activePermits(student.id));
     const changes = await service.schoolChanges(student.id, permits);
-    const schoolName = (district: string, code: string) => {
-      const d = deps.districts.get(district);
-      return (d && deps.districts.school(d, code)?.name) || code;
-    };
     const shownPermits = permits.map((p) => {
-      const [district, code] = p.school_id.split(':');
-      return { district: p.district_id, districtName: districtName(p.district_id, lang), schoolName: schoolName(district, code ?? ''), firstYear: p.first_year, lastYear: p.last_year };
+      return { district: p.district_id, districtName: districtName(p.district_id, lang), schoolName: deps.districts.schoolById(p.school_id)?.name ?? p.school_id.split(':')[1] ?? '', firstYear: p.first_year, lastYear: p.last_year };
     });
     const many = new Set(permits.map((p) => p.district_id)).size > 1;
     const schools = [...new Set(permits.map((p) => p.district_id))].flatMap((slug) =>
       (deps.districts.get(slug)?.schools ?? []).map((s) => ({ value: s.code, label: many ? `${districtName(slug, lang)}: ${s.name}` : s.name })),
     );
     const history = changes.map((h) => ({
-      reportedAt: localDate(new Date(h.at), deps.districts.get(h.district)?.timeZone), schoolName: schoolName(h.district, h.schoolCode), districtName: districtName(h.district, lang), from: h.from, same: h.same,
+      reportedAt: localDate(new Date(h.at), deps.districts.get(h.district)?.timeZone), schoolName: deps.districts.schoolById(`${h.district}:${h.schoolCode}`)?.name ?? h.schoolCode, districtName: districtName(h.district, lang), from: h.from, same: h.same,
     }));
     // What the last change reported means, while its permit is in force.
     const latest = changes[0];

@@ -166,11 +166,7 @@ export function moveAdvice(args: {
 }): Advice {
   const { districts, studentId, student, permits, residence } = args;
   const lines: AdviceLine[] = [];
-  const schoolName = (id: string) => {
-    const [slug, code] = id.split(':');
-    const d = districts.get(slug);
-    return (d && code && districts.school(d, code)?.name) || '';
-  };
+  const schoolName = (id: string) => districts.schoolById(id)?.name ?? '';
 
   if (residence.kind === 'unmatched' || residence.kind === 'ambiguous' || residence.kind === 'unreadable') {
     const d = phoneDistrict(districts, permits, residence, args.zip);
