@@ -43,7 +43,7 @@ const UPLOADABLE = ['incomplete', 'submitted', 'info_requested'];
  * release itself travelled with it, so the parent is not asked for it again.
  */
 const RELEASE = 'release';
-export const heldByRelease = (app: { kind: string; linked_application_id: string | null }, code: string): boolean =>
+const heldByRelease = (app: { kind: string; linked_application_id: string | null }, code: string): boolean =>
   code === RELEASE && app.kind === 'incoming' && app.linked_application_id !== null;
 
 /** A file that counts for its checklist item: any but one the permit office rejected (DOC-3). */

@@ -1,4 +1,5 @@
 import { canChangeRecords } from './roles.js';
+import { DocumentsService, type ChecklistStatus } from '../documents/service.js';
 import type { Deps } from '../../deps.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
@@ -11,6 +12,8 @@ export interface RequestView {
   events: { at: string; actor: string; from_status: string | null; to_status: string; note: string | null }[];
   documents: DocumentsTable[];
   messages: { id: string; subject: string; created_at: string; status: string }[];
+  /** The request's checklist as the parent's page reads it: what is missing, what came with a release (APP-11, DEC-5). */
+  checklist: ChecklistStatus;
   /** DEC-13: changes of address the parent reported more than 30 days after moving. */
   lateMoves: { moved_on: string; reported_on: string }[];
 }
@@ -41,7 +44,8 @@ export class StaffRequests {
       this.deps.db.selectFrom('outbox').select(['id', 'subject', 'created_at', 'status']).where('application_id', '=', id).orderBy('created_at').execute(),
     ]);
     const lateMoves = await this.deps.db.selectFrom('address_changes').select(['moved_on', 'reported_on']).where('student_id', '=', application.student_id).where('late', '=', 1).orderBy('moved_on').execute();
-    return ok({ application, parent, student, events, documents, messages, lateMoves });
+    const checklist = await new DocumentsService(this.deps).checklistStatus(application);
+    return ok({ application, parent, student, events, documents, messages, lateMoves, checklist });
   }
 
   async document(staff: SessionStaff, id: string, documentId: string): Promise<Result<DocumentsTable>> {

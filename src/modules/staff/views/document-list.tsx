@@ -1,10 +1,8 @@
-import { heldByRelease } from '../../documents/service.js';
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, ErrorSummary, fieldId } from '../../../platform/views/forms.js';
 import type { ApplicationsTable, DocumentsTable } from '../../../platform/db/schema.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
-import { counts } from '../../documents/service.js';
 import { NOTE_MAX, REJECT_REASONS, canReview } from '../../documents/review.js';
 import type { RequestView } from '../requests.js';
 
@@ -106,11 +104,7 @@ function ReviewActions({ ctx, action, doc, name }: { ctx: PageContext; action: s
 export function DocumentList({ ctx, district, view }: { ctx: PageContext; district: DistrictConfig; view: RequestView }) {
   const { t, i18n } = ctx;
   const a = view.application;
-  const reason = district.reasons.find((r) => r.code === a.reason_code);
-  const checklist = [...(district.commonDocuments[a.kind] ?? []), ...(reason?.documents ?? [])];
   const reviewer = ctx.staff ? canReview(ctx.staff) : false;
-  // DEC-19: a priority transfer needs no release, as the parent's checklist says.
-  const required = (c: { code: string; required: boolean }) => c.required && !(a.kind === 'incoming' && reason?.priority && c.code === 'release');
   return (
     <>
       <h2 id="req-documents">{t('documents.heading')}</h2>
@@ -143,11 +137,11 @@ export function DocumentList({ ctx, district, view }: { ctx: PageContext; distri
               </tr>
             );
           })}
-          {checklist.filter((c) => heldByRelease(a, c.code)).map((c) => (
+          {view.checklist.items.filter((c) => c.heldByRelease).map((c) => (
             <tr key={c.code}><th scope="row">{label(ctx, district, c.code)}</th><td colSpan={reviewer ? 5 : 4}>{t('documents.checklist.heldByReleaseStaff')}</td></tr>
           ))}
-          {checklist.filter((c) => required(c) && !heldByRelease(a, c.code) && !view.documents.some((d) => d.doc_type === c.code && counts(d))).map((c) => (
-            <tr key={c.code}><th scope="row">{label(ctx, district, c.code)}</th><td colSpan={reviewer ? 5 : 4}><span class="usa-tag app-tag--overdue">{t('documents.checklist.missing')}</span></td></tr>
+          {view.checklist.missingRequired.map((code) => (
+            <tr key={code}><th scope="row">{label(ctx, district, code)}</th><td colSpan={reviewer ? 5 : 4}><span class="usa-tag app-tag--overdue">{t('documents.checklist.missing')}</span></td></tr>
           ))}
         </tbody>
       </table>
