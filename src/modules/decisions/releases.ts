@@ -2,7 +2,6 @@ import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
 import type { ApplicationsTable, Database } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import { newId } from '../../platform/ids.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
@@ -11,7 +10,8 @@ import { DecisionsRepository } from './repository.js';
 import { Refusal } from './refusal.js';
 import { localDate } from '../../platform/clock.js';
 import { notifyParent } from './notify.js';
-import { MAX_PERMIT_YEARS, generateVerificationCode, shiftSchoolYear } from './rules.js';
+import { MAX_PERMIT_YEARS, shiftSchoolYear } from './rules.js';
+import { newDecision, newPermit } from './records.js';
 import type { ApproveInput } from './service.js';
 
 /** Statuses of a release that mean it no longer stands: the receiving district cannot act on it (DEC-5). */
@@ -60,16 +60,9 @@ export class ReleaseDecisions {
     return run(async (trx) => {
       if (!(await this.repo.moveStatus(trx, app.id, from, 'approved', today))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
       const decidedOn = localDate(this.deps.clock.now(), district.timeZone);
-      const decision = { id: newId(), application_id: app.id, kind: 'approved' as const, reasons: '[]', note: null, decided_on: decidedOn, decided_at: today, decided_by: staff.id, appeal_until: null, no_appeal_reason: null, language: app.language };
-      await this.repo.insertDecision(trx, decision);
-      await this.repo.insertPermit(trx, {
-        id: newId(), application_id: app.id, decision_id: decision.id, verification_code: generateVerificationCode(),
-        school_id: app.target_district_slug && app.target_school ? schoolId(app.target_district_slug, app.target_school) : '',
-        grade: app.grade_requested, first_year: app.school_year, last_year: shiftSchoolYear(app.school_year, count - 1), renew_yearly: input.renew ? 1 : 0,
-        status: 'active', issued_at: today, revoked_at: null,
-      });
-      await this.repo.closeOpenInfoRequests(trx, app.id, today, 'closed_at');
-      await this.repo.event(trx, { application_id: app.id, at: today, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'approved', note: `release years:${count}` });
+      const decision = newDecision(app, 'approved', staff.id, decidedOn, today);
+      const permit = newPermit(app, decision, { schoolId: releasedTo(app), lastYear: shiftSchoolYear(app.school_year, count - 1), renew: input.renew });
+      await this.repo.recordApproval(trx, app, decision, permit, { actor: `staff:${staff.id}`, note: `release years:${count}` });
       const forwarded = app.linked_application_id ? null : await new Handoff(this.deps).forward(trx, { ...app, status: 'approved' }, { byLaw: false });
       await notifyParent(this.deps, trx, app, district, forwarded ? 'decisions.email.releaseForwarded' : 'decisions.email.releaseApproved', `decision:${decision.id}`, {
         receiving: this.receivingName(app),
@@ -83,21 +76,20 @@ export class ReleaseDecisions {
   async grantByLaw(trx: Transaction<Database>, release: ApplicationsTable, decidedOn: string): Promise<void> {
     const nowIso = this.deps.clock.now().toISOString();
     if (!(await this.repo.moveStatus(trx, release.id, RELEASE_PENDING, 'approved', nowIso))) return;
-    const decision = { id: newId(), application_id: release.id, kind: 'approved' as const, reasons: '[]', note: 'DEC-19', decided_on: decidedOn, decided_at: nowIso, decided_by: null, appeal_until: null, no_appeal_reason: null, language: release.language };
-    await this.repo.insertDecision(trx, decision);
+    const decision = newDecision(release, 'approved', null, decidedOn, nowIso, { note: 'DEC-19' });
     // The release covers the years the receiving district just approved (DEC-18), written above in this transaction.
     const accepted = release.linked_application_id ? await this.repo.permit(trx, release.linked_application_id) : undefined;
-    await this.repo.insertPermit(trx, {
-      id: newId(), application_id: release.id, decision_id: decision.id, verification_code: generateVerificationCode(),
-      school_id: release.target_district_slug && release.target_school ? schoolId(release.target_district_slug, release.target_school) : '',
-      grade: release.grade_requested, first_year: release.school_year, last_year: accepted?.last_year ?? release.school_year, renew_yearly: 0, status: 'active', issued_at: nowIso, revoked_at: null,
-    });
-    await this.repo.closeOpenInfoRequests(trx, release.id, nowIso, 'closed_at');
-    await this.repo.event(trx, { application_id: release.id, at: nowIso, actor: 'system', from_status: release.status, to_status: 'approved', note: 'released by law: the receiving district approved a priority transfer (DEC-19)' });
+    const permit = newPermit(release, decision, { schoolId: releasedTo(release), lastYear: accepted?.last_year ?? release.school_year, renew: false });
+    await this.repo.recordApproval(trx, release, decision, permit, { actor: 'system', note: 'released by law: the receiving district approved a priority transfer (DEC-19)' });
   }
 
   private receivingName(app: ApplicationsTable): string {
     const d = app.target_district_slug ? this.deps.districts.get(app.target_district_slug) : undefined;
     return d ? (d.name[app.language as 'en' | 'es'] ?? d.name.en) : (app.target_district_name ?? '');
   }
+}
+
+/** The school a release names, as a permit stores it: a hosted district's school, or none (''). */
+function releasedTo(app: ApplicationsTable): string {
+  return app.target_district_slug && app.target_school ? schoolId(app.target_district_slug, app.target_school) : '';
 }

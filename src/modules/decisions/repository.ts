@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AppealsTable, Database, DecisionsTable, InfoRequestsTable, PermitsTable } from '../../platform/db/schema.js';
+import type { ApplicationsTable, AppealsTable, Database, DecisionsTable, InfoRequestsTable, PermitsTable } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -39,6 +39,14 @@ export class DecisionsRepository {
 
   insertPermit(q: Q, p: PermitsTable) {
     return q.insertInto('permits').values(p).execute();
+  }
+
+  /** An approval's records, together: the decision, its permit, requests for missing items closed, the history line. */
+  async recordApproval(q: Q, app: ApplicationsTable, decision: DecisionsTable, permit: PermitsTable, line: { actor: string; note: string }) {
+    await this.insertDecision(q, decision);
+    await this.insertPermit(q, permit);
+    await this.closeOpenInfoRequests(q, app.id, decision.decided_at, 'closed_at');
+    await this.event(q, { application_id: app.id, at: decision.decided_at, actor: line.actor, from_status: app.status, to_status: 'approved', note: line.note });
   }
 
   permit(q: Q, applicationId: string) {

@@ -9,11 +9,10 @@ import { canChangeRecords } from '../staff/roles.js';
 import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { Refusal } from './refusal.js';
-import { generateVerificationCode, seatsFor } from './rules.js';
+import { seatsFor } from './rules.js';
+import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './records.js';
 
 export type SchoolRole = SchoolApprovalsTable['role'];
-const DECIDABLE = ['submitted', 'info_requested'];
-const NOTE_MAX = 2000;
 
 /**
  * APP-1, DEC-6: an intra-district request needs both schools — the school of residence lets the
@@ -54,7 +53,7 @@ export class SchoolApprovals {
     const note = input.note.trim();
     if (note.length > NOTE_MAX) return err('invalid', 'decisions.errors.noteTooLong', { field: `school_note_${role}`, params: { max: NOTE_MAX } });
     if (input.decision === 'denied' && !note) return err('invalid', 'decisions.errors.schoolDenialNote', { field: `school_note_${role}` });
-    if (!DECIDABLE.includes(app.status)) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
+    if (!(DECIDABLE as readonly string[]).includes(app.status)) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
     const district = this.deps.districts.get(app.district_id)!;
     const today = localDate(this.deps.clock.now(), district.timeZone);
     const schoolIdOf = role === 'residence' ? app.residence_school_id! : app.requested_school_id!;
@@ -66,7 +65,7 @@ export class SchoolApprovals {
         const all = await trx.selectFrom('school_approvals').select(['role', 'decision']).where('application_id', '=', app.id).execute();
         if (input.decision === 'denied') {
           if (!(await this.repo.moveStatus(trx, app.id, DECIDABLE, 'denied', nowIso))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
-          const decision = { id: newId(), application_id: app.id, kind: 'denied' as const, reasons: '[]', note, decided_on: today, decided_at: nowIso, decided_by: staff.id, appeal_until: null, no_appeal_reason: 'intra-district', language: app.language };
+          const decision = newDecision(app, 'denied', staff.id, today, nowIso, { note, no_appeal_reason: 'intra-district' });
           await this.repo.insertDecision(trx, decision);
           await this.repo.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
           await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'denied', note: `${role} school` });
@@ -80,14 +79,8 @@ export class SchoolApprovals {
         if (!(await this.repo.moveStatus(trx, app.id, DECIDABLE, 'approved', nowIso))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
         if (!(await this.repo.takeSeat(trx, sid, app.school_year, app.grade_requested, seatsFor(school, app.school_year, app.grade_requested))))
           throw new Refusal(err('full', 'decisions.errors.full', { params: { school: school.name, grade: app.grade_requested, year: app.school_year } }));
-        const decision = { id: newId(), application_id: app.id, kind: 'approved' as const, reasons: '[]', note: null, decided_on: today, decided_at: nowIso, decided_by: staff.id, appeal_until: null, no_appeal_reason: null, language: app.language };
-        await this.repo.insertDecision(trx, decision);
-        await this.repo.insertPermit(trx, {
-          id: newId(), application_id: app.id, decision_id: decision.id, verification_code: generateVerificationCode(), school_id: sid, grade: app.grade_requested,
-          first_year: app.school_year, last_year: app.school_year, renew_yearly: 0, status: 'active', issued_at: nowIso, revoked_at: null,
-        });
-        await this.repo.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
-        await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'approved', note: `both schools approved; school:${school.code}` });
+        const decision = newDecision(app, 'approved', staff.id, today, nowIso);
+        await this.repo.recordApproval(trx, app, decision, newPermit(app, decision, { schoolId: sid, lastYear: app.school_year, renew: false }), { actor: `staff:${staff.id}`, note: `both schools approved; school:${school.code}` });
         await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: app.school_year });
         return 'approved' as const;
       });

@@ -15,14 +15,11 @@ import { canChangeRecords } from '../staff/roles.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { ReleaseDecisions } from './releases.js';
 import { Refusal } from './refusal.js';
-import { MAX_PERMIT_YEARS, assignableSchools, generateVerificationCode, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
+import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './records.js';
+import { MAX_PERMIT_YEARS, assignableSchools, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
 
 
-/** Statuses a request can be decided from (APP-11: an incomplete request is not decided). */
-const DECIDABLE = ['submitted', 'info_requested'] as const;
 const ASKABLE = ['incomplete', 'submitted', 'info_requested'] as const;
-/** The longest note or message staff may write to a parent. */
-const NOTE_MAX = 2000;
 
 /** DEC-9 / DEC-16: why a denial carries no right to appeal. */
 export const NO_APPEAL_REASONS = ['expulsion', 'no-release'] as const;
@@ -78,10 +75,7 @@ export class DecisionService {
   }
 
   private decisionRow(app: ApplicationsTable, kind: DecisionKind, by: string | null, decidedOn: string, over: Partial<DecisionsTable> = {}): DecisionsTable {
-    return {
-      id: newId(), application_id: app.id, kind, reasons: '[]', note: null, decided_on: decidedOn, decided_at: this.deps.clock.now().toISOString(),
-      decided_by: by, appeal_until: null, no_appeal_reason: null, language: app.language, ...over,
-    };
+    return newDecision(app, kind, by, decidedOn, this.deps.clock.now().toISOString(), over);
   }
 
   /** Explains why a request can no longer take an action: it was decided or changed meanwhile. */
@@ -128,14 +122,8 @@ export class DecisionService {
           throw new Refusal(err('full', 'decisions.errors.full', { field: 'school', params: { school: school.name, grade: c.grade!, year: c.year } }));
       }
       const decision = this.decisionRow(app, 'approved', staff.id, today);
-      await this.repo.insertDecision(trx, decision);
-      await this.repo.insertPermit(trx, {
-        id: newId(), application_id: app.id, decision_id: decision.id, verification_code: generateVerificationCode(), school_id: sid, grade: app.grade_requested,
-        first_year: app.school_year, last_year: shiftSchoolYear(app.school_year, count - 1), renew_yearly: input.renew ? 1 : 0, status: 'active',
-        issued_at: decision.decided_at, revoked_at: null,
-      });
-      await this.repo.closeOpenInfoRequests(trx, app.id, decision.decided_at, 'closed_at');
-      await this.repo.event(trx, { application_id: app.id, at: decision.decided_at, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'approved', note: `school:${school.code} years:${count}` });
+      const permit = newPermit(app, decision, { schoolId: sid, lastYear: shiftSchoolYear(app.school_year, count - 1), renew: input.renew });
+      await this.repo.recordApproval(trx, app, decision, permit, { actor: `staff:${staff.id}`, note: `school:${school.code} years:${count}` });
       // DEC-19: the receiving district approved a priority transfer: the release follows by law.
       if (release.value?.byLaw) await this.releases.grantByLaw(trx, release.value.release, today);
       await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: `${app.school_year} – ${shiftSchoolYear(app.school_year, count - 1)}` });
