@@ -96,15 +96,7 @@ export class OutgoingRequests {
     }
 
     // DEC-17: one outgoing request per student and school year.
-    const earlier = await this.deps.db
-      .selectFrom('applications')
-      .select(['confirmation_number'])
-      .where('student_id', '=', student.id)
-      .where('district_id', '=', district.slug)
-      .where('kind', '=', 'outgoing')
-      .where('school_year', '=', input.school_year)
-      .where('status', 'in', COUNTS_FOR_THE_YEAR)
-      .executeTakeFirst();
+    const earlier = await this.apps.repo.oneOf(student.id, district.slug, 'outgoing', input.school_year, COUNTS_FOR_THE_YEAR);
     if (earlier) {
       return err('one-per-year', 'applications.errors.oneOutgoingPerYear', { field: 'school_year', params: { year: input.school_year, confirmation: formatConfirmationNumber(earlier.confirmation_number) } });
     }

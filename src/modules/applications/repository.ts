@@ -88,4 +88,49 @@ export class ApplicationsRepository {
   message(accountId: string, id: string) {
     return this.db.selectFrom('outbox').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
   }
+
+  /** A request of one kind for the student, district and year in any of `statuses` (DEC-17: one release a year). */
+  oneOf(studentId: string, districtId: string, kind: ApplicationRow['kind'], schoolYear: string, statuses: readonly string[]) {
+    return this.db
+      .selectFrom('applications')
+      .select(['confirmation_number'])
+      .where('student_id', '=', studentId)
+      .where('district_id', '=', districtId)
+      .where('kind', '=', kind)
+      .where('school_year', '=', schoolYear)
+      .where('status', 'in', statuses as string[])
+      .executeTakeFirst();
+  }
+
+  /** The other half of an inter-district permit, as the parent who holds both sees it (DEC-5). */
+  linkedFor(accountId: string, linkedId: string) {
+    return this.db.selectFrom('applications').select(['id', 'kind', 'district_id', 'status', 'confirmation_number']).where('id', '=', linkedId).where('account_id', '=', accountId).executeTakeFirst();
+  }
+
+  schoolApprovals(applicationId: string) {
+    return this.db.selectFrom('school_approvals').select(['role', 'decision']).where('application_id', '=', applicationId).execute();
+  }
+
+  /** ACC-6: the account's own student, every field. */
+  studentOf(accountId: string, studentId: string) {
+    return this.db.selectFrom('students').selectAll().where('id', '=', studentId).where('account_id', '=', accountId).executeTakeFirst();
+  }
+
+  /** DEC-13: the moves reported for a student, newest first. */
+  movesOf(studentId: string) {
+    return this.db.selectFrom('address_changes').select(['moved_on', 'reported_on', 'late']).where('student_id', '=', studentId).orderBy('created_at', 'desc').execute();
+  }
+
+  /** Everything a student's page shows of each request: the requests, their decisions, permits and open requests for items. */
+  async storyOf(accountId: string, studentId: string) {
+    const apps = await this.db.selectFrom('applications').selectAll().where('student_id', '=', studentId).where('account_id', '=', accountId).orderBy('received_at', 'desc').orderBy('id').execute();
+    const ids = apps.map((a) => a.id);
+    if (!ids.length) return { apps, decisions: [], permits: [], openInfoRequests: [] };
+    const [decisions, permits, openInfoRequests] = await Promise.all([
+      this.db.selectFrom('decisions').selectAll().where('application_id', 'in', ids).orderBy('decided_at').execute(),
+      this.db.selectFrom('permits').selectAll().where('application_id', 'in', ids).execute(),
+      this.db.selectFrom('info_requests').select(['application_id', 'due_on']).where('application_id', 'in', ids).where('answered_at', 'is', null).where('closed_at', 'is', null).execute(),
+    ]);
+    return { apps, decisions, permits, openInfoRequests };
+  }
 }

@@ -5,6 +5,7 @@ import { AddressService } from '../addresses/service.js';
 import { permitLifeSection, type Section } from '../permit-life/sections.js';
 import { formatVerificationCode } from '../decisions/rules.js';
 import { relatedView } from './related.js';
+import { ApplicationsRepository } from './repository.js';
 
 /** One request in a student's story, with everything a parent needs to read it. */
 export interface StoryRequest {
@@ -52,15 +53,7 @@ export async function studentStory(deps: Deps, student: { id: string; account_id
     if (d.slug !== resident?.slug && d.windows.incoming) actions.push({ key: 'students.story.actions.incoming', href: `/apply/${d.slug}${q}`, params: { district: nameOf(d.slug) } });
   }
 
-  const apps = await deps.db.selectFrom('applications').selectAll().where('student_id', '=', student.id).where('account_id', '=', student.account_id).orderBy('received_at', 'desc').orderBy('id').execute();
-  const ids = apps.map((a) => a.id);
-  const [decisions, permits, infoRequests] = ids.length
-    ? await Promise.all([
-        deps.db.selectFrom('decisions').selectAll().where('application_id', 'in', ids).orderBy('decided_at').execute(),
-        deps.db.selectFrom('permits').selectAll().where('application_id', 'in', ids).execute(),
-        deps.db.selectFrom('info_requests').select(['application_id', 'due_on']).where('application_id', 'in', ids).where('answered_at', 'is', null).where('closed_at', 'is', null).execute(),
-      ])
-    : [[], [], []];
+  const { apps, decisions, permits, openInfoRequests: infoRequests } = await new ApplicationsRepository(deps.db).storyOf(student.account_id, student.id);
   const requests: StoryRequest[] = [];
   for (const a of apps) {
     const district = deps.districts.get(a.district_id)!;

@@ -1,5 +1,6 @@
 import type { Translator } from '../../platform/i18n/translator.js';
 import type { Deps } from '../../deps.js';
+import { DecisionsRepository } from './repository.js';
 import type { ApplicationsTable, DecisionsTable, PermitsTable } from '../../platform/db/schema.js';
 import { createPdf } from '../../platform/pdf/pdf.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
@@ -32,17 +33,15 @@ export async function bothDistricts(deps: Deps, app: ApplicationsTable, lang: 'e
     return { receiving: { district: d ? (d.name[lang] ?? d.name.en) : (app.target_district_name ?? ''), school } };
   }
   if (app.kind !== 'incoming' || !app.linked_application_id) return {};
-  const release = await deps.db.selectFrom('applications').select(['id', 'district_id', 'confirmation_number', 'status']).where('id', '=', app.linked_application_id).executeTakeFirst();
+  const repo = new DecisionsRepository(deps.db);
+  const release = await repo.linkedRequest(app.linked_application_id);
   if (!release || release.status !== 'approved') return {};
-  const [decision, permit] = await Promise.all([
-    deps.db.selectFrom('decisions').select('decided_on').where('application_id', '=', release.id).where('kind', '=', 'approved').orderBy('decided_at', 'desc').executeTakeFirst(),
-    deps.db.selectFrom('permits').select('verification_code').where('application_id', '=', release.id).where('status', '=', 'active').executeTakeFirst(),
-  ]);
+  const [decidedOn, permit] = await Promise.all([repo.latestDecisionOn(release.id, 'approved'), repo.activePermitCode(release.id)]);
   const d = deps.districts.get(release.district_id);
   return {
     release: {
       district: d ? (d.name[lang] ?? d.name.en) : release.district_id,
-      decidedOn: decision?.decided_on ?? '',
+      decidedOn: decidedOn ?? '',
       confirmation: formatConfirmationNumber(release.confirmation_number),
       verification: permit ? formatVerificationCode(permit.verification_code) : null,
     },

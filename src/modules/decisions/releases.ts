@@ -32,7 +32,7 @@ export class ReleaseDecisions {
    */
   async standing(app: ApplicationsTable): Promise<Result<{ release: ApplicationsTable; byLaw: boolean } | null>> {
     if (app.kind !== 'incoming' || !app.linked_application_id) return ok(null);
-    const release = await this.deps.db.selectFrom('applications').selectAll().where('id', '=', app.linked_application_id).executeTakeFirst();
+    const release = await this.repo.linkedRequest(app.linked_application_id);
     if (!release) return ok(null);
     if (release.status === 'approved') return ok({ release, byLaw: false });
     // DEC-19: only the parent, by withdrawing, ends a priority transfer; nothing the district of residence does or omits.

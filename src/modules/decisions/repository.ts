@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ApplicationsTable, AppealsTable, Database, DecisionsTable, InfoRequestsTable, PermitsTable } from '../../platform/db/schema.js';
+import type { ApplicationsTable, AppealsTable, Database, DecisionsTable, InfoRequestsTable, PermitsTable, SchoolApprovalsTable } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -39,6 +39,39 @@ export class DecisionsRepository {
 
   insertPermit(q: Q, p: PermitsTable) {
     return q.insertInto('permits').values(p).execute();
+  }
+
+  /** The other half of an inter-district permit: the release, or the request it became (DEC-5). Any district's. */
+  linkedRequest(id: string) {
+    return this.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The day of a request's latest decision of a kind (any kind when none is named). */
+  async latestDecisionOn(applicationId: string, kind?: DecisionsTable['kind']): Promise<string | null> {
+    let q = this.db.selectFrom('decisions').select('decided_on').where('application_id', '=', applicationId);
+    if (kind) q = q.where('kind', '=', kind);
+    return (await q.orderBy('decided_at', 'desc').executeTakeFirst())?.decided_on ?? null;
+  }
+
+  activePermitCode(applicationId: string) {
+    return this.db.selectFrom('permits').select('verification_code').where('application_id', '=', applicationId).where('status', '=', 'active').executeTakeFirst();
+  }
+
+  /** DEC-16: whether the parent sent a release document the office did not reject. */
+  async hasReleaseDocument(applicationId: string): Promise<boolean> {
+    return Boolean(await this.db.selectFrom('documents').select('id').where('application_id', '=', applicationId).where('doc_type', '=', 'release').where('status', '!=', 'rejected').executeTakeFirst());
+  }
+
+  async staffSchoolIds(staffId: string): Promise<Set<string>> {
+    return new Set((await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staffId).execute()).map((r) => r.school_id));
+  }
+
+  schoolApprovals(q: Q, applicationId: string) {
+    return q.selectFrom('school_approvals').selectAll().where('application_id', '=', applicationId).orderBy('decided_at').execute();
+  }
+
+  insertSchoolApproval(q: Q, row: SchoolApprovalsTable) {
+    return q.insertInto('school_approvals').values(row).execute();
   }
 
   /** An approval's records, together: the decision, its permit, requests for missing items closed, the history line. */

@@ -31,7 +31,7 @@ export class SchoolApprovals {
     if (app.kind !== 'intra' || app.district_id !== staff.districtId) return [];
     if (canChangeRecords(staff)) return ['residence', 'requested'];
     if (staff.role !== 'site_admin') return [];
-    const mine = new Set((await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id));
+    const mine = await this.repo.staffSchoolIds(staff.id);
     const roles: SchoolRole[] = [];
     if (app.residence_school_id && mine.has(app.residence_school_id)) roles.push('residence');
     if (app.requested_school_id && mine.has(app.requested_school_id)) roles.push('requested');
@@ -39,7 +39,7 @@ export class SchoolApprovals {
   }
 
   list(applicationId: string) {
-    return this.deps.db.selectFrom('school_approvals').selectAll().where('application_id', '=', applicationId).orderBy('decided_at').execute();
+    return this.repo.schoolApprovals(this.deps.db, applicationId);
   }
 
   async decide(staff: SessionStaff, id: string, input: { role: string; decision: string; note: string }): Promise<Result<{ final: 'approved' | 'denied' | null }>> {
@@ -60,9 +60,9 @@ export class SchoolApprovals {
     try {
       const final = await this.deps.db.transaction().execute(async (trx) => {
         const nowIso = this.deps.clock.now().toISOString();
-        await trx.insertInto('school_approvals').values({ id: newId(), application_id: app.id, school_id: schoolIdOf, role, decision: input.decision as 'approved' | 'denied', note: note || null, decided_by: staff.id, decided_at: nowIso }).execute();
+        await this.repo.insertSchoolApproval(trx, { id: newId(), application_id: app.id, school_id: schoolIdOf, role, decision: input.decision as 'approved' | 'denied', note: note || null, decided_by: staff.id, decided_at: nowIso });
         await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `${role} school ${input.decision}` });
-        const all = await trx.selectFrom('school_approvals').select(['role', 'decision']).where('application_id', '=', app.id).execute();
+        const all = await this.repo.schoolApprovals(trx, app.id);
         if (input.decision === 'denied') {
           if (!(await this.repo.moveStatus(trx, app.id, DECIDABLE, 'denied', nowIso))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
           const decision = newDecision(app, 'denied', staff.id, today, nowIso, { note, no_appeal_reason: 'intra-district' });

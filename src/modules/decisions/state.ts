@@ -77,21 +77,22 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
     cannotBlock,
     withoutRelease:
       app.kind === 'incoming' && !app.linked_application_id && !app.priority &&
-      !(await deps.db.selectFrom('documents').select('id').where('application_id', '=', app.id).where('doc_type', '=', 'release').where('status', '!=', 'rejected').executeTakeFirst()),
+      !(await repo.hasReleaseDocument(app.id)),
   };
 }
 
 /** PRV-1: the party district of an inter-district permit sees that request's status and decision. */
 async function otherSide(deps: Deps, app: ApplicationsTable): Promise<DecisionState['otherSide']> {
   if (!app.linked_application_id) return null;
-  const other = await deps.db.selectFrom('applications').select(['id', 'district_id', 'status', 'confirmation_number']).where('id', '=', app.linked_application_id).executeTakeFirst();
+  const repo = new DecisionsRepository(deps.db);
+  const other = await repo.linkedRequest(app.linked_application_id);
   if (!other) return null;
-  const decided = await deps.db.selectFrom('decisions').select('decided_on').where('application_id', '=', other.id).orderBy('decided_at', 'desc').executeTakeFirst();
+  const decidedOn = await repo.latestDecisionOn(other.id);
   return {
     role: app.kind === 'outgoing' ? 'incoming' : 'release',
     district: deps.districts.get(other.district_id)?.name.en ?? other.district_id,
     status: other.status,
     confirmation: other.confirmation_number,
-    decidedOn: decided?.decided_on ?? null,
+    decidedOn,
   };
 }
