@@ -1,11 +1,11 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { ErrorSummary, RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { windowsFor } from '../../districts/windows.js';
 import type { StudentForApplication } from '../service.js';
 import { OTHER_DISTRICT } from '../validation.js';
-import { ApplicantFields, Guidelines, ReasonField, YearAndGrades } from './request-fields.js';
+import { ApplicantFields, Guidelines, KindForm } from './request-fields.js';
 
 export const RELEASE_FIELD_ORDER = ['agree', 'school_year', 'grade_requested', 'current_grade', 'reason', 'target_district', 'target_district_name', 'target_school', 'target_school_name', 'relationship', 'decision_email', 'decision_email_confirm'];
 
@@ -37,39 +37,24 @@ export function ReleaseFormPage({ ctx, district, student, openYears, receiving, 
       <p class="usa-intro">{t('applications.release.intro', { student: `${student.first_name} ${student.last_name}`, district: name })}</p>
       {late ? <p>{t('applications.release.windowNote', { closes: late })}</p> : null}
       <Guidelines ctx={ctx} district={district} kind="outgoing" />
-      {openYears.length === 0 ? (
-        <div class="usa-alert usa-alert--warning" role="status">
-          <div class="usa-alert__body">
-            <p class="usa-alert__text">{t('applications.notTakingKind', { district: name })}</p>
-          </div>
-        </div>
-      ) : (
-        <form method="post" action={`/apply/${district.slug}/outgoing`} class="usa-form usa-form--large" novalidate>
-          <CsrfField ctx={ctx} />
-          <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
-          <input type="hidden" name="student" value={student.id} />
-          <p>{t('applications.form.requiredNote')}</p>
-          <Checkbox ctx={ctx} form={form} name="agree" label={t('applications.start.agree')} required />
-          <YearAndGrades ctx={ctx} form={form} openYears={openYears} />
-          <ReasonField ctx={ctx} form={form} district={district} kind="outgoing" />
-          <RadioGroup
-            ctx={ctx}
-            form={form}
-            name="target_district"
-            label={t('applications.release.targetDistrict')}
-            hint={t('applications.release.targetDistrictHint')}
-            required
-            options={[
-              ...receiving.map((d) => ({ value: d.slug, label: d.name[lang] ?? d.name.en })),
-              { value: OTHER_DISTRICT, label: t('applications.release.otherDistrict') },
-            ]}
-          />
-          <TextInput ctx={ctx} form={form} name="target_district_name" label={t('applications.release.targetDistrictName')} hint={t('applications.release.targetDistrictNameHint')} maxLength={120} />
-          <SchoolChoice ctx={ctx} form={form} receiving={receiving} />
-          <ApplicantFields ctx={ctx} form={form} />
-          <SubmitButton>{t('applications.release.submit')}</SubmitButton>
-        </form>
-      )}
+      <KindForm ctx={ctx} form={form} district={district} kind="outgoing" studentId={student.id} openYears={openYears}>
+        <RadioGroup
+          ctx={ctx}
+          form={form}
+          name="target_district"
+          label={t('applications.release.targetDistrict')}
+          hint={t('applications.release.targetDistrictHint')}
+          required
+          options={[
+            ...receiving.map((d) => ({ value: d.slug, label: d.name[lang] ?? d.name.en })),
+            { value: OTHER_DISTRICT, label: t('applications.release.otherDistrict') },
+          ]}
+        />
+        <TextInput ctx={ctx} form={form} name="target_district_name" label={t('applications.release.targetDistrictName')} hint={t('applications.release.targetDistrictNameHint')} maxLength={120} />
+        <SchoolChoice ctx={ctx} form={form} receiving={receiving} />
+        <ApplicantFields ctx={ctx} form={form} />
+        <SubmitButton>{t('applications.release.submit')}</SubmitButton>
+      </KindForm>
     </Layout>
   );
 }

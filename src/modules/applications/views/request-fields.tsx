@@ -1,5 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { RadioGroup, SelectInput, TextInput } from '../../../platform/views/forms.js';
+import { Checkbox, CsrfField, RadioGroup, SelectInput, TextInput } from '../../../platform/views/forms.js';
 import { GRADES, type DistrictConfig, type PermitKind, type SchoolConfig } from '../../districts/config-schema.js';
 import { RELATIONSHIPS } from '../validation.js';
 
@@ -64,5 +65,35 @@ export function Guidelines({ ctx, district, kind }: { ctx: PageContext; district
         ))}
       </div>
     </>
+  );
+}
+
+/**
+ * APP-1, APP-3: the one-page form of a release or a school change — or, outside the district's
+ * window, why it is not offered. The agreement, school year, grades and reason come first; the
+ * kind's own fields and the applicant's follow as `children`.
+ */
+export function KindForm({ ctx, form, district, kind, studentId, openYears, children }: { ctx: PageContext; form: FormState; district: DistrictConfig; kind: 'outgoing' | 'intra'; studentId: string; openYears: string[]; children: ComponentChildren }) {
+  const { t } = ctx;
+  if (openYears.length === 0) {
+    return (
+      <div class="usa-alert usa-alert--warning" role="status">
+        <div class="usa-alert__body">
+          <p class="usa-alert__text">{t('applications.notTakingKind', { district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en })}</p>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <form method="post" action={`/apply/${district.slug}/${kind}`} class="usa-form usa-form--large" novalidate>
+      <CsrfField ctx={ctx} />
+      <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
+      <input type="hidden" name="student" value={studentId} />
+      <p>{t('applications.form.requiredNote')}</p>
+      <Checkbox ctx={ctx} form={form} name="agree" label={t('applications.start.agree')} required />
+      <YearAndGrades ctx={ctx} form={form} openYears={openYears} />
+      <ReasonField ctx={ctx} form={form} district={district} kind={kind} />
+      {children}
+    </form>
   );
 }

@@ -1,9 +1,9 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { Checkbox, CsrfField, ErrorSummary, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { ErrorSummary, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig, SchoolConfig } from '../../districts/config-schema.js';
 import type { StudentForApplication } from '../service.js';
-import { ApplicantFields, Guidelines, ReasonField, schoolOption, YearAndGrades } from './request-fields.js';
+import { ApplicantFields, Guidelines, KindForm, schoolOption } from './request-fields.js';
 
 export const TRANSFER_FIELD_ORDER = ['agree', 'school_year', 'grade_requested', 'current_grade', 'reason', 'school', 'registration_number', 'relationship', 'decision_email', 'decision_email_confirm'];
 
@@ -31,37 +31,22 @@ export function TransferFormPage({ ctx, district, student, openYears, residence,
       {residence ? <p>{t('applications.transfer.residence', { school: residence.name })}</p> : null}
       <p>{t('applications.transfer.bothSchools')}</p>
       <Guidelines ctx={ctx} district={district} kind="intra" />
-      {openYears.length === 0 ? (
-        <div class="usa-alert usa-alert--warning" role="status">
-          <div class="usa-alert__body">
-            <p class="usa-alert__text">{t('applications.notTakingKind', { district: name })}</p>
-          </div>
-        </div>
-      ) : (
-        <form method="post" action={`/apply/${district.slug}/intra`} class="usa-form usa-form--large" novalidate>
-          <CsrfField ctx={ctx} />
-          <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
-          <input type="hidden" name="student" value={student.id} />
-          <p>{t('applications.form.requiredNote')}</p>
-          <Checkbox ctx={ctx} form={form} name="agree" label={t('applications.start.agree')} required />
-          <YearAndGrades ctx={ctx} form={form} openYears={openYears} />
-          <ReasonField ctx={ctx} form={form} district={district} kind="intra" />
-          <SelectInput ctx={ctx} form={form} name="school" label={t('applications.transfer.school')} hint={t('applications.transfer.schoolHint')} required options={district.schools.map((s) => schoolOption(ctx, s))} />
-          {district.intra.requireRegistrationAtResidence ? (
-            <TextInput
-              ctx={ctx}
-              form={form}
-              name="registration_number"
-              label={t('applications.transfer.registrationNumber')}
-              hint={t('applications.transfer.registrationHint', { school: residence?.name ?? t('applications.transfer.yourResidenceSchool') })}
-              required
-              maxLength={30}
-            />
-          ) : null}
-          <ApplicantFields ctx={ctx} form={form} />
-          <SubmitButton>{t('applications.transfer.submit')}</SubmitButton>
-        </form>
-      )}
+      <KindForm ctx={ctx} form={form} district={district} kind="intra" studentId={student.id} openYears={openYears}>
+        <SelectInput ctx={ctx} form={form} name="school" label={t('applications.transfer.school')} hint={t('applications.transfer.schoolHint')} required options={district.schools.map((s) => schoolOption(ctx, s))} />
+        {district.intra.requireRegistrationAtResidence ? (
+          <TextInput
+            ctx={ctx}
+            form={form}
+            name="registration_number"
+            label={t('applications.transfer.registrationNumber')}
+            hint={t('applications.transfer.registrationHint', { school: residence?.name ?? t('applications.transfer.yourResidenceSchool') })}
+            required
+            maxLength={30}
+          />
+        ) : null}
+        <ApplicantFields ctx={ctx} form={form} />
+        <SubmitButton>{t('applications.transfer.submit')}</SubmitButton>
+      </KindForm>
     </Layout>
   );
 }
