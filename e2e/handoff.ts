@@ -369,6 +369,56 @@ export async function twoDistrictHandoff(browser: Browser, baseUrl: string, data
       ["the release's number", new RegExp(esc(releaseNumber))],
     ];
     for (const [what, re] of mustSay) if (!re.test(text)) throw new AppProblem(`the permit PDF (${href}) lacks ${what} (${re}); its text: ${text.slice(0, 3000)}`);
+
+    // 7. The same parent in Spanish, on a phone, without JavaScript, gets the new forms wrong first.
+    step('parent in Spanish, phone, no JavaScript: bad input on the school-change and move forms');
+    const es = translator(catalogs, 'es').t;
+    const nojs = await open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false, locale: 'es-US' });
+    const checkNoJs = async (label: string) => {
+      const text = await nojs.locator('body').innerText();
+      const raw = [...new Set(text.match(RAW_KEY) ?? [])];
+      if (raw.length) throw new AppProblem(`missing translation on "${label}" (${nojs.url()}): ${raw.join(', ')}`);
+      await checkA11y(nojs, `handoff ${label}`, visited, false);
+    };
+    await nojs.goto('/sign-in');
+    // The browser asks for Spanish (Accept-Language): the sign-in page speaks it; the account's own language then applies until changed.
+    await nojs.getByLabel(new RegExp(`^${es('accounts.signIn.email')}`)).fill(email);
+    await nojs.getByLabel(new RegExp(`^${es('accounts.signIn.password')}`)).fill(PASSWORD);
+    await nojs.locator('main').getByRole('button', { name: es('common.signIn') }).click();
+    await nojs.waitForURL(/\/account/);
+    await nojs.goto(`/language?to=es&next=${encodeURIComponent(new URL(phone.url()).pathname)}`); // the student's page, in Spanish
+    await nojs.getByRole('heading', { level: 1, name: es('students.story.title', { name: STUDENT_NAME }) }).waitFor();
+    await checkNoJs('student page in Spanish, no JavaScript');
+    await nojs.getByRole('link', { name: es('students.story.actions.intra', { district: 'Distrito Unificado de Paramount (ejemplo)' }) }).click();
+    await nojs.getByRole('heading', { level: 1, name: es('applications.transfer.title', { district: 'Distrito Unificado de Paramount (ejemplo)' }) }).waitFor();
+    await checkNoJs('school-change form in Spanish');
+    // The school of residence asked for, nothing ticked: every problem named, in Spanish, what was chosen kept.
+    await nojs.getByLabel(new RegExp(`^${esc(es('applications.transfer.school'))}`)).selectOption('102');
+    await nojs.getByRole('button', { name: es('applications.transfer.submit') }).click();
+    await nojs.getByRole('heading', { name: es('common.errorSummaryHeading') }).waitFor();
+    const errors = await nojs.locator('.usa-alert--error, .usa-error-message').allInnerTexts();
+    if (!errors.join(' ').includes(es('applications.errors.agreeRequired'))) throw new AppProblem(`the school-change form in Spanish did not name the unticked agreement; it says: ${errors.join(' | ')}`);
+    if ((await nojs.getByLabel(new RegExp(`^${esc(es('applications.transfer.school'))}`)).inputValue()) !== '102') throw new AppProblem('the school-change form lost the school chosen');
+    if (!(await nojs.title()).startsWith('Error')) throw new AppProblem(`the page title does not start with "Error": ${await nojs.title()}`);
+    await checkNoJs('school-change form with errors in Spanish');
+    await nojs.locator('label.usa-checkbox__label').filter({ hasText: es('applications.start.agree') }).click(); // USWDS hides the box itself behind its label
+    await nojs.getByLabel(new RegExp(`^${esc(es('applications.form.gradeRequested'))}`)).selectOption('3');
+    await nojs.locator('label.usa-radio__label').filter({ hasText: /^Hermano o hermana/ }).click();
+    await nojs.locator('label.usa-radio__label').filter({ hasText: es('applications.relationships.parent') }).click();
+    await nojs.getByLabel(new RegExp(`^${esc(es('applications.transfer.registrationNumber'))}`)).fill('GP-20417');
+    await nojs.getByLabel(new RegExp(`^${esc(es('applications.form.decisionEmailConfirm'))}`)).fill(email);
+    await nojs.getByRole('button', { name: es('applications.transfer.submit') }).click();
+    const again = (await nojs.locator('.usa-error-message').allInnerTexts()).join(' ');
+    // Everything else right: the school of residence itself is refused, beside the school, in Spanish.
+    if (!again.includes(es('applications.errors.sameAsResidence', { school: 'Garfield Park Elementary' }))) throw new AppProblem(`the school-change form did not refuse the school of residence; it says: ${again}`);
+    if ((await nojs.getByLabel(new RegExp(`^${esc(es('applications.transfer.registrationNumber'))}`)).inputValue()) !== 'GP-20417') throw new AppProblem('the school-change form lost the registration number typed');
+    await checkNoJs('school-change form refused in Spanish');
+
+    await nojs.goto(`${new URL(phone.url()).pathname}/move`);
+    await nojs.getByRole('button', { name: es('moves.page.submit') }).click();
+    const moveErrors = (await nojs.locator('.usa-error-message').allInnerTexts()).join(' ');
+    if (!moveErrors.includes(es('moves.errors.movedRequired'))) throw new AppProblem(`the move form in Spanish did not ask for the move date; it says: ${moveErrors}`);
+    await checkNoJs('move form with errors in Spanish');
     return visited;
   } catch (e) {
     fs.mkdirSync('test-results', { recursive: true });

@@ -501,6 +501,14 @@ for (const db of databases) {
       const form = await f.client.get(`/apply/${P}/intra?student=${f.student.id}`);
       expect(textOf(form.html)).toContain('The school of residence for this address is Garfield Park Elementary.');
 
+      // APP-5: radio groups left unanswered are not sent at all; each still gets its own message.
+      const form2 = await f.client.get(`/apply/${P}/intra?student=${f.student.id}`);
+      const { reason: _r, school_year: _y, ...unanswered } = transferForm(f, {});
+      const blank = await f.client.post(`/apply/${P}/intra`, { ...unanswered, submission_key: keyOf(form2.html) });
+      expect(blank.status).toBe(400);
+      expect(fieldError(blank.html, 'reason')).toBe('Choose the reason for the request');
+      expect(fieldError(blank.html, 'school_year')).toBe('Choose the school year');
+
       const unregistered = await askTransfer(f, { registration_number: '' });
       expect(unregistered.res.status).toBe(400);
       expect(fieldError(unregistered.res.html, 'registration_number')).toBe('Enter the student ID number from registration at Garfield Park Elementary. Register the student there first');

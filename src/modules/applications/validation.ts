@@ -14,18 +14,21 @@ const email = z
   .email('applications.errors.emailFormat')
   .transform((s) => s.toLowerCase());
 
-/** The fields every kind of request shares (APP-4, APP-5, APP-7, APP-10). */
+/**
+ * The fields every kind of request shares (APP-4, APP-5, APP-7, APP-10). A radio group left
+ * unanswered is not sent at all: its message is given for a missing value too, not only an empty one.
+ */
 const common = {
-  school_year: z.string().min(1, 'applications.errors.schoolYearRequired'),
+  school_year: z.string({ message: 'applications.errors.schoolYearRequired' }).min(1, 'applications.errors.schoolYearRequired'),
   grade_requested: z.enum(GRADES, { message: 'applications.errors.gradeRequestedRequired' }),
   current_grade: z.union([z.literal(''), z.enum(GRADES, { message: 'applications.errors.currentGradeInvalid' })]).default(''),
-  reason: z.string().min(1, 'applications.errors.reasonRequired').max(60, 'applications.errors.reasonRequired'),
+  reason: z.string({ message: 'applications.errors.reasonRequired' }).min(1, 'applications.errors.reasonRequired').max(60, 'applications.errors.reasonRequired'),
   relationship: z.enum(RELATIONSHIPS, { message: 'applications.errors.relationshipRequired' }),
   decision_email: email,
   decision_email_confirm: z.string().trim().transform((s) => s.toLowerCase()),
   submission_key: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'applications.errors.formExpired'),
 };
-const school = z.string().min(1, 'applications.errors.schoolRequired').max(60, 'applications.errors.schoolRequired');
+const school = z.string({ message: 'applications.errors.schoolRequired' }).min(1, 'applications.errors.schoolRequired').max(60, 'applications.errors.schoolRequired');
 const confirmEmail = <T extends z.ZodType<Record<string, unknown>>>(schema: T) =>
   withConfirmation(schema, 'decision_email', 'decision_email_confirm', { required: 'applications.errors.emailConfirmRequired', mismatch: 'applications.errors.emailMismatch' });
 /** APP-3 on the one-page forms of the other kinds: the agreement is ticked on the form itself. */
@@ -41,7 +44,7 @@ export const OutgoingApplicationSchema = confirmEmail(
     .object({
       ...common,
       agree,
-      target_district: z.string().min(1, 'applications.errors.targetDistrictRequired').max(60, 'applications.errors.targetDistrictRequired'),
+      target_district: z.string({ message: 'applications.errors.targetDistrictRequired' }).min(1, 'applications.errors.targetDistrictRequired').max(60, 'applications.errors.targetDistrictRequired'),
       target_district_name: z.string().trim().max(120, 'applications.errors.targetDistrictNameTooLong').default(''),
       target_school: z.string().trim().max(130, 'applications.errors.schoolRequired').default(''), // "district:code" of a hosted school
       target_school_name: z.string().trim().max(120, 'applications.errors.targetSchoolTooLong').default(''),
