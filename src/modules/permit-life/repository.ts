@@ -38,14 +38,19 @@ export class PermitLifeRepository {
     return q.insertInto('provisional_enrollments').values(row).execute();
   }
 
-  /** Provisional enrollments of a district's still-undecided requests whose warning day has come. */
-  provisionalToWarn(districtId: string, today: string) {
+  /** A district's provisional enrollments with their requests, for the sweep's two steps. */
+  private enrollments(districtId: string) {
     return this.db
       .selectFrom('provisional_enrollments')
       .innerJoin('applications', 'applications.id', 'provisional_enrollments.application_id')
       .selectAll('applications')
       .select(['provisional_enrollments.id as pe_id', 'provisional_enrollments.school_id as pe_school_id', 'provisional_enrollments.first_day', 'provisional_enrollments.ends_on'])
-      .where('applications.district_id', '=', districtId)
+      .where('applications.district_id', '=', districtId);
+  }
+
+  /** Provisional enrollments of a district's still-undecided requests whose warning day has come. */
+  provisionalToWarn(districtId: string, today: string) {
+    return this.enrollments(districtId)
       .where('applications.status', 'in', [...UNDECIDED])
       .where('provisional_enrollments.warned_at', 'is', null)
       .where('provisional_enrollments.ended_at', 'is', null)
@@ -56,12 +61,7 @@ export class PermitLifeRepository {
 
   /** Provisional enrollments whose last day has passed without an approved permit. */
   provisionalToEnd(districtId: string, today: string) {
-    return this.db
-      .selectFrom('provisional_enrollments')
-      .innerJoin('applications', 'applications.id', 'provisional_enrollments.application_id')
-      .selectAll('applications')
-      .select(['provisional_enrollments.id as pe_id', 'provisional_enrollments.school_id as pe_school_id', 'provisional_enrollments.first_day', 'provisional_enrollments.ends_on'])
-      .where('applications.district_id', '=', districtId)
+    return this.enrollments(districtId)
       .where('applications.status', '<>', 'approved')
       .where('provisional_enrollments.ended_at', 'is', null)
       .where('provisional_enrollments.ends_on', '<', today)
