@@ -48,6 +48,11 @@ for (const db of databases) {
       const decision = await t.deps.db.selectFrom('decisions').select('id').where('application_id', '=', incoming.id).executeTakeFirstOrThrow();
       const page = await client.get(`/students/${s.id}`);
       expect(page.html).toContain(`/applications/${incoming.id}/letters/${decision.id}.pdf`);
+      // The permit's own part sits inside the request's box (h3): its heading is an h4, and no
+      // heading on the page goes more than one level deeper than the one before it.
+      expect(page.html).toMatch(new RegExp(`<h4 id="permit-life-heading-${incoming.id}"`));
+      const levels = [...page.html.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));
+      levels.forEach((level, i) => expect(level - (levels[i - 1] ?? 0), `heading ${i + 1} (h${level}) after h${levels[i - 1]}`).toBeLessThanOrEqual(1));
       const letter = await client.get(`/applications/${incoming.id}/letters/${decision.id}.pdf`);
       expect(letter.headers['content-type']).toBe('application/pdf');
       expect(release.id).not.toBe(incoming.id);

@@ -67,7 +67,7 @@ export async function studentStory(deps: Deps, student: { id: string; account_id
       permit: permit ? { ...permit, schoolName: deps.districts.schoolById(permit.school_id)?.name ?? null, code: formatVerificationCode(permit.verification_code) } : null,
       related,
       next: nextStep(a, mine, infoRequests.find((r) => r.application_id === a.id)?.due_on, related.linked, localDate(deps.clock.now(), district.timeZone)),
-      life: await permitLifeSection(deps, a),
+      life: await permitLifeSection(deps, a, 4),
     });
   }
   return { residence, actions, requests };

@@ -20,12 +20,13 @@ export function combineSections(...sections: Section[]): Section {
 
 /**
  * The parent's view of a permit's life, for the application page (and any page of the parent's):
- * provisional enrollment (DEC-12), the permit's years and its renewal (DEC-11).
+ * provisional enrollment (DEC-12), the permit's years and its renewal (DEC-11). `level`: 2 as a
+ * part of a page, 4 inside a box headed by an h3 (the student's page).
  */
-export async function permitLifeSection(deps: Deps, application: ApplicationsTable): Promise<Section> {
+export async function permitLifeSection(deps: Deps, application: ApplicationsTable, level: 2 | 4 = 2): Promise<Section> {
   const state = await new PermitLifeService(deps).parentState(application);
   if (!state.provisional && !state.permit) return null;
-  return (ctx) => ParentPermitLifeSection({ ctx, state });
+  return (ctx) => ParentPermitLifeSection({ ctx, state, level });
 }
 
 /**

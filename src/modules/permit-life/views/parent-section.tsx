@@ -18,8 +18,12 @@ export interface ParentLifeState {
  * what happens then), and DEC-11 for an approved permit its years and whether, when and how to
  * apply again. Every date written out in the parent's language.
  */
-export function ParentPermitLifeSection({ ctx, state }: { ctx: PageContext; state: ParentLifeState }) {
+export function ParentPermitLifeSection({ ctx, state, level = 2 }: { ctx: PageContext; state: ParentLifeState; level?: 2 | 4 }) {
   const { t, i18n } = ctx;
+  // On the application page the section is a part of the page (h2); on the student's page it
+  // sits inside a request's box, whose heading is an h3: headings must not skip levels upward.
+  const Heading = `h${level}` as 'h2';
+  const AlertHeading = `h${level + 1}` as 'h3';
   const lang = ctx.lang as 'en' | 'es';
   const { provisional: pe, permit, renewal, district } = state;
   if (!pe && !permit) return null;
@@ -29,7 +33,7 @@ export function ParentPermitLifeSection({ ctx, state }: { ctx: PageContext; stat
   const headingId = permit?.application_id ?? pe?.application_id ?? 'x';
   return (
     <section aria-labelledby={`permit-life-heading-${headingId}`} class="app-permit-life margin-top-4">
-      <h2 id={`permit-life-heading-${headingId}`}>{t(permit ? 'permit-life.parent.permitHeading' : 'permit-life.parent.provisionalHeading')}</h2>
+      <Heading id={`permit-life-heading-${headingId}`}>{t(permit ? 'permit-life.parent.permitHeading' : 'permit-life.parent.provisionalHeading')}</Heading>
       {pe ? (
         approved ? (
           <p>{t('permit-life.parent.provisionalApproved', { firstDay: i18n.date(pe.first_day) })}</p>
@@ -42,7 +46,7 @@ export function ParentPermitLifeSection({ ctx, state }: { ctx: PageContext; stat
         ) : (
           <div class="usa-alert usa-alert--info">
             <div class="usa-alert__body">
-              <h3 class="usa-alert__heading">{t('permit-life.parent.provisionalTitle')}</h3>
+              <AlertHeading class="usa-alert__heading">{t('permit-life.parent.provisionalTitle')}</AlertHeading>
               <p class="usa-alert__text">
                 {t('permit-life.parent.provisionalActive', { school: state.provisionalSchoolName ?? '', firstDay: i18n.date(pe.first_day), endsOn: i18n.date(pe.ends_on), months: district.permitLife.provisionalSchoolMonths })}
               </p>
