@@ -19,7 +19,7 @@ const errorCode = (e: unknown): string | undefined => (e as { code?: string } | 
 /** STU-2: district administrators import their district's address ranges (GET/POST /staff/addresses). */
 export async function addressRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new AddressService(deps);
-  const audit = new AuditLog(deps.db, deps.clock);
+  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
   const maxMb = Math.round(MAX_RANGE_FILE_BYTES / 1024 / 1024);
 
   const forbidden = (req: FastifyRequest, reply: FastifyReply) => {

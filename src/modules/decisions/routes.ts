@@ -26,7 +26,7 @@ import type { PageContext } from '../../platform/views/context.js';
 /** Staff actions on a request, the letters as PDFs (staff and parent), and the public permit check. */
 export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new DecisionService(deps);
-  const audit = new AuditLog(deps.db, deps.clock);
+  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
 
   /**
    * One shape for every action: run it, audit it, and either go back to the request (303, so a

@@ -19,7 +19,7 @@ const forbidden = (reply: FastifyReply) =>
 /** Staff actions of a permit's life: record a provisional enrollment, list and record reviews. */
 export async function permitLifeRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new PermitLifeService(deps);
-  const audit = new AuditLog(deps.db, deps.clock);
+  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
 
   // DEC-12: a school records the first day of attendance of a student whose incoming request is pending.
   app.post('/staff/requests/:id/provisional', async (req, reply) => {

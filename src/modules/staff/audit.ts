@@ -1,14 +1,21 @@
 import type { Db } from '../../platform/db/kysely.js';
+import type { Writer } from '../../platform/db/group-commit.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 
 /** PRV-2: every staff read and change of a student's record — who, when, what, from where. */
 export class AuditLog {
-  constructor(private db: Db, private clock: Clock) {}
+  /**
+   * `db`: a transaction when the entry belongs to a change (it commits or rolls back with it).
+   * `writer`: for the entries of a route outside any transaction — every staff page view writes
+   * one, and on SQLite the writer lets it share a commit with the other writes of the moment
+   * instead of waiting for the disk on its own. Never give a writer together with a transaction.
+   */
+  constructor(private db: Db, private clock: Clock, private writer?: Writer) {}
 
   async record(staff: SessionStaff, action: string, entity: { type: string; id?: string | null }, ip: string, detail?: Record<string, unknown>): Promise<void> {
-    await this.db
+    const insert = (db: Db) => db
       .insertInto('audit_log')
       .values({
         id: newId(),
@@ -22,6 +29,8 @@ export class AuditLog {
         detail: detail ? JSON.stringify(detail) : null,
       })
       .execute();
+    if (this.writer) await this.writer.run(insert);
+    else await insert(this.db);
   }
 
   /** The district's entries, newest first, optionally for one staff email or one record. */

@@ -8,7 +8,7 @@ import { DashboardPage } from './views/dashboard-page.js';
 /** The permit office dashboard: every staff role, scoped as the queue is (site administrators: their schools). */
 export async function dashboardRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const dashboard = new DashboardService(deps);
-  const audit = new AuditLog(deps.db, deps.clock);
+  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
 
   app.get('/staff/dashboard', async (req, reply) => {
     const staff = await requireStaff(req, reply);

@@ -44,7 +44,7 @@ const viewerHeaders: onSendHookHandler = async (_req, reply, payload) => {
 export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const review = new DocumentReview(deps);
   const requests = new StaffRequests(deps);
-  const audit = new AuditLog(deps.db, deps.clock);
+  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
   const forbidden = (req: FastifyRequest, reply: FastifyReply) => {
     const { t } = req.i18n;
     return reply.page((ctx) => ErrorPage({ ctx, title: t('review.forbidden.title'), message: t('review.forbidden.message') }), { status: 403 });

@@ -42,7 +42,7 @@ function queueFilter(query: unknown): QueueFilter {
 export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new StaffService(deps);
   const queue = new QueueService(deps);
-  const audit = new AuditLog(deps.db, deps.clock);
+  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
   const requests = new StaffRequests(deps);
 
   const signInPage = (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {

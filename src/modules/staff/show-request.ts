@@ -18,7 +18,7 @@ import { schoolApprovalsSection } from '../decisions/school-approvals-section.js
 export async function showRequest(deps: Deps, req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, id: string, opts: { forms?: DecisionForms; studentNumberForm?: FormState; permitLifeForm?: FormState; status?: number; alert?: { key: string; params?: Record<string, string | number> } } = {}) {
   const r = await new StaffRequests(deps).view(staff, id);
   if (!r.ok) return reply.callNotFound();
-  await new AuditLog(deps.db, deps.clock).record(staff, 'application.view', { type: 'application', id }, req.ip);
+  await new AuditLog(deps.db, deps.clock, deps.writer).record(staff, 'application.view', { type: 'application', id }, req.ip);
   const district = deps.districts.get(staff.districtId)!;
   const state = await decisionState(deps, staff, r.value.application);
   const life = await permitLifeStaffSection(deps, staff, r.value.application, opts.permitLifeForm); // DEC-12, DEC-14

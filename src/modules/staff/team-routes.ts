@@ -12,7 +12,7 @@ import { TeamPage } from './views/team-page.js';
 /** District administrators see their district's staff and invite more by email; everyone else finds nothing. */
 export async function teamRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const invitations = new StaffInvitations(deps);
-  const audit = new AuditLog(deps.db, deps.clock);
+  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
 
   /** The signed-in district administrator, or null once the visitor was redirected or shown "not found". */
   const requireAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<SessionStaff | null> => {
