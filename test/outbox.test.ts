@@ -21,7 +21,7 @@ class FlakyTransport implements MailTransport {
   }
 }
 
-const quiet = { error: () => {} };
+const quiet = { error: () => {}, warn: () => {} };
 
 for (const db of databases) {
   describe(`mail outbox on ${db.name}`, () => {

@@ -162,7 +162,7 @@ export interface OutboxTable {
   subject: string;
   text_body: string;
   html_body: string;
-  status: 'pending' | 'sending' | 'sent' | 'failed';
+  status: 'pending' | 'sending' | 'committing' | 'sent' | 'failed';
   attempts: number;
   next_attempt_at: string;
   locked_until: string | null;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { MailInDoubt, SmtpTransport } from './smtp-transport.js';
 
 export interface OutgoingMail {
   messageId: string;
@@ -12,12 +13,21 @@ export interface OutgoingMail {
 }
 
 export interface MailTransport {
-  send(mail: OutgoingMail): Promise<void>;
+  /**
+   * Delivers one message. A transport whose receiver could take the same message twice calls
+   * `handOver` when the whole message is with the receiver but the one step that makes the
+   * receiver accept it is still to come; if `handOver` throws, it gives up without that step,
+   * so the receiver discards the message, and rethrows. It throws `MailInDoubt` when that step
+   * may have been taken but the receiver's answer never came; any other error means the
+   * message was not taken.
+   */
+  send(mail: OutgoingMail, handOver?: () => Promise<void>): Promise<void>;
 }
 
 /**
  * Default transport: each message becomes an `.eml` file in a folder, named by its
- * message id, so a re-send after a crash overwrites rather than duplicates.
+ * message id, so a re-send after a crash overwrites rather than duplicates. It needs no
+ * hand-over: writing the same message again is harmless here.
  */
 export class FolderTransport implements MailTransport {
   private builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
@@ -37,15 +47,7 @@ export class FolderTransport implements MailTransport {
   }
 }
 
-export class SmtpTransport implements MailTransport {
-  private transporter;
-  constructor(url: string) {
-    this.transporter = nodemailer.createTransport(url);
-  }
-  async send(mail: OutgoingMail): Promise<void> {
-    await this.transporter.sendMail({ ...mail, messageId: `<${mail.messageId}@student-permits>` });
-  }
-}
+export { MailInDoubt, SmtpTransport };
 
 export function openTransport(smtpUrl: string | undefined, mailDir: string): MailTransport {
   return smtpUrl ? new SmtpTransport(smtpUrl) : new FolderTransport(mailDir);
