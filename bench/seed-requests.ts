@@ -5,6 +5,7 @@ import { GRADES, gradeIndex } from '../src/modules/districts/config-schema.js';
 import { generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
 import { STATUSES } from '../src/modules/applications/status.js';
 import { newId } from '../src/platform/ids.js';
+import { studentNameKeys } from '../src/platform/name-key.js';
 import { DISTRICT, insertBatches, seedFamilies, type BenchApp } from './support.js';
 
 /**
@@ -30,6 +31,13 @@ const STATUS_MIX: Record<(typeof STATUSES)[number], number> = {
 };
 const FIRST = ['Mateo', 'Sofía', 'Liam', 'Camila', 'Noah', 'Valentina', 'Ethan', 'Isabella', 'Diego', 'Mia', 'Daniel', 'Emma', 'Lucas', 'Ava', 'Gabriel', 'Aaliyah'];
 const LAST = ['López', 'García', 'Hernández', 'Martínez', 'Nguyen', 'Kim', 'Smith', 'Johnson', 'Rodríguez', 'Pérez', 'Williams', 'Flores', 'Torres', 'Rivera', 'Brown', 'Lee'];
+/**
+ * A rare last name for the search benchmark: one request in 10,000 (100 in a million, spread
+ * over the year), written with its accent as parents would; staff search it as "avila". It
+ * replaces the drawn name without skipping the draw, so every other figure is as before.
+ */
+export const RARE_LAST = 'Ávila';
+const lastName = (row: number, drawn: string) => (row % 10_000 === 5_000 ? RARE_LAST : drawn);
 
 /** A confirmation number per row, unique by construction: the row number is its 8 digits in base 32. */
 const confirmationFor = (i: number) => {
@@ -59,10 +67,11 @@ export async function seedRequests(t: BenchApp, rows: number, onProgress: (done:
         school_year: random() < 0.7 ? '2026-2027' : '2027-2028', grade_requested: grade, current_grade: grade === 'TK' ? null : GRADES[gradeIndex(grade) - 1],
         reason_code: pick(districts.reasonsFor(district, kind)).code, requested_school_id: schools.length ? `${district.slug}:${pick(schools).code}` : null,
         relationship: 'parent', decision_email: family.email, language: random() < 0.8 ? 'en' : 'es', status: weighted(STATUS_MIX), submission_key: newId(),
-        student_first_name: pick(FIRST), student_last_name: pick(LAST), student_date_of_birth: `20${10 + Math.floor(random() * 12)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
+        student_first_name: pick(FIRST), student_last_name: lastName(done, pick(LAST)), student_date_of_birth: `20${10 + Math.floor(random() * 12)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
         received_at: at, updated_at: at, decision_due_on: addDays(at.slice(0, 10), 30), priority: random() < 0.03 ? 1 : 0, student_number: random() < 0.1 ? `S${100000 + done}` : null,
       });
     }
+    for (const row of batch) Object.assign(row, studentNameKeys(row));
     await insertBatches(db, 'applications', batch, 1000);
     if (done % 100_000 === 0 || done === rows) onProgress(done);
   }

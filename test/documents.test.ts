@@ -10,6 +10,7 @@ import { buildStudent, signedInParent } from './support/parents.js';
 import { samplePdf, sampleJpeg, samplePng, sampleHeic, textRenamedPdf } from './support/files.js';
 import { newId } from '../src/platform/ids.js';
 import { formatConfirmationNumber, generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
+import { studentNameKeys } from '../src/platform/name-key.js';
 
 /** What an LAUSD-like incoming request for parent employment needs (config/districts/lausd-sample.yaml). */
 const REQUIRED = ['release', 'report-card', 'discipline', 'attendance', 'pay-stub', 'employer-letter'];
@@ -24,7 +25,7 @@ async function createApplication(t: TestApp, accountId: string, studentId: strin
     submission_key: newId(), student_first_name: 'Mateo', student_last_name: 'López', student_date_of_birth: '2018-04-09', received_at: now, updated_at: now, decision_due_on: '2026-12-22', priority: 0,
     ...overrides,
   };
-  await t.deps.db.insertInto('applications').values(row).execute();
+  await t.deps.db.insertInto('applications').values({ ...row, ...studentNameKeys(row) }).execute();
   return row;
 }
 

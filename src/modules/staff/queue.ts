@@ -1,10 +1,11 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Deps } from '../../deps.js';
 import { addDays, localDate } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { STATUSES } from '../applications/status.js';
 import { isValidConfirmationNumber, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
+import { nameKey, prefixRange } from '../../platform/name-key.js';
 
 export const PAGE_SIZE = 50;
 const OPEN = ['incomplete', 'submitted', 'info_requested'];
@@ -59,27 +60,67 @@ export interface QueueRow {
 
 type Where = ExpressionBuilder<Database, 'applications'>;
 
-/** The start of a name, lower-cased; LIKE wildcards typed by staff are dropped, not obeyed. */
-const startsWith = (eb: Where, column: 'student_first_name' | 'student_last_name', term: string) =>
-  eb(eb.fn('lower', [column]), 'like', `${term.toLowerCase().replace(/[%_\\]/g, '')}%`);
+type KeyColumn = 'student_first_name_key' | 'student_last_name_key';
+/** The start of a name: its search key (`nameKey()`) within the key range of the typed word's key. */
+interface NamePrefix {
+  column: KeyColumn;
+  from: string;
+  to: string | null;
+}
+/** A name search: any of its arms matches; an arm is the start of one name, or of both. */
+type NameArms = NamePrefix[][];
+
+const prefix = (column: KeyColumn, words: string): NamePrefix => ({ column, ...prefixRange(nameKey(words)) });
+
+/**
+ * What staff typed, when it is a name: one word starts the last or the first name; "Ana De la
+ * Cruz" is the start of the last name as a whole, or the first word starts the first name and the
+ * rest the last name (a last name of several words, "De la", is still found on its own). Keys
+ * drop everything but letters and digits, so LIKE wildcards typed by staff are not obeyed.
+ */
+function nameArms(term: string): NameArms {
+  const words = term.split(/\s+/);
+  if (words.length === 1) return [[prefix('student_last_name_key', term)], [prefix('student_first_name_key', term)]];
+  return [[prefix('student_last_name_key', term)], [prefix('student_first_name_key', words[0]), prefix('student_last_name_key', words.slice(1).join(' '))]];
+}
+
+/** A key within its range; `steer` hides the column from SQLite's index choice (unary +). */
+function inRange(eb: Where, p: NamePrefix, steer = false) {
+  const column = steer ? sql<string>`+${sql.ref(p.column)}` : eb.ref(p.column);
+  return p.to === null ? eb(column, '>=', p.from) : eb.and([eb(column, '>=', p.from), eb(column, '<', p.to)]);
+}
+
+/**
+ * How SQLite should find a name search's rows. SQLite plans without statistics (the app never
+ * runs ANALYZE) and always walks the queue's order index until a page is full: instant when many
+ * requests match, the whole district when none does. When the key indexes hold at most
+ * NAME_INDEX_LIMIT matches, `byIndex` tells the query to start from them instead: each arm
+ * through the index of its rarest prefix (`index[arm]`), the rest sorted. PostgreSQL makes this
+ * choice itself from its statistics.
+ */
+interface NamePlan {
+  byIndex: boolean;
+  index: number[];
+}
+export const NAME_INDEX_LIMIT = 2000;
 
 /**
  * The search box. Student IDs are matched exactly in the spellings staff type (as is, upper,
  * lower) so the (district_id, student_number) index still serves; a confirmation number may
- * also be some district's student ID, so both are tried. Names match by prefix, never with a
- * leading wildcard.
+ * also be some district's student ID, so both are tried. Names match by the start of their
+ * search key, never with a leading wildcard, and without regard to accents ("lop" finds "López").
  */
-function search(eb: Where, term: string) {
+function search(eb: Where, term: string, districtId: string, plan?: NamePlan) {
   const studentNumber = eb('student_number', 'in', [...new Set([term, term.toUpperCase(), term.toLowerCase()])]);
   if (isValidConfirmationNumber(term)) return eb.or([eb('confirmation_number', '=', normalizeConfirmationNumber(term)), studentNumber]);
   if (/^\d{4}-\d{2}-\d{2}$/.test(term)) return eb('student_date_of_birth', '=', term);
-  const words = term.split(/\s+/);
-  if (words.length === 1) return eb.or([studentNumber, startsWith(eb, 'student_last_name', term), startsWith(eb, 'student_first_name', term)]);
-  // "Ana De la Cruz": the first word starts the first name, the rest the last name; a
-  // last name of several words ("De la") is still found on its own.
+  const arms = nameArms(term);
+  const byIndex = plan?.byIndex ?? false;
+  // Starting from the indexes, each arm names the district so that its index serves it.
+  const inDistrict = (conditions: ReturnType<typeof inRange>[]) => (byIndex ? eb.and([eb('district_id', '=', districtId), ...conditions]) : eb.and(conditions));
   return eb.or([
-    startsWith(eb, 'student_last_name', term),
-    eb.and([startsWith(eb, 'student_first_name', words[0]), startsWith(eb, 'student_last_name', words.slice(1).join(' '))]),
+    ...(/\s/.test(term) ? [] : [inDistrict([studentNumber])]),
+    ...arms.map((arm, a) => inDistrict(arm.map((p, i) => inRange(eb, p, byIndex && i !== plan!.index[a])))),
   ]);
 }
 
@@ -104,13 +145,16 @@ export class QueueService {
   async page(staff: SessionStaff, filter: QueueFilter, size = PAGE_SIZE): Promise<{ rows: QueueRow[]; next: string | null; today: string }> {
     const district = this.deps.districts.get(staff.districtId)!;
     const today = localDate(this.deps.clock.now(), district.timeZone);
+    const term = filter.q?.trim();
+    const plan = term && this.deps.dialect === 'sqlite' ? await this.namePlan(staff.districtId, term) : undefined;
     let q = this.deps.db
       .selectFrom('applications')
       .select([
         'id', 'confirmation_number', 'received_at', 'decision_due_on', 'student_first_name', 'student_last_name', 'student_date_of_birth',
         'grade_requested', 'reason_code', 'priority', 'requested_school_id', 'status', 'kind', 'student_number',
       ])
-      .where('district_id', '=', staff.districtId);
+      // Hidden from SQLite's index choice (unary +) when a name search starts from the key indexes.
+      .where((eb) => (plan?.byIndex ? eb(sql<string>`+district_id`, '=', staff.districtId) : eb('district_id', '=', staff.districtId)));
     if (staff.role === 'site_admin') {
       // A site administrator sees only requests for their own schools.
       const schools = (await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
@@ -126,8 +170,7 @@ export class QueueService {
     if (filter.overdue) q = q.where('decision_due_on', '<', today).where('status', 'in', OPEN);
     if (filter.kind && (KINDS as readonly string[]).includes(filter.kind)) q = q.where('kind', '=', filter.kind as (typeof KINDS)[number]);
     if (filter.missing) q = q.where(missingDocuments);
-    const term = filter.q?.trim();
-    if (term) q = q.where((eb) => search(eb, term));
+    if (term) q = q.where((eb) => search(eb, term, staff.districtId, plan));
     if (filter.after) {
       const [at, id] = filter.after.split('|');
       if (at && id) q = q.where((eb) => eb.or([eb('received_at', '>', at), eb.and([eb('received_at', '=', at), eb('id', '>', id)])]));
@@ -140,5 +183,33 @@ export class QueueService {
     }));
     const last = rows[rows.length - 1];
     return { rows, next: found.length > size && last ? `${last.received_at}|${last.id}` : null, today };
+  }
+
+  /**
+   * SQLite only: counts each prefix's matches in the district on its key index (index only, at
+   * most NAME_INDEX_LIMIT + 1 entries each) to choose between the key indexes and the order index.
+   */
+  private async namePlan(districtId: string, term: string): Promise<NamePlan | undefined> {
+    if (isValidConfirmationNumber(term) || /^\d{4}-\d{2}-\d{2}$/.test(term)) return undefined;
+    const index: number[] = [];
+    let total = 0;
+    for (const arm of nameArms(term)) {
+      const counts = await Promise.all(
+        arm.map(async (p) => {
+          const inner = this.deps.db
+            .selectFrom('applications')
+            .select(sql<number>`1`.as('one'))
+            .where('district_id', '=', districtId)
+            .where((eb) => inRange(eb, p))
+            .limit(NAME_INDEX_LIMIT + 1);
+          const { n } = await this.deps.db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+          return Number(n);
+        }),
+      );
+      const rarest = counts.indexOf(Math.min(...counts));
+      index.push(rarest);
+      total += counts[rarest];
+    }
+    return { byIndex: total <= NAME_INDEX_LIMIT, index };
   }
 }

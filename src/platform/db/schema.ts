@@ -120,6 +120,9 @@ export interface ApplicationsTable {
   registration_number: string | null;
   /** When a forwarded request reached this district (its deadlines count from here); null: received_at. */
   arrived_at: string | null;
+  /** The student's names as the queue's search matches them: `nameKey()` ("López" → "lopez"). */
+  student_first_name_key: string;
+  student_last_name_key: string;
 }
 
 export interface ApplicationEventsTable {
