@@ -37,13 +37,30 @@ const ids = await submitAll(t, families);
  */
 function watch() {
   (globalThis as { gc?: () => void }).gc?.(); // start from a collected heap when run with --expose-gc
-  const start = process.memoryUsage().rss;
+  const { rss: start, arrayBuffers: buffersAtStart } = process.memoryUsage();
   const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
   let peak = start;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  // Buffers (socket reads, file chunks) live outside the JS heap: their peak tells how much of the
+  // RSS growth is data in flight or not yet collected.
+  let buffers = buffersAtStart;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    buffers = Math.max(buffers, m.arrayBuffers);
+  }, 50);
   return () => {
     clearInterval(timer);
-    return { rss: Math.max(peak, process.memoryUsage().rss) - start, busy: performance.eventLoopUtilization(elu).utilization };
+    const used = process.cpuUsage(cpu);
+    return {
+      rss: Math.max(peak, process.memoryUsage().rss) - start,
+      buffers: buffers - buffersAtStart,
+      busy: performance.eventLoopUtilization(elu).utilization,
+      // CPU time of the whole process (main thread, libuv's file-system threads, GC threads) per
+      // second of the round: above 1, work ran beside the main thread.
+      cores: (used.user + used.system) / 1000 / (performance.now() - started),
+    };
   };
 }
 
@@ -97,7 +114,7 @@ for (let i = 1; i <= ROUNDS; i++) {
   rounds.push(row);
   console.log(
     `round ${i}: disk ${int(mibps(disk.seconds))} MiB/s (RSS +${int(disk.rss / MiB)} MiB); bare HTTP ${int(mibps(http.seconds))} MiB/s; app ${int(mibps(app.seconds))} MiB/s = ${pct(mibps(app.seconds) / mibps(disk.seconds))} of disk, ` +
-      `RSS +${int(app.rss / MiB)} MiB, event loop ${pct(app.busy)} busy, ${app.ok}/${UPLOADS} accepted ${app.unexpected.join('; ')}; ${row.stored} documents of ${int(SIZE)} bytes stored in all`,
+      `RSS +${int(app.rss / MiB)} MiB (bare HTTP +${int(http.rss / MiB)} MiB), buffers +${int(app.buffers / MiB)} MiB (bare HTTP +${int(http.buffers / MiB)} MiB), event loop ${pct(app.busy)} busy, ${app.cores.toFixed(2)} cores of CPU, ${app.ok}/${UPLOADS} accepted ${app.unexpected.join('; ')}; ${row.stored} documents of ${int(SIZE)} bytes stored in all`,
   );
 }
 await t.close();
@@ -112,7 +129,7 @@ writeSection('uploads', `
 
 \`npm run bench:uploads\` — measured ${stamp()} on: ${machineLine()}.
 
-${UPLOADS} signed-in parents each upload a ${SIZE / MiB} MiB PDF at the same moment (multipart POST \`/applications/:id/documents\`, CSRF field first, the file streamed by a child process), ${ROUNDS} rounds. The file is \`test/fixtures/files/pay-stub.pdf\` with a unique comment line and then PDF comment lines of spaces up to the size; the app sniffs it as \`${sniffed.mime}\`. MAX_UPLOAD_MB is raised to ${SIZE / MiB + 5} for the bench. A success is a 303 back to the request's page without errors. The baseline writes the same bytes, ${UPLOADS} at once, to the same disk with fs write streams and an fsync per file, as the app's storage does before it records a file. A second baseline sends the same uploads to a bare node:http server in the app's process that reads and drops the bytes: what HTTP on this machine allows, with the sender on the other core. Memory is the app process's RSS, sampled every 50 ms, peak minus the value when the round started. Throughput is from the round where the app came closest to the baseline; memory is the worst round.
+${UPLOADS} signed-in parents each upload a ${SIZE / MiB} MiB PDF at the same moment (multipart POST \`/applications/:id/documents\`, CSRF field first, the file streamed by a child process), ${ROUNDS} rounds. The file is \`test/fixtures/files/pay-stub.pdf\` with a unique comment line and then PDF comment lines of spaces up to the size; the app sniffs it as \`${sniffed.mime}\`. MAX_UPLOAD_MB is raised to ${SIZE / MiB + 5} for the bench. A success is a 303 back to the request's page without errors. The baseline writes the same bytes, ${UPLOADS} at once, to the same disk with fs write streams and an fsync per file, as the app's storage does before it records a file. A second baseline sends the same uploads to a bare node:http server in the app's process that reads and drops the bytes: what HTTP on this machine allows, with the sender on the other core. Memory is the app process's RSS, sampled every 50 ms, peak minus the value when the round started; "buffers" is the same for the memory held in ArrayBuffers (request bodies in flight or not yet collected), and the bare HTTP server's figures are measured alike. CPU is the app process's CPU time (all its threads) per second of the round. Throughput is from the round where the app came closest to the baseline; memory is the worst round.
 
 ${table(['figure', 'measured', 'goal', ''], [
   ['peak RSS growth of the app during the uploads', `${int(peakRss / MiB)} MiB`, '< 64 MiB', verdict(peakRss < 64 * MiB)],
@@ -122,10 +139,12 @@ ${table(['figure', 'measured', 'goal', ''], [
   ['bare HTTP server dropping the bytes, same round', `${int(mibps(best.http.seconds))} MiB/s`, '—', ''],
   ['app ÷ bare HTTP', pct(mibps(best.app.seconds) / mibps(best.http.seconds)), '—', ''],
   ["app's event loop busy during the uploads", pct(best.app.busy), '—', ''],
+  ["app's CPU during the uploads", `${best.app.cores.toFixed(2)} cores`, '—', ''],
 ])}
 
-${table(['round', 'disk MiB/s', 'disk RSS growth', 'bare HTTP MiB/s', 'app MiB/s', 'app RSS growth', 'app event loop busy', 'accepted', 'other answers'], rounds.map((r, i) => [
-  i + 1, int(mibps(r.disk.seconds)), `${int(r.disk.rss / MiB)} MiB`, int(mibps(r.http.seconds)), int(mibps(r.app.seconds)), `${int(r.app.rss / MiB)} MiB`, pct(r.app.busy),
+${table(['round', 'disk MiB/s', 'disk RSS growth', 'bare HTTP MiB/s', 'bare HTTP RSS / buffers growth', 'app MiB/s', 'app RSS growth', 'app buffers growth', 'app event loop busy', 'app CPU', 'accepted', 'other answers'], rounds.map((r, i) => [
+  i + 1, int(mibps(r.disk.seconds)), `${int(r.disk.rss / MiB)} MiB`, int(mibps(r.http.seconds)), `${int(r.http.rss / MiB)} / ${int(r.http.buffers / MiB)} MiB`,
+  int(mibps(r.app.seconds)), `${int(r.app.rss / MiB)} MiB`, `${int(r.app.buffers / MiB)} MiB`, pct(r.app.busy), `${r.app.cores.toFixed(2)} cores`,
   `${r.app.ok} / ${UPLOADS}`, r.app.unexpected.join('; '),
 ]))}
 `);

@@ -170,6 +170,30 @@ describe.each([
     expect((await readAll(h.storage.read(saved.key))).equals(whole)).toBe(true);
   });
 
+  it('stores a prefix alone when the stream has nothing after it', async () => {
+    const head = Buffer.from('%PDF-1.7\n%%EOF\n');
+    const saved = await h.storage.put(Readable.from([], { objectMode: false }), { maxBytes: 100, prefix: head });
+    expect(saved).toMatchObject({ sha256: sha256(head), size: head.length });
+    expect((await readAll(h.storage.read(saved.key))).equals(head)).toBe(true);
+  });
+
+  it('takes the rest of a stream whose start was already read and paused, as the upload route leaves it', async () => {
+    const data = randomBytes(200_000);
+    const source = chunked(data);
+    const head: Buffer[] = [];
+    await new Promise<void>((resolve) => {
+      source.on('data', function first(c: Buffer) {
+        head.push(c);
+        source.pause();
+        source.off('data', first);
+        resolve();
+      });
+    });
+    const saved = await h.storage.put(source, { maxBytes: 1_000_000, prefix: Buffer.concat(head) });
+    expect(saved.sha256).toBe(sha256(data));
+    expect((await readAll(h.storage.read(saved.key))).equals(data)).toBe(true);
+  });
+
   it('takes a file of exactly the limit and refuses one byte more, keeping nothing of it', async () => {
     const exact = randomBytes(20_000);
     expect((await h.storage.put(chunked(exact), { maxBytes: 20_000 })).size).toBe(20_000);
@@ -194,6 +218,10 @@ describe.each([
       })(),
     );
     await expect(h.storage.put(source, { maxBytes: 10_000_000 })).rejects.toBe(broken);
+    // Already destroyed when handed over (the request went away while its type was checked).
+    const gone = chunked(randomBytes(10_000));
+    gone.destroy();
+    await expect(h.storage.put(gone, { maxBytes: 10_000_000, prefix: Buffer.from('%PDF') })).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
     expect(await h.stored()).toEqual(before);
   });
 

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { Deps } from '../../deps.js';
 import { newId } from '../../platform/ids.js';
@@ -7,7 +6,7 @@ import { FileTooLargeError } from '../../platform/storage/storage.js';
 import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
 import type { Localized } from '../districts/config-schema.js';
 import { DocumentsRepository } from './repository.js';
-import { SNIFF_BYTES, cleanFileName, detectAcceptedType } from './file-type.js';
+import { SNIFF_BYTES, cleanFileName, detectAcceptedType, readHead } from './file-type.js';
 
 export type Application = ApplicationsTable;
 /** The doc_type of a file that is not for one checklist item. */
@@ -147,14 +146,9 @@ export class DocumentsService {
           continue;
         }
         try {
-          // The first few kilobytes tell the type; the rest streams on to storage behind them.
-          const chunks = part.file[Symbol.asyncIterator]();
-          let head = Buffer.alloc(0);
-          while (head.length < SNIFF_BYTES) {
-            const next = await chunks.next();
-            if (next.done) break;
-            head = Buffer.concat([head, next.value as Buffer]);
-          }
+          // The first few kilobytes tell the type; storage then takes them as the prefix and reads
+          // the rest straight from the same (paused) stream.
+          const head = await readHead(part.file, SNIFF_BYTES);
           if (head.length === 0) {
             fail(field, 'documents.errors.empty', { file: name });
             continue;
@@ -165,7 +159,7 @@ export class DocumentsService {
             await drain(part);
             continue;
           }
-          const saved = await this.deps.storage.put(Readable.from({ [Symbol.asyncIterator]: () => chunks }), { maxBytes, prefix: head });
+          const saved = await this.deps.storage.put(part.file, { maxBytes, prefix: head });
           // The multipart reader cuts a file at the limit; a cut file is never kept.
           if (part.file.truncated) {
             fail(field, 'documents.errors.tooLarge', { file: name, max });

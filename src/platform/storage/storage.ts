@@ -71,34 +71,72 @@ export interface SpooledFile extends StoredFile {
 }
 
 /**
+ * Counts, limits and hashes the bytes on their way to the file, `prefix` first. One Transform
+ * does all three so that a chunk makes a single hop between the upload and the file: every hop
+ * costs main-thread time per chunk, and each stream in the chain may hold chunks of its own.
+ */
+class Meter extends Transform {
+  size = 0;
+  private hash = createHash('sha256');
+  constructor(
+    private maxBytes: number,
+    private prefix: Buffer | undefined,
+  ) {
+    super();
+  }
+
+  /** The digest, once the source has ended. */
+  sha256(): string {
+    return this.hash.digest('hex');
+  }
+
+  /** Counts and hashes `chunk` and passes it on; over the limit, fails the stream and returns false. */
+  private pass(chunk: Buffer, cb: (e: Error) => void): boolean {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) {
+      cb(new FileTooLargeError(this.maxBytes));
+      return false;
+    }
+    this.hash.update(chunk);
+    this.push(chunk);
+    return true;
+  }
+
+  /** The prefix goes out just before the first chunk of the source, or at its end if it had none. */
+  private passPrefix(cb: (e: Error) => void): boolean {
+    const prefix = this.prefix;
+    this.prefix = undefined;
+    return !prefix?.length || this.pass(prefix, cb);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    if (this.passPrefix(cb) && this.pass(chunk, cb)) cb();
+  }
+
+  override _flush(cb: (e?: Error | null) => void): void {
+    if (this.passPrefix(cb)) cb();
+  }
+}
+
+/**
  * Streams `prefix` then `source` into a new file in `dir`, hashing and counting as it goes.
  * Over `maxBytes` it stops with FileTooLargeError; on any failure the temporary file is removed.
+ *
+ * One pipeline, source → Meter → file, with backpressure all the way: while the disk is behind,
+ * the source is paused (for an upload, its socket stops being read), so an upload holds only a
+ * few chunks in memory, whatever its size and however many run at once.
  */
 export async function spoolToTempFile(dir: string, source: Readable, opts: PutOptions): Promise<SpooledFile> {
   const tmp = path.join(dir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
-  const hash = createHash('sha256');
-  let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      size += chunk.length;
-      if (size > opts.maxBytes) return cb(new FileTooLargeError(opts.maxBytes));
-      hash.update(chunk);
-      cb(null, chunk);
-    },
-  });
-  const prefix = opts.prefix;
-  async function* withPrefix() {
-    if (prefix && prefix.length) yield prefix;
-    yield* source;
-  }
+  const meter = new Meter(opts.maxBytes, opts.prefix);
   try {
-    await pipeline(withPrefix(), meter, fs.createWriteStream(tmp, { flags: 'wx' }));
+    await pipeline(source, meter, fs.createWriteStream(tmp, { flags: 'wx' }));
   } catch (e) {
     await fs.promises.rm(tmp, { force: true });
     throw e;
   }
-  const sha256 = hash.digest('hex');
-  return { path: tmp, key: keyFor(sha256), sha256, size };
+  const sha256 = meter.sha256();
+  return { path: tmp, key: keyFor(sha256), sha256, size: meter.size };
 }
 
 /** Files in a folder on local disk: `<root>/ab/cd/<sha256>`. */
