@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalogs } from './catalogs.js';
+import { translator } from './translator.js';
+
+const catalogs = loadCatalogs();
+
+describe('translator dates', () => {
+  it('writes a day out in each language, the same on every call (kept days stay per language)', () => {
+    const en = translator(catalogs, 'en');
+    const es = translator(catalogs, 'es');
+    for (let i = 0; i < 3; i++) {
+      expect(en.date('2026-03-13')).toBe('Friday, March 13, 2026');
+      expect(es.date('2026-03-13')).toBe('viernes, 13 de marzo de 2026');
+      // A timestamp is read as its day.
+      expect(en.date('2026-03-14T23:59:00.000Z')).toBe('Saturday, March 14, 2026');
+    }
+  });
+
+  it('stays right past the number of days it keeps', () => {
+    const en = translator(catalogs, 'en');
+    const start = Date.parse('2000-01-01T00:00:00Z');
+    for (let i = 0; i < 25_000; i++) en.date(new Date(start + i * 86_400_000).toISOString());
+    expect(en.date('2000-01-01')).toBe('Saturday, January 1, 2000');
+    expect(en.date('2068-06-01')).toBe('Friday, June 1, 2068');
+  });
+});
