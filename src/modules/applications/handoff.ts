@@ -6,8 +6,9 @@ import { newId } from '../../platform/ids.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { decisionDueDate } from '../districts/deadlines.js';
+import { DocumentsRepository } from '../documents/repository.js';
 import { insertApplication, NO_KIND_COLUMNS } from './create.js';
-import type { ApplicationRow } from './repository.js';
+import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 
 /** The reason an incoming request takes when the receiving district has none of the release's code. */
 const FALLBACK_REASONS = ['exception', 'other'];
@@ -20,7 +21,13 @@ const FALLBACK_REASONS = ['exception', 'other'];
  * is never asked for it again.
  */
 export class Handoff {
-  constructor(private deps: Deps) {}
+  private repo: ApplicationsRepository;
+  private documents: DocumentsRepository;
+
+  constructor(private deps: Deps) {
+    this.repo = new ApplicationsRepository(deps.db);
+    this.documents = new DocumentsRepository(deps.db);
+  }
 
   /** The receiving district's reason for the release's: the same code when it has it. */
   reasonFor(receiving: DistrictConfig, code: string) {
@@ -40,7 +47,7 @@ export class Handoff {
     const year = receiving.schoolYears.find((y) => y.year === release.school_year);
     // Its deadline (DEC-3) runs from the day this district receives it — today — not from the day the release was asked.
     const receivedHere = localDate(this.deps.clock.now(), receiving.timeZone);
-    const docs = await trx.selectFrom('documents').selectAll().where('application_id', '=', release.id).where('status', '!=', 'rejected').execute();
+    const docs = (await this.documents.forApplication(release.id, trx)).filter((d) => d.status !== 'rejected');
     const missing = this.deps.districts
       .checklist(receiving, 'incoming', reason.code)
       .filter((c) => c.required && c.code !== 'release' && !docs.some((d) => d.doc_type === c.code));
@@ -92,16 +99,13 @@ export class Handoff {
         trx,
         also: async (t, row) => {
           if (docs.length) {
-            await t
-              .insertInto('documents')
-              .values(docs.map((d) => ({ ...d, id: newId(), application_id: row.id, status: 'received', uploaded_via: 'release' as const, review_reason: null, review_note: null, reviewed_by: null, reviewed_at: null })))
-              .execute();
+            await this.documents.insert(
+              docs.map((d) => ({ ...d, id: newId(), application_id: row.id, status: 'received', uploaded_via: 'release' as const, review_reason: null, review_note: null, reviewed_by: null, reviewed_at: null })),
+              t,
+            );
           }
-          await t.updateTable('applications').set({ linked_application_id: row.id, updated_at: now }).where('id', '=', release.id).execute();
-          await t
-            .insertInto('application_events')
-            .values({ id: newId(), application_id: release.id, at: now, actor: 'system', from_status: null, to_status: release.status, note: `sent to ${receiving.shortName} as ${row.confirmation_number}` })
-            .execute();
+          await this.repo.link(t, release.id, row.id, now);
+          await this.repo.insertEvent(t, { id: newId(), application_id: release.id, at: now, actor: 'system', from_status: null, to_status: release.status, note: `sent to ${receiving.shortName} as ${row.confirmation_number}` });
         },
       },
     );

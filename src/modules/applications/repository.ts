@@ -55,6 +55,11 @@ export class ApplicationsRepository {
     return q.insertInto('applications').values(row).execute();
   }
 
+  /** A release names the request it became in the receiving district (DEC-5). */
+  link(q: Q, id: string, linkedId: string, nowIso: string) {
+    return q.updateTable('applications').set({ linked_application_id: linkedId, updated_at: nowIso }).where('id', '=', id).execute();
+  }
+
   insertEvent(
     q: Q,
     e: { id: string; application_id: string; at: string; actor: string; from_status: string | null; to_status: string; note: string | null },

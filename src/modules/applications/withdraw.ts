@@ -1,11 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
 import type { Database } from '../../platform/db/schema.js';
-import { newId } from '../../platform/ids.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { err, ok, type Result } from '../../platform/result.js';
+import { DecisionsRepository } from '../decisions/repository.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
-import type { ApplicationRow } from './repository.js';
+import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 
 const UNDECIDED = ['incomplete', 'submitted', 'info_requested'];
 
@@ -15,43 +15,47 @@ const UNDECIDED = ['incomplete', 'submitted', 'info_requested'];
  * district too (DEC-5: without the release there is nothing for that district to decide).
  */
 export class Withdrawals {
-  constructor(private deps: Deps) {}
+  private repo: ApplicationsRepository;
+  /** A withdrawal moves a status, closes requests for items and revokes a permit as decisions do. */
+  private decisions: DecisionsRepository;
+
+  constructor(private deps: Deps) {
+    this.repo = new ApplicationsRepository(deps.db);
+    this.decisions = new DecisionsRepository(deps.db);
+  }
 
   /** Whether the parent may withdraw this request now (the page shows the button only then). */
   async allowed(app: ApplicationRow): Promise<boolean> {
     if (UNDECIDED.includes(app.status)) return true;
     if (app.kind !== 'outgoing' || app.status !== 'approved') return false;
-    const incoming = app.linked_application_id ? await this.byId(app.linked_application_id) : undefined;
+    const incoming = app.linked_application_id ? await this.repo.byId(app.linked_application_id) : undefined;
     return !incoming || UNDECIDED.includes(incoming.status);
   }
 
   async withdraw(accountId: string, id: string): Promise<Result<{ application: ApplicationRow }>> {
-    const app = await this.byId(id);
+    const app = await this.repo.byId(id);
     if (!app || app.account_id !== accountId) return err('not-found', 'common.notFound.title');
     if (app.status === 'withdrawn') return ok({ application: app }); // a repeated click
     if (!(await this.allowed(app))) return err('not-withdrawable', 'applications.errors.notWithdrawable', { params: { status: app.status } });
     const done = await this.deps.db.transaction().execute(async (trx) => {
       const from = app.status === 'approved' ? ['approved'] : UNDECIDED;
       if (!(await this.close(trx, app, from, `parent:${accountId}`, 'withdrawn by the parent'))) return false;
-      if (app.status === 'approved') {
-        await trx.updateTable('permits').set({ status: 'revoked', revoked_at: this.nowIso() }).where('application_id', '=', app.id).where('status', '=', 'active').execute();
-      }
+      if (app.status === 'approved') await this.decisions.revokeActivePermitOf(trx, app.id, this.nowIso());
       if (app.kind === 'outgoing' && app.linked_application_id) {
-        const incoming = await this.byId(app.linked_application_id, trx);
+        const incoming = await this.repo.byId(app.linked_application_id, trx);
         if (incoming) await this.close(trx, incoming, UNDECIDED, 'system', `its release ${app.confirmation_number} was withdrawn`);
       }
       return true;
     });
-    if (!done) return err('not-withdrawable', 'applications.errors.notWithdrawable', { params: { status: (await this.byId(id))?.status ?? app.status } });
+    if (!done) return err('not-withdrawable', 'applications.errors.notWithdrawable', { params: { status: (await this.repo.byId(id))?.status ?? app.status } });
     return ok({ application: app });
   }
 
   private async close(trx: Transaction<Database>, app: ApplicationRow, from: string[], actor: string, note: string): Promise<boolean> {
     const nowIso = this.nowIso();
-    const r = await trx.updateTable('applications').set({ status: 'withdrawn', updated_at: nowIso }).where('id', '=', app.id).where('status', 'in', from).executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) return false;
-    await trx.insertInto('application_events').values({ id: newId(), application_id: app.id, at: nowIso, actor, from_status: app.status, to_status: 'withdrawn', note }).execute();
-    await trx.updateTable('info_requests').set({ closed_at: nowIso }).where('application_id', '=', app.id).where('answered_at', 'is', null).where('closed_at', 'is', null).execute();
+    if (!(await this.decisions.moveStatus(trx, app.id, from, 'withdrawn', nowIso))) return false;
+    await this.decisions.event(trx, { application_id: app.id, at: nowIso, actor, from_status: app.status, to_status: 'withdrawn', note });
+    await this.decisions.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
     const district = this.deps.districts.get(app.district_id)!;
     const lang = app.language as 'en' | 'es';
     await enqueueEmail(
@@ -74,10 +78,6 @@ export class Withdrawals {
       nowIso,
     );
     return true;
-  }
-
-  private byId(id: string, q: Transaction<Database> | Deps['db'] = this.deps.db) {
-    return q.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   private nowIso() {

@@ -134,6 +134,11 @@ export class DecisionsRepository {
     return q.insertInto('info_requests').values(r).execute();
   }
 
+  /** A request withdrawn after its approval: its permit, if still active, ends with it. */
+  revokeActivePermitOf(q: Q, applicationId: string, nowIso: string) {
+    return q.updateTable('permits').set({ status: 'revoked', revoked_at: nowIso }).where('application_id', '=', applicationId).where('status', '=', 'active').execute();
+  }
+
   revokePermit(q: Q, permitId: string, nowIso: string) {
     return q.updateTable('permits').set({ status: 'revoked', revoked_at: nowIso }).where('id', '=', permitId).execute();
   }
