@@ -797,7 +797,7 @@ async function outboxBusy(db: Db): Promise<number> {
   return Number(r.n);
 }
 
-async function verifyTarget(t: Target, db: Db): Promise<{ checks: Check[]; outboxKeys: string[] }> {
+async function verifyTarget(t: Target, db: Db): Promise<{ checks: Check[]; outboxKeys: string[]; inDoubtKeys: string[] }> {
   const checks: Check[] = [];
   const journeys = t.journeys;
   const confirmed = journeys.filter((j) => j.confirmation);
@@ -920,7 +920,7 @@ async function verifyTarget(t: Target, db: Db): Promise<{ checks: Check[]; outbo
     ok: Number(orphans.n) === 0 && sending === 0,
     lines: [],
   });
-  return { checks, outboxKeys: outbox.map((o) => o.dedupe_key) };
+  return { checks, outboxKeys: outbox.map((o) => o.dedupe_key), inDoubtKeys: outbox.filter((o) => o.status === 'sent' && o.last_error === UNCONFIRMED).map((o) => o.dedupe_key) };
 }
 
 /** "reason ×count", most frequent first. */
@@ -1046,10 +1046,12 @@ async function run(adminUrl: string): Promise<boolean> {
   // --- Report ---
   const results: { target: Target; checks: Check[] }[] = [];
   const allOutboxKeys: string[] = [];
+  const allInDoubtKeys: string[] = [];
   for (const tg of targets) {
-    const { checks, outboxKeys } = await verifyTarget(tg, handles[tg.name].db);
+    const { checks, outboxKeys, inDoubtKeys } = await verifyTarget(tg, handles[tg.name].db);
     results.push({ target: tg, checks });
     allOutboxKeys.push(...outboxKeys);
+    allInDoubtKeys.push(...inDoubtKeys);
   }
   const integrity = new SQLite(sqliteFile, { readonly: true });
   const integrityResult = (integrity.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
@@ -1066,7 +1068,13 @@ async function run(adminUrl: string): Promise<boolean> {
 
   // Mail: every outbox message of both databases against the Message-IDs the sink received.
   const expected = new Set(allOutboxKeys.map((k) => `<${k}@student-permits>`));
-  const missingMail = [...expected].filter((id) => !sink.received.has(id));
+  // A message whose sender was killed between recording the hand-over and the server's answer
+  // is in doubt (ADR 0014): the final dot may or may not have left before the kill. It is never
+  // sent again, so it may be missing here; it is counted apart, and the parent's account lists
+  // it all the same. Any other message missing, or any message received twice, fails the test.
+  const inDoubt = new Set(allInDoubtKeys.map((k) => `<${k}@student-permits>`));
+  const missingInDoubt = [...inDoubt].filter((id) => !sink.received.has(id));
+  const missingMail = [...expected].filter((id) => !sink.received.has(id) && !inDoubt.has(id));
   const duplicateMail = [...sink.received.values()].reduce((s, n) => s + n - 1, 0);
   const strangers = [...sink.received.keys()].filter((id) => !expected.has(id));
 
@@ -1100,8 +1108,9 @@ async function run(adminUrl: string): Promise<boolean> {
   console.log('');
   console.log('== Mail (both databases, one SMTP server)');
   const mailOk = missingMail.length === 0 && duplicateMail === 0;
-  console.log(`${mailOk ? ' ok ' : 'FAIL'} (e) outbox messages: ${expected.size}; distinct Message-IDs received: ${sink.received.size} (${sink.total} deliveries); missing: ${missingMail.length}; delivered more than once: ${duplicateMail}; not from an outbox row: ${strangers.length + sink.withoutId}; connections broken: ${sink.brokenConnections}; messages cut off before the final dot (discarded): ${sink.cutOff}`);
+  console.log(`${mailOk ? ' ok ' : 'FAIL'} (e) outbox messages: ${expected.size}; distinct Message-IDs received: ${sink.received.size} (${sink.total} deliveries); missing: ${missingMail.length}; delivered more than once: ${duplicateMail}; in doubt (the sender killed after recording the hand-over, before the answer): ${inDoubt.size}, of which the server had received ${inDoubt.size - missingInDoubt.length} and not ${missingInDoubt.length}; not from an outbox row: ${strangers.length + sink.withoutId}; connections broken: ${sink.brokenConnections}; messages cut off before the final dot (discarded): ${sink.cutOff}`);
   for (const id of missingMail.slice(0, 10)) console.log(`       missing ${id}`);
+  for (const id of missingInDoubt.slice(0, 10)) console.log(`       in doubt, not received (listed in the parent's account) ${id}`);
   for (const [id, n] of [...sink.received].filter(([, n]) => n > 1).slice(0, 10)) console.log(`       delivered ${n} times ${id}`);
   ok &&= mailOk;
   const integrityOk = integrityResult === 'ok' && fkProblems === 0 && Number(pgIntegrity.rows[0].n) === 0;
