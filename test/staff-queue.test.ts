@@ -7,6 +7,7 @@ import { newId } from '../src/platform/ids.js';
 import { formatConfirmationNumber, generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
 import { nameKey, prefixRange } from '../src/platform/name-key.js';
 import * as m0007 from '../src/platform/db/migrations/0007_student_name_keys.js';
+import { QueueService } from '../src/modules/staff/queue.js';
 
 /** RFC 4180, read strictly: quoted fields may hold commas, doubled quotes and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -239,6 +240,30 @@ for (const db of databases) {
       // Apostrophes, straight or curly, and hyphens are not part of the key.
       for (const q of ["o'bre", 'o’brea', 'obreadaigh']) expect(await text(q), q).toContain('O’Brëadaigh, Renée');
       expect(await text('lopiz')).toContain('No requests match.'); // the start of a name, not any part of it
+    });
+
+    it('DEC-1 finds a date of birth in the order received, page after page, only in the own district', async () => {
+      t.clock.set('2026-11-23T18:00:00Z');
+      const born = '2013-07-15';
+      const mine: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        // Other requests in between, so that the birth date's are not neighbours in the queue.
+        await request(t, 'lausd-sample', { student_date_of_birth: '2013-07-16' });
+        mine.push((await request(t, 'lausd-sample', { student_date_of_birth: born })).id);
+        t.clock.advance(60_000);
+      }
+      await request(t, 'paramount-sample', { student_date_of_birth: born });
+      const { id } = await staffMember(t, 'lausd-sample');
+      const staff = { id, districtId: 'lausd-sample', email: '', firstName: '', lastName: '', role: 'permit_staff' as const };
+      const queue = new QueueService(t.deps);
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await queue.page(staff, { q: born, after }, 2);
+        seen.push(...page.rows.map((r) => r.id));
+        after = page.next ?? undefined;
+      } while (after);
+      expect(seen).toEqual(mine);
     });
 
     it('finds "First Last" as the start of each, accents aside, and a last name of several words', async () => {

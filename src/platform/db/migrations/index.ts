@@ -6,6 +6,7 @@ import * as m0004 from './0004_idempotency.js';
 import * as m0005 from './0005_outbox_by_application.js';
 import * as m0006 from './0006_permit_kinds.js';
 import * as m0007 from './0007_student_name_keys.js';
+import * as m0008 from './0008_queue_by_birth_date.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_outbox_by_application': m0005,
   '0006_permit_kinds': m0006,
   '0007_student_name_keys': m0007,
+  '0008_queue_by_birth_date': m0008,
 };
