@@ -2,7 +2,9 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { StudentRow } from '../repository.js';
-import { adviceSummaryKey, oneLine, type MoveSummary, type RenderedAdviceLine } from '../moves.js';
+import { adviceSummaryKey, type RenderedAdviceLine } from '../move-advice.js';
+import { oneLine } from '../move-forms.js';
+import type { MoveSummary } from '../moves.js';
 import { US_STATES } from '../validation.js';
 
 const ORDER = ['address_line1', 'address_line2', 'city', 'state', 'zip', 'moved_on'];

@@ -2,7 +2,7 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton } from '../../../platform/views/forms.js';
 import type { StudentRow } from '../repository.js';
-import type { RenderedAdviceLine } from '../moves.js';
+import type { RenderedAdviceLine } from '../move-advice.js';
 import { AdviceList } from './move-page.js';
 
 const ORDER = ['district', 'school', 'from'];
