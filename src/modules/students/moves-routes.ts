@@ -5,7 +5,7 @@ import { formValues } from '../../platform/http/forms.js';
 import { requireParent } from '../../platform/http/guards.js';
 import { setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
-import { renderAdvice, schoolChangeAdvice } from './move-advice.js';
+import { renderAdvice } from './move-advice.js';
 import { MovesService, movesSummary } from './moves.js';
 import type { ActivePermit, StudentRow } from './repository.js';
 import { MovePage } from './views/move-page.js';
@@ -74,12 +74,8 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const history = changes.map((h) => ({
       reportedAt: localDate(new Date(h.at), deps.districts.get(h.district)?.timeZone), schoolName: deps.districts.schoolById(`${h.district}:${h.schoolCode}`)?.name ?? h.schoolCode, districtName: districtName(h.district, lang), from: h.from, same: h.same,
     }));
-    // What the last change reported means, while its permit is in force.
-    const latest = changes[0];
-    const latestPermit = latest ? permits.find((p) => p.district_id === latest.district && p.application_id === latest.applicationId) : undefined;
-    const last = latest && latestPermit
-      ? { school: latest.schoolCode, from: latest.from, lines: renderAdvice(deps.districts, t, lang, schoolChangeAdvice({ districts: deps.districts, studentId: student.id, student: student.first_name, permit: latestPermit, schoolCode: latest.schoolCode })) }
-      : null;
+    const latest = service.lastSchoolChangeAdvice(student, changes, permits);
+    const last = latest ? { school: latest.change.schoolCode, from: latest.change.from, lines: renderAdvice(deps.districts, t, lang, latest.advice) } : null;
     const values = { ...form.values };
     if (!values.district && permits.length && !('district' in form.errors)) values.district = permits[0].district_id;
     return reply.page((ctx) => SchoolChangePage({ ctx, student, form: { values, errors: form.errors }, permits: shownPermits, schools, last, history }), { status });

@@ -201,6 +201,14 @@ export class MovesService {
     }
     return out;
   }
+
+  /** What the last change of school reported means, while the permit it was reported on is in force (DEC-11). */
+  lastSchoolChangeAdvice(student: StudentsTable, changes: ReportedSchoolChange[], permits: ActivePermit[]): { change: ReportedSchoolChange; advice: Advice } | null {
+    const latest = changes[0];
+    const permit = latest ? permits.find((p) => p.district_id === latest.district && p.application_id === latest.applicationId) : undefined;
+    if (!latest || !permit) return null;
+    return { change: latest, advice: schoolChangeAdvice({ districts: this.deps.districts, studentId: student.id, student: student.first_name, permit, schoolCode: latest.schoolCode }) };
+  }
 }
 
 function districtsSchoolName(districts: DistrictCatalog, district: DistrictConfig, code: string): string {
