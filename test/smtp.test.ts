@@ -138,7 +138,7 @@ for (const db of databases) {
       return { send: (mail, handOver) => smtp.send(mail, () => atHandOver(handOver!)) };
     };
 
-    it('sends an outbox message through a real SMTP server, in its language, once; a refusal is retried later', async () => {
+    it('PRV-3 APP-10 sends an outbox message through a real SMTP server, in its language, once; a refusal is retried later', async () => {
       await enqueue('smtp-1');
       const s = new OutboxSender(t.deps.db, openTransport(url, t.dataDir), t.clock, FROM, quiet);
       sink.refuse = true;
@@ -156,7 +156,7 @@ for (const db of databases) {
       expect(await row('smtp-1')).toMatchObject({ status: 'sent', last_error: null });
     });
 
-    it('records the hand-over when the whole message is at the server, and the server takes it only after that', async () => {
+    it('PRV-3 APP-10 records the hand-over when the whole message is at the server, and the server takes it only after that', async () => {
       await enqueue('smtp-hand-over');
       let seen: { status: string; accepted: number } | null = null;
       const transport = withHandOver(async (handOver) => {
@@ -170,7 +170,7 @@ for (const db of databases) {
       expect((await row('smtp-hand-over')).status).toBe('sent');
     });
 
-    it('a sender that dies after recording the hand-over and after the server took the message: nobody sends it again; it is marked sent, not confirmed', async () => {
+    it('PRV-3 APP-10 a sender that dies after recording the hand-over and after the server took the message: nobody sends it again; it is marked sent, not confirmed', async () => {
       await enqueue('smtp-died-after');
       const smtp = new SmtpTransport(url);
       // The server answers 250, and the process dies before it marks the row: runOnce never returns.
@@ -188,7 +188,7 @@ for (const db of databases) {
       expect(await row('smtp-died-after')).toMatchObject({ status: 'sent', last_error: UNCONFIRMED });
     });
 
-    it('a connection that breaks after the dot with no answer: in doubt, never sent again', async () => {
+    it('PRV-3 APP-10 a connection that breaks after the dot with no answer: in doubt, never sent again', async () => {
       await enqueue('smtp-no-answer');
       sink.silenceNext = true;
       const s = sender(new SmtpTransport(`${url}?socketTimeout=300`));
@@ -201,7 +201,7 @@ for (const db of databases) {
       expect(await row('smtp-no-answer')).toMatchObject({ status: 'sent', last_error: UNCONFIRMED });
     });
 
-    it('a sender that cannot record the hand-over (database unreachable): the server discards the message; it goes once, after the lease', async () => {
+    it('PRV-3 APP-10 a sender that cannot record the hand-over (database unreachable): the server discards the message; it goes once, after the lease', async () => {
       await enqueue('smtp-db-down');
       const { db: failing } = failingAtHandOver(t.deps.db, 'unreachable');
       expect(await new OutboxSender(failing, new SmtpTransport(url), t.clock, FROM, quiet).runOnce()).toBe(0);
@@ -217,7 +217,7 @@ for (const db of databases) {
       expect(await row('smtp-db-down')).toMatchObject({ status: 'sent', last_error: null });
     });
 
-    it('a hand-over that was recorded but whose answer was lost: the server discards the message, the row is put back, and it goes once', async () => {
+    it('PRV-3 APP-10 a hand-over that was recorded but whose answer was lost: the server discards the message, the row is put back, and it goes once', async () => {
       await enqueue('smtp-answer-lost');
       const { db: failing } = failingAtHandOver(t.deps.db, 'answer lost');
       expect(await new OutboxSender(failing, new SmtpTransport(url), t.clock, FROM, quiet).runOnce()).toBe(0);
@@ -230,7 +230,7 @@ for (const db of databases) {
       expect(sink.ids()).toEqual(['<smtp-answer-lost@student-permits>']);
     });
 
-    it('a sender whose lease was taken over while it was sending: it stops before the dot; the message is delivered once, by the other', async () => {
+    it('PRV-3 APP-10 a sender whose lease was taken over while it was sending: it stops before the dot; the message is delivered once, by the other', async () => {
       await enqueue('smtp-lease-lost');
       let other = 0;
       const slow = withHandOver(async (handOver) => {
@@ -248,7 +248,7 @@ for (const db of databases) {
       expect(await row('smtp-lease-lost')).toMatchObject({ status: 'sent', last_error: null });
     });
 
-    it('two senders running at once deliver each message exactly once', async () => {
+    it('PRV-3 APP-10 two senders running at once deliver each message exactly once', async () => {
       for (let i = 0; i < 10; i++) await enqueue(`smtp-race-${i}`);
       const [a, b] = await Promise.all([sender().runOnce(), sender().runOnce()]);
       expect(a + b).toBe(10);
