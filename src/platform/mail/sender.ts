@@ -1,3 +1,5 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { Db } from '../db/kysely.js';
 import type { Clock } from '../clock.js';
 import { MailInDoubt, type MailTransport } from './transport.js';
@@ -25,6 +27,13 @@ export interface SenderLog {
  * A 'committing' row is never sent again: when its lease runs out, its sender died before it
  * heard the answer, and the row is marked sent with UNCONFIRMED (docs/adr/0014).
  */
+/** Due and unclaimed, or claimed by a sender whose lease ran out before it handed the message over. */
+const claimable = (eb: ExpressionBuilder<Database, 'outbox'>, atIso: string) =>
+  eb.or([
+    eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', atIso)]),
+    eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', atIso)]),
+  ]);
+
 export class OutboxSender {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
@@ -44,12 +53,7 @@ export class OutboxSender {
     const due = await this.db
       .selectFrom('outbox')
       .select(['id'])
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
-          eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', nowIso)]),
-        ]),
-      )
+      .where((eb) => claimable(eb, nowIso))
       .orderBy('next_attempt_at')
       .limit(limit)
       .execute();
@@ -64,12 +68,7 @@ export class OutboxSender {
         .updateTable('outbox')
         .set({ status: 'sending', locked_until: lease })
         .where('id', '=', id)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', atIso)]),
-            eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', atIso)]),
-          ]),
-        )
+        .where((eb) => claimable(eb, atIso))
         .executeTakeFirst();
       if (Number(claim.numUpdatedRows) !== 1) continue; // another instance has it
       if (await this.deliver(id, lease)) sent++;
