@@ -57,6 +57,8 @@ export interface RateLimitsTable {
   key: string;
   window_start: string;
   count: number;
+  /** The count of the window just before `window_start` (sliding windows). */
+  previous_count: number;
 }
 
 export interface StudentsTable {

@@ -7,6 +7,7 @@ import * as m0005 from './0005_outbox_by_application.js';
 import * as m0006 from './0006_permit_kinds.js';
 import * as m0007 from './0007_student_name_keys.js';
 import * as m0008 from './0008_queue_by_birth_date.js';
+import * as m0009 from './0009_sliding_rate_limits.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_permit_kinds': m0006,
   '0007_student_name_keys': m0007,
   '0008_queue_by_birth_date': m0008,
+  '0009_sliding_rate_limits': m0009,
 };
