@@ -8,6 +8,7 @@ import * as m0006 from './0006_permit_kinds.js';
 import * as m0007 from './0007_student_name_keys.js';
 import * as m0008 from './0008_queue_by_birth_date.js';
 import * as m0009 from './0009_sliding_rate_limits.js';
+import * as m0010 from './0010_audit_refusals.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_student_name_keys': m0007,
   '0008_queue_by_birth_date': m0008,
   '0009_sliding_rate_limits': m0009,
+  '0010_audit_refusals': m0010,
 };
