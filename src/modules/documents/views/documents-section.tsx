@@ -3,6 +3,10 @@ import { ErrorSummary, fieldId } from '../../../platform/views/forms.js';
 import type { DocumentsTable } from '../../../platform/db/schema.js';
 import { counts, type ChecklistItem } from '../service.js';
 import { REJECT_REASONS } from '../review.js';
+import { acceptAttribute } from '../../../platform/views/accept.js';
+
+/** DOC-6: what the picker offers and USWDS's script lets through, whatever the case of the name. */
+const DOCUMENT_ACCEPT = acceptAttribute(['pdf', 'jpg', 'jpeg', 'png', 'heic', 'heif'], ['application/pdf', 'image/jpeg', 'image/png', 'image/heic', 'image/heif']);
 
 /** A rejected file is replaced once a file that counts arrived for the same document after it. */
 const replaced = (f: DocumentsTable, all: DocumentsTable[]): boolean => all.some((g) => g.doc_type === f.doc_type && counts(g) && g.uploaded_at > f.uploaded_at);
@@ -135,7 +139,7 @@ export function UploadForm({ ctx, action, items, form, maxMb, maxFiles }: { ctx:
                 name={name}
                 type="file"
                 multiple
-                accept=".pdf,.jpg,.jpeg,.png,.heic,.heif,application/pdf,image/jpeg,image/png,image/heic,image/heif"
+                accept={DOCUMENT_ACCEPT}
                 aria-describedby={e ? `upload-rules ${fieldId(name)}-error` : 'upload-rules'}
                 // USWDS's file-input script puts one generic aria-label on every field; the label
                 // named here wins over it, so each field keeps its document's name when spoken.
