@@ -50,7 +50,7 @@ for (const db of databases) {
       const [decision] = await decisionsOf(t, app.id);
       const pdf = await clerk.get(`/staff/requests/${app.id}/letters/${decision.id}.pdf`);
       expect(pdf.headers['content-type']).toBe('application/pdf');
-      const text = pdfText(pdf.body);
+      const text = await pdfText(pdf.body);
       expect(text).toContain('Inter-district attendance permit');
       expect(text).toContain('Sunrise Avenue Elementary');
       expect(text).toContain('School years 2026-2027 through 2027-2028');
@@ -136,7 +136,7 @@ for (const db of databases) {
       // The parent reads it in the account, in Spanish, and prints the letter.
       const page = await parent.get(`/applications/${app.id}?lang=es`);
       expect(textOf(page.html)).toContain('El último día para apelar es el martes, 22 de diciembre de 2026');
-      const letter = pdfText((await parent.get(`/applications/${app.id}/letters/${d.id}.pdf`)).body);
+      const letter = await pdfText((await parent.get(`/applications/${app.id}/letters/${d.id}.pdf`)).body);
       expect(letter).toContain('Aviso de negación');
       expect(letter).toContain('Sobrecupo: límites de alumnos por clase');
       expect(letter).toContain('Clases llenas en tercer grado.');
@@ -150,7 +150,7 @@ for (const db of databases) {
       expect((await deny(clerk, app.id, { appeal_right: 'expulsion' })).status).toBe(303);
       const [d] = await decisionsOf(t, app.id);
       expect(d).toMatchObject({ appeal_until: null, no_appeal_reason: 'expulsion' });
-      expect(pdfText((await clerk.get(`/staff/requests/${app.id}/letters/${d.id}.pdf`)).body)).toContain('There is no right to appeal this denial: the student is under consideration for expulsion');
+      expect(await pdfText((await clerk.get(`/staff/requests/${app.id}/letters/${d.id}.pdf`)).body)).toContain('There is no right to appeal this denial: the student is under consideration for expulsion');
       const res = await act(clerk, app.id, 'appeal', { appeal_filed_on: '2026-11-22' });
       expect(res.status).toBe(409);
       expect(textOf(res.html)).toContain('no right to appeal');
@@ -343,7 +343,7 @@ for (const db of databases) {
       expect(await seatsUsed(t, '2001', '2027-2028', '7')).toBe(0);
       expect(await seatsUsed(t, '2001', '2026-2027', '6')).toBe(1); // the year under way stays counted
       const d = (await decisionsOf(t, young.id)).find((x) => x.kind === 'revoked')!;
-      const letter = pdfText((await clerk.get(`/staff/requests/${young.id}/letters/${d.id}.pdf`)).body);
+      const letter = await pdfText((await clerk.get(`/staff/requests/${young.id}/letters/${d.id}.pdf`)).body);
       expect(letter).toContain('Notice of revocation');
       expect(letter).toContain('Repeated failure to follow attendance policies');
       expect(letter).toContain('A revocation cannot be appealed.');

@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf, type Page } from './support/client.js';
 import { buildStudent, signedInParent } from './support/parents.js';
+import { pdfText } from './support/pdf.js';
 import { samplePdf, sampleJpeg, samplePng, sampleHeic, textRenamedPdf } from './support/files.js';
 import { newId } from '../src/platform/ids.js';
 import { formatConfirmationNumber, generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
@@ -61,17 +60,6 @@ async function rawMultipart(t: TestApp, client: TestClient, url: string, body: B
 const fieldPart = (b: string, name: string, value: string) => Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
 const filePart = (b: string, name: string, filename: string, data: Buffer) =>
   Buffer.concat([Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`), data, Buffer.from('\r\n')]);
-
-function pdfText(pdf: Buffer): string {
-  const tmp = path.join(os.tmpdir(), `receipt-${Date.now()}-${Math.random()}.pdf`);
-  fs.writeFileSync(tmp, pdf);
-  try {
-    // pdftotext comes with Debian's poppler-utils (installed by .ci/run).
-    return execFileSync('pdftotext', ['-layout', tmp, '-'], { encoding: 'utf8' });
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-}
 
 for (const db of databases) {
   describe(`documents on ${db.name}`, () => {
@@ -272,7 +260,7 @@ for (const db of databases) {
       const number = formatConfirmationNumber(app.confirmation_number);
       expect(res.headers['content-disposition']).toBe(`attachment; filename="receipt-${number}.pdf"`);
       expect(res.body.subarray(0, 5).toString()).toBe('%PDF-');
-      const text = pdfText(res.body).replace(/[ \t]+/g, ' ');
+      const text = await pdfText(res.body);
       expect(text).toContain('release-letter.pdf');
       expect(text).toContain('talon-de-pago.jpg');
       expect(text).toContain('1.4 KB'); // the sample PDF is 1,433 bytes
@@ -288,7 +276,7 @@ for (const db of databases) {
       const { client, app } = await setup(t);
       await client.postMultipart(`/applications/${app.id}/documents`, {}, [file('release', 'carta de liberación.pdf', samplePdf())]);
       client.cookies.set('sp_lang', 'es');
-      const text = pdfText((await client.get(`/applications/${app.id}/receipt.pdf`)).body).replace(/[ \t]+/g, ' ');
+      const text = await pdfText((await client.get(`/applications/${app.id}/receipt.pdf`)).body);
       expect(text).toContain('Recibo de documentos recibidos');
       expect(text).toContain('Número de confirmación');
       expect(text).toContain('carta de liberación.pdf');
@@ -328,7 +316,7 @@ for (const db of databases) {
       expect((await eventsOf(t, app.id)).map((e) => e.actor)).toEqual(['public-upload']);
       const receipt = await c.get('/upload/receipt.pdf');
       expect(receipt.headers['content-disposition']).toContain('attachment');
-      expect(pdfText(receipt.body)).toContain('from-library.pdf');
+      expect(await pdfText(receipt.body)).toContain('from-library.pdf');
       // Nothing reached the other request.
       expect(await docsOf(t, someoneElse.app.id)).toHaveLength(0);
     });

@@ -211,7 +211,7 @@ for (const db of databases) {
       const pdf = await f.client.get(`/applications/${incoming.id}/letters/${decision.id}.pdf`);
       expect(pdf.status).toBe(200);
       expect(pdf.headers['content-type']).toBe('application/pdf');
-      const letter = pdfText(pdf.body);
+      const letter = await pdfText(pdf.body);
       expect(letter).toContain(`This permit carries the approval of both districts: ${PARAMOUNT} released the student and ${LAUSD} accepted the student.`);
       expect(letter).toContain(`Released by: ${PARAMOUNT}`);
       expect(letter).toContain(number(release));
@@ -315,7 +315,7 @@ for (const db of databases) {
       expect(await requestsOf(t, f.student.id)).toHaveLength(1);
       expect(await subjectsOf(t, id)).toEqual([`Release request received: confirmation number ${number(release)}`, `Release approved for ${f.student.first_name} ${f.student.last_name}`]);
       const [decision] = await decisionsOf(t, id);
-      const letter = pdfText((await f.client.get(`/applications/${id}/letters/${decision.id}.pdf`)).body);
+      const letter = await pdfText((await f.client.get(`/applications/${id}/letters/${decision.id}.pdf`)).body);
       expect(letter).toContain('Downey Unified');
       expect(letter).toContain('School years 2027-2028 through 2028-2029');
     });
@@ -431,7 +431,7 @@ for (const db of databases) {
       const events = await t.deps.db.selectFrom('application_events').selectAll().where('application_id', '=', releaseId).where('to_status', '=', 'approved').execute();
       expect(events.map((e) => [e.actor, e.from_status])).toEqual([['system', 'submitted']]);
       // The permit carries both districts.
-      const letter = pdfText((await f.client.get(`/applications/${incoming.id}/letters/${accepted.id}.pdf`)).body);
+      const letter = await pdfText((await f.client.get(`/applications/${incoming.id}/letters/${accepted.id}.pdf`)).body);
       expect(letter).toContain(`Released by: ${PARAMOUNT}`);
       expect(letter).toContain('Sunrise Avenue Elementary');
     });
@@ -576,7 +576,7 @@ for (const db of databases) {
       expect(approvedMails).toHaveLength(1);
       expect(approvedMails[0].text_body).toContain('School: Orchard Lane Elementary');
       const [decision] = await decisionsOf(t, id);
-      const letter = pdfText((await f.client.get(`/applications/${id}/letters/${decision.id}.pdf`)).body);
+      const letter = await pdfText((await f.client.get(`/applications/${id}/letters/${decision.id}.pdf`)).body);
       expect(letter).toContain('Intra-district permit');
       expect(letter).toContain('Orchard Lane Elementary');
       // A second decision by the same school is refused.
@@ -611,7 +611,7 @@ for (const db of databases) {
       expect(denied[0].text_body).not.toMatch(/county|LACOE/i);
       expect(await permitsOf(t, id)).toHaveLength(0);
       expect(await seatsUsed(t, `${P}:101`, '2027-2028', '3')).toBe(seats);
-      const letter = pdfText((await f.client.get(`/applications/${id}/letters/${decision.id}.pdf`)).body);
+      const letter = await pdfText((await f.client.get(`/applications/${id}/letters/${decision.id}.pdf`)).body);
       expect(letter).toContain('It is not appealed to the county office');
       expect(letter).not.toContain('Los Angeles County Office of Education');
     });

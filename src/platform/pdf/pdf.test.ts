@@ -1,20 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pdfPages, pdfText } from '../../../test/support/pdf.js';
 import { createPdf, pdfSafeText } from './pdf.js';
-
-/** pdftotext comes with Debian's poppler-utils (installed by .ci/run). */
-function textOf(pdf: Buffer): string {
-  const tmp = path.join(os.tmpdir(), `pdf-test-${process.pid}-${Math.random()}.pdf`);
-  fs.writeFileSync(tmp, pdf);
-  try {
-    return execFileSync('pdftotext', ['-layout', tmp, '-'], { encoding: 'utf8' });
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-}
 
 const pages = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
 
@@ -24,7 +10,7 @@ describe('PDF helper', () => {
     pdf.title('Recibo de documentos recibidos').fields([['Número de confirmación', '7KQ3-M9X2-H']]).paragraph('Señora Núñez: guárdelo, ¿sí?');
     const buf = await pdf.finish();
     expect(buf.subarray(0, 5).toString()).toBe('%PDF-');
-    const text = textOf(buf);
+    const text = await pdfText(buf);
     expect(text).toContain('Recibo de documentos recibidos');
     expect(text).toContain('Número de confirmación: 7KQ3-M9X2-H');
     expect(text).toContain('Señora Núñez: guárdelo, ¿sí?');
@@ -36,10 +22,10 @@ describe('PDF helper', () => {
     pdf.table(['Document', 'File', 'Received', 'Size'], rows, [3, 3, 3, 1]);
     const buf = await pdf.finish();
     expect(pages(buf)).toBeGreaterThan(1);
-    const text = textOf(buf);
+    const text = await pdfText(buf);
     expect(text).toContain('file-0.pdf');
     expect(text).toContain('file-79.pdf');
-    expect(text.split('\f').filter((p) => p.includes('Received')).length).toBe(pages(buf));
+    expect((await pdfPages(buf)).filter((p) => p.includes('Received')).length).toBe(pages(buf));
   });
 
   it('letters the standard fonts lack become their base letter, never garbage', async () => {
@@ -48,7 +34,7 @@ describe('PDF helper', () => {
     expect(pdfSafeText('王小明')).toBe('???');
     const pdf = createPdf({ title: 'Names', language: 'en' });
     pdf.paragraph('Nguyễn Łukasz 王 then Zoë');
-    expect(textOf(await pdf.finish())).toContain('Nguyen Lukasz ? then Zoë');
+    expect(await pdfText(await pdf.finish())).toContain('Nguyen Lukasz ? then Zoë');
   });
 
   it('can stream the file instead of holding it', async () => {
@@ -58,6 +44,6 @@ describe('PDF helper', () => {
     for await (const c of pdf.stream()) chunks.push(c as Buffer);
     const buf = Buffer.concat(chunks);
     expect(buf.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(textOf(buf)).toContain('Streamed');
+    expect(await pdfText(buf)).toContain('Streamed');
   });
 });
