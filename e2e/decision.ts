@@ -1,20 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { loadCatalogs } from '../src/platform/i18n/catalogs.js';
 import { translator } from '../src/platform/i18n/translator.js';
 import { checkA11y } from './support/browser.js';
 import { readMail } from './support/mail.js';
 import type { JourneyResult } from './journey.js';
+import { pdfText } from '../test/support/pdf.js';
 
 const catalogs = loadCatalogs();
-const pdfText = (pdf: Buffer): string => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sp-e2e-letter-')), 'letter.pdf');
-  fs.writeFileSync(file, pdf);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-};
 
 /**
  * The clerk works the Spanish family's request from the queue to an approved permit: looks at
@@ -66,7 +58,7 @@ export async function clerkDecides(browser: Browser, baseUrl: string, dataDir: s
     const href = await letterLink.getAttribute('href');
     const pdf = await page.request.get(href!);
     if (pdf.headers()['content-type'] !== 'application/pdf') throw new Error('the permit is not a PDF');
-    const text = pdfText(await pdf.body());
+    const text = await pdfText(await pdf.body());
     for (const expected of [es('decisions.letter.title.approved'), 'Sunrise Avenue Elementary', 'Ciclos escolares 2026-2027 a 2027-2028', es('decisions.letter.verification')]) {
       if (!text.includes(expected)) throw new Error(`the permit PDF lacks "${expected}"`);
     }
@@ -92,7 +84,7 @@ export async function clerkDecides(browser: Browser, baseUrl: string, dataDir: s
     await checkA11y(phone, 'parent reads the decision in Spanish', visited);
     const letter = phone.getByRole('link', { name: new RegExp(es('decisions.letter.title.approved')) }).first();
     const pdf = await phone.request.get((await letter.getAttribute('href'))!);
-    if (!pdfText(await pdf.body()).includes(es('decisions.letter.title.approved'))) throw new Error('the parent cannot open the permit');
+    if (!(await pdfText(await pdf.body())).includes(es('decisions.letter.title.approved'))) throw new Error('the parent cannot open the permit');
     // Anyone holding the paper can check it.
     await phone.goto('/permits/verify');
     await checkA11y(phone, 'permit check', visited);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { checkA11y } from './support/browser.js';
 import { firstLink, readMail } from './support/mail.js';
 import { cliActivationLink } from './staff.js';
 import { samplePdf } from '../test/support/files.js';
+import { pdfText } from '../test/support/pdf.js';
 
 const catalogs = loadCatalogs();
 const { t } = translator(catalogs, 'en');
@@ -38,17 +38,6 @@ const RAW_KEY = new RegExp(`(?<![\\w@.-])(?:${NAMESPACES.map(esc).join('|')})\\.
 
 /** What a part of the page says, as written in the HTML (not as CSS capitalizes it), spaces collapsed. */
 const textOf = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-
-const pdfText = (pdf: Buffer): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-e2e-handoff-pdf-'));
-  const file = path.join(dir, 'permit.pdf');
-  fs.writeFileSync(file, pdf);
-  try {
-    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-};
 
 /** An application problem the test found: it stops there and says what and where. */
 class AppProblem extends Error {}
@@ -362,7 +351,7 @@ export async function twoDistrictHandoff(browser: Browser, baseUrl: string, data
     if (!href) throw new AppProblem(`the student page (${phone.url()}) has no "${t('decisions.letter.title.approved')}" link on the LAUSD request`);
     const pdf = await phone.request.get(href);
     if (pdf.status() !== 200 || pdf.headers()['content-type'] !== 'application/pdf') throw new AppProblem(`the permit link ${href} answered ${pdf.status()} ${pdf.headers()['content-type']}, not a PDF`);
-    const text = pdfText(await pdf.body());
+    const text = await pdfText(await pdf.body());
     const mustSay: [string, RegExp][] = [
       ['the school', new RegExp(`${esc(t('decisions.letter.school'))}:?\\s+Elm Street Elementary`)],
       ["both districts' approval", new RegExp(esc(t('decisions.letter.approved.bothDistricts', { residence: PARAMOUNT, district: LAUSD })).replace(/ /g, '\\s+'))],

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { numberWord } from '../src/modules/accounts/human-check.js';
 import { loadDistrictConfigs } from '../src/modules/districts/loader.js';
 import { checkA11y } from './support/browser.js';
 import { firstLink, readMail } from './support/mail.js';
+import { pdfText } from '../test/support/pdf.js';
 import { samplePdf, sampleJpeg } from '../test/support/files.js';
 
 /** What a later test needs to come back as this parent. */
@@ -192,9 +192,9 @@ export async function parentJourney(browser: Browser, baseUrl: string, dataDir: 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: t('documents.receipt.download') }).click()]);
     const pdfPath = path.join(files, 'receipt.pdf');
     await download.saveAs(pdfPath);
-    const pdfText = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+    const receipt = await pdfText(fs.readFileSync(pdfPath));
     for (const expected of ['release-letter.pdf', 'pay-stub-photo.jpg', confirmation]) {
-      if (!pdfText.includes(expected)) throw new Error(`receipt lacks "${expected}"`);
+      if (!receipt.includes(expected)) throw new Error(`receipt lacks "${expected}"`);
     }
 
     step('public status page');
