@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseStorageUrl } from './platform/storage/url.js';
+import { parseRateLimits } from './rate-limits.js';
+import type { RateLimitPolicy } from './platform/http/rate-limit.js';
 
 /** Typed, validated environment. Safe defaults for a laptop; production requires real secrets. */
 const EnvSchema = z.object({
@@ -27,6 +29,11 @@ const EnvSchema = z.object({
   DISTRICTS_DIR: z.string().default('./config/districts'),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(10),
   MAX_FILES_PER_UPLOAD: z.coerce.number().int().positive().default(10),
+  // DOC-6, PRV-3: what one account, or one request found through the public look-up, may upload per hour.
+  UPLOAD_FILES_PER_HOUR: z.coerce.number().int().positive().default(100),
+  UPLOAD_MB_PER_HOUR: z.coerce.number().positive().default(200),
+  // How often the storage clean-up runs (unreferenced blobs, stale temporary files); 0 = never in the app.
+  FILE_CLEANUP_INTERVAL_MINUTES: z.coerce.number().min(0).default(60),
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -41,6 +48,17 @@ const EnvSchema = z.object({
   /** Which proxies' X-Forwarded-For to believe: `loopback` (a proxy on this machine), a list of addresses or CIDRs, `true` or `false`. */
   TRUST_PROXY: z.string().default('loopback'),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).optional(),
+  // name=limit/window, comma-separated, overriding src/rate-limits.ts (docs/operations.md)
+  RATE_LIMITS: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      try {
+        parseRateLimits(text);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
 });
 
 export type AppConfig = {
@@ -57,6 +75,12 @@ export type AppConfig = {
   districtsDir: string;
   maxUploadBytes: number;
   maxFilesPerUpload: number;
+  /** Files one account (or one request, uploading without an account) may send per hour. */
+  uploadFilesPerHour: number;
+  /** Bytes one account (or one request, uploading without an account) may send per hour. */
+  uploadBytesPerHour: number;
+  /** How often the app runs the storage clean-up; 0: only `npm run cli -- clean-files`. */
+  fileCleanupIntervalMs: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   cookieSecure: boolean;
@@ -76,6 +100,8 @@ export type AppConfig = {
   shutdownDelayMs: number;
   /** Fastify's trustProxy: whose X-Forwarded-For gives the client's address (rate limits, logs). */
   trustProxy: boolean | string;
+  /** Every rate limit by name: the defaults of src/rate-limits.ts with RATE_LIMITS applied. */
+  rateLimits: Record<string, RateLimitPolicy>;
 };
 
 /** Seconds to whole milliseconds, never 0 (to Node and Fastify, 0 means "no time-out"). */
@@ -104,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     districtsDir: path.resolve(e.DISTRICTS_DIR),
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     maxFilesPerUpload: e.MAX_FILES_PER_UPLOAD,
+    uploadFilesPerHour: e.UPLOAD_FILES_PER_HOUR,
+    uploadBytesPerHour: Math.round(e.UPLOAD_MB_PER_HOUR * 1024 * 1024),
+    fileCleanupIntervalMs: Math.round(e.FILE_CLEANUP_INTERVAL_MINUTES * 60_000),
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     cookieSecure:
@@ -118,5 +147,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keepAliveTimeoutMs: toMs(e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS),
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     shutdownDelayMs: Math.round((e.SHUTDOWN_DELAY_SECONDS ?? (e.NODE_ENV === 'production' ? 5 : 0)) * 1000),
+    rateLimits: parseRateLimits(e.RATE_LIMITS),
   };
 }

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { OutboxSender } from './platform/mail/sender.js';
 import { openTransport } from './platform/mail/transport.js';
 import { Sweeper } from './modules/decisions/sweeper.js';
+import { StorageJanitor } from './modules/documents/janitor.js';
 import { IdempotencyStore } from './platform/http/idempotency.js';
 import { Readiness } from './platform/ops/readiness.js';
 
@@ -15,10 +16,11 @@ async function main(): Promise<void> {
   const app = await buildApp(deps, { logger: { level: config.logLevel }, readiness });
   const sender = new OutboxSender(deps.db, openTransport(config.smtpUrl, config.mailDir), deps.clock, config.mailFrom, app.log);
   sender.start(config.outboxIntervalMs);
-  // Expired sessions are refused when read; this only keeps the table small.
+  // Expired sessions and slid-by rate limit counters are ignored when read; this only keeps the tables small.
   const housekeeping = setInterval(() => {
     deps.sessions.purgeExpired().catch((e) => app.log.error({ err: e }, 'session purge failed'));
     new IdempotencyStore(deps.db, deps.clock).purgeExpired().catch((e) => app.log.error({ err: e }, 'idempotency key purge failed'));
+    deps.rateLimiter.purgeStale().catch((e) => app.log.error({ err: e }, 'rate limit purge failed'));
   }, 60 * 60_000);
   housekeeping.unref();
   // DEC-4, DEC-15, DEC-17: deadlines move requests on their own, checked every minute.
@@ -31,6 +33,19 @@ async function main(): Promise<void> {
     );
   }, config.sweepIntervalMs);
   sweep.unref();
+  // PRV-3, DOC-6: unreferenced blobs and stale temporary files older than a day are removed.
+  // Safe on every instance at once (StorageJanitor); a run still going is not started again.
+  const janitor = new StorageJanitor(deps);
+  let cleaning: Promise<unknown> | null = null;
+  const clean = config.fileCleanupIntervalMs > 0
+    ? setInterval(() => {
+        cleaning ??= janitor.runOnce().then(
+          (r) => { if (r.blobsRemoved || r.temporaryFilesRemoved) app.log.info({ clean: r }, 'storage cleaned'); },
+          (e) => app.log.error({ err: e }, 'storage clean-up failed'),
+        ).finally(() => { cleaning = null; });
+      }, config.fileCleanupIntervalMs)
+    : undefined;
+  clean?.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -42,9 +57,11 @@ async function main(): Promise<void> {
     app.log.info({ signal, delayMs: config.shutdownDelayMs }, 'shutting down');
     clearInterval(housekeeping);
     clearInterval(sweep);
+    clearInterval(clean);
     try {
       if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       await sweeping;
+      await cleaning;
       await app.close(); // finishes in-flight requests, refuses new ones
       await sender.stop();
       await deps.handle.close();

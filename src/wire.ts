@@ -33,7 +33,7 @@ export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: Db
       absoluteMs: config.sessionAbsoluteMs,
       secureCookie: config.cookieSecure,
     }),
-    rateLimiter: new RateLimiter(handle.db, clock),
+    rateLimiter: new RateLimiter(handle.db, clock, config.rateLimits),
     storage: await openStorage(config.storageUrl),
     districts: new DistrictCatalog(districtConfigs),
   };

@@ -41,6 +41,8 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
       const r = await run(staff, id, values);
       if (!r.ok) {
         const p = r.problem;
+        // PRV-2: not theirs to see, or not theirs to do: refused as before, and now on the record.
+        if (p.code === 'not-found' || p.code === 'forbidden') await audit.refused(staff, action, { type: 'application', id }, req.ip, p.code);
         if (p.code === 'not-found') return reply.callNotFound();
         if (p.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
         if (p.field) return showRequest(deps, req, reply, staff, id, { forms: { [form]: { values, errors: { [p.field]: { key: p.messageKey, params: p.params } } } }, status: 400 });
@@ -87,7 +89,12 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
     if (!staff) return;
     const { id, decisionId } = req.params as { id: string; decisionId: string };
     const visible = await new StaffRequests(deps).view(staff, id);
-    if (!visible.ok) return reply.callNotFound();
+    // A letter id tried under a request of their own is as much a probe as another district's request.
+    const found = visible.ok && (await service.repo.decision(deps.db, id, decisionId));
+    if (!found) {
+      await audit.refused(staff, 'letter.view', { type: 'decision', id: decisionId }, req.ip, 'not-found', { application: id });
+      return reply.callNotFound();
+    }
     await audit.record(staff, 'letter.view', { type: 'decision', id: decisionId }, req.ip, { application: id });
     return sendLetter(reply, id, decisionId);
   });
@@ -107,8 +114,8 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
   async function verify(req: FastifyRequest, reply: FastifyReply) {
     const raw = String((req.query as { code?: unknown }).code ?? '').slice(0, 40);
     if (!raw) return reply.page((ctx) => VerifyPage({ ctx, code: '' }));
-    const limit = await deps.rateLimiter.hit(`permit-verify:ip:${req.ip}`, 30, 15 * 60_000);
-    if (!limit.allowed) return sendRateLimited(req, reply, 15 * 60);
+    const limit = await deps.rateLimiter.take('permit-verify.ip', req.ip);
+    if (!limit.allowed) return sendRateLimited(req, reply, limit.retryAfterSeconds);
     const code = normalizeVerificationCode(raw);
     const found = /^[0-9A-Z]{10}$/.test(code) ? await service.repo.permitByCode(code) : undefined;
     const district = found ? deps.districts.get(found.district_id) : undefined;

@@ -6,7 +6,6 @@ import { parseDateFields } from '../students/validation.js';
 import { DocumentsRepository } from './repository.js';
 import type { Application } from './service.js';
 
-const HOUR = 60 * 60_000;
 
 export const LookupSchema = z.object({
   first_name: z.string().trim().min(1, 'documents.errors.firstNameRequired').max(50, 'documents.errors.tooLongField'),
@@ -48,14 +47,13 @@ export class PublicLookup {
 
   async find(values: Record<string, string>, ip: string): Promise<Result<Application>> {
     const limited = (retryAfterSeconds: number) => err('rate-limited', 'common.rateLimited.message', { params: { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) } });
-    const byIp = await this.deps.rateLimiter.hit(`lookup:ip:${ip}`, 20, HOUR);
+    const byIp = await this.deps.rateLimiter.take('lookup.ip', ip);
     if (!byIp.allowed) return limited(byIp.retryAfterSeconds);
     const number = normalizeConfirmationNumber(values.confirmation);
     // Counted BEFORE comparing, and cleared by a match: once a number has had 5 misses, even the
     // right details wait, so a guesser cannot tell a hit from a refusal. The parent who types
     // their details right is never held back by their own earlier successes.
-    const numberKey = `lookup:number:${number}`;
-    const byNumber = await this.deps.rateLimiter.hit(numberKey, 5, HOUR);
+    const byNumber = await this.deps.rateLimiter.take('lookup.number', number);
     if (!byNumber.allowed) return limited(byNumber.retryAfterSeconds);
     const app = await this.repo.byConfirmationNumber(number);
     const d = parseDateFields(values.dob_month, values.dob_day.trim(), values.dob_year.trim());
@@ -66,7 +64,7 @@ export class PublicLookup {
       sameName(app.student_first_name, values.first_name) &&
       sameName(app.student_last_name, values.last_name);
     if (!matches) return err('no-match', 'documents.errors.noMatch');
-    await this.deps.rateLimiter.reset(numberKey);
+    await this.deps.rateLimiter.clear('lookup.number', number);
     return ok(app);
   }
 }

@@ -9,7 +9,7 @@ import { ErrorPage } from '../../platform/views/error-page.js';
 import { NewPasswordSchema, SignInSchema } from '../accounts/validation.js';
 import { PasswordPage } from '../accounts/views/password-page.js';
 import { NoticePage, SignInPage } from '../accounts/views/sign-in-page.js';
-import { AuditLog } from './audit.js';
+import { AUDIT_OUTCOMES, AuditLog, type AuditFilters } from './audit.js';
 import { QueueService, filterParams, type QueueFilter } from './queue.js';
 import { queueCsv } from './queue-csv.js';
 import { StaffService } from './service.js';
@@ -55,11 +55,13 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.post('/staff/sign-in', async (req, reply) => {
     const parsed = parseForm(SignInSchema, req.body);
     if (!parsed.ok) return signInPage(req, reply, parsed.form, 400);
-    const byIp = await deps.rateLimiter.hit(`staff-sign-in:ip:${req.ip}`, 30, 15 * 60_000);
-    const byEmail = await deps.rateLimiter.hit(`staff-sign-in:email:${parsed.data.email}`, 10, 15 * 60_000);
-    if (!byIp.allowed || !byEmail.allowed) return sendRateLimited(req, reply, 15 * 60);
+    const byIp = await deps.rateLimiter.take('staff-sign-in.ip', req.ip);
+    const byEmail = await deps.rateLimiter.take('staff-sign-in.email', parsed.data.email);
+    if (!byIp.allowed || !byEmail.allowed) return sendRateLimited(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
     const r = await service.signIn(parsed.data.email, parsed.data.password);
     if (!r.ok) return signInPage(req, reply, { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } }, 400);
+    // As for parents: a colleague's earlier typos do not count against the next sign-in.
+    await deps.rateLimiter.clear('staff-sign-in.email', parsed.data.email);
     await req.signInStaff(r.value);
     return reply.redirect(safeNext((req.query as { next?: string }).next, '/staff/queue'), 303);
   });
@@ -131,6 +133,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const { id } = req.params as { id: string };
     const value = formValues(req.body).student_number ?? '';
     const r = await requests.setStudentNumber(staff, id, value);
+    if (!r.ok && (r.problem.code === 'not-found' || r.problem.code === 'forbidden')) await audit.refused(staff, 'application.student-number', { type: 'application', id }, req.ip, r.problem.code);
     if (!r.ok && r.problem.code === 'not-found') return reply.callNotFound();
     if (!r.ok && r.problem.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
     if (!r.ok) return showRequest(deps, req, reply, staff, id, { studentNumberForm: { values: { student_number: value }, errors: { student_number: { key: r.problem.messageKey } } }, status: 400 });
@@ -143,7 +146,10 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!staff) return;
     const { id, documentId } = req.params as { id: string; documentId: string };
     const r = await requests.document(staff, id, documentId);
-    if (!r.ok) return reply.callNotFound();
+    if (!r.ok) {
+      await audit.refused(staff, 'document.download', { type: 'document', id: documentId }, req.ip, r.problem.code, { application: id });
+      return reply.callNotFound();
+    }
     await audit.record(staff, 'document.download', { type: 'document', id: documentId }, req.ip, { application: id });
     // Never inline from our origin: always a download with its checked type.
     const safeName = r.value.original_name.replace(/[^\w. -]/g, '_');
@@ -158,11 +164,20 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     if (staff.role !== 'district_admin' && staff.role !== 'auditor') return reply.callNotFound();
-    const q = req.query as { email?: string; entity?: string };
-    const filters = { email: typeof q.email === 'string' ? q.email.trim().toLowerCase().slice(0, 254) : '', entity: typeof q.entity === 'string' ? q.entity.trim().slice(0, 64) : '' };
+    const q = req.query as { email?: string; entity?: string; outcome?: string };
+    const filters: AuditFilters = {
+      email: typeof q.email === 'string' ? q.email.trim().toLowerCase().slice(0, 254) : '',
+      entity: typeof q.entity === 'string' ? q.entity.trim().slice(0, 64) : '',
+      outcome: AUDIT_OUTCOMES.find((o) => o === q.outcome) ?? '',
+    };
     const rows = await audit.search(staff.districtId, filters);
     await audit.record(staff, 'audit.search', { type: 'audit_log' }, req.ip, filters);
-    return reply.page((ctx) => AuditPage({ ctx, rows, filters }));
+    // A refused attempt by another district's staff names their district (PRV-2).
+    const districtName = (id: string | null, lang: string) => {
+      const d = id ? deps.districts.get(id) : undefined;
+      return d ? (d.name[lang as 'en' | 'es'] ?? d.name.en) : (id ?? '');
+    };
+    return reply.page((ctx) => AuditPage({ ctx, rows, filters, ownDistrict: staff.districtId, districtName: (id) => districtName(id, ctx.lang) }));
   });
 
   await teamRoutes(app, deps);

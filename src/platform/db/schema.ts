@@ -55,10 +55,10 @@ export interface SessionsTable {
 
 export interface RateLimitsTable {
   key: string;
-  window_start: string;
-  count: number;
-  /** The count of the window just before `window_start` (sliding windows). */
-  previous_count: number;
+  /** When everything counted against the key has drained (ms since 1970; see RateLimiter). */
+  drained_at_ms: number;
+  /** 1 if the last attempt was let through. */
+  allowed: number;
 }
 
 export interface StudentsTable {
@@ -215,7 +215,13 @@ export interface AuditLogTable {
   entity_id: string | null;
   ip: string;
   detail: string | null;
+  /** PRV-2: 'refused' when the record was not theirs to see or the action not theirs to take. */
+  outcome: AuditOutcome;
+  /** The actor's own district; a refused attempt is filed under the district of the record tried. */
+  actor_district_id: string | null;
 }
+
+export type AuditOutcome = 'allowed' | 'refused';
 
 export type DecisionKind = 'approved' | 'denied' | 'deemed_denied' | 'revoked' | 'abandoned';
 

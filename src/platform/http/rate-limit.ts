@@ -2,34 +2,90 @@ import { sql } from 'kysely';
 import type { Db } from '../db/kysely.js';
 import type { Clock } from '../clock.js';
 
+/** How many attempts (or how much of something, see `cost`) one subject may make per window. */
+export interface RateLimitPolicy {
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
 /**
- * Fixed-window counters in the database, shared by every instance. Used where guessing
- * is possible: sign-in, registration, password reset, confirmation-number look-ups.
+ * Sliding limits in the database, shared by every instance. Used where guessing is possible or
+ * where one person could exhaust something shared: sign-in, registration, password reset,
+ * confirmation-number look-ups, uploads.
+ *
+ * "`limit` per `windowMs`" is kept as the generic cell rate algorithm: each attempt adds
+ * `windowMs / limit` (times its cost) to the moment the key's allowance is whole again
+ * (`drained_at_ms`), and an attempt is refused when that moment would lie more than one window
+ * ahead. So at most `limit` pass in any window, the allowance comes back steadily rather than all
+ * at once on the clock hour, and a key is one number. A refused attempt adds nothing: a parent
+ * who was locked out and tries again is not pushed further back.
  */
 export class RateLimiter {
-  constructor(private db: Db, private clock: Clock) {}
+  constructor(
+    private db: Db,
+    private clock: Clock,
+    private policies: Readonly<Record<string, RateLimitPolicy>> = {},
+  ) {}
 
-  /** Counts one attempt against `key`; `allowed` is false once `limit` is passed in the window. */
-  async hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
-    const now = this.clock.now();
-    const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs).toISOString();
-    const retryAfterSeconds = Math.ceil((new Date(windowStart).getTime() + windowMs - now.getTime()) / 1000);
-    // One atomic statement: concurrent hits on any instance are all counted.
+  /** Counts `cost` against the named policy (docs/operations.md lists them) for one subject. */
+  async take(policy: string, subject: string, cost = 1): Promise<RateLimitResult> {
+    const p = this.policy(policy);
+    return this.hit(`${policy}:${subject}`, p.limit, p.windowMs, cost);
+  }
+
+  /** Forgets a subject's count, e.g. after a successful sign-in. */
+  async clear(policy: string, subject: string): Promise<void> {
+    this.policy(policy);
+    await this.reset(`${policy}:${subject}`);
+  }
+
+  policy(name: string): RateLimitPolicy {
+    const p = Object.hasOwn(this.policies, name) ? this.policies[name] : undefined;
+    if (!p) throw new Error(`No rate limit named ${name}`);
+    return p;
+  }
+
+  /** Counts `cost` against `key`; refused once more than `limit` would have passed in the last `windowMs`. */
+  async hit(key: string, limit: number, windowMs: number, cost = 1): Promise<RateLimitResult> {
+    const now = this.clock.now().getTime();
+    const add = (windowMs / limit) * cost;
+    const num = (v: number) => sql<number>`cast(${v} as double precision)`;
+    // The later of "drained" and now, plus this attempt: allowed while within one window of now.
+    const next = sql<number>`(case when rate_limits.drained_at_ms > ${num(now)} then rate_limits.drained_at_ms else ${num(now)} end + ${num(add)})`;
+    // A microsecond of slack: limit × (windowMs / limit) may come out a hair above windowMs.
+    const fits = sql<boolean>`${next} - ${num(now)} <= ${num(windowMs + 0.001)}`;
+    const firstFits = add <= windowMs + 0.001;
+    // One atomic statement: concurrent hits on any instance are each counted against the row as
+    // the previous one left it.
     const row = await this.db
       .insertInto('rate_limits')
-      .values({ key, window_start: windowStart, count: 1 })
+      .values({ key, drained_at_ms: firstFits ? now + add : now, allowed: firstFits ? 1 : 0 })
       .onConflict((oc) =>
         oc.column('key').doUpdateSet({
-          count: sql<number>`case when rate_limits.window_start = excluded.window_start then rate_limits.count + 1 else 1 end`,
-          window_start: sql<string>`excluded.window_start`,
+          drained_at_ms: sql<number>`case when ${fits} then ${next} else rate_limits.drained_at_ms end`,
+          allowed: sql<number>`case when ${fits} then 1 else 0 end`,
         }),
       )
-      .returning('count')
+      .returning(['drained_at_ms', 'allowed'])
       .executeTakeFirstOrThrow();
-    return { allowed: Number(row.count) <= limit, retryAfterSeconds };
+    const allowed = Number(row.allowed) === 1;
+    // Refused: the next single attempt fits once the allowance has drained by one step.
+    const waitMs = allowed ? 0 : Number(row.drained_at_ms) + windowMs / limit - windowMs - now;
+    return { allowed, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 
   async reset(key: string): Promise<void> {
     await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
+  }
+
+  /** Keys whose allowance is whole again: they count as nothing, so they need no row. */
+  async purgeStale(): Promise<number> {
+    const res = await this.db.deleteFrom('rate_limits').where('drained_at_ms', '<', this.clock.now().getTime()).executeTakeFirst();
+    return Number(res.numDeletedRows ?? 0);
   }
 }
