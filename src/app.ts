@@ -7,7 +7,8 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { Deps } from './deps.js';
 import { securityHeaders } from './platform/http/security.js';
-import { webPlatform } from './platform/http/web.js';
+import { setLanguageCookie, webPlatform } from './platform/http/web.js';
+import { safeNext } from './platform/http/guards.js';
 import { IdempotencyStore } from './platform/http/idempotency.js';
 import { ErrorPage } from './platform/views/error-page.js';
 import { isDatabaseUnavailable, pingDatabase } from './platform/db/kysely.js';
@@ -84,15 +85,14 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
     return reply.status(report.status === 'ready' ? 200 : 503).header('cache-control', 'no-store').send(report);
   });
 
+  // The language switch is a link, so any site can make a browser follow it: it sets only the
+  // pages' language (a cookie). The language an account's emails go in changes only by a form
+  // with its CSRF token (POST /account/language, docs/adr/0016).
   app.get('/language', async (req, reply) => {
     const q = req.query as { to?: string; next?: string };
     const to = typeof q.to === 'string' && deps.catalogs.messages.has(q.to) ? q.to : deps.catalogs.defaultLanguage;
-    const next = typeof q.next === 'string' && q.next.startsWith('/') && !q.next.startsWith('//') ? q.next : '/';
-    reply.setCookie('sp_lang', to, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.cookieSecure, maxAge: 365 * 24 * 3600 });
-    if (req.session?.user) {
-      await deps.db.updateTable('users').set({ language: to }).where('id', '=', req.session.user.id).execute();
-    }
-    return reply.redirect(next, 303);
+    setLanguageCookie(reply, to, deps.config.cookieSecure);
+    return reply.redirect(safeNext(q.next, '/'), 303);
   });
 
   await registerModules(app, deps);

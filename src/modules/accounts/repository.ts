@@ -27,6 +27,10 @@ export class AccountsRepository {
       .execute();
   }
 
+  setLanguage(userId: string, language: string, nowIso: string) {
+    return this.db.updateTable('users').set({ language, updated_at: nowIso }).where('id', '=', userId).execute();
+  }
+
   insertToken(q: Q, row: { token_hash: string; user_id: string; purpose: 'activate' | 'reset'; expires_at: string; created_at: string }) {
     return q.insertInto('user_tokens').values({ ...row, used_at: null }).execute();
   }

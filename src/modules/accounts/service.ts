@@ -140,6 +140,16 @@ export class AccountsService {
     return ok(user.id);
   }
 
+  /**
+   * LNG-1: the language the account's own emails go in (and its pages in a browser that has not
+   * chosen one). Only a form with its CSRF token calls this: a link never changes it.
+   */
+  async setLanguage(userId: string, language: string): Promise<Result<string>> {
+    if (!this.deps.catalogs.messages.has(language)) return err('unknown-language', 'accounts.errors.languageRequired', { field: 'language' });
+    await this.repo.setLanguage(userId, language, this.now().toISOString());
+    return ok(language);
+  }
+
   /** ACC-5: a reset link if the account exists; the caller shows the same page either way. */
   async requestReset(email: string): Promise<void> {
     const user = await this.repo.userByEmail(email);

@@ -46,3 +46,8 @@ export const EmailOnlySchema = z.object({ email: emailField });
 export const ChangePasswordSchema = NewPasswordSchema.extend({
   current_password: z.string().min(1, 'accounts.errors.currentPasswordRequired').max(200, 'accounts.errors.currentPasswordWrong'),
 });
+
+/** LNG-1: which catalog languages exist is the service's to check. */
+export const LanguageSchema = z.object({
+  language: z.string().trim().min(1, 'accounts.errors.languageRequired').max(20, 'accounts.errors.languageRequired'),
+});

@@ -13,9 +13,10 @@ import { StudentsPage } from './views/students-page.js';
 export async function studentRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new StudentsService(deps);
   const nextOf = (req: FastifyRequest) => safeNext((req.query as { next?: string }).next, '/students');
+  /** The form's action keeps a return address only when it is ours; a refused one is dropped. */
   const withNext = (path: string, req: FastifyRequest) => {
-    const next = (req.query as { next?: string }).next;
-    return next ? `${path}?next=${encodeURIComponent(safeNext(next))}` : path;
+    const next = safeNext((req.query as { next?: string }).next, '');
+    return next ? `${path}?next=${encodeURIComponent(next)}` : path;
   };
   const showForm = (reply: FastifyReply, form: FormState, action: string, editing: boolean, status = 200) =>
     reply.page((ctx) => StudentFormPage({ ctx, form, action, editing }), { status });

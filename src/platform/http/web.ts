@@ -25,6 +25,11 @@ declare module 'fastify' {
   }
 }
 
+/** The pages' language, remembered in this browser for a year. */
+export function setLanguageCookie(reply: FastifyReply, lang: string, secure: boolean): void {
+  reply.setCookie(LANG_COOKIE, lang, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 365 * 24 * 3600 });
+}
+
 export function pickLanguage(catalogs: Catalogs, req: FastifyRequest): string {
   const cookie = req.cookies[LANG_COOKIE];
   if (cookie && catalogs.messages.has(cookie)) return cookie;

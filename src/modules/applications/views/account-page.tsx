@@ -97,6 +97,10 @@ export function AccountPage({ ctx, students, applications, messages, districts }
       <h2>{t('applications.account.settingsHeading')}</h2>
       <ul class="usa-list">
         <li><a class="usa-link" href="/account/password">{t('applications.account.changePassword')}</a></li>
+        <li>
+          {t('accounts.language.current', { language: ctx.languages.find((l) => l.code === ctx.user?.language)?.name ?? ctx.user?.language ?? '' })}{' '}
+          — <a class="usa-link" href="/account/language">{t('accounts.language.change')}</a>
+        </li>
       </ul>
     </Layout>
   );
