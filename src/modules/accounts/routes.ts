@@ -12,9 +12,6 @@ import { PasswordPage } from './views/password-page.js';
 import { EmailFormPage, NoticePage, SignInPage } from './views/sign-in-page.js';
 import { LanguagePage } from './views/language-page.js';
 
-const QUARTER_HOUR = 15 * 60_000;
-const HOUR = 60 * 60_000;
-
 function passwordForm(values: Record<string, string>, p: PasswordProblem): FormState {
   return { values, errors: { [p.field]: { key: p.keys[0] } } };
 }
@@ -37,7 +34,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.get('/register', async (req, reply) => showRegister(req, reply, emptyForm()));
 
   app.post('/register', async (req, reply) => {
-    const limit = await deps.rateLimiter.hit(`register:ip:${ip(req)}`, 10, HOUR);
+    const limit = await deps.rateLimiter.take('register.ip', ip(req));
     if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
     const parsed = parseForm(RegisterSchema, req.body);
     const values = parsed.ok ? parsed.values : parsed.form.values;
@@ -49,6 +46,9 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     );
     if (human) errors.answer = { key: `accounts.errors.human.${human}` };
     if (!parsed.ok || human) return showRegister(req, reply, { values: { ...values, answer: '' }, errors }, 400);
+    // Counted only for a complete form: what it limits is mail sent to one address.
+    const byEmail = await deps.rateLimiter.take('register.email', parsed.data.email);
+    if (!byEmail.allowed) return tooMany(req, reply, byEmail.retryAfterSeconds);
     await service.register(parsed.data, req.i18n.lang);
     delete req.session!.data.human;
     req.session!.data.registeredEmail = parsed.data.email;
@@ -82,13 +82,13 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
 
   app.post('/activate/resend', async (req, reply) => {
     const { t } = req.i18n;
-    const limit = await deps.rateLimiter.hit(`resend:ip:${ip(req)}`, 10, HOUR);
+    const limit = await deps.rateLimiter.take('activation-resend.ip', ip(req));
     if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
     const parsed = parseForm(EmailOnlySchema, req.body);
     if (!parsed.ok) return reply.page((ctx) => EmailFormPage({ ctx, form: parsed.form, title: t('accounts.resend.title'), intro: t('accounts.resend.intro'), action: '/activate/resend', submitLabel: t('accounts.resend.submit') }), { status: 400 });
     // Past a few links an hour for one address, the page reads the same but no more mail goes
     // out: this keeps anyone from flooding an inbox, and says nothing about whether it has an account.
-    const byEmail = await deps.rateLimiter.hit(`resend:email:${parsed.data.email}`, 3, HOUR);
+    const byEmail = await deps.rateLimiter.take('activation-resend.email', parsed.data.email);
     if (byEmail.allowed) await service.resendActivation(parsed.data.email);
     return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.checkEmail.title'), paragraphs: [t('accounts.resend.done', { email: parsed.data.email })] }));
   });
@@ -121,15 +121,15 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const next = safeNext((req.query as { next?: string }).next);
     const parsed = parseForm(SignInSchema, req.body);
     if (!parsed.ok) return reply.page((ctx) => SignInPage({ ctx, form: parsed.form, next }), { status: 400 });
-    const byIp = await deps.rateLimiter.hit(`sign-in:ip:${ip(req)}`, 30, QUARTER_HOUR);
-    const byEmail = await deps.rateLimiter.hit(`sign-in:email:${parsed.data.email}`, 10, QUARTER_HOUR);
+    const byIp = await deps.rateLimiter.take('sign-in.ip', ip(req));
+    const byEmail = await deps.rateLimiter.take('sign-in.email', parsed.data.email);
     if (!byIp.allowed || !byEmail.allowed) return tooMany(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
     const r = await service.signIn(parsed.data.email, parsed.data.password);
     if (!r.ok) {
       const form = { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } };
       return reply.page((ctx) => SignInPage({ ctx, form, next }), { status: 400 });
     }
-    await deps.rateLimiter.reset(`sign-in:email:${parsed.data.email}`);
+    await deps.rateLimiter.clear('sign-in.email', parsed.data.email);
     await req.signIn(r.value);
     return reply.redirect(next, 303);
   });
@@ -152,8 +152,8 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const { t } = req.i18n;
     const parsed = parseForm(EmailOnlySchema, req.body);
     if (!parsed.ok) return forgotPage(req, reply, parsed.form, 400);
-    const byIp = await deps.rateLimiter.hit(`reset:ip:${ip(req)}`, 10, HOUR);
-    const byEmail = await deps.rateLimiter.hit(`reset:email:${parsed.data.email}`, 5, HOUR);
+    const byIp = await deps.rateLimiter.take('password-reset.ip', ip(req));
+    const byEmail = await deps.rateLimiter.take('password-reset.email', parsed.data.email);
     if (!byIp.allowed || !byEmail.allowed) return tooMany(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
     await service.requestReset(parsed.data.email);
     return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.forgot.sentTitle'), paragraphs: [t('accounts.forgot.sent', { email: parsed.data.email }), t('accounts.forgot.expires')] }));
@@ -214,6 +214,9 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     if (!user) return;
     const parsed = parseForm(ChangePasswordSchema, req.body);
     if (!parsed.ok) return changePage(req, reply, { values: {}, errors: parsed.form.errors }, 400);
+    // A stolen session must not become a way to guess the current password.
+    const limit = await deps.rateLimiter.take('password-change.account', user.id);
+    if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
     const r = await service.changePassword(user.id, parsed.data.current_password, parsed.data.password, parsed.data.password_confirm, req.session!.idHash);
     if ('password' in r) return changePage(req, reply, passwordForm({}, r.password), 400, r.password.keys);
     if (!r.ok) return changePage(req, reply, { values: {}, errors: { current_password: { key: r.problem.messageKey } } }, 400);
