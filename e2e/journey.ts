@@ -9,7 +9,7 @@ import { loadDistrictConfigs } from '../src/modules/districts/loader.js';
 import { checkA11y } from './support/browser.js';
 import { firstLink, readMail } from './support/mail.js';
 import { pdfText } from '../test/support/pdf.js';
-import { samplePdf, sampleJpeg } from '../test/support/files.js';
+import { samplePdf, sampleJpeg, sampleHeic } from '../test/support/files.js';
 
 /** What a later test needs to come back as this parent. */
 export interface JourneyResult {
@@ -78,6 +78,10 @@ export async function parentJourney(browser: Browser, baseUrl: string, dataDir: 
   const photo = path.join(files, 'pay-stub-photo.jpg');
   fs.writeFileSync(releasePdf, samplePdf('release'));
   fs.writeFileSync(photo, sampleJpeg());
+  // DOC-6: a photo named as iPhones name them. Chromium gives a ".HEIC" file no MIME type, so
+  // only the name can let it past USWDS's file-input script, which compares it case by case.
+  const iphonePhoto = path.join(files, 'IMG_0042.HEIC');
+  fs.writeFileSync(iphonePhoto, sampleHeic());
 
   try {
     step('home page');
@@ -184,8 +188,16 @@ export async function parentJourney(browser: Browser, baseUrl: string, dataDir: 
     await page.getByRole('button', { name: t('common.continue') }).click();
     await page.getByRole('heading', { level: 1, name: t('documents.publicUpload.documentsTitle') }).waitFor();
     await page.locator('#field-file_pay-stub').setInputFiles(photo);
+    await page.locator('#field-file_other').setInputFiles(iphonePhoto);
+    if (o.javaScriptEnabled) {
+      // The script refuses a file by emptying the field and showing "This is not a valid file type".
+      const kept = await page.locator('#field-file_other').evaluate((i: HTMLInputElement) => [...(i.files ?? [])].map((f) => f.name));
+      const refused = await page.locator('.usa-file-input__accepted-files-message').count();
+      if (kept.join() !== 'IMG_0042.HEIC' || refused) throw new Error(`the file field refused IMG_0042.HEIC before sending (kept: [${kept.join()}])`);
+    }
     await page.getByRole('button', { name: t('documents.upload.submit') }).click();
     await page.getByText('pay-stub-photo.jpg').first().waitFor();
+    await page.getByText('IMG_0042.HEIC').first().waitFor();
     await a11y('public upload documents');
 
     step('receipt PDF');
@@ -193,7 +205,7 @@ export async function parentJourney(browser: Browser, baseUrl: string, dataDir: 
     const pdfPath = path.join(files, 'receipt.pdf');
     await download.saveAs(pdfPath);
     const receipt = await pdfText(fs.readFileSync(pdfPath));
-    for (const expected of ['release-letter.pdf', 'pay-stub-photo.jpg', confirmation]) {
+    for (const expected of ['release-letter.pdf', 'pay-stub-photo.jpg', 'IMG_0042.HEIC', confirmation]) {
       if (!receipt.includes(expected)) throw new Error(`receipt lacks "${expected}"`);
     }
 

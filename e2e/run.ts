@@ -17,7 +17,10 @@ async function main(): Promise<number> {
   const browser = await launchChromium();
   let passed = 0;
   let failed = 0;
+  // E2E_ONLY=<part of a suite's name> runs only the suites named so (e.g. E2E_ONLY=journey).
+  const only = process.env.E2E_ONLY;
   const run = async (name: string, fn: () => Promise<string[]>) => {
+    if (only && !name.includes(only)) return;
     const started = Date.now();
     let current = '';
     try {
