@@ -202,7 +202,7 @@ for (const db of databases) {
       const wrong = await client.post('/account/password', { current_password: 'Nope1234x', password: 'Nuevo4Camino', password_confirm: 'Nuevo4Camino' });
       expect(textOf(wrong.html)).toContain('The current password is not right');
       const weak = await client.post('/account/password', { current_password: PASSWORD, password: user.email, password_confirm: user.email });
-      expect(textOf(weak.html)).toContain('Do not use your email address as the password');
+      expect(textOf(weak.html)).toContain('Do not use your email address, or the part before the @, in the password');
       const ok = await client.post('/account/password', { current_password: PASSWORD, password: 'Nuevo4Camino', password_confirm: 'Nuevo4Camino' });
       expect(ok.status).toBe(303);
     });
@@ -334,8 +334,8 @@ for (const db of databases) {
         ['Tor7', 'Use 8 to 20 characters'],
         ['Tortuga7Verde1234567890', 'Use 8 to 20 characters'],
         ['Tortuga 7 Verde', 'Do not use spaces'],
-        ['Rules.Reader', 'Do not use your email address as the password'],
-        [email, 'Do not use your email address as the password'],
+        ['Rules.Reader', 'Do not use your email address, or the part before the @, in the password'],
+        [email, 'Do not use your email address, or the part before the @, in the password'],
         ['TortugaVerde', 'Use both letters and numbers'],
         ['Tortuga777Verde', 'Do not repeat a character three times in a row'],
         ['abcd1234', 'This password is too common'],

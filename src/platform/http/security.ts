@@ -14,8 +14,16 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function securityHeaders(app: FastifyInstance): void {
+/**
+ * Served over HTTPS (an `https://` public address), browsers are told to use nothing else for a
+ * year, so a parent on a café network cannot be kept on plain HTTP by someone in between. Not
+ * `includeSubDomains`: a district's other sites under the same name are not ours to commit.
+ */
+export const HSTS = 'max-age=31536000';
+
+export function securityHeaders(app: FastifyInstance, opts: { https: boolean } = { https: false }): void {
   app.addHook('onSend', async (req, reply, payload) => {
+    if (opts.https) reply.header('Strict-Transport-Security', HSTS);
     reply.header('Content-Security-Policy', CSP);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'same-origin');
