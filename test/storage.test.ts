@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DiskStorage, FileTooLargeError, openStorage, StorageError, type FileStorage } from '../src/platform/storage/storage.js';
 import { S3Storage } from '../src/platform/storage/s3.js';
 import { parseStorageUrl } from '../src/platform/storage/url.js';
@@ -61,6 +61,10 @@ interface Harness {
   leftovers(): string[];
   /** A store of the same kind that cannot be reached. */
   unreachable(): Promise<FileStorage>;
+  /** Where the store keeps its temporary files. */
+  tmpDir: string;
+  /** Puts something that is not a content key into the store (a stray file, another tool's object). */
+  stray(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,11 @@ async function diskHarness(): Promise<Harness> {
     storage: new DiskStorage(root),
     stored: async () => walk(root).filter((p) => !p.startsWith('tmp/')),
     leftovers: () => walk(path.join(root, 'tmp')),
+    tmpDir: path.join(root, 'tmp'),
+    stray: async (name) => {
+      fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      fs.writeFileSync(path.join(root, name), 'not a blob');
+    },
     unreachable: async () => {
       const gone = tmpFolder('gone');
       const s = new DiskStorage(gone);
@@ -108,6 +117,10 @@ async function s3Harness(): Promise<Harness> {
       return (res.Contents ?? []).map((o) => o.Key!);
     },
     leftovers: () => walk(spool),
+    tmpDir: spool,
+    stray: async (name) => {
+      await storage.client.send(new PutObjectCommand({ Bucket: bucket, Key: name, Body: 'not a blob' }));
+    },
     unreachable: async () => {
       const s = new S3Storage(
         { bucket, endpoint: `http://127.0.0.1:${await closedPort()}`, forcePathStyle: true },
@@ -271,6 +284,85 @@ describe.each([
     }
     // Very loose on purpose (GC timing): buffering all five whole would be 25 MB on top of copies.
     expect(growthMb).toBeLessThan(200);
+  });
+
+  it('DOC-6 PRV-3 a staged file is nowhere under its key until committed, and discarding it leaves nothing', async () => {
+    const before = await h.stored();
+    const data = randomBytes(30_000);
+    const staged = await h.storage.stage(chunked(data), { maxBytes: 100_000 });
+    expect(staged).toMatchObject({ key: `${sha256(data).slice(0, 2)}/${sha256(data).slice(2, 4)}/${sha256(data)}`, size: data.length });
+    expect(h.leftovers()).toHaveLength(1);
+    expect(await h.storage.exists(staged.key)).toBe(false);
+    await staged.discard();
+    await staged.discard(); // twice is harmless
+    expect(await h.stored()).toEqual(before);
+    // Over the limit, staging itself fails and keeps nothing (the afterEach checks the temporary place).
+    await expect(h.storage.stage(chunked(randomBytes(2000)), { maxBytes: 1000 })).rejects.toBeInstanceOf(FileTooLargeError);
+    expect(await h.stored()).toEqual(before);
+  });
+
+  it('DOC-6 a committed file is under its key; bytes already stored are not sent again, and ensure() puts them back if the clean-up took them meanwhile', async () => {
+    const data = randomBytes(40_000);
+    const fresh = await h.storage.stage(chunked(data), { maxBytes: 100_000 });
+    await fresh.commit();
+    await fresh.ensure();
+    await fresh.discard();
+    expect((await readAll(h.storage.read(fresh.key))).equals(data)).toBe(true);
+
+    const again = await h.storage.stage(chunked(data, 5000), { maxBytes: 100_000 });
+    await again.commit(); // the store has these bytes: nothing written, the temporary copy kept
+    expect(h.leftovers()).toHaveLength(1);
+    // An old unreferenced copy of the same bytes is removed between the commit and the record…
+    expect(await h.storage.removeIfOlder(again.key, new Date(Date.now() + 60_000))).toBe(true);
+    expect(await h.storage.exists(again.key)).toBe(false);
+    // …and ensure(), which the upload runs under the blob lock, writes it again.
+    await again.ensure();
+    await again.discard();
+    expect((await readAll(h.storage.read(again.key))).equals(data)).toBe(true);
+  });
+
+  it('PRV-3 lists every blob, a page at a time, in key order, and nothing that is not a content key', async () => {
+    for (let i = 0; i < 5; i++) await h.storage.put(chunked(randomBytes(1000 + i)), { maxBytes: 10_000 });
+    await h.stray('notes.txt');
+    await h.stray(`ab/cd/${'e'.repeat(64)}`); // a key whose name is not the hash of its folders
+    const all = (await h.stored()).filter((k) => k !== 'notes.txt' && !k.startsWith('ab/cd/eeee'));
+    const pages: string[][] = [];
+    for await (const page of h.storage.list(2)) pages.push(page.map((b) => b.key));
+    expect(pages.every((p) => p.length >= 1 && p.length <= 2)).toBe(true);
+    expect(pages.flat()).toEqual([...all].sort());
+    expect(pages.flat().length).toBeGreaterThanOrEqual(5);
+    expect(pages.flat().every((k) => /^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(k))).toBe(true);
+  });
+
+  it('PRV-3 removeIfOlder removes a blob last written before the time given, and keeps one written since', async () => {
+    const old = await h.storage.put(chunked(randomBytes(3000)), { maxBytes: 10_000 });
+    // S3 gives times to the second: the cut-off is the next whole second, the new blob after it.
+    const cutoff = new Date(Math.ceil((Date.now() + 1) / 1000) * 1000);
+    while (Date.now() < cutoff.getTime() + 50) await new Promise((r) => setTimeout(r, 50));
+    const fresh = await h.storage.put(chunked(randomBytes(3000)), { maxBytes: 10_000 });
+    expect(await h.storage.removeIfOlder(fresh.key, cutoff)).toBe(false);
+    expect(await h.storage.exists(fresh.key)).toBe(true);
+    expect(await h.storage.removeIfOlder(old.key, cutoff)).toBe(true);
+    expect(await h.storage.exists(old.key)).toBe(false);
+    // Again, or a key that was never there: nothing to do, no error.
+    expect(await h.storage.removeIfOlder(old.key, cutoff)).toBe(false);
+    expect(await h.storage.removeIfOlder(`00/00/${'0'.repeat(64)}`, cutoff)).toBe(false);
+  });
+
+  it('PRV-3 removes temporary files of unfinished uploads last written before the time given, and only those', async () => {
+    const day = 24 * 60 * 60_000;
+    const stale = path.join(h.tmpDir, `upload-${Date.now() - 2 * day}-${'a'.repeat(16)}`);
+    const older = path.join(h.tmpDir, `${Date.now() - 2 * day}-${'b'.repeat(16)}`); // as earlier versions named them
+    const current = path.join(h.tmpDir, `upload-${Date.now()}-${'c'.repeat(16)}`);
+    for (const f of [stale, older, current]) fs.writeFileSync(f, 'part of an upload');
+    const twoDaysAgo = new Date(Date.now() - 2 * day);
+    fs.utimesSync(stale, twoDaysAgo, twoDaysAgo);
+    fs.utimesSync(older, twoDaysAgo, twoDaysAgo);
+    const cutoff = new Date(Date.now() - day);
+    expect(await h.storage.removeStaleTemporaryFiles(cutoff)).toBe(2);
+    expect(h.leftovers()).toEqual([path.basename(current)]);
+    expect(await h.storage.removeStaleTemporaryFiles(cutoff)).toBe(0);
+    fs.rmSync(current);
   });
 
   it('check() passes while the store is reachable', async () => {

@@ -7,6 +7,7 @@ import { loadCatalogs } from '../platform/i18n/catalogs.js';
 import { translator } from '../platform/i18n/translator.js';
 import { StaffService } from '../modules/staff/service.js';
 import { Sweeper } from '../modules/decisions/sweeper.js';
+import { StorageJanitor } from '../modules/documents/janitor.js';
 import type { StaffRole } from '../platform/db/schema.js';
 import { backup, restore } from '../platform/ops/backup.js';
 import { AddressService } from '../modules/addresses/service.js';
@@ -23,6 +24,11 @@ Commands:
       Runs the deadline sweep now (abandonment, deemed denial, closed appeal windows, staff
       reminders, provisional enrollments ending, renewal reminders) and prints what it did.
       The app runs the same sweep every minute; running it again changes nothing more.
+  clean-files
+      Removes from the file store the files no document names and the temporary files of
+      uploads that never finished, when last written over a day ago, and prints what it did.
+      The app does the same every hour (FILE_CLEANUP_INTERVAL_MINUTES); running it again, or on
+      several machines at once, removes nothing more.
   import-ranges --district <slug> <file.csv>
       Replaces the district's address ranges (STU-2) with the file's: street,from,to,side,zip,
       grades,school (docs/addresses.md). Every row is checked first; if any is wrong, every bad
@@ -44,6 +50,16 @@ async function main(argv: string[]): Promise<number> {
     try {
       const r = await new Sweeper(deps).runOnce();
       process.stdout.write(`Abandoned: ${r.abandoned}\nDeemed denied: ${r.deemedDenied}\nAppeal windows closed: ${r.appealWindowsClosed}\nStaff reminders: ${r.staffReminders}\nProvisional enrollment warnings: ${r.provisionalWarnings}\nProvisional enrollments ended: ${r.provisionalEnded}\nRenewal reminders: ${r.renewalReminders}\n`);
+      return 0;
+    } finally {
+      await deps.handle.close();
+    }
+  }
+  if (command === 'clean-files') {
+    const deps = await wire(loadConfig());
+    try {
+      const r = await new StorageJanitor(deps).runOnce();
+      process.stdout.write(`Files checked: ${r.blobsChecked}\nUnreferenced files removed: ${r.blobsRemoved}\nTemporary files removed: ${r.temporaryFilesRemoved}\n`);
       return 0;
     } finally {
       await deps.handle.close();

@@ -1,8 +1,19 @@
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { Db } from '../../platform/db/kysely.js';
 import type { ApplicationEventsTable, Database, DocumentsTable } from '../../platform/db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Every column that holds a storage key. A blob no row of these names is unreferenced and, once
+ * old enough, removed by the StorageJanitor: a new table that keeps a storage key must be added
+ * here (a test reads the schema and fails otherwise). Receipts, letters, permit PDFs and HEIC
+ * previews are made when asked for and never stored, so today this is one column.
+ */
+export const BLOB_REFERENCES = [{ table: 'documents', column: 'storage_key' }] as const;
+
+/** Any number will do: the same on every instance. Uploads take it shared, the janitor exclusive. */
+const BLOB_LOCK = 0x53_50_42_4c;
 
 export class DocumentsRepository {
   constructor(private db: Db) {}
@@ -39,6 +50,29 @@ export class DocumentsRepository {
   }
   insertEvent(q: Q, e: ApplicationEventsTable) {
     return q.insertInto('application_events').values(e).execute();
+  }
+  /** Which of `keys` some row still names (one indexed query per referencing column). */
+  async referencedKeys(keys: string[], q: Q = this.db): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (keys.length === 0) return found;
+    for (const { table, column } of BLOB_REFERENCES) {
+      const rows = await q.selectFrom(table).select(column).distinct().where(column, 'in', keys).execute();
+      for (const r of rows) found.add(r[column]);
+    }
+    return found;
+  }
+  /**
+   * The blob lock, held until the transaction ends. An upload takes it shared around recording its
+   * files; the janitor takes it exclusive around its last look at the references and the removal,
+   * so a file is either recorded first (and kept) or recorded after the removal, by an upload that
+   * then writes its blob again (StagedFile.ensure). On SQLite there is nothing to take: the
+   * database has one connection, and a transaction holds it to its end, so no other statement
+   * runs in between anyway.
+   */
+  async lockBlobs(trx: Transaction<Database>, mode: 'shared' | 'exclusive'): Promise<void> {
+    if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+    if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(${BLOB_LOCK})`.execute(trx);
+    else await sql`select pg_advisory_xact_lock(${BLOB_LOCK})`.execute(trx);
   }
   messagesForApplication(applicationId: string) {
     return this.db.selectFrom('outbox').select(['id', 'subject', 'created_at']).where('application_id', '=', applicationId).orderBy('created_at', 'desc').execute();

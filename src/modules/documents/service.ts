@@ -2,7 +2,7 @@ import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { Deps } from '../../deps.js';
 import { newId } from '../../platform/ids.js';
 import { err, ok, type Result } from '../../platform/result.js';
-import { FileTooLargeError } from '../../platform/storage/storage.js';
+import { FileTooLargeError, type StagedFile } from '../../platform/storage/storage.js';
 import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
 import type { Localized } from '../districts/config-schema.js';
 import { DocumentsRepository } from './repository.js';
@@ -69,6 +69,19 @@ const drain = async (file: MultipartFile) => {
   });
 };
 
+/** Reads and throws away every part of a multipart body (an upload refused before it is read). */
+const drainAll = async (parts: AsyncIterable<Multipart>) => {
+  try {
+    for await (const part of parts) if (part.type === 'file') await drain(part);
+  } catch {
+    // a broken or over-limit body changes nothing: the answer is the same refusal
+  }
+};
+
+const HOUR = 60 * 60_000;
+/** What a look at the hourly allowance costs (see DocumentsService.anyLeft). */
+const LOOK = 1e-6;
+
 /** DOC-1, DOC-2, DOC-6, APP-11: the documents of a request. */
 export class DocumentsService {
   readonly repo: DocumentsRepository;
@@ -110,11 +123,60 @@ export class DocumentsService {
    * order, after the CSRF field the route has already read.
    *
    * All or nothing: if any file is refused, or the upload breaks off, no row is written and the
-   * errors say which file and why. Blobs already written stay in the content-addressed store,
-   * unreferenced: harmless (the same bytes always get the same key) and never shown to anyone.
+   * errors say which file and why. Each file is staged (kept in the store's temporary place) and
+   * only committed under its key once the whole upload is accepted, so a refused upload leaves
+   * nothing behind: not a blob, not a temporary file (PRV-3, and nobody fills the disk with
+   * refused uploads).
    */
   takesDocuments(app: Pick<Application, 'status'>): boolean {
     return UPLOADABLE.includes(app.status);
+  }
+
+  /**
+   * Whose hourly allowance an upload counts against: the parent's account, or — without an
+   * account — the request found through the public look-up (whoever knows its four details
+   * shares it; a new look-up does not give a new allowance).
+   */
+  private allowanceOf(app: Application, via: 'account' | 'public', actor: string): string {
+    return via === 'account' ? actor : `public:${app.id}`;
+  }
+
+  /**
+   * Is anything left of the hourly allowance? Asked before a byte is read, so a parent who used it
+   * up is told at once. The limiter has no "look without counting", and a refused attempt adds
+   * nothing to it; a millionth of a file (or of a byte) is what this look costs.
+   */
+  private async anyLeft(subject: string): Promise<boolean> {
+    const { uploadFilesPerHour, uploadBytesPerHour } = this.deps.config;
+    const byFiles = await this.deps.rateLimiter.hit(`upload.files:${subject}`, uploadFilesPerHour, HOUR, LOOK);
+    const byBytes = await this.deps.rateLimiter.hit(`upload.bytes:${subject}`, uploadBytesPerHour, HOUR, LOOK);
+    return byFiles.allowed && byBytes.allowed;
+  }
+
+  /**
+   * Counts an accepted upload (its actual files and bytes) against the hourly allowance, before
+   * anything is committed: true if it fits. A refused count adds nothing; when the files fit but
+   * the bytes do not, the files are given back.
+   */
+  private async take(subject: string, files: number, bytes: number): Promise<boolean> {
+    const { uploadFilesPerHour, uploadBytesPerHour } = this.deps.config;
+    const byFiles = await this.deps.rateLimiter.hit(`upload.files:${subject}`, uploadFilesPerHour, HOUR, files);
+    if (!byFiles.allowed) return false;
+    const byBytes = await this.deps.rateLimiter.hit(`upload.bytes:${subject}`, uploadBytesPerHour, HOUR, bytes);
+    if (!byBytes.allowed) await this.giveBack(subject, files, 0);
+    return byBytes.allowed;
+  }
+
+  /** An upload counted but then not recorded (the store or the database failed) costs nothing. */
+  private async giveBack(subject: string, files: number, bytes: number): Promise<void> {
+    const { uploadFilesPerHour, uploadBytesPerHour } = this.deps.config;
+    if (files) await this.deps.rateLimiter.hit(`upload.files:${subject}`, uploadFilesPerHour, HOUR, -files);
+    if (bytes) await this.deps.rateLimiter.hit(`upload.bytes:${subject}`, uploadBytesPerHour, HOUR, -bytes);
+  }
+
+  private hourlyLimit(): FieldErrors {
+    const { uploadFilesPerHour, uploadBytesPerHour } = this.deps.config;
+    return { _form: { key: 'documents.errors.hourlyLimit', params: { files: uploadFilesPerHour, mb: maxUploadMb(uploadBytesPerHour) } } };
   }
 
   async upload(app: Application, parts: AsyncIterable<Multipart>, via: 'account' | 'public', actor: string): Promise<UploadOutcome> {
@@ -123,13 +185,30 @@ export class DocumentsService {
       for await (const part of parts) if (part.type === 'file') await drain(part);
       return { ok: false, errors: { _form: { key: 'documents.errors.closed' } } };
     }
+    // An allowance already used up is said before a byte is stored.
+    const subject = this.allowanceOf(app, via, actor);
+    if (!(await this.anyLeft(subject))) {
+      await drainAll(parts);
+      return { ok: false, errors: this.hourlyLimit() };
+    }
+    const staged: StagedFile[] = [];
+    try {
+      return await this.receive(app, parts, via, actor, subject, staged);
+    } finally {
+      // Whatever happened, the temporary copies go: committed files are under their keys by now,
+      // refused ones were never anywhere else.
+      await Promise.all(staged.map((f) => f.discard().catch(() => undefined)));
+    }
+  }
+
+  private async receive(app: Application, parts: AsyncIterable<Multipart>, via: 'account' | 'public', actor: string, subject: string, staged: StagedFile[]): Promise<UploadOutcome> {
     const { items } = await this.checklistStatus(app);
     const codes = new Set([...items.map((i) => i.code), OTHER]);
     const errors: FieldErrors = {};
     const fail = (field: string, key: string, params: Record<string, string | number> = {}) => {
       errors[field] ??= { key, params }; // the first problem of each input; the rest follow once it is fixed
     };
-    const stored: DocumentsTable[] = [];
+    const stored: (DocumentsTable & { staged: StagedFile })[] = [];
     const maxBytes = this.deps.config.maxUploadBytes;
     const max = maxUploadMb(maxBytes);
 
@@ -159,7 +238,8 @@ export class DocumentsService {
             await drain(part);
             continue;
           }
-          const saved = await this.deps.storage.put(part.file, { maxBytes, prefix: head });
+          const saved = await this.deps.storage.stage(part.file, { maxBytes, prefix: head });
+          staged.push(saved);
           // The multipart reader cuts a file at the limit; a cut file is never kept.
           if (part.file.truncated) {
             fail(field, 'documents.errors.tooLarge', { file: name, max });
@@ -181,6 +261,7 @@ export class DocumentsService {
             review_note: null,
             reviewed_by: null,
             reviewed_at: null,
+            staged: saved,
           });
         } catch (e) {
           if (e instanceof FileTooLargeError || errorCode(e) === 'FST_REQ_FILE_TOO_LARGE') {
@@ -195,6 +276,12 @@ export class DocumentsService {
       const code = errorCode(e);
       if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
         errors._form = { key: 'documents.errors.tooMany', params: { max: this.deps.config.maxFilesPerUpload } };
+      } else if (code === 'FST_REQ_FILE_TOO_LARGE') {
+        // The reader reports a file cut at the limit once more when the next part is asked for.
+        // That file is already named as too large; this is not an interruption.
+        const field = (e as { part?: { fieldname?: string; filename?: string } }).part?.fieldname;
+        if (field) fail(field, 'documents.errors.tooLarge', { file: cleanFileName((e as { part?: { filename?: string } }).part?.filename ?? ''), max });
+        else if (!Object.values(errors).some((x) => x.key === 'documents.errors.tooLarge')) errors._form = { key: 'documents.errors.tooLargeAny', params: { max } };
       } else if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
         errors._form = { key: 'documents.errors.noFiles' };
       } else if (isOurOutage(e)) {
@@ -208,14 +295,33 @@ export class DocumentsService {
     }
     if (Object.keys(errors).length) return { ok: false, errors };
     if (stored.length === 0) return { ok: false, errors: { _form: { key: 'documents.errors.noFiles' } } };
+    // This upload, added to what was sent in the last hour, must fit the allowance (DOC-6, PRV-3).
+    const bytes = stored.reduce((n, d) => n + d.size_bytes, 0);
+    if (!(await this.take(subject, stored.length, bytes))) return { ok: false, errors: this.hourlyLimit() };
+    try {
+      return await this.record(app, stored, actor);
+    } catch (e) {
+      await this.giveBack(subject, stored.length, bytes).catch(() => undefined);
+      // Blobs committed before the failure stay unreferenced; the storage clean-up removes them.
+      if (isOurOutage(e)) return { ok: false, errors: { _form: { key: 'documents.errors.storageDown' } }, outage: e };
+      throw e;
+    }
+  }
 
+  /** Commits the staged blobs, then writes the rows in one transaction (DOC-2, APP-11, DOC-4). */
+  private async record(app: Application, stored: (DocumentsTable & { staged: StagedFile })[], actor: string): Promise<UploadOutcome> {
+    for (const d of stored) await d.staged.commit();
+    const rows: DocumentsTable[] = stored.map(({ staged: _staged, ...row }) => row);
     const now = this.deps.clock.now().toISOString();
     await this.deps.db.transaction().execute(async (trx) => {
+      // Under the blob lock, every blob this upload names is there (StorageJanitor).
+      await this.repo.lockBlobs(trx, 'shared');
+      for (const d of stored) await d.staged.ensure();
       const status = (await this.repo.lockApplication(trx, app.id, now)) ?? app.status;
       // A retried upload (the same bytes for the same document) is kept once; sending again a
       // file that was rejected makes a new row, for staff to look at again.
       const known = new Set((await this.repo.forApplication(app.id, trx)).filter((d) => d.status !== 'rejected').map((d) => `${d.doc_type}:${d.sha256}`));
-      const fresh = stored.filter((d) => !known.has(`${d.doc_type}:${d.sha256}`));
+      const fresh = rows.filter((d) => !known.has(`${d.doc_type}:${d.sha256}`));
       if (fresh.length) await this.repo.insert(fresh, trx);
       // PRV-3: every upload is on the request's history (who, when, how many files).
       await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: status, to_status: status, note: `documents:${stored.length}` });

@@ -3,14 +3,29 @@ import os from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { assertKey, spoolToTempFile, StorageError, type FileStorage, type PutOptions, type StoredFile } from './storage.js';
+import {
+  assertKey,
+  isContentKey,
+  putStaged,
+  removeOldFiles,
+  spoolToTempFile,
+  stagedFile,
+  StorageError,
+  type FileStorage,
+  type PutOptions,
+  type StagedFile,
+  type StoredBlob,
+  type StoredFile,
+} from './storage.js';
 import type { StorageLocation } from './url.js';
 
 export type S3Location = Extract<StorageLocation, { kind: 's3' }>;
@@ -92,13 +107,70 @@ export class S3Storage implements FileStorage {
   }
 
   async put(source: Readable, opts: PutOptions): Promise<StoredFile> {
+    return putStaged(await this.stage(source, opts));
+  }
+
+  /** Spooled locally; nothing reaches the bucket before `commit()`. */
+  async stage(source: Readable, opts: PutOptions): Promise<StagedFile> {
     const file = await spoolToTempFile(this.tmpDir, source, opts);
-    try {
-      await this.upload(file.path, file.key, file.size, file.sha256);
-      return { key: file.key, sha256: file.sha256, size: file.size };
-    } finally {
-      await fs.promises.rm(file.path, { force: true });
+    return stagedFile(file, (f) => this.upload(f.path, f.key, f.size, f.sha256), (key) => this.exists(key));
+  }
+
+  /**
+   * ListObjects, a page (at most 1,000 keys) per request, each page starting after the last key of
+   * the one before (Marker). The first version of the call on purpose: every S3-compatible server
+   * takes a plain key as the place to start from, where some make ListObjectsV2's continuation
+   * tokens with ciphers newer OpenSSL builds no longer have. Other objects in the bucket are skipped.
+   */
+  async *list(pageSize = 1000): AsyncIterable<StoredBlob[]> {
+    let after: string | undefined;
+    for (;;) {
+      let res;
+      try {
+        res = await this.client.send(new ListObjectsCommand({ Bucket: this.bucket, Marker: after, MaxKeys: Math.min(1000, pageSize) }));
+      } catch (e) {
+        throw new StorageError(`Could not list bucket ${this.bucket}: ${(e as Error).message}`, 'ListObjects', { cause: e });
+      }
+      const contents = res.Contents ?? [];
+      const page = contents.filter((o) => o.Key && isContentKey(o.Key)).map((o) => ({ key: o.Key!, writtenAt: o.LastModified }));
+      if (page.length) yield page;
+      if (!res.IsTruncated || contents.length === 0) return;
+      after = contents[contents.length - 1].Key;
     }
+  }
+
+  /**
+   * HeadObject gives the time it was last written (a PutObject of the same bytes since it was
+   * listed makes it new again); then DeleteObject. S3 has no "delete if unchanged" for one key
+   * that the same bytes would not defeat, so the janitor calls this while it holds the blob lock,
+   * which uploads take before recording a file (StagedFile.ensure).
+   */
+  async removeIfOlder(key: string, before: Date): Promise<boolean> {
+    assertKey(key);
+    let writtenAt: Date | undefined;
+    try {
+      writtenAt = (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).LastModified;
+    } catch (e) {
+      if (notFound(e)) return false;
+      throw new StorageError(`Could not look up ${key} in bucket ${this.bucket}: ${(e as Error).message}`, 'HeadObject', { cause: e });
+    }
+    if (!writtenAt || writtenAt >= before) return false;
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (e) {
+      if (notFound(e)) return false;
+      throw new StorageError(`Could not remove ${key} from bucket ${this.bucket}: ${(e as Error).message}`, 'DeleteObject', { cause: e });
+    }
+  }
+
+  /**
+   * Uploads are spooled on this machine, so each instance clears its own spool folder. That
+   * folder may be the system's, shared with other programs: only files named as the spool names
+   * them are removed. PutObject is one request, so the bucket keeps no half-sent uploads.
+   */
+  removeStaleTemporaryFiles(before: Date): Promise<number> {
+    return removeOldFiles(this.tmpDir, before, true);
   }
 
   private async upload(filePath: string, key: string, size: number, sha256: string): Promise<void> {

@@ -33,6 +33,34 @@ export interface StoredFile {
   size: number;
 }
 
+/** A blob in the store, as its listing gives it. */
+export interface StoredBlob {
+  key: string;
+  /** When it was last written, if the listing says so cheaply (S3 does; a folder needs a stat per file). */
+  writtenAt?: Date;
+}
+
+/**
+ * A file received into the store's private temporary place, not yet under its key: nothing
+ * anyone can reach, and nothing left behind once discarded. An upload stages every file first
+ * and commits them only when all were accepted, so a refused upload writes no blob at all.
+ */
+export interface StagedFile extends StoredFile {
+  /**
+   * Puts the bytes under their key. When the store already holds that key (the same bytes sent
+   * before) nothing is written, and the temporary copy is kept for `ensure()`.
+   */
+  commit(): Promise<void>;
+  /**
+   * After `commit()`, inside the transaction that records the file (while it holds the blob lock,
+   * see StorageJanitor): makes sure the blob is there, writing it again if the clean-up removed an
+   * old unreferenced copy of the same bytes in the meantime. Costs nothing for a new blob.
+   */
+  ensure(): Promise<void>;
+  /** Removes the temporary copy. Safe to call more than once, and after `commit()`. */
+  discard(): Promise<void>;
+}
+
 export interface PutOptions {
   maxBytes: number;
   /** Bytes already read from the source (e.g. to sniff its type): stored first. */
@@ -46,6 +74,11 @@ export interface FileStorage {
    * FileTooLargeError. Nothing is left behind on failure. The same bytes always get the same key.
    */
   put(source: Readable, opts: PutOptions): Promise<StoredFile>;
+  /**
+   * As `put`, but leaves the bytes in the store's temporary place until `commit()`: refused with
+   * FileTooLargeError over `maxBytes`, nothing left behind on failure.
+   */
+  stage(source: Readable, opts: PutOptions): Promise<StagedFile>;
   /** The file as a stream; a key with no file gives a stream that fails with code ENOENT. */
   read(key: string): Readable;
   exists(key: string): Promise<boolean>;
@@ -53,6 +86,18 @@ export interface FileStorage {
   check(): Promise<void>;
   /** `check()` as a yes or no, for health endpoints. */
   ping(): Promise<boolean>;
+  /**
+   * Every blob (content key) in the store, a page at a time, in key order: never the whole
+   * listing in memory. Anything in the store that is not a content key is not listed.
+   */
+  list(pageSize?: number): AsyncIterable<StoredBlob[]>;
+  /**
+   * Removes the blob at `key` only if it was last written before `before`, looked at just before
+   * removing it (a blob written again since it was listed stays). False when it was not removed.
+   */
+  removeIfOlder(key: string, before: Date): Promise<boolean>;
+  /** Removes the store's temporary files last written before `before` (uploads that never finished). Returns how many. */
+  removeStaleTemporaryFiles(before: Date): Promise<number>;
 }
 
 const KEY = /^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
@@ -60,9 +105,78 @@ const KEY = /^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
 /** The key of a file whose SHA-256 (hex) is `digest`. */
 export const keyFor = (digest: string): string => `${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`;
 
+/** A key of the store's own naming: `ab/cd/<sha256>` whose folders are the hash's first digits. */
+export const isContentKey = (key: string): boolean => KEY.test(key) && key.slice(6, 10) === key.slice(0, 2) + key.slice(3, 5);
+
 /** Throws unless `key` has the shape of a content key, so no key can name anything else. */
 export function assertKey(key: string): void {
   if (!KEY.test(key)) throw new Error(`Bad storage key ${key}`);
+}
+
+/** How a spooled file's name starts: the clean-up removes only such files from a shared temporary folder. */
+export const SPOOL_PREFIX = 'upload-';
+/** A spooled file's name: this prefix (or none, as older versions wrote), the time, random hex. */
+const SPOOL_NAME = /^(upload-)?\d{13}-[0-9a-f]{16}$/;
+
+/**
+ * Removes from `dir` the files last modified before `before`; with `onlySpooled`, only files
+ * named as spoolToTempFile names them (a temporary folder shared with other programs).
+ */
+export async function removeOldFiles(dir: string, before: Date, onlySpooled: boolean): Promise<number> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (onlySpooled && !SPOOL_NAME.test(name)) continue;
+    const file = path.join(dir, name);
+    const st = await fs.promises.lstat(file).catch(() => undefined);
+    if (!st?.isFile() || st.mtime >= before) continue;
+    await fs.promises.rm(file, { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/**
+ * The StagedFile of a spooled file. `place` puts the bytes under their key (it may consume the
+ * temporary file, as a rename does); `exists` tells whether the key is already there.
+ */
+export function stagedFile(file: SpooledFile, place: (file: SpooledFile) => Promise<void>, exists: (key: string) => Promise<boolean>): StagedFile {
+  let pending = false; // committed without writing: the store already had these bytes
+  return {
+    key: file.key,
+    sha256: file.sha256,
+    size: file.size,
+    commit: async () => {
+      if (await exists(file.key)) {
+        pending = true;
+        return;
+      }
+      await place(file);
+    },
+    ensure: async () => {
+      if (!pending) return;
+      if (!(await exists(file.key))) await place(file);
+      pending = false;
+    },
+    discard: () => fs.promises.rm(file.path, { force: true }),
+  };
+}
+
+/** `put` as stage, commit, discard: for callers that store one file on its own. */
+export async function putStaged(staged: StagedFile): Promise<StoredFile> {
+  try {
+    await staged.commit();
+    await staged.ensure();
+    return { key: staged.key, sha256: staged.sha256, size: staged.size };
+  } finally {
+    await staged.discard();
+  }
 }
 
 export interface SpooledFile extends StoredFile {
@@ -127,7 +241,7 @@ class Meter extends Transform {
  * few chunks in memory, whatever its size and however many run at once.
  */
 export async function spoolToTempFile(dir: string, source: Readable, opts: PutOptions): Promise<SpooledFile> {
-  const tmp = path.join(dir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+  const tmp = path.join(dir, `${SPOOL_PREFIX}${Date.now()}-${randomBytes(8).toString('hex')}`);
   const meter = new Meter(opts.maxBytes, opts.prefix);
   try {
     await pipeline(source, meter, fs.createWriteStream(tmp, { flags: 'wx' }));
@@ -139,6 +253,12 @@ export async function spoolToTempFile(dir: string, source: Readable, opts: PutOp
   return { path: tmp, key: keyFor(sha256), sha256, size: meter.size };
 }
 
+/** The two-hex-digit folders of `dir`, in order. */
+async function hexFolders(dir: string): Promise<string[]> {
+  const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name)).map((e) => e.name).sort();
+}
+
 /** Files in a folder on local disk: `<root>/ab/cd/<sha256>`. */
 export class DiskStorage implements FileStorage {
   constructor(private root: string) {
@@ -146,20 +266,67 @@ export class DiskStorage implements FileStorage {
   }
 
   async put(source: Readable, opts: PutOptions): Promise<StoredFile> {
+    return putStaged(await this.stage(source, opts));
+  }
+
+  async stage(source: Readable, opts: PutOptions): Promise<StagedFile> {
     const file = await spoolToTempFile(path.join(this.root, 'tmp'), source, opts);
+    return stagedFile(file, (f) => this.place(f), (key) => this.exists(key));
+  }
+
+  /** Moves a spooled file under its key. */
+  private async place(file: SpooledFile): Promise<void> {
+    const dest = path.join(this.root, file.key);
+    await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+    // Data reaches the disk before the row that points at it is committed.
+    const fh = await fs.promises.open(file.path, 'r');
     try {
-      const dest = path.join(this.root, file.key);
-      await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-      // Data reaches the disk before the row that points at it is committed.
-      const fh = await fs.promises.open(file.path, 'r');
       await fh.sync();
+    } finally {
       await fh.close();
-      await fs.promises.rename(file.path, dest);
-      return { key: file.key, sha256: file.sha256, size: file.size };
+    }
+    await fs.promises.rename(file.path, dest);
+  }
+
+  /**
+   * Walks `ab/cd/` folders in order, one folder read at a time: a store of millions of files is
+   * never listed whole (each leaf folder holds a 65,536th of it).
+   */
+  async *list(pageSize = 1000): AsyncIterable<StoredBlob[]> {
+    let page: StoredBlob[] = [];
+    for (const a of await hexFolders(this.root)) {
+      for (const b of await hexFolders(path.join(this.root, a))) {
+        const names = (await fs.promises.readdir(path.join(this.root, a, b)).catch(() => [] as string[])).sort();
+        for (const name of names) {
+          const key = `${a}/${b}/${name}`;
+          if (!isContentKey(key)) continue;
+          page.push({ key });
+          if (page.length >= pageSize) {
+            yield page;
+            page = [];
+          }
+        }
+      }
+    }
+    if (page.length) yield page;
+  }
+
+  async removeIfOlder(key: string, before: Date): Promise<boolean> {
+    const file = this.pathOf(key);
+    const st = await fs.promises.stat(file).catch(() => undefined);
+    if (!st || st.mtime >= before) return false;
+    try {
+      await fs.promises.unlink(file);
+      return true;
     } catch (e) {
-      await fs.promises.rm(file.path, { force: true });
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false; // another clean-up was first
       throw e;
     }
+  }
+
+  /** Everything in `<root>/tmp` is ours: spooled uploads and check() probes. */
+  removeStaleTemporaryFiles(before: Date): Promise<number> {
+    return removeOldFiles(path.join(this.root, 'tmp'), before, false);
   }
 
   read(key: string): Readable {
