@@ -146,8 +146,9 @@ for (const db of databases) {
       expect((await foreign.client.get(`/staff/requests/${app.id}/documents/${docId}`)).status).toBe(404);
       const site = await staffMember(t, 'lausd-sample', 'site_admin', ['3001']);
       expect((await site.client.get(`/staff/requests/${app.id}`)).status).toBe(404);
-      const foreignAudit = await t.deps.db.selectFrom('audit_log').select('id').where('staff_id', '=', foreign.id).where('entity_type', '=', 'application').execute();
-      expect(foreignAudit).toHaveLength(0);
+      // PRV-2: the attempt is on the record, as refused; nothing was shown to them.
+      const foreignAudit = await t.deps.db.selectFrom('audit_log').select(['outcome', 'district_id']).where('staff_id', '=', foreign.id).where('entity_type', '=', 'application').execute();
+      expect(foreignAudit).toEqual([{ outcome: 'refused', district_id: 'lausd-sample' }]);
       const parent = await signedInParent(t);
       expect((await parent.client.get(`/staff/requests/${app.id}`)).status).toBe(303);
     });

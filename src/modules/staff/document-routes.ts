@@ -50,16 +50,22 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
     return reply.page((ctx) => ErrorPage({ ctx, title: t('review.forbidden.title'), message: t('review.forbidden.message') }), { status: 403 });
   };
 
-  /** The request and document a review page is about, or the answer that ends the request. */
-  const reviewable = async (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff) => {
+  /**
+   * The request and document a review page is about, or the answer that ends the request. A
+   * refusal is audited under the action tried (PRV-2): the review page's view, or the review.
+   */
+  const reviewable = async (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, action: 'application.view' | 'document.review') => {
     const { id, documentId } = req.params as { id: string; documentId: string };
     const r = await requests.view(staff, id);
     const doc = r.ok ? r.value.documents.find((d) => d.id === documentId) : undefined;
+    const refused = (why: string) => audit.refused(staff, action, { type: 'document', id: documentId }, req.ip, why, { application: id });
     if (!r.ok || !doc) {
+      await refused('not-found');
       await reply.callNotFound();
       return null;
     }
     if (!canReview(staff)) {
+      await refused('forbidden');
       await forbidden(req, reply);
       return null;
     }
@@ -74,7 +80,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
   app.get('/staff/requests/:id/documents/:documentId/review', async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const found = await reviewable(req, reply, staff);
+    const found = await reviewable(req, reply, staff, 'application.view');
     if (!found) return;
     await audit.record(staff, 'application.view', { type: 'application', id: found.application.id }, req.ip, { document: found.doc.id });
     return reviewPage(reply, staff, found, emptyForm());
@@ -84,12 +90,13 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
   app.post('/staff/requests/:id/documents/:documentId/review', async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const found = await reviewable(req, reply, staff);
+    const found = await reviewable(req, reply, staff, 'document.review');
     if (!found) return;
     const parsed = parseForm(ReviewSchema, req.body);
     if (!parsed.ok) return reviewPage(reply, staff, found, parsed.form, 400);
     const r = await review.review(staff, found.application.id, found.doc.id, parsed.data, req.ip);
     if (!r.ok) {
+      if (r.problem.code === 'forbidden' || r.problem.code === 'not-found') await audit.refused(staff, 'document.review', { type: 'document', id: found.doc.id }, req.ip, r.problem.code, { application: found.application.id });
       if (r.problem.code === 'forbidden') return forbidden(req, reply);
       if (r.problem.code === 'not-found') return reply.callNotFound();
       return reviewPage(reply, staff, found, { values: parsed.values, errors: { [r.problem.field ?? 'reason']: { key: r.problem.messageKey } } }, 400);
@@ -105,7 +112,10 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
     if (!staff) return;
     const { id, documentId } = req.params as { id: string; documentId: string };
     const r = await requests.document(staff, id, documentId);
-    if (!r.ok) return reply.callNotFound();
+    if (!r.ok) {
+      await audit.refused(staff, 'document.view', { type: 'document', id: documentId }, req.ip, r.problem.code, { application: id });
+      return reply.callNotFound();
+    }
     const doc = r.value;
     const heic = isHeic(doc.content_type);
     if (!heic && !INLINE_TYPES.has(doc.content_type)) return reply.redirect(`/staff/requests/${id}/documents/${documentId}`, 303);

@@ -13,12 +13,17 @@ import { schoolApprovalsSection } from '../decisions/school-approvals-section.js
 /**
  * A request's page, with its decision panel. Shown on GET, and again (status 400 or 409) when a
  * decision form has something wrong, keeping what was typed. Another district's request, or one
- * outside a site administrator's schools, is a 404 (PRV-1). Every showing is audited (PRV-2).
+ * outside a site administrator's schools, is a 404 (PRV-1). Every showing is audited, and so is
+ * every refusal (PRV-2).
  */
 export async function showRequest(deps: Deps, req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, id: string, opts: { forms?: DecisionForms; studentNumberForm?: FormState; permitLifeForm?: FormState; status?: number; alert?: { key: string; params?: Record<string, string | number> } } = {}) {
   const r = await new StaffRequests(deps).view(staff, id);
-  if (!r.ok) return reply.callNotFound();
-  await new AuditLog(deps.db, deps.clock, deps.writer).record(staff, 'application.view', { type: 'application', id }, req.ip);
+  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
+  if (!r.ok) {
+    await audit.refused(staff, 'application.view', { type: 'application', id }, req.ip, r.problem.code); // PRV-2: the probe leaves a trace
+    return reply.callNotFound();
+  }
+  await audit.record(staff, 'application.view', { type: 'application', id }, req.ip);
   const district = deps.districts.get(staff.districtId)!;
   const state = await decisionState(deps, staff, r.value.application);
   const life = await permitLifeStaffSection(deps, staff, r.value.application, opts.permitLifeForm); // DEC-12, DEC-14
