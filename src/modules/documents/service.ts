@@ -79,8 +79,6 @@ const drainAll = async (parts: AsyncIterable<Multipart>) => {
 };
 
 const HOUR = 60 * 60_000;
-/** What a look at the hourly allowance costs (see DocumentsService.anyLeft). */
-const LOOK = 1e-6;
 
 /** DOC-1, DOC-2, DOC-6, APP-11: the documents of a request. */
 export class DocumentsService {
@@ -142,15 +140,18 @@ export class DocumentsService {
   }
 
   /**
-   * Is anything left of the hourly allowance? Asked before a byte is read, so a parent who used it
-   * up is told at once. The limiter has no "look without counting", and a refused attempt adds
-   * nothing to it; a millionth of a file (or of a byte) is what this look costs.
+   * Is there room for one more file (and one more byte) in the hourly allowance? Asked before a
+   * byte is read, so a parent who used it up is told at once. The limiter has no "look without
+   * counting": one is counted and, if it fitted, given back (a refused attempt adds nothing).
    */
   private async anyLeft(subject: string): Promise<boolean> {
     const { uploadFilesPerHour, uploadBytesPerHour } = this.deps.config;
-    const byFiles = await this.deps.rateLimiter.hit(`upload.files:${subject}`, uploadFilesPerHour, HOUR, LOOK);
-    const byBytes = await this.deps.rateLimiter.hit(`upload.bytes:${subject}`, uploadBytesPerHour, HOUR, LOOK);
-    return byFiles.allowed && byBytes.allowed;
+    for (const [key, limit] of [[`upload.files:${subject}`, uploadFilesPerHour], [`upload.bytes:${subject}`, uploadBytesPerHour]] as const) {
+      const look = await this.deps.rateLimiter.hit(key, limit, HOUR, 1);
+      if (!look.allowed) return false;
+      await this.deps.rateLimiter.hit(key, limit, HOUR, -1);
+    }
+    return true;
   }
 
   /**
