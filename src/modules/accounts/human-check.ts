@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { own } from '../../platform/own.js';
 
 /**
  * ACC-1: a self-hosted human check that never shows an image. With JavaScript, the browser
@@ -24,7 +25,7 @@ const WORDS: Record<string, string[]> = {
   es: ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve', 'diez', 'once', 'doce', 'trece', 'catorce', 'quince', 'dieciséis', 'diecisiete', 'dieciocho'],
 };
 
-export const numberWord = (n: number, lang: string): string => (WORDS[lang] ?? WORDS.en)[n];
+export const numberWord = (n: number, lang: string): string => (own(WORDS, lang) ?? WORDS.en)[n];
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').trim().toLowerCase();
 

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { GRADES, gradeIndex, type DistrictConfig, type SchoolConfig } from '../districts/config-schema.js';
 import { ALPHABET } from '../applications/confirmation-number.js';
+import { own } from '../../platform/own.js';
 
 /** DEC-18: a permit covers one to five school years. */
 export const MAX_PERMIT_YEARS = 5;
@@ -21,9 +22,9 @@ export function seatsFor(school: SchoolConfig, year: string, grade: string): num
   const g = gradeIndex(grade);
   if (g < gradeIndex(school.lowestGrade) || g > gradeIndex(school.highestGrade)) return 0;
   const seats = school.permitSeats;
-  const byYear = seats.years[year] as Record<string, number | undefined> | undefined;
-  const byGrade = seats.grades as Record<string, number | undefined>;
-  return byYear?.[grade] ?? byGrade[grade] ?? seats.perGrade;
+  // Own keys only: a year or grade that is no key of the configuration must find nothing, not a prototype's function.
+  const byYear = own(seats.years as Record<string, Record<string, number | undefined>>, year);
+  return (byYear && own(byYear, grade)) ?? own(seats.grades as Record<string, number | undefined>, grade) ?? seats.perGrade;
 }
 
 /** Schools an incoming student may be assigned to for a grade: they teach it and are not magnets (APP-6). */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
+import { own } from '../../platform/own.js';
 import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
@@ -137,7 +138,8 @@ export class DocumentReview {
       q = q.where('applications.requested_school_id', 'in', schools.length ? schools : ['-']);
     }
     if ((DOCUMENT_STATUSES as readonly string[]).includes(filter.status)) q = q.where('documents.status', '=', filter.status);
-    if (FILE_TYPES[filter.type]) q = q.where('documents.content_type', 'in', FILE_TYPES[filter.type]);
+    const contentTypes = own(FILE_TYPES, filter.type);
+    if (contentTypes) q = q.where('documents.content_type', 'in', contentTypes);
     const term = filter.q.trim();
     if (term) {
       // Every word must start the first or the last name ("mat lop" finds Mateo López); the

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.js';
 import { parseForm } from '../../platform/http/forms.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { setFlash } from '../../platform/http/web.js';
+import { own } from '../../platform/own.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { DOCUMENT_STATUSES, DocumentReview, FILE_TYPES, INLINE_TYPES, ReviewSchema, canReview, heicToJpeg, isHeic, readAll } from '../documents/review.js';
@@ -150,7 +151,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
     const str = (k: string, max = 20) => (typeof q[k] === 'string' ? (q[k] as string).trim().slice(0, max) : '');
     const status = str('status');
     const type = str('type');
-    const filter = { q: str('q', 80), status: (DOCUMENT_STATUSES as readonly string[]).includes(status) ? status : '', type: FILE_TYPES[type] ? type : '' };
+    const filter = { q: str('q', 80), status: (DOCUMENT_STATUSES as readonly string[]).includes(status) ? status : '', type: own(FILE_TYPES, type) ? type : '' };
     const rows = await review.search(staff, filter);
     await audit.record(staff, 'documents.search', { type: 'documents' }, req.ip, { ...filter, results: rows.length });
     const district = deps.districts.get(staff.districtId)!;

@@ -1,4 +1,5 @@
 import type { Catalogs } from './catalogs.js';
+import { own } from '../own.js';
 
 export type Params = Record<string, string | number | undefined | null>;
 export type T = (key: string, params?: Params) => string;
@@ -19,7 +20,7 @@ export function translator(catalogs: Catalogs, lang: string, timeZone = 'America
   const code = catalogs.messages.has(lang) ? lang : catalogs.defaultLanguage;
   const primary = catalogs.messages.get(code)!;
   const fallback = catalogs.messages.get(catalogs.defaultLanguage)!;
-  const locale = LOCALES[code] ?? code;
+  const locale = own(LOCALES, code) ?? code;
   const t: T = (key, params) => {
     const template = primary.get(key) ?? fallback.get(key);
     if (template === undefined) return key; // visible, and caught by the catalog test
