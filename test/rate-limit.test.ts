@@ -104,6 +104,23 @@ for (const db of databases) {
       expect((await t.deps.rateLimiter.hit('bytes-fresh', 100, 60 * MINUTE, 101)).allowed).toBe(false);
     });
 
+    it('peek tells whether a cost would fit without counting it; refund gives back what was counted, never more', async () => {
+      t.clock.set('2026-11-22T18:00:00Z');
+      expect(await t.deps.rateLimiter.peek('quota', 10, 60 * MINUTE, 10)).toBe(true);
+      expect((await t.deps.rateLimiter.hit('quota', 10, 60 * MINUTE, 9)).allowed).toBe(true);
+      for (let i = 0; i < 5; i++) expect(await t.deps.rateLimiter.peek('quota', 10, 60 * MINUTE)).toBe(true);
+      expect(await t.deps.rateLimiter.peek('quota', 10, 60 * MINUTE, 2)).toBe(false);
+      expect((await t.deps.rateLimiter.hit('quota', 10, 60 * MINUTE, 1)).allowed).toBe(true);
+      expect(await t.deps.rateLimiter.peek('quota', 10, 60 * MINUTE)).toBe(false);
+      await t.deps.rateLimiter.refund('quota', 10, 60 * MINUTE, 4);
+      expect((await t.deps.rateLimiter.hit('quota', 10, 60 * MINUTE, 4)).allowed).toBe(true);
+      expect((await t.deps.rateLimiter.hit('quota', 10, 60 * MINUTE, 1)).allowed).toBe(false);
+      // Giving back more than was counted leaves a whole allowance, not more than one.
+      await t.deps.rateLimiter.refund('quota', 10, 60 * MINUTE, 50);
+      expect((await t.deps.rateLimiter.hit('quota', 10, 60 * MINUTE, 10)).allowed).toBe(true);
+      expect((await t.deps.rateLimiter.hit('quota', 10, 60 * MINUTE, 1)).allowed).toBe(false);
+    });
+
     it('purges the keys whose allowance is whole again, and only those', async () => {
       t.clock.set('2026-11-22T18:00:00Z');
       await t.deps.rateLimiter.hit('old', 10, 10 * MINUTE);

@@ -79,6 +79,26 @@ export class RateLimiter {
     return { allowed, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 
+  /** Would `cost` fit now? Reads, counts nothing: to tell a parent before an upload is read. */
+  async peek(key: string, limit: number, windowMs: number, cost = 1): Promise<boolean> {
+    const now = this.clock.now().getTime();
+    const row = await this.db.selectFrom('rate_limits').select('drained_at_ms').where('key', '=', key).executeTakeFirst();
+    const drained = row ? Math.max(Number(row.drained_at_ms), now) : now;
+    return drained + (windowMs / limit) * cost - now <= windowMs + 0.001;
+  }
+
+  /** Gives back `cost` counted for something that then did not happen (an upload the store refused). */
+  async refund(key: string, limit: number, windowMs: number, cost: number): Promise<void> {
+    const now = this.clock.now().getTime();
+    const back = (windowMs / limit) * cost;
+    // Never below now: what was given back cannot become credit for later.
+    await this.db
+      .updateTable('rate_limits')
+      .set({ drained_at_ms: sql<number>`case when rate_limits.drained_at_ms - cast(${back} as double precision) > cast(${now} as double precision) then rate_limits.drained_at_ms - cast(${back} as double precision) else cast(${now} as double precision) end` })
+      .where('key', '=', key)
+      .execute();
+  }
+
   async reset(key: string): Promise<void> {
     await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
   }
