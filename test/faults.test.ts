@@ -19,8 +19,9 @@ for (const db of databases) {
     it('the file store full or unreachable during an upload: a plain message, nothing half-stored, the request untouched', async () => {
       const { client, user } = await signedInParent(t);
       const app = await request(t, 'lausd-sample', { status: 'incomplete' }, user);
-      const put = t.deps.storage.put.bind(t.deps.storage);
-      t.deps.storage.put = async () => {
+      // Uploads stage each file in the store first (nothing under its key until the upload is accepted).
+      const stage = t.deps.storage.stage.bind(t.deps.storage);
+      t.deps.storage.stage = async () => {
         throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC', syscall: 'write' });
       };
       try {
@@ -30,7 +31,7 @@ for (const db of databases) {
         const page = textOf((await client.follow(res)).html);
         expect(page).toContain('We could not save your files just now, and nothing was kept. Your request is safe.');
       } finally {
-        t.deps.storage.put = put;
+        t.deps.storage.stage = stage;
       }
       expect(await t.deps.db.selectFrom('documents').select('id').where('application_id', '=', app.id).execute()).toHaveLength(0);
       const row = await t.deps.db.selectFrom('applications').select(['status', 'confirmation_number']).where('id', '=', app.id).executeTakeFirstOrThrow();

@@ -240,6 +240,24 @@ for (const db of databases) {
       ]);
     });
 
+    it('PRV-3 an upload the store fails to keep is not counted against the allowance', async () => {
+      const { client, app } = await setup(t);
+      const stage = t.deps.storage.stage.bind(t.deps.storage);
+      // The disk fills up as the accepted files are put under their keys.
+      t.deps.storage.stage = async (source, opts) => {
+        const staged = await stage(source, opts);
+        return { ...staged, commit: async () => { throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC', syscall: 'rename' }); } };
+      };
+      try {
+        expect(await upload(client, `/applications/${app.id}/documents`, ['s1', 's2', 's3'])).toContain('We could not save your files just now, and nothing was kept.');
+      } finally {
+        t.deps.storage.stage = stage;
+      }
+      expect(await docsOf(t, app.id)).toHaveLength(0);
+      expect(storeOf(t).temporary).toEqual([]);
+      expect(await upload(client, `/applications/${app.id}/documents`, ['s1', 's2', 's3'])).toContain('We received 3 file(s)');
+    });
+
     it('DOC-6 the hourly limit is explained in Spanish', async () => {
       const { client, app } = await setup(t);
       client.cookies.set('sp_lang', 'es');
