@@ -141,17 +141,14 @@ export class DocumentsService {
 
   /**
    * Is there room for one more file (and one more byte) in the hourly allowance? Asked before a
-   * byte is read, so a parent who used it up is told at once. The limiter has no "look without
-   * counting": one is counted and, if it fitted, given back (a refused attempt adds nothing).
+   * byte is read, counting nothing, so a parent who used it up is told at once.
    */
   private async anyLeft(subject: string): Promise<boolean> {
     const { uploadFilesPerHour, uploadBytesPerHour } = this.deps.config;
-    for (const [key, limit] of [[`upload.files:${subject}`, uploadFilesPerHour], [`upload.bytes:${subject}`, uploadBytesPerHour]] as const) {
-      const look = await this.deps.rateLimiter.hit(key, limit, HOUR, 1);
-      if (!look.allowed) return false;
-      await this.deps.rateLimiter.hit(key, limit, HOUR, -1);
-    }
-    return true;
+    return (
+      (await this.deps.rateLimiter.peek(`upload.files:${subject}`, uploadFilesPerHour, HOUR, 1)) &&
+      (await this.deps.rateLimiter.peek(`upload.bytes:${subject}`, uploadBytesPerHour, HOUR, 1))
+    );
   }
 
   /**
@@ -171,8 +168,8 @@ export class DocumentsService {
   /** An upload counted but then not recorded (the store or the database failed) costs nothing. */
   private async giveBack(subject: string, files: number, bytes: number): Promise<void> {
     const { uploadFilesPerHour, uploadBytesPerHour } = this.deps.config;
-    if (files) await this.deps.rateLimiter.hit(`upload.files:${subject}`, uploadFilesPerHour, HOUR, -files);
-    if (bytes) await this.deps.rateLimiter.hit(`upload.bytes:${subject}`, uploadBytesPerHour, HOUR, -bytes);
+    if (files) await this.deps.rateLimiter.refund(`upload.files:${subject}`, uploadFilesPerHour, HOUR, files);
+    if (bytes) await this.deps.rateLimiter.refund(`upload.bytes:${subject}`, uploadBytesPerHour, HOUR, bytes);
   }
 
   private hourlyLimit(): FieldErrors {
