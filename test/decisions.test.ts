@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
 import { signedInParent } from './support/parents.js';
-import { request, staffMember } from './support/staff.js';
+import { completeRequest, request, staffMember } from './support/staff.js';
 import { pdfText } from './support/pdf.js';
 import { samplePdf } from './support/files.js';
 import { Sweeper } from '../src/modules/decisions/sweeper.js';
@@ -36,7 +36,7 @@ for (const db of databases) {
 
     it('DEC-6 DEC-18 DEC-2 approval assigns a school with seats and issues a printable permit with its years, conditions and verification code', async () => {
       const { client: clerk } = await staffMember(t, D);
-      const app = await request(t, D, { grade_requested: '4' });
+      const app = await completeRequest(t, D, { grade_requested: '4' });
       const res = await approve(clerk, app.id, { school: '1002', years: '2', conditions__renew: 'yes' });
       expect(res.status).toBe(303);
       expect(await statusOf(t, app.id)).toBe('approved');
@@ -67,8 +67,8 @@ for (const db of databases) {
     it('DEC-6 approving into a full school is refused with the reason, and changes nothing', async () => {
       const { client: clerk } = await staffMember(t, D);
       // Elm Street (1001) has 2 permit seats in grade 3.
-      for (let i = 0; i < 2; i++) expect((await approve(clerk, (await request(t, D)).id)).status).toBe(303);
-      const third = await request(t, D);
+      for (let i = 0; i < 2; i++) expect((await approve(clerk, (await completeRequest(t, D)).id)).status).toBe(303);
+      const third = await completeRequest(t, D);
       const res = await approve(clerk, third.id);
       expect(res.status).toBe(400);
       expect(textOf(res.html)).toContain('Elm Street Elementary has no permit seats left in grade 3 for 2026-2027');
@@ -82,7 +82,7 @@ for (const db of databases) {
 
     it('DEC-18 a permit covers one to five years, and never past the school\'s last grade', async () => {
       const { client: clerk } = await staffMember(t, D);
-      const app = await request(t, D, { grade_requested: '4' });
+      const app = await completeRequest(t, D, { grade_requested: '4' });
       expect(textOf((await approve(clerk, app.id, { school: '1002', years: '6' })).html)).toContain('Choose from 1 to 5 school years');
       expect(textOf((await approve(clerk, app.id, { school: '1002', years: '3' })).html)).toContain('does not teach the student\'s grade in every year chosen');
       expect(textOf((await approve(clerk, app.id, { school: '1003', years: '1' })).html)).toContain('Choose a school that teaches the grade requested'); // magnet
@@ -101,7 +101,7 @@ for (const db of databases) {
     it('two staff deciding the same request at once: exactly one decision wins, one letter goes out', async () => {
       const { client: a } = await staffMember(t, D);
       const { client: b } = await staffMember(t, D);
-      const app = await request(t, D);
+      const app = await completeRequest(t, D);
       await a.get(`/staff/requests/${app.id}`);
       await b.get(`/staff/requests/${app.id}`);
       const results = await Promise.all([
@@ -123,7 +123,7 @@ for (const db of databases) {
     it('DEC-7 DEC-8 LNG-1 a denial letter states the reasons, the county office and the exact last day to appeal, in the parent\'s language', async () => {
       const { client: clerk } = await staffMember(t, D);
       const { client: parent, user } = await signedInParent(t, { language: 'es' });
-      const app = await request(t, D, { language: 'es' }, user);
+      const app = await completeRequest(t, D, { language: 'es' }, user);
       const res = await deny(clerk, app.id, { deny_reasons__overcrowding: 'yes', deny_note: 'Clases llenas en tercer grado.' });
       expect(res.status).toBe(303);
       const [d] = await decisionsOf(t, app.id);
@@ -146,7 +146,7 @@ for (const db of databases) {
 
     it('DEC-9 DEC-16 a denial without a right to appeal says why, and no appeal can be recorded', async () => {
       const { client: clerk } = await staffMember(t, D);
-      const app = await request(t, D);
+      const app = await completeRequest(t, D);
       expect((await deny(clerk, app.id, { appeal_right: 'expulsion' })).status).toBe(303);
       const [d] = await decisionsOf(t, app.id);
       expect(d).toMatchObject({ appeal_until: null, no_appeal_reason: 'expulsion' });
@@ -159,7 +159,7 @@ for (const db of databases) {
 
     it('a denial without a reason is refused beside the field, keeping the note typed, and nothing changes', async () => {
       const { client: clerk } = await staffMember(t, D);
-      const app = await request(t, D);
+      const app = await completeRequest(t, D);
       const res = await act(clerk, app.id, 'deny', { deny_note: 'Nota que no se pierde', appeal_right: 'yes' });
       expect(res.status).toBe(400);
       expect(res.html).toContain('Error:');
@@ -234,14 +234,16 @@ for (const db of databases) {
     it('a decided request takes no more documents: the parent is told why and nothing is stored', async () => {
       const { client: clerk } = await staffMember(t, D);
       const { client: parent, user } = await signedInParent(t);
-      const app = await request(t, D, {}, user);
+      const app = await completeRequest(t, D, {}, user);
       await deny(clerk, app.id);
+      const docs = () => t.deps.db.selectFrom('documents').select('id').where('application_id', '=', app.id).execute();
+      const before = (await docs()).length; // the required documents it was decided with (APP-11)
       await parent.get(`/applications/${app.id}`);
       const res = await parent.postMultipart(`/applications/${app.id}/documents`, {}, [{ field: 'file_pay-stub', filename: 'late.pdf', contentType: 'application/pdf', data: samplePdf('late') }]);
       const page = textOf((await parent.follow(res)).html);
       expect(page).toContain('This request is closed, so it takes no more documents');
       expect((await parent.get(`/applications/${app.id}`)).html).not.toContain(`action="/applications/${app.id}/documents"`);
-      expect(await t.deps.db.selectFrom('documents').select('id').where('application_id', '=', app.id).execute()).toHaveLength(0);
+      expect(await docs()).toHaveLength(before);
     });
 
     it('DEC-17 an application still incomplete 30 days after it was received is abandoned', async () => {
@@ -301,7 +303,7 @@ for (const db of databases) {
 
     it('DEC-8 an appeal after the 30th day is refused as late; one in time is recorded, and a granted appeal lets staff approve', async () => {
       const { client: clerk } = await staffMember(t, D);
-      const app = await request(t, D, { grade_requested: '2' });
+      const app = await completeRequest(t, D, { grade_requested: '2' });
       await deny(clerk, app.id);
       t.clock.set('2027-01-05T18:00:00Z');
       const { client: later } = await staffMember(t, D);
@@ -318,7 +320,7 @@ for (const db of databases) {
 
     it('DEC-8 without a granted appeal, the district cannot approve a request it denied', async () => {
       const { client: clerk } = await staffMember(t, D);
-      const app = await request(t, D, { grade_requested: '1' });
+      const app = await completeRequest(t, D, { grade_requested: '1' });
       await deny(clerk, app.id);
       expect((await approve(clerk, app.id, { school: '1002' })).status).toBe(409);
       expect(await statusOf(t, app.id)).toBe('denied');
@@ -326,14 +328,14 @@ for (const db of databases) {
 
     it('DEC-10 revocation: refused for a student in grade 10 or later, allowed below; no appeal; seats of later years freed', async () => {
       const { client: clerk } = await staffMember(t, D);
-      const high = await request(t, D, { grade_requested: '10' });
+      const high = await completeRequest(t, D, { grade_requested: '10' });
       expect((await approve(clerk, high.id, { school: '3001', years: '2' })).status).toBe(303);
       const refused = await act(clerk, high.id, 'revoke', { revoke_reasons__attendance: 'yes' });
       expect(refused.status).toBe(409);
       expect(textOf(refused.html)).toContain('This permit cannot be revoked: the student is in grade 10.');
       expect(await statusOf(t, high.id)).toBe('approved');
 
-      const young = await request(t, D, { grade_requested: '6' });
+      const young = await completeRequest(t, D, { grade_requested: '6' });
       await approve(clerk, young.id, { school: '2001', years: '2' });
       expect(await seatsUsed(t, '2001', '2027-2028', '7')).toBe(1);
       expect((await act(clerk, young.id, 'revoke', { revoke_note: 'x' })).status).toBe(400);
@@ -395,7 +397,7 @@ for (const db of databases) {
 
       it('another district\'s staff, even an administrator, finds nothing: pages, actions and letters are 404', async () => {
         const { client: clerk } = await staffMember(t, D);
-        const app = await request(t, D);
+        const app = await completeRequest(t, D);
         await deny(clerk, app.id);
         const [d] = await decisionsOf(t, app.id);
         const { client: foreign } = await staffMember(t, 'paramount-sample', 'district_admin');
@@ -409,7 +411,7 @@ for (const db of databases) {
       it('parents and visitors never reach staff actions; another parent cannot read the letter', async () => {
         const { client: clerk } = await staffMember(t, D);
         const { client: parent, user } = await signedInParent(t);
-        const app = await request(t, D, {}, user);
+        const app = await completeRequest(t, D, {}, user);
         await deny(clerk, app.id);
         const [d] = await decisionsOf(t, app.id);
         const res = await parent.post(`/staff/requests/${app.id}/approve`, { school: '1002', years: '1' });
@@ -432,7 +434,7 @@ for (const db of databases) {
 
       it('PRV-2 each decision is in the audit log', async () => {
         const { client: clerk, id: staffId } = await staffMember(t, D);
-        const app = await request(t, D);
+        const app = await completeRequest(t, D);
         await deny(clerk, app.id);
         const rows = await t.deps.db.selectFrom('audit_log').select(['action', 'entity_id']).where('staff_id', '=', staffId).execute();
         expect(rows).toContainEqual({ action: 'application.deny', entity_id: app.id });

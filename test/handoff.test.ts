@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf, type Page } from './support/client.js';
 import { buildStudent, signedInParent } from './support/parents.js';
-import { request, staffMember } from './support/staff.js';
+import { completeRequest, request, staffMember, withRequiredDocuments } from './support/staff.js';
 import { pdfText } from './support/pdf.js';
 import { samplePdf } from './support/files.js';
 import { formatConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
@@ -477,7 +477,7 @@ for (const db of databases) {
       t.clock.set('2027-02-15T18:00:00Z');
       const { user } = await signedInParent(t);
       const release = await request(t, P, { kind: 'outgoing', requested_school_id: null, school_year: '2027-2028', target_district_slug: L, target_district_name: LAUSD, target_school: '1001', status: 'submitted' }, user);
-      const incoming = await request(t, L, { school_year: '2027-2028', linked_application_id: release.id, received_at: release.received_at, student_id: release.student_id }, user);
+      const incoming = await completeRequest(t, L, { school_year: '2027-2028', linked_application_id: release.id, received_at: release.received_at, student_id: release.student_id }, user);
       await t.deps.db.updateTable('applications').set({ linked_application_id: incoming.id }).where('id', '=', release.id).execute();
       const { client: lausdClerk } = await staffMember(t, L);
       const page = textOf((await lausdClerk.get(`/staff/requests/${incoming.id}`)).html);
@@ -692,12 +692,12 @@ for (const db of databases) {
       t.clock.set('2027-03-01T18:00:00Z');
       const { client: clerk } = await staffMember(t, L);
       const radio = (html: string, value: string) => [...html.matchAll(/<input[^>]*name="appeal_right"[^>]*>/g)].map((m) => m[0]).find((x) => x.includes(`value="${value}"`))!;
-      const bare = await request(t, L, { status: 'submitted' });
+      const bare = await withRequiredDocuments(t, await request(t, L, { status: 'submitted' }), ['release']); // all but the release (APP-11)
       const page = (await clerk.get(`/staff/requests/${bare.id}`)).html;
       expect(textOf(page)).toContain('No release from the district of residence is on file for this request');
       expect(radio(page, 'no-release')).toContain('checked');
       expect(radio(page, 'yes')).not.toContain('checked');
-      const withRelease = await request(t, L, { status: 'submitted' });
+      const withRelease = await withRequiredDocuments(t, await request(t, L, { status: 'submitted' }), ['release']); // all but the release (APP-11)
       await t.deps.db.insertInto('documents').values({ id: `doc-${withRelease.id}`, application_id: withRelease.id, doc_type: 'release', original_name: 'release.pdf', content_type: 'application/pdf', size_bytes: 10, sha256: 'x'.repeat(64), storage_key: 'xx/xx/x', status: 'received', uploaded_via: 'account', uploaded_at: t.clock.now().toISOString(), review_reason: null, review_note: null, reviewed_by: null, reviewed_at: null }).execute();
       const page2 = (await clerk.get(`/staff/requests/${withRelease.id}`)).html;
       expect(textOf(page2)).not.toContain('No release from the district of residence is on file');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
-import { request, staffMember } from './support/staff.js';
+import { completeRequest, request, staffMember } from './support/staff.js';
 import { signedInParent } from './support/parents.js';
 import { samplePdf } from './support/files.js';
 
@@ -28,7 +28,7 @@ for (const db of databases) {
 
     it('a retried decision returns the first result and decides once', async () => {
       const { client } = await staffMember(t, D);
-      const app = await request(t, D);
+      const app = await completeRequest(t, D);
       await client.get(`/staff/requests/${app.id}`);
       const first = await client.post(`/staff/requests/${app.id}/deny`, { ...denyForm, _idem: KEY });
       const retry = await client.post(`/staff/requests/${app.id}/deny`, { ...denyForm, _idem: KEY });
@@ -42,7 +42,7 @@ for (const db of databases) {
 
     it('a double click (two posts at once with one key) decides once, and both get the same answer', async () => {
       const { client } = await staffMember(t, D);
-      const app = await request(t, D);
+      const app = await completeRequest(t, D);
       await client.get(`/staff/requests/${app.id}`);
       const both = await Promise.all([1, 2].map(() => client.post(`/staff/requests/${app.id}/approve`, { school: '1002', years: '1', _idem: `${KEY}-double` })));
       expect(both.map((r) => r.status)).toEqual([303, 303]);
@@ -52,7 +52,7 @@ for (const db of databases) {
 
     it('a post with errors does not use up its key: corrected and sent again, it is done', async () => {
       const { client } = await staffMember(t, D);
-      const app = await request(t, D);
+      const app = await completeRequest(t, D);
       await client.get(`/staff/requests/${app.id}`);
       expect((await client.post(`/staff/requests/${app.id}/deny`, { appeal_right: 'yes', _idem: `${KEY}-fix` })).status).toBe(400);
       expect((await client.post(`/staff/requests/${app.id}/deny`, { ...denyForm, _idem: `${KEY}-fix` })).status).toBe(303);
@@ -62,8 +62,8 @@ for (const db of databases) {
     it('a key belongs to its session: another person\'s post with the same key is their own', async () => {
       const a = await staffMember(t, D);
       const b = await staffMember(t, D);
-      const one = await request(t, D);
-      const two = await request(t, D);
+      const one = await completeRequest(t, D);
+      const two = await completeRequest(t, D);
       await a.client.get(`/staff/requests/${one.id}`);
       await b.client.get(`/staff/requests/${two.id}`);
       expect((await a.client.post(`/staff/requests/${one.id}/deny`, { ...denyForm, _idem: `${KEY}-shared` })).status).toBe(303);
@@ -74,7 +74,7 @@ for (const db of databases) {
 
     it('a claim left by a request whose process died is taken over by the retry after 30 seconds', async () => {
       const { client } = await staffMember(t, D);
-      const app = await request(t, D);
+      const app = await completeRequest(t, D);
       const page = await client.get(`/staff/requests/${app.id}`);
       expect(page.status).toBe(200);
       // The dead request had claimed the key (same session, same route) and never answered. The
@@ -90,7 +90,7 @@ for (const db of databases) {
 
     it('an API client can send the key as an Idempotency-Key header', async () => {
       const { client } = await staffMember(t, D);
-      const app = await request(t, D);
+      const app = await completeRequest(t, D);
       await client.get(`/staff/requests/${app.id}`);
       const headers = { 'idempotency-key': `${KEY}-header` };
       expect((await client.post(`/staff/requests/${app.id}/deny`, denyForm, headers)).status).toBe(303);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
 import { buildStudent, signedInParent } from './support/parents.js';
-import { request, staffMember } from './support/staff.js';
+import { completeRequest, request, staffMember } from './support/staff.js';
 import { newId } from '../src/platform/ids.js';
 import { movesSummary } from '../src/modules/students/moves.js';
 
@@ -134,7 +134,7 @@ for (const db of databases) {
       const s = await buildStudent(t, user.id);
       // Approved by LAUSD staff through the decision page.
       const { client: clerk } = await staffMember(t, L);
-      const app = await request(t, L, { student_id: s.id }, user);
+      const app = await completeRequest(t, L, { student_id: s.id }, user);
       await clerk.get(`/staff/requests/${app.id}`);
       expect((await clerk.post(`/staff/requests/${app.id}/approve`, { school: '1001', years: '1' })).status).toBe(303);
       expect((await reportMove(client, s.id, { ...GARFIELD, ...moved('2026-11-15') })).status).toBe(303);

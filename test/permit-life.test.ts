@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
 import { signedInParent } from './support/parents.js';
-import { request, staffMember } from './support/staff.js';
+import { completeRequest, request, staffMember } from './support/staff.js';
 import { Sweeper } from '../src/modules/decisions/sweeper.js';
 
 const D = 'lausd-sample';
@@ -126,7 +126,7 @@ for (const db of databases) {
         expect(await mailsOf(t, app.id, 'permit-life.email.provisionalRecorded')).toHaveLength(1);
         // A decided request takes none.
         const { client: clerk } = await staffMember(t, D);
-        const decided = await request(t, D, { grade_requested: 'K' });
+        const decided = await completeRequest(t, D, { grade_requested: 'K' });
         await approve(clerk, decided.id, { school: '1002' });
         const late = await recordFirstDay(clerk, decided.id, '2026-11-30');
         expect(late.status).toBe(409);
@@ -190,7 +190,7 @@ for (const db of databases) {
         const { client: site } = await staffMember(t, D, 'site_admin', ['1001']);
         const { client: clerk } = await staffMember(t, D);
         const { client: parent, user } = await signedInParent(t);
-        const app = await request(t, D, { grade_requested: '1', decision_due_on: LATE_DUE }, user);
+        const app = await completeRequest(t, D, { grade_requested: '1', decision_due_on: LATE_DUE }, user);
         expect((await recordFirstDay(site, app.id, '2026-11-30')).status).toBe(303);
         await approve(clerk, app.id, { school: '1001' });
         for (const day of ['2027-01-25T18:00:00Z', '2027-02-09T18:00:00Z']) {
@@ -212,11 +212,11 @@ for (const db of databases) {
       it('DEC-11 a parent is reminded once, 30 days before requests open, to renew a permit that must be renewed each year; it shows in the account', async () => {
         const { client: clerk } = await staffMember(t, D);
         const { client: parent, user } = await signedInParent(t);
-        const yearly = await request(t, D, { grade_requested: '2' }, user);
+        const yearly = await completeRequest(t, D, { grade_requested: '2' }, user);
         await approve(clerk, yearly.id, { school: '1002', conditions__renew: 'yes' });
-        const ending = await request(t, D, { grade_requested: '1' }, user);
+        const ending = await completeRequest(t, D, { grade_requested: '1' }, user);
         await approve(clerk, ending.id, { school: '1002' });
-        const lasting = await request(t, D, { grade_requested: '4' }, user);
+        const lasting = await completeRequest(t, D, { grade_requested: '4' }, user);
         await approve(clerk, lasting.id, { school: '1002', years: '2' });
         // The parent's page says when and how before any reminder.
         const page = textOf((await parent.get(`/applications/${yearly.id}`)).html);
@@ -259,10 +259,10 @@ for (const db of databases) {
     describe('DEC-14 periodic review', () => {
       it('DEC-14 site administrators see their schools\' permits due for review, record one, and it leaves the list; the request page keeps the history', async () => {
         const { client: clerk } = await staffMember(t, D);
-        const elm = await request(t, D, { grade_requested: '2' });
+        const elm = await completeRequest(t, D, { grade_requested: '2' });
         await approve(clerk, elm.id, { school: '1001' });
         t.clock.advance(60_000);
-        const sunrise = await request(t, D, { grade_requested: '3' });
+        const sunrise = await completeRequest(t, D, { grade_requested: '3' });
         await approve(clerk, sunrise.id, { school: '1002' });
         const elmPermit = await permitOf(t, elm.id);
         const sunrisePermit = await permitOf(t, sunrise.id);
@@ -318,7 +318,7 @@ for (const db of databases) {
 
       it('DEC-14 PRV-1 auditors read the list only; another district\'s permit is not found', async () => {
         const { client: clerk } = await staffMember(t, D);
-        const app = await request(t, D, { grade_requested: '5' });
+        const app = await completeRequest(t, D, { grade_requested: '5' });
         await approve(clerk, app.id, { school: '1001' });
         const permit = await permitOf(t, app.id);
         const { client: auditor } = await staffMember(t, D, 'auditor');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient } from './support/client.js';
 import { signedInParent } from './support/parents.js';
-import { request, staffMember } from './support/staff.js';
+import { request, staffMember, withRequiredDocuments } from './support/staff.js';
 import { samplePdf } from './support/files.js';
 import { newId } from '../src/platform/ids.js';
 
@@ -46,6 +46,7 @@ for (const db of databases) {
         id: docId, application_id: app.id, doc_type: 'pay-stub', original_name: 'stub.pdf', content_type: 'application/pdf', size_bytes: stored.size, sha256: stored.sha256,
         storage_key: stored.key, status: 'received', uploaded_via: 'account', uploaded_at: t.clock.now().toISOString(), review_reason: null, review_note: null, reviewed_by: null, reviewed_at: null,
       }).execute();
+      await withRequiredDocuments(t, app); // APP-11: the rest of its required documents, so it can be decided
       await clients.permit_staff.get(`/staff/requests/${app.id}`);
       const denied = await clients.permit_staff.post(`/staff/requests/${app.id}/deny`, { 'deny_reasons__no-space-grade': 'yes', appeal_right: 'yes' });
       expect(denied.status).toBe(303);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { textOf } from './support/client.js';
 import { buildStudent, signedInParent } from './support/parents.js';
-import { request, staffMember } from './support/staff.js';
+import { completeRequest, request, staffMember } from './support/staff.js';
 
 const PARAMOUNT_HOME = { address_line1: '8312 Garfield Ave', city: 'Paramount', zip: '90723', current_grade: '3' };
 
@@ -34,7 +34,7 @@ for (const db of databases) {
       const { client, user } = await signedInParent(t);
       const s = await buildStudent(t, user.id, PARAMOUNT_HOME);
       const release = await request(t, 'paramount-sample', { kind: 'outgoing', student_id: s.id, requested_school_id: null, target_district_slug: 'lausd-sample', target_district_name: 'Los Angeles Unified (sample)', status: 'incomplete', school_year: '2027-2028' }, user);
-      const incoming = await request(t, 'lausd-sample', { student_id: s.id, school_year: '2027-2028', status: 'submitted', decision_due_on: '2027-08-26' }, user);
+      const incoming = await completeRequest(t, 'lausd-sample', { student_id: s.id, school_year: '2027-2028', status: 'submitted', decision_due_on: '2027-08-26' }, user);
       const { client: clerk } = await staffMember(t, 'lausd-sample');
       await clerk.get(`/staff/requests/${incoming.id}`);
       expect((await clerk.post(`/staff/requests/${incoming.id}/approve`, { school: '1001', years: '1' })).status).toBe(303);

@@ -6,6 +6,7 @@ import type { StaffRole } from '../../src/platform/db/schema.js';
 import { newId } from '../../src/platform/ids.js';
 import { generateConfirmationNumber } from '../../src/modules/applications/confirmation-number.js';
 import { studentNameKeys } from '../../src/platform/name-key.js';
+import { DocumentsService } from '../../src/modules/documents/service.js';
 
 /** Staff accounts and requests built straight in the database, for the staff-side tests. */
 let n = 0;
@@ -37,3 +38,28 @@ export async function request(t: TestApp, district: string, over: Record<string,
   return row;
 }
 
+
+/**
+ * APP-11: a request is decided only once its required documents are in. Adds one received file
+ * for each required item of the request's checklist (all but `except`), as a parent's uploads
+ * leave them, for tests that decide a request rather than test its checklist.
+ */
+export async function withRequiredDocuments<T extends { id: string }>(t: TestApp, row: T, except: string[] = []): Promise<T> {
+  const app = await t.deps.db.selectFrom('applications').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  const { missingRequired } = await new DocumentsService(t.deps).checklistStatus(app);
+  const bytes = Buffer.from(`%PDF-1.4\n% ${row.id}\n%%EOF\n`);
+  const stored = await t.deps.storage.put((async function* () { yield bytes; })() as never, { maxBytes: 1_000_000 });
+  const at = t.clock.now().toISOString();
+  for (const code of missingRequired.filter((c) => !except.includes(c))) {
+    await t.deps.db.insertInto('documents').values({
+      id: newId(), application_id: row.id, doc_type: code, original_name: `${code}.pdf`, content_type: 'application/pdf', size_bytes: stored.size, sha256: stored.sha256,
+      storage_key: stored.key, status: 'received', uploaded_via: 'account', uploaded_at: at, review_reason: null, review_note: null, reviewed_by: null, reviewed_at: null,
+    }).execute();
+  }
+  return row;
+}
+
+/** A request as `request()` makes it, with its required documents in (APP-11: ready to be decided). */
+export async function completeRequest(t: TestApp, district: string, over: Record<string, unknown> = {}, owner?: { id: string; email: string }) {
+  return withRequiredDocuments(t, await request(t, district, over, owner));
+}

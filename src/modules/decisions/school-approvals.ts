@@ -9,6 +9,7 @@ import { canChangeRecords } from '../staff/roles.js';
 import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { Refusal } from './refusal.js';
+import { readyToDecide } from './readiness.js';
 import { seatsFor } from './rules.js';
 import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './records.js';
 
@@ -49,6 +50,9 @@ export class SchoolApprovals {
     const roles = await this.rolesFor(staff, app);
     if (app.kind !== 'intra') return err('not-intra', 'decisions.errors.notIntra');
     if (!roles.includes(role)) return err('forbidden', 'decisions.errors.forbidden');
+    // APP-11: neither school decides an incomplete request, or one waiting for the parent's answer.
+    const ready = await readyToDecide(this.deps, app);
+    if (!ready.ok) return ready;
     if (input.decision !== 'approved' && input.decision !== 'denied') return err('invalid', 'decisions.errors.schoolDecisionRequired', { field: `school_decision_${role}` });
     const note = input.note.trim();
     if (note.length > NOTE_MAX) return err('invalid', 'decisions.errors.noteTooLong', { field: `school_note_${role}`, params: { max: NOTE_MAX } });

@@ -15,6 +15,7 @@ import { canChangeRecords } from '../staff/roles.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { ReleaseDecisions } from './releases.js';
 import { Refusal } from './refusal.js';
+import { readyToDecide } from './readiness.js';
 import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './records.js';
 import { MAX_PERMIT_YEARS, assignableSchools, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
 
@@ -103,6 +104,9 @@ export class DecisionService {
     const from = await this.approvableFrom(app);
     if (from.length === 0) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
     if (app.kind === 'intra') return err('by-schools', 'decisions.errors.intraBySchools');
+    // APP-11: an incomplete request, or one waiting for the parent's answer, is not decided.
+    const ready = await readyToDecide(this.deps, app);
+    if (!ready.ok) return ready;
     if (app.kind === 'outgoing') return this.releases.approve(staff, app, district, from, input, (work) => this.run(work));
     const release = await this.releases.standing(app);
     if (!release.ok) return release;
@@ -143,6 +147,9 @@ export class DecisionService {
     if (app.kind === 'outgoing' && app.priority) return err('cannot-block', 'decisions.errors.cannotBlock');
     const release = await this.releases.standing(app);
     if (!release.ok) return release;
+    // APP-11: the same check as approval; a denial for want of a release is not held back by that release alone (DEC-16).
+    const ready = await readyToDecide(this.deps, app, { noReleaseDenial: input.appealRight === 'no-release' });
+    if (!ready.ok) return ready;
     const picked = pickReasons(district.denialReasons, input, 'deny');
     if (!picked.ok) return picked;
     const reasons = picked.value;

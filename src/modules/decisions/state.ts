@@ -6,6 +6,7 @@ import { schoolId } from '../districts/catalog.js';
 import { DecisionsRepository } from './repository.js';
 import { assignableSchools, revocationBarred, seatsFor } from './rules.js';
 import { canChangeRecords } from '../staff/roles.js';
+import { decisionReadiness, type NotReady } from './readiness.js';
 
 /** What the decision panel shows and allows for one request, for one staff member. */
 export interface DecisionState {
@@ -34,6 +35,8 @@ export interface DecisionState {
    * document the office did not reject, not a priority transfer — so a denial carries no appeal.
    */
   withoutRelease: boolean;
+  /** APP-11: why this open request cannot be approved or denied now (incomplete, or waiting for the parent), or null. */
+  notReady: NotReady | null;
 }
 
 export async function decisionState(deps: Deps, staff: SessionStaff, app: ApplicationsTable): Promise<DecisionState> {
@@ -56,6 +59,7 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
   const overturned = appeals.some((a) => a.outcome === 'overturned');
   const lastDenial = [...decisions].reverse().find((d) => d.kind === 'denied' || d.kind === 'deemed_denied');
   const denied = app.status === 'denied' || app.status === 'deemed_denied';
+  const notReady = await decisionReadiness(deps, app);
   return {
     canDecide: canChangeRecords(staff),
     decisions,
@@ -65,9 +69,9 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
     appeals,
     schools,
     askable: ['incomplete', 'submitted', 'info_requested'].includes(app.status),
-    approvable: byPermitOffice && (open || app.status === 'deemed_denied' || (app.status === 'denied' && overturned)),
+    approvable: byPermitOffice && ((open && !notReady) || app.status === 'deemed_denied' || (app.status === 'denied' && overturned)),
     afterAppeal: denied && overturned,
-    deniable: byPermitOffice && open && !cannotBlock,
+    deniable: byPermitOffice && open && !cannotBlock && (!notReady || notReady.onlyRelease),
     revocable: app.status === 'approved' && permit?.status === 'active' && !revocationBarred(permit, today).barred,
     appealable: denied && !!lastDenial?.appeal_until && !appeals.some((a) => a.decision_id === lastDenial.id),
     appealUntil: lastDenial?.appeal_until ?? null,
@@ -78,6 +82,7 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
     withoutRelease:
       app.kind === 'incoming' && !app.linked_application_id && !app.priority &&
       !(await repo.hasReleaseDocument(app.id)),
+    notReady,
   };
 }
 

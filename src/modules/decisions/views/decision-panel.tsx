@@ -6,6 +6,7 @@ import type { DistrictConfig } from '../../districts/config-schema.js';
 import type { ApplicationsTable } from '../../../platform/db/schema.js';
 import { formatVerificationCode, MAX_PERMIT_YEARS } from '../rules.js';
 import type { DecisionState } from '../state.js';
+import type { NotReady } from '../readiness.js';
 
 export type DecisionForm = 'approve' | 'deny' | 'info' | 'revoke' | 'appeal' | 'outcome' | 'school-residence' | 'school-requested';
 export type DecisionForms = Partial<Record<DecisionForm, FormState>>;
@@ -86,6 +87,7 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
       ) : null}
 
       {!state.canDecide ? <p class="usa-hint">{t('decisions.errors.forbidden')}</p> : null}
+      {state.notReady && a.kind !== 'intra' ? <NotReadyNotice ctx={ctx} district={district} notReady={state.notReady} /> : null}
 
       {state.canDecide && state.askable ? (
         <form method="post" action={action('request-info')} class="usa-form usa-form--large app-decision__form" novalidate>
@@ -164,6 +166,36 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
         </form>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * APP-11: why an open request offers no decision now, and what it waits for — the required
+ * documents still missing (or only rejected), and the parent's answer to a request for missing
+ * items with its due date — instead of the approve and deny forms.
+ */
+export function NotReadyNotice({ ctx, district, notReady }: { ctx: PageContext; district: DistrictConfig; notReady: NotReady }) {
+  const { t, i18n } = ctx;
+  const lang = ctx.lang as 'en' | 'es';
+  const label = (code: string) => {
+    const doc = district.documents.find((d) => d.code === code);
+    return doc ? (doc.label[lang] ?? doc.label.en) : code;
+  };
+  return (
+    <div class="usa-alert usa-alert--warning app-not-ready" id="not-ready">
+      <div class="usa-alert__body">
+        <h3 class="usa-alert__heading">{t('decisions.staff.notReady.heading')}</h3>
+        {notReady.infoDue ? <p class="usa-alert__text">{t('decisions.staff.notReady.awaiting', { due: i18n.date(notReady.infoDue) })}</p> : null}
+        {notReady.missing.length ? (
+          <>
+            <p class="usa-alert__text">{t('decisions.staff.notReady.missing')}</p>
+            <ul class="usa-list">{notReady.missing.map((c) => <li key={c}>{label(c)}</li>)}</ul>
+          </>
+        ) : notReady.why === 'incomplete' ? <p class="usa-alert__text">{t('decisions.staff.notReady.incomplete')}</p> : null}
+        {notReady.onlyRelease ? <p class="usa-alert__text">{t('decisions.staff.notReady.onlyRelease')}</p> : null}
+        <p class="usa-alert__text">{t('decisions.staff.notReady.next')}</p>
+      </div>
+    </div>
   );
 }
 

@@ -4,6 +4,8 @@ import { CsrfField, RadioGroup, SubmitButton, TextArea } from '../../../platform
 import type { ApplicationsTable, SchoolApprovalsTable } from '../../../platform/db/schema.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import type { SchoolRole } from '../school-approvals.js';
+import type { NotReady } from '../readiness.js';
+import { NotReadyNotice } from './decision-panel.js';
 
 interface Props {
   ctx: PageContext;
@@ -13,10 +15,12 @@ interface Props {
   /** The schools this staff member decides for. */
   roles: SchoolRole[];
   forms: Partial<Record<`school-${SchoolRole}`, FormState>>;
+  /** APP-11: why neither school can decide now, or null. */
+  notReady: NotReady | null;
 }
 
 /** APP-1: an intra-district request's two decisions — the school of residence and the school asked for. */
-export function SchoolApprovalsPanel({ ctx, district, application: a, approvals, roles, forms }: Props) {
+export function SchoolApprovalsPanel({ ctx, district, application: a, approvals, roles, forms, notReady }: Props) {
   const { t, i18n } = ctx;
   const schoolName = (id: string | null) => district.schools.find((s) => `${district.slug}:${s.code}` === id)?.name ?? '—';
   const open = ['submitted', 'info_requested'].includes(a.status);
@@ -28,6 +32,7 @@ export function SchoolApprovalsPanel({ ctx, district, application: a, approvals,
           {t('decisions.staff.registration')}: <strong>{a.registration_number}</strong>
         </p>
       ) : null}
+      {notReady ? <NotReadyNotice ctx={ctx} district={district} notReady={notReady} /> : null}
       {(['residence', 'requested'] as const).map((role) => {
         const done = approvals.find((x) => x.role === role);
         const form = forms[`school-${role}`] ?? emptyForm();
@@ -39,7 +44,7 @@ export function SchoolApprovalsPanel({ ctx, district, application: a, approvals,
                 {t('decisions.staff.schoolDecided', { decision: t(`applications.transfer.approvalState.${done.decision}`), date: i18n.dateTime(done.decided_at) })}
                 {done.note ? ` — ${done.note}` : ''}
               </p>
-            ) : !open ? (
+            ) : !open || notReady ? (
               <p>{t('decisions.staff.schoolWaiting')}</p>
             ) : roles.includes(role) ? (
               <form method="post" action={`/staff/requests/${a.id}/school-decision/${role}`} class="usa-form usa-form--large" novalidate>
