@@ -5,8 +5,33 @@ import { checkA11y } from './support/browser.js';
 import { readMail } from './support/mail.js';
 import type { JourneyResult } from './journey.js';
 import { pdfText } from '../test/support/pdf.js';
+import { samplePdf } from '../test/support/files.js';
 
 const catalogs = loadCatalogs();
+
+/**
+ * The family answers the request for missing items from their account: every required document
+ * still missing, as PDFs. The request is then complete and back in the queue (APP-11, DOC-4).
+ */
+async function familySendsTheRest(browser: Browser, baseUrl: string, parent: JourneyResult): Promise<void> {
+  const { t } = translator(catalogs, 'en');
+  const context = await browser.newContext({ baseURL: baseUrl });
+  const page = await context.newPage();
+  try {
+    await page.goto('/sign-in');
+    await page.getByLabel(new RegExp(`^${t('accounts.signIn.email')}`)).fill(parent.email);
+    await page.getByLabel(new RegExp(`^${t('accounts.signIn.password')}`)).fill(parent.password);
+    await page.locator('main').getByRole('button', { name: t('common.signIn') }).click();
+    await page.waitForURL(/\/account/);
+    await page.locator('a[href^="/applications/"]').first().click();
+    const missing = ['report-card', 'discipline', 'attendance', 'employer-letter'];
+    for (const code of missing) await page.locator(`#field-file_${code}`).setInputFiles({ name: `${code}.pdf`, mimeType: 'application/pdf', buffer: samplePdf(code) });
+    await page.locator(`#field-file_${missing[0]}`).locator('xpath=ancestor::form').locator('button[type="submit"]').click();
+    await page.getByText(`${missing[0]}.pdf`).first().waitFor();
+  } finally {
+    await context.close();
+  }
+}
 
 /**
  * The clerk works the Spanish family's request from the queue to an approved permit: looks at
@@ -45,6 +70,13 @@ export async function clerkDecides(browser: Browser, baseUrl: string, dataDir: s
     await page.getByRole('button', { name: t('decisions.staff.askSubmit') }).click();
     await page.getByText(t('applications.status.info_requested')).first().waitFor();
     await readMail(dataDir, parent.email, /talón de pago más reciente/);
+    // APP-11: incomplete and waiting for the family's answer, the request offers no decision yet.
+    await page.getByRole('heading', { level: 3, name: t('decisions.staff.notReady.heading') }).waitFor();
+    if (await page.getByRole('button', { name: t('decisions.staff.approveSubmit') }).count()) throw new Error('APP-11: an incomplete request waiting for the parent offers an approval');
+    await checkA11y(page, 'staff request not ready for a decision', visited);
+    await familySendsTheRest(browser, baseUrl, parent);
+    await page.reload();
+    await page.getByRole('heading', { level: 3, name: t('decisions.staff.approveHeading'), exact: true }).waitFor();
 
     // A mistake first: approving without a school is refused beside the field.
     await page.getByRole('button', { name: t('decisions.staff.approveSubmit') }).click();
