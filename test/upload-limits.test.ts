@@ -5,25 +5,11 @@ import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf, type Page } from './support/client.js';
 import { buildStudent, signedInParent } from './support/parents.js';
 import { samplePdf } from './support/files.js';
-import { newId } from '../src/platform/ids.js';
-import { formatConfirmationNumber, generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
-import { studentNameKeys } from '../src/platform/name-key.js';
+import { createApplication } from './support/applications.js';
+import { formatConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
 import { loadConfig } from '../src/config.js';
 
 const HOUR = 60 * 60_000;
-
-/** An incomplete LAUSD-like request made directly in the database, as the apply flow leaves it. */
-async function createApplication(t: TestApp, accountId: string, studentId: string) {
-  const now = t.clock.now().toISOString();
-  const row = {
-    id: newId(), confirmation_number: generateConfirmationNumber(), kind: 'incoming' as const, account_id: accountId, student_id: studentId,
-    district_id: 'lausd-sample', school_year: '2026-2027', grade_requested: '3', current_grade: '2', reason_code: 'parent-employment',
-    requested_school_id: 'lausd-sample:1001', relationship: 'parent', decision_email: 'p@example.org', language: 'en', status: 'incomplete',
-    submission_key: newId(), student_first_name: 'Mateo', student_last_name: 'López', student_date_of_birth: '2018-04-09', received_at: now, updated_at: now, decision_due_on: '2026-12-22', priority: 0,
-  };
-  await t.deps.db.insertInto('applications').values({ ...row, ...studentNameKeys(row) }).execute();
-  return row;
-}
 
 /** A signed-in parent with one request, having read its page (for the CSRF token). */
 async function setup(t: TestApp) {
