@@ -42,7 +42,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
       if (!r.ok) {
         const p = r.problem;
         // PRV-2: not theirs to see, or not theirs to do: refused as before, and now on the record.
-        if (p.code === 'not-found' || p.code === 'forbidden') await audit.refused(staff, action, { type: 'application', id }, req.ip, p.code);
+        await audit.refusedIf(p.code, staff, action, { type: 'application', id }, req.ip);
         if (p.code === 'not-found') return reply.callNotFound();
         if (p.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
         if (p.field) return showRequest(deps, req, reply, staff, id, { forms: { [form]: { values, errors: { [p.field]: { key: p.messageKey, params: p.params } } } }, status: 400 });

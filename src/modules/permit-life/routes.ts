@@ -30,7 +30,7 @@ export async function permitLifeRoutes(app: FastifyInstance, deps: Deps): Promis
     const r = await service.recordProvisional(staff, id, { firstDay }, req.ip);
     if (!r.ok) {
       const p = r.problem;
-      if (p.code === 'not-found' || p.code === 'forbidden') await audit.refused(staff, 'application.provisional', { type: 'application', id }, req.ip, p.code); // PRV-2
+      await audit.refusedIf(p.code, staff, 'application.provisional', { type: 'application', id }, req.ip); // PRV-2
       if (p.code === 'not-found') return reply.callNotFound();
       if (p.code === 'forbidden') return forbidden(reply);
       if (p.field) return showRequest(deps, req, reply, staff, id, { permitLifeForm: { values: { first_day: firstDay }, errors: { [p.field]: { key: p.messageKey, params: p.params } } }, status: 400 });
@@ -66,7 +66,7 @@ export async function permitLifeRoutes(app: FastifyInstance, deps: Deps): Promis
     const r = await service.recordReview(staff, permitId, input, req.ip);
     if (!r.ok) {
       const p = r.problem;
-      if (p.code === 'not-found' || p.code === 'forbidden') await audit.refused(staff, 'permit.review', { type: 'permit', id: permitId }, req.ip, p.code); // PRV-2
+      await audit.refusedIf(p.code, staff, 'permit.review', { type: 'permit', id: permitId }, req.ip); // PRV-2
       if (p.code === 'not-found') return reply.callNotFound();
       if (p.code === 'forbidden') return forbidden(reply);
       if (p.field) return reviewsPage(req, reply, staff, { forms: { [permitId]: { values: input, errors: { [p.field]: { key: p.messageKey, params: p.params } } } }, status: 400 });

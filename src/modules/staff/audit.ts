@@ -39,6 +39,14 @@ export class AuditLog {
     await this.write(staff, district ?? staff.districtId, 'refused', action, entity, ip, { ...detail, refusal });
   }
 
+  /**
+   * A service's problem, if it is an access refusal ('not-found': not theirs to see; 'forbidden':
+   * not theirs to do), goes on the record; any other problem (bad input, a rule) does not.
+   */
+  async refusedIf(problemCode: string, staff: SessionStaff, action: string, entity: AuditEntity, ip: string, detail: Record<string, unknown> = {}): Promise<void> {
+    if (problemCode === 'not-found' || problemCode === 'forbidden') await this.refused(staff, action, entity, ip, problemCode, detail);
+  }
+
   private async write(staff: SessionStaff, districtId: string, outcome: AuditOutcome, action: string, entity: AuditEntity, ip: string, detail?: Record<string, unknown>): Promise<void> {
     const insert = (db: Db) => db
       .insertInto('audit_log')

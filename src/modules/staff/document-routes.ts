@@ -97,7 +97,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
     if (!parsed.ok) return reviewPage(reply, staff, found, parsed.form, 400);
     const r = await review.review(staff, found.application.id, found.doc.id, parsed.data, req.ip);
     if (!r.ok) {
-      if (r.problem.code === 'forbidden' || r.problem.code === 'not-found') await audit.refused(staff, 'document.review', { type: 'document', id: found.doc.id }, req.ip, r.problem.code, { application: found.application.id });
+      await audit.refusedIf(r.problem.code, staff, 'document.review', { type: 'document', id: found.doc.id }, req.ip, { application: found.application.id });
       if (r.problem.code === 'forbidden') return forbidden(req, reply);
       if (r.problem.code === 'not-found') return reply.callNotFound();
       return reviewPage(reply, staff, found, { values: parsed.values, errors: { [r.problem.field ?? 'reason']: { key: r.problem.messageKey } } }, 400);

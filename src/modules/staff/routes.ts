@@ -133,7 +133,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const { id } = req.params as { id: string };
     const value = formValues(req.body).student_number ?? '';
     const r = await requests.setStudentNumber(staff, id, value);
-    if (!r.ok && (r.problem.code === 'not-found' || r.problem.code === 'forbidden')) await audit.refused(staff, 'application.student-number', { type: 'application', id }, req.ip, r.problem.code);
+    if (!r.ok) await audit.refusedIf(r.problem.code, staff, 'application.student-number', { type: 'application', id }, req.ip);
     if (!r.ok && r.problem.code === 'not-found') return reply.callNotFound();
     if (!r.ok && r.problem.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
     if (!r.ok) return showRequest(deps, req, reply, staff, id, { studentNumberForm: { values: { student_number: value }, errors: { student_number: { key: r.problem.messageKey } } }, status: 400 });
