@@ -127,6 +127,16 @@ export async function parentJourney(browser: Browser, baseUrl: string, dataDir: 
     await page.getByRole('heading', { level: 1, name: t('applications.account.title') }).waitFor();
     await a11y('account');
 
+    step('language for emails and letters (LNG-1)');
+    // Saved by a form with its CSRF token, never by the language link: the parent confirms theirs.
+    await page.getByRole('link', { name: t('accounts.language.change') }).click();
+    await page.getByRole('heading', { level: 1, name: t('accounts.language.title') }).waitFor();
+    await a11y('language for emails and letters');
+    await choose(L({ en: 'English', es: 'Español' }));
+    await page.getByRole('button', { name: t('accounts.language.submit') }).click();
+    await page.getByText(t('accounts.language.done')).waitFor();
+    await page.getByText(t('accounts.language.current', { language: L({ en: 'English', es: 'Español' }) })).waitFor();
+
     step('add a student');
     await page.getByRole('link', { name: t('applications.account.addStudent') }).click();
     await field(t('students.form.firstName')).fill('Mateo');
