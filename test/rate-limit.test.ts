@@ -132,14 +132,14 @@ for (const db of databases) {
       expect(keys).toEqual(['new']);
     });
 
-    it('a school enrollment night: 40 families register from one network address', async () => {
+    it('ACC-1 a school enrollment night: 40 families register from one network address', async () => {
       const c = new TestClient(t.app, nextIp());
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) statuses.push((await register(c, `family${i}.${db.name}@example.org`)).status);
       expect(statuses.every((s) => s === 303)).toBe(true);
     });
 
-    it('the same email address cannot be registered over and over (no flood of activation mail)', async () => {
+    it('ACC-1 ACC-2 the same email address cannot be registered over and over (no flood of activation mail)', async () => {
       const email = `again.${db.name}@example.org`;
       const mailsTo = async () => (await t.deps.db.selectFrom('outbox').select('id').where('to_address', '=', email).execute()).length;
       const statuses: number[] = [];
@@ -162,7 +162,7 @@ for (const db of databases) {
     });
     afterAll(async () => t.close());
 
-    it('rate-limits registration from one network address at the configured limit', async () => {
+    it('ACC-1 rate-limits registration from one network address at the configured limit', async () => {
       const c = new TestClient(t.app, nextIp());
       await c.get('/register');
       const statuses: number[] = [];
