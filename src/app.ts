@@ -66,7 +66,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
   await app.register(fastifyStatic, { root: path.resolve('public'), prefix: '/assets/', decorateReply: false, maxAge: '1h' });
 
   securityHeaders(app, { https: deps.config.publicUrl.startsWith('https:') });
-  webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions, idempotency: new IdempotencyStore(deps.db, deps.clock, deps.writer) });
+  webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions, idempotency: new IdempotencyStore(deps.db, deps.clock, deps.writer), cookieSecure: deps.config.cookieSecure });
 
   // Polled every few seconds by orchestrators: logged only when something is wrong.
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {

@@ -169,6 +169,31 @@ for (const db of databases) {
         expect(mail.subject).toBe('Choose a new password for Student Permits');
       });
 
+      it('LNG-1 ?lang=es switches any page that carries it, stays for the next pages, and saves nothing', async () => {
+        const client = new TestClient(t.app);
+        for (const path of ['/register?lang=es', '/sign-in?lang=es', '/status?lang=es', '/districts/lausd-sample?lang=es', '/?lang=es']) {
+          const page = await client.get(path);
+          expect(page.status, path).toBe(200);
+          expect(page.html, path).toContain('<html lang="es"');
+        }
+        // The next page, without the parameter, keeps Spanish: the link's choice is this browser's now.
+        expect((await client.get('/register')).html).toContain('<html lang="es"');
+        expect((await client.get('/register?lang=en')).html).toContain('<html lang="en"');
+        // A language we do not have is ignored, not an error.
+        const unknown = await client.get('/register?lang=xx');
+        expect(unknown.status).toBe(200);
+        expect(unknown.html).toContain('<html lang="en"');
+        // A signed-in parent's saved language (for emails and letters) is not touched by a GET.
+        const { client: parent, user } = await signedInParent(t, { language: 'en' });
+        expect((await parent.get('/account?lang=es')).html).toContain('<html lang="es"');
+        expect(await savedLanguage(user.id)).toBe('en');
+      });
+
+      it('LNG-1 the district page sends the family to the request form in the language it reads', async () => {
+        const page = await new TestClient(t.app).get('/districts/lausd-sample?lang=es');
+        expect(page.html).toContain('href="/apply/lausd-sample?lang=es"');
+      });
+
       it('LNG-1 the account page names the language of emails and letters and links to the form that changes it', async () => {
         const { client } = await signedInParent(t, { language: 'es' });
         await client.get('/language?to=en&next=/account');

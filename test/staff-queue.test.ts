@@ -10,7 +10,10 @@ import * as m0007 from '../src/platform/db/migrations/0007_student_name_keys.js'
 import { QueueService } from '../src/modules/staff/queue.js';
 
 /** RFC 4180, read strictly: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
+function parseCsv(withMark: string): string[][] {
+  // Spreadsheet programs read the file as UTF-8 (accents intact) only after a byte-order mark.
+  if (!withMark.startsWith('\uFEFF')) throw new Error('the CSV does not start with a UTF-8 byte-order mark');
+  const text = withMark.slice(1);
   const rows: string[][] = [];
   let row: string[] = [];
   let i = 0;
@@ -181,7 +184,7 @@ for (const db of databases) {
       const { client } = await staffMember(t, 'lausd-sample');
       const res = await client.get('/staff/queue.csv?year=2027-2028');
       const body = res.html;
-      expect(body.startsWith(`${HEADER.join(',')}\r\n`)).toBe(true);
+      expect(body.startsWith(`\uFEFF${HEADER.join(',')}\r\n`)).toBe(true);
       expect(body).toContain(`${formatConfirmationNumber(plain.confirmation_number)},2026-11-22 10:00,2026-12-22,Received,Incoming inter-district permit,yes,"O""Brien, Jr","Ana\nMaria",2018-04-09,S123,3,Parent employment,Elm Street Elementary\r\n`);
       expect(body).toContain(`,2026-11-22 10:01,,Incomplete,Outgoing inter-district permit (release),no,'-2+3,"'=HYPERLINK(""http://x.example"",""y"")",2018-04-09,'+15551234,3,Victim of an act of bullying,\r\n`);
       expect(body).toContain(",'@SUM(A1),Safe-name,");
@@ -189,6 +192,17 @@ for (const db of databases) {
       expect(rows).toHaveLength(4);
       expect(rows.map((r) => r.length)).toEqual([13, 13, 13, 13]);
       expect(rows[2][7]).toBe(`'${nasty.student_first_name}`);
+    });
+
+    it('opens with accents intact in a spreadsheet: UTF-8 bytes after a byte-order mark', async () => {
+      await request(t, 'lausd-sample', { school_year: '2027-2028', student_last_name: 'Hernández', student_first_name: 'María José' });
+      const { client } = await staffMember(t, 'lausd-sample');
+      const res = await client.get('/staff/queue.csv?year=2027-2028&q=hernandez');
+      const bytes = res.body as Buffer;
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      // "á" is the two UTF-8 bytes C3 A1, not the one Windows-1252 byte E1.
+      expect(bytes.includes(Buffer.from('Hernández', 'utf8'))).toBe(true);
+      expect(bytes.includes(Buffer.from('Hern\xe1ndez', 'latin1'))).toBe(false);
     });
 
     it('PRV-1 a site administrator\'s CSV holds only their schools\' requests', async () => {

@@ -118,7 +118,8 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return reply
       .type('text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${csv.filename}"`)
-      .send(csv.body);
+      // A byte-order mark first: without it Excel reads UTF-8 as Windows-1252 and "María" turns to "MarÃ­a".
+      .send(`\uFEFF${csv.body}`);
   });
 
   app.get('/staff/requests/:id', async (req, reply) => {

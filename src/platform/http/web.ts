@@ -30,7 +30,15 @@ export function setLanguageCookie(reply: FastifyReply, lang: string, secure: boo
   reply.setCookie(LANG_COOKIE, lang, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 365 * 24 * 3600 });
 }
 
+/** `?lang=es` on any page: a link (an email's, the district page's) can name the language. */
+export function languageAsked(catalogs: Catalogs, req: FastifyRequest): string | null {
+  const asked = (req.query as Record<string, unknown> | undefined)?.lang;
+  return typeof asked === 'string' && catalogs.messages.has(asked) ? asked : null;
+}
+
 export function pickLanguage(catalogs: Catalogs, req: FastifyRequest): string {
+  const asked = languageAsked(catalogs, req);
+  if (asked) return asked;
   const cookie = req.cookies[LANG_COOKIE];
   if (cookie && catalogs.messages.has(cookie)) return cookie;
   if (req.session?.user && catalogs.messages.has(req.session.user.language)) return req.session.user.language;
@@ -50,7 +58,7 @@ export function csrfMatches(expected: string | undefined, given: unknown): boole
 }
 
 /** Sessions, language, CSRF and page rendering for every request. */
-export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; sessions: SessionStore; idempotency: IdempotencyStore }): void {
+export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; sessions: SessionStore; idempotency: IdempotencyStore; cookieSecure: boolean }): void {
   const { catalogs, sessions } = deps;
   app.decorateRequest('session', null);
   app.decorateRequest('i18n', null as unknown as Translator);
@@ -60,6 +68,10 @@ export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; se
     req.session = await sessions.load(req.cookies[SESSION_COOKIE]);
     attachSessionMethods(req, reply, sessions);
     req.i18n = translator(catalogs, pickLanguage(catalogs, req));
+    // The language a link asked for stays for the next pages, as the language link does (ADR 0016:
+    // the pages' language cookie is a preference of this browser, not a change to any record).
+    const asked = languageAsked(catalogs, req);
+    if (asked && asked !== req.cookies[LANG_COOKIE]) setLanguageCookie(reply, asked, deps.cookieSecure);
     req.pageContext = async (opts = {}) => {
       const session = opts.forms ? await req.ensureSession() : req.session;
       let flash: PageContext['flash'] = null;

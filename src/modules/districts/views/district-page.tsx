@@ -25,7 +25,7 @@ export function DistrictPage({ ctx, view }: { ctx: PageContext; view: DistrictPa
       <h1>{t('districts.page.title', { district: L(d.name) })}</h1>
       <p class="usa-intro">{t('districts.page.intro')}</p>
       <p>
-        <a class="usa-button" href={`/apply/${d.slug}`}>{t('districts.page.apply')}</a>
+        <a class="usa-button" href={`/apply/${d.slug}?lang=${ctx.lang}`}>{t('districts.page.apply')}</a>
       </p>
 
       <h2>{t('districts.page.whenHeading')}</h2>
