@@ -21,13 +21,28 @@ export interface EmailToSend {
 const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
+/**
+ * Makes every web address of an already escaped paragraph a real link, so that a mail program
+ * that does not find links by itself (or a reader who cannot copy a long line) can still open it.
+ * A full stop, comma or closing bracket that ends the sentence is not part of the address.
+ */
+export function linkify(escaped: string): string {
+  return escaped.replace(/https?:\/\/[^\s<]+/g, (match) => {
+    const url = match.replace(/(?:[.,;:!?)\]]|&#39;|&quot;)+$/, '');
+    const rest = match.slice(url.length);
+    return `<a href="${url}">${url}</a>${rest}`;
+  });
+}
+
 export function renderEmail(catalogs: Catalogs, msg: Pick<EmailToSend, 'language' | 'template' | 'params' | 'signatureKey'>) {
   const { t } = translator(catalogs, msg.language);
   const subject = t(`${msg.template}.subject`, msg.params);
   const body = t(`${msg.template}.body`, msg.params);
   const signature = t(msg.signatureKey ?? 'common.emailSignature');
   const text = `${body}\n\n${signature}\n`;
-  const paragraphs = `${body}\n\n${signature}`.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`);
+  const paragraphs = `${body}\n\n${signature}`
+    .split(/\n\s*\n/)
+    .map((p) => `<p>${linkify(escapeHtml(p)).replace(/\n/g, '<br>')}</p>`);
   const html = `<!DOCTYPE html><html lang="${escapeHtml(msg.language)}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${paragraphs.join('\n')}</body></html>`;
   return { subject, text, html };
 }
