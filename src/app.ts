@@ -5,6 +5,9 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
+import compress from '@fastify/compress';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
 import type { Deps } from './deps.js';
 import { securityHeaders } from './platform/http/security.js';
 import { setLanguageCookie, webPlatform } from './platform/http/web.js';
@@ -60,10 +63,23 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
       parts: deps.config.maxFilesPerUpload + 20,
     },
   });
+  // A family's phone plan pays for every byte: pages and assets go brotli or gzip, as the browser
+  // asks. Brotli at quality 5, not the slow maximum, because pages are compressed as they are sent.
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
+  });
   // The package's main file is dist/js/uswds.min.js: its dist folder is two levels up.
   const uswdsDist = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
   await app.register(fastifyStatic, { root: uswdsDist, prefix: '/assets/uswds/', maxAge: '1d' });
   await app.register(fastifyStatic, { root: path.resolve('public'), prefix: '/assets/', decorateReply: false, maxAge: '1h' });
+
+  // Browsers ask for /favicon.ico whatever the page says; one small picture answers both names.
+  const favicon = fs.readFileSync(path.resolve('public/favicon.svg'));
+  app.get('/favicon.ico', { logLevel: 'warn' }, async (_req, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon),
+  );
 
   securityHeaders(app, { https: deps.config.publicUrl.startsWith('https:') });
   webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions, idempotency: new IdempotencyStore(deps.db, deps.clock, deps.writer), cookieSecure: deps.config.cookieSecure });

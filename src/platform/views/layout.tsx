@@ -37,6 +37,7 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/uswds/css/uswds.min.css" />
         <link rel="stylesheet" href="/assets/app.css" />
         <script src="/assets/uswds/js/uswds-init.min.js"></script>
