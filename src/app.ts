@@ -13,6 +13,7 @@ import { securityHeaders } from './platform/http/security.js';
 import { setLanguageCookie, webPlatform } from './platform/http/web.js';
 import { safeNext } from './platform/http/guards.js';
 import { IdempotencyStore } from './platform/http/idempotency.js';
+import { builtStylesheet } from './platform/http/built-assets.js';
 import { ErrorPage } from './platform/views/error-page.js';
 import { isDatabaseUnavailable, pingDatabase } from './platform/db/kysely.js';
 import { registerModules } from './modules/index.js';
@@ -70,6 +71,14 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
     threshold: 1024,
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
   });
+  // The stylesheet built from USWDS's: its name carries its content's hash, so a year's caching
+  // is safe (a new build is a new name). Registered before the folder, which would not know it.
+  const stylesheet = builtStylesheet();
+  if (stylesheet) {
+    app.get(stylesheet.href, { logLevel: 'warn' }, async (_req, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(stylesheet.body),
+    );
+  }
   // The package's main file is dist/js/uswds.min.js: its dist folder is two levels up.
   const uswdsDist = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
   await app.register(fastifyStatic, { root: uswdsDist, prefix: '/assets/uswds/', maxAge: '1d' });

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from './context.js';
+import { stylesheetHref } from '../http/built-assets.js';
 
 interface LayoutProps {
   ctx: PageContext;
@@ -38,7 +39,7 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/assets/uswds/css/uswds.min.css" />
+        <link rel="stylesheet" href={stylesheetHref()} />
         <link rel="stylesheet" href="/assets/app.css" />
         <script src="/assets/uswds/js/uswds-init.min.js"></script>
       </head>
