@@ -91,7 +91,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
   );
 
   securityHeaders(app, { https: deps.config.publicUrl.startsWith('https:') });
-  webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions, idempotency: new IdempotencyStore(deps.db, deps.clock, deps.writer), cookieSecure: deps.config.cookieSecure });
+  webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions, idempotency: new IdempotencyStore(deps.db, deps.clock, deps.writer), cookieSecure: deps.config.cookieSecure, trainingClock: deps.config.clockStart ? deps.clock : null });
 
   // Polled every few seconds by orchestrators: logged only when something is wrong.
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseStorageUrl } from './platform/storage/url.js';
 import { parseRateLimits } from './rate-limits.js';
+import { parseLocalInstant } from './platform/clock.js';
 import type { RateLimitPolicy } from './platform/http/rate-limit.js';
 
 /** Typed, validated environment. Safe defaults for a laptop; production requires real secrets. */
@@ -48,6 +49,12 @@ const EnvSchema = z.object({
   /** Which proxies' X-Forwarded-For to believe: `loopback` (a proxy on this machine), a list of addresses or CIDRs, `true` or `false`. */
   TRUST_PROXY: z.string().default('loopback'),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).optional(),
+  // Training clock (docs/operations.md): the moment the app believes it is at start; never in production.
+  CLOCK_START: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || parseLocalInstant(v) !== null, { message: 'write a date and time such as 2027-02-01T08:00 (district time) or 2027-02-01T16:00Z' }),
+  CLOCK_SPEED: z.coerce.number().positive().max(100_000).default(1),
   // name=limit/window, comma-separated, overriding src/rate-limits.ts (docs/operations.md)
   RATE_LIMITS: z
     .string()
@@ -102,6 +109,10 @@ export type AppConfig = {
   trustProxy: boolean | string;
   /** Every rate limit by name: the defaults of src/rate-limits.ts with RATE_LIMITS applied. */
   rateLimits: Record<string, RateLimitPolicy>;
+  /** Training clock: the app, its background steps and the CLI start at this moment (never in production). */
+  clockStart: Date | null;
+  /** How many times faster than real time the training clock moves. */
+  clockSpeed: number;
 };
 
 /** Seconds to whole milliseconds, never 0 (to Node and Fastify, 0 means "no time-out"). */
@@ -114,6 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.CLOCK_START !== undefined && e.NODE_ENV === 'production') {
+    throw new Error('Invalid environment:\n  CLOCK_START: a training clock is refused in production (NODE_ENV=production); remove CLOCK_START and CLOCK_SPEED');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   const port = e.PORT;
   return {
@@ -148,5 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     shutdownDelayMs: Math.round((e.SHUTDOWN_DELAY_SECONDS ?? (e.NODE_ENV === 'production' ? 5 : 0)) * 1000),
     rateLimits: parseRateLimits(e.RATE_LIMITS),
+    clockStart: e.CLOCK_START === undefined ? null : parseLocalInstant(e.CLOCK_START),
+    clockSpeed: e.CLOCK_SPEED,
   };
 }

@@ -1,6 +1,6 @@
 import type { AppConfig } from './config.js';
 import type { Deps } from './deps.js';
-import { systemClock, type Clock } from './platform/clock.js';
+import { systemClock, trainingClock, type Clock } from './platform/clock.js';
 import { openDatabase, migrateToLatest, type DbHandle } from './platform/db/kysely.js';
 import { openWriter } from './platform/db/group-commit.js';
 import { loadCatalogs } from './platform/i18n/catalogs.js';
@@ -13,7 +13,8 @@ import { importConfiguredRanges } from './modules/addresses/configured.js';
 
 /** Wire once, in one place: database, adapters, then everything built from them. */
 export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: DbHandle } = {}): Promise<Deps & { handle: DbHandle }> {
-  const clock = opts.clock ?? systemClock;
+  // A training clock, when set, drives the app, its background steps and the CLI alike.
+  const clock = opts.clock ?? (config.clockStart ? trainingClock(config.clockStart, config.clockSpeed) : systemClock);
   const districtConfigs = loadDistrictConfigs(config.districtsDir);
   const catalogs = loadCatalogs();
   const handle = opts.handle ?? openDatabase(config.databaseUrl);

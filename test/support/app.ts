@@ -62,7 +62,7 @@ export async function makeTestApp(opts: { dbUrl?: string; now?: string; env?: Re
     LOG_LEVEL: 'silent',
     ...opts.env,
   } as NodeJS.ProcessEnv);
-  const clock = fixedClock(opts.now ?? '2026-11-22T18:00:00Z');
+  const clock = fixedClock(opts.now ?? config.clockStart ?? '2026-11-22T18:00:00Z');
   const { handle, drop } = await openTestDatabase(opts.dbUrl ?? 'sqlite::memory:');
   const deps = await wire(config, { clock, handle });
   const app = await buildApp(deps);

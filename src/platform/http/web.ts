@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Catalogs } from '../i18n/catalogs.js';
 import { translator, type Translator } from '../i18n/translator.js';
 import type { PageContext } from '../views/context.js';
+import type { Clock } from '../clock.js';
 import { renderDocument } from './render.js';
 import { SESSION_COOKIE, attachSessionMethods, type SessionStore } from './sessions.js';
 
@@ -57,8 +58,16 @@ export function csrfMatches(expected: string | undefined, given: unknown): boole
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** A moment written out for the training clock's banner: "Monday, February 1, 2027, 8:00 AM" (district time). */
+function writtenOut(at: Date, lang: string, timeZone = 'America/Los_Angeles'): string {
+  const locale = lang === 'es' ? 'es-US' : 'en-US';
+  const day = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(at);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }).format(at);
+  return `${day}, ${time}`;
+}
+
 /** Sessions, language, CSRF and page rendering for every request. */
-export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; sessions: SessionStore; idempotency: IdempotencyStore; cookieSecure: boolean }): void {
+export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; sessions: SessionStore; idempotency: IdempotencyStore; cookieSecure: boolean; trainingClock?: Clock | null }): void {
   const { catalogs, sessions } = deps;
   app.decorateRequest('session', null);
   app.decorateRequest('i18n', null as unknown as Translator);
@@ -89,6 +98,7 @@ export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; se
         user: session?.user ?? null,
         staff: session?.staff ?? null,
         path: req.url,
+        trainingClock: deps.trainingClock ? writtenOut(deps.trainingClock.now(), req.i18n.lang) : null,
         flash,
       };
     };

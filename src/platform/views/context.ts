@@ -12,6 +12,8 @@ export interface PageContext {
   staff: SessionStaff | null;
   /** The current path with its query, for the language switch to come back to. */
   path: string;
+  /** Set when a training clock runs: the moment the system believes it is, written out for the banner. */
+  trainingClock?: string | null;
   flash?: { type: 'success' | 'info' | 'warning'; messageKey: string; params?: Record<string, string> } | null;
 }
 

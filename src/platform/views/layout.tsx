@@ -91,6 +91,13 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
           </div>
         </header>
         <main id="main-content" class="grid-container app-main" tabIndex={-1}>
+          {ctx.trainingClock ? (
+            <div class="usa-alert usa-alert--warning usa-alert--slim" role="region" aria-label={t('common.trainingClockLabel')}>
+              <div class="usa-alert__body">
+                <p class="usa-alert__text">{t('common.trainingClock', { now: ctx.trainingClock })}</p>
+              </div>
+            </div>
+          ) : null}
           {ctx.flash ? (
             <div class={`usa-alert usa-alert--${ctx.flash.type} usa-alert--slim`} role="status">
               <div class="usa-alert__body">
