@@ -5,7 +5,7 @@ import type { ApplicationsTable, DecisionsTable, PermitsTable } from '../../plat
 import { createPdf } from '../../platform/pdf/pdf.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
-import { formatVerificationCode } from './rules.js';
+import { formatVerificationCode, verificationLink } from './rules.js';
 
 export interface LetterInput {
   district: DistrictConfig;
@@ -104,7 +104,7 @@ export async function letterPdf(i18n: Translator, x: LetterInput): Promise<Buffe
       if (p.renew_yearly) conditions.push(t('decisions.letter.condition.renew'));
       conditions.push(t('decisions.letter.condition.move'), t('decisions.letter.condition.change'), t('decisions.letter.condition.revocation'));
       pdf.bullets(conditions);
-      pdf.paragraph(t('decisions.letter.approved.verify', { url: x.verifyUrl, code: formatVerificationCode(p.verification_code) }));
+      verifyBlock(p);
       break;
     }
     case 'denied':
@@ -143,7 +143,12 @@ export async function letterPdf(i18n: Translator, x: LetterInput): Promise<Buffe
       [t('decisions.letter.verification'), formatVerificationCode(p.verification_code)],
     ]);
     pdf.paragraph(t('decisions.letter.release.notAPermit', { receiving: receiving.district }));
-    pdf.paragraph(t('decisions.letter.approved.verify', { url: x.verifyUrl, code: formatVerificationCode(p.verification_code) }));
+    verifyBlock(p);
+  }
+
+  /** The code and where to check it, beside a QR code of the link a phone camera opens at the answer. */
+  function verifyBlock(p: PermitsTable) {
+    pdf.qr(verificationLink(x.verifyUrl, p.verification_code), t('decisions.letter.qrCaption'), t('decisions.letter.approved.verify', { url: x.verifyUrl, code: formatVerificationCode(p.verification_code) }));
   }
 
   function appealSection() {

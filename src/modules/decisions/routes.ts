@@ -15,7 +15,8 @@ import { StaffRequests } from '../staff/requests.js';
 import { bothDistricts, letterPdf } from './letters.js';
 import { DecisionService } from './service.js';
 import { SchoolApprovals } from './school-approvals.js';
-import { normalizeVerificationCode } from './rules.js';
+import { formatVerificationCode, normalizeVerificationCode } from './rules.js';
+import { localDate } from '../../platform/clock.js';
 import type { DecisionForm } from './views/decision-panel.js';
 import { VerifyPage } from './views/verify-page.js';
 import { ParentDecisionSection } from './views/parent-decision.js';
@@ -108,7 +109,8 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
     return sendLetter(reply, id, decisionId);
   });
 
-  // Anyone holding a printed permit (a school office, the other district) can check it is real and still valid.
+  // Anyone holding a printed permit (a school office, the other district) can check it is real and still valid,
+  // by typing the code or by scanning the letter's QR code, whose link carries it: a plain GET that changes nothing.
   app.get('/permits/verify', async (req, reply) => verify(req, reply));
 
   async function verify(req: FastifyRequest, reply: FastifyReply) {
@@ -119,6 +121,8 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
     const code = normalizeVerificationCode(raw);
     const found = /^[0-9A-Z]{10}$/.test(code) ? await service.repo.permitByCode(code) : undefined;
     const district = found ? deps.districts.get(found.district_id) : undefined;
+    // A link with a code in it is no page for a search engine to keep.
+    reply.header('X-Robots-Tag', 'noindex');
     return reply.page((ctx) =>
       VerifyPage({
         ctx,
@@ -126,12 +130,14 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
         result: found && district
           ? {
               status: found.status,
+              code: formatVerificationCode(code),
               // Initials only: the code proves the permit, not who the student is to a stranger.
               initials: `${found.student_first_name.slice(0, 1)}. ${found.student_last_name.slice(0, 1)}.`,
               school: found.school_name ?? '—', // a release to a district not hosted here names no school of ours
               district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en,
               first: found.first_year,
               last: found.last_year,
+              revokedOn: found.revoked_at ? localDate(new Date(found.revoked_at), district.timeZone) : null,
             }
           : null,
       }),

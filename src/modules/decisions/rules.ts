@@ -65,6 +65,11 @@ export function generateVerificationCode(random: (max: number) => number = rando
   return s;
 }
 export const formatVerificationCode = (c: string): string => `${c.slice(0, 5)}-${c.slice(5)}`;
+/**
+ * The link printed as a QR code on a permit and a release letter: the public check with the code
+ * in it, so a phone camera opens the answer directly (a plain GET, read-only).
+ */
+export const verificationLink = (verifyUrl: string, code: string): string => `${verifyUrl}?code=${encodeURIComponent(code)}`;
 export function normalizeVerificationCode(input: string): string {
   return input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }

@@ -1,5 +1,9 @@
 import PDFDocument from 'pdfkit';
 import type { Readable } from 'node:stream';
+import { drawQr, qrMatrix, QR_QUIET_ZONE } from './qr.js';
+
+/** The printed side of a QR code, in points (72 to the inch). */
+export const QR_SIDE = 100;
 
 /**
  * A small layer over pdfkit for the letters and receipts people print: US Letter, the
@@ -17,6 +21,11 @@ export interface PdfWriter {
   fields(rows: [string, string][]): PdfWriter;
   /** `widths` are relative (e.g. [3, 3, 3, 1]); long cells wrap, rows move to a new page whole. */
   table(headers: string[], rows: string[][], widths: number[]): PdfWriter;
+  /**
+   * A QR code of `data` (a link a phone camera opens) at the left margin, with a bold caption
+   * and a paragraph beside it; the block moves to a new page whole.
+   */
+  qr(data: string, caption: string, text: string): PdfWriter;
   /** The finished file in memory: receipts and letters are a few kilobytes. */
   finish(): Promise<Buffer>;
   /** The file as a stream, for large documents sent straight to a response or to storage. */
@@ -133,6 +142,25 @@ export function createPdf(meta: PdfMeta): PdfWriter {
       };
       drawRow(headers, true);
       for (const r of rows) drawRow(r, false);
+      doc.moveDown(0.5);
+      return w;
+    },
+    qr(data, caption, text) {
+      const matrix = qrMatrix(data);
+      // About 1.4 inches: modules near a millimetre for a link of this length, which any phone reads.
+      const side = QR_SIDE;
+      const quiet = (side / matrix.size) * QR_QUIET_ZONE;
+      if (doc.y + quiet + side > doc.page.height - doc.page.margins.bottom) doc.addPage();
+      const x0 = doc.page.margins.left;
+      const y0 = doc.y + quiet;
+      drawQr(doc, matrix, x0, y0, side);
+      const tx = x0 + side + quiet + 6;
+      const tw = width - (tx - x0);
+      doc.font('Helvetica-Bold').fontSize(12).text(s(caption), tx, y0, { width: tw });
+      doc.moveDown(0.25);
+      doc.font('Helvetica').fontSize(11).text(s(text), tx, doc.y, { width: tw });
+      doc.x = x0;
+      doc.y = Math.max(doc.y, y0 + side + quiet);
       doc.moveDown(0.5);
       return w;
     },

@@ -1,32 +1,67 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
 
-export interface VerifyResult { status: string; initials: string; school: string; district: string; first: string; last: string }
+export interface VerifyResult {
+  status: 'active' | 'revoked';
+  /** The code as printed, "XXXXX-XXXXX". */
+  code: string;
+  initials: string;
+  school: string;
+  district: string;
+  first: string;
+  last: string;
+  /** The district-local day it was revoked (YYYY-MM-DD), for a revoked permit. */
+  revokedOn: string | null;
+}
 
-/** The public check of a permit's verification code: is this paper real, and still valid? */
+/**
+ * The public check of a permit's verification code: is this paper real, and still valid? Most
+ * people arrive from the QR code on the letter, on a phone: the answer comes first, in a large
+ * alert (green for valid, red for revoked or unknown), then the details, then the form to check
+ * another code.
+ */
 export function VerifyPage({ ctx, code, result }: { ctx: PageContext; code: string; result?: VerifyResult | null }) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('decisions.verify.title')}>
       <h1>{t('decisions.verify.title')}</h1>
-      <p class="usa-intro">{t('decisions.verify.intro')}</p>
-      <form method="get" action="/permits/verify" class="usa-form">
-        <label class="usa-label" for="verify-code">{t('decisions.verify.code')}</label>
-        <span class="usa-hint" id="verify-code-hint">{t('decisions.verify.hint')}</span>
-        <input class="usa-input" id="verify-code" name="code" value={code} maxLength={40} autoComplete="off" aria-describedby="verify-code-hint" />
-        <button type="submit" class="usa-button">{t('decisions.verify.submit')}</button>
-      </form>
       {code && result === null ? (
-        <div class="usa-alert usa-alert--error" role="status"><div class="usa-alert__body"><p class="usa-alert__text">{t('decisions.verify.unknown')}</p></div></div>
+        <div class="usa-alert usa-alert--error" role="status">
+          <div class="usa-alert__body">
+            <h2 class="usa-alert__heading font-sans-lg">{t('decisions.verify.unknown')}</h2>
+            <p class="usa-alert__text font-sans-md">{t('decisions.verify.unknownText')}</p>
+          </div>
+        </div>
       ) : null}
       {result ? (
         <div class={`usa-alert ${result.status === 'active' ? 'usa-alert--success' : 'usa-alert--error'}`} role="status">
           <div class="usa-alert__body">
-            <h2 class="usa-alert__heading">{t(`decisions.verify.${result.status}`)}</h2>
-            <p class="usa-alert__text">{t('decisions.verify.details', { initials: result.initials, school: result.school, district: result.district, first: result.first, last: result.last })}</p>
+            <h2 class="usa-alert__heading font-sans-lg">{t(`decisions.verify.${result.status}`)}</h2>
+            <p class="usa-alert__text font-sans-md">
+              {result.status === 'active' ? t('decisions.verify.activeText') : t('decisions.verify.revokedText', { date: result.revokedOn ? ctx.i18n.date(result.revokedOn) : '—' })}
+            </p>
+            <dl class="app-summary font-sans-md">
+              <dt>{t('decisions.verify.student')}</dt>
+              <dd>{result.initials}</dd>
+              <dt>{t('decisions.verify.school')}</dt>
+              <dd>{result.school}</dd>
+              <dt>{t('decisions.verify.district')}</dt>
+              <dd>{result.district}</dd>
+              <dt>{t('decisions.verify.years')}</dt>
+              <dd>{t('decisions.verify.yearsValue', { first: result.first, last: result.last })}</dd>
+              <dt>{t('decisions.verify.code')}</dt>
+              <dd>{result.code}</dd>
+            </dl>
           </div>
         </div>
       ) : null}
+      <p class="usa-intro">{t(code ? 'decisions.verify.again' : 'decisions.verify.intro')}</p>
+      <form method="get" action="/permits/verify" class="usa-form">
+        <label class="usa-label" for="verify-code">{t('decisions.verify.code')}</label>
+        <span class="usa-hint" id="verify-code-hint">{t('decisions.verify.hint')}</span>
+        <input class="usa-input" id="verify-code" name="code" value={code} maxLength={40} autoComplete="off" autoCapitalize="characters" spellcheck={false} aria-describedby="verify-code-hint" />
+        <button type="submit" class="usa-button">{t('decisions.verify.submit')}</button>
+      </form>
     </Layout>
   );
 }
