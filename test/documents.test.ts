@@ -85,7 +85,7 @@ for (const db of databases) {
       const events = await eventsOf(t, app.id);
       expect(events.map((e) => e.note)).toEqual(['documents:4']);
       const page = await client.follow(res);
-      expect(textOf(page.html)).toContain('We received 4 file(s)');
+      expect(textOf(page.html)).toContain('We received 4 files');
       expect(textOf(page.html)).toContain('release.pdf');
     });
 
@@ -297,7 +297,7 @@ for (const db of databases) {
       expect(page.html).toContain('name="file_other"');
       const up = await c.postMultipart('/upload/documents', {}, [file('release', 'from-library.pdf', samplePdf())]);
       expect(up.status).toBe(303);
-      expect(textOf((await c.follow(up)).html)).toContain('We received 1 file(s)');
+      expect(textOf((await c.follow(up)).html)).toContain('We received 1 file.');
       const docs = await docsOf(t, app.id);
       expect(docs.map((d) => [d.original_name, d.uploaded_via])).toEqual([['from-library.pdf', 'public']]);
       expect((await eventsOf(t, app.id)).map((e) => e.actor)).toEqual(['public-upload']);

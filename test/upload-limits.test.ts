@@ -180,7 +180,7 @@ for (const db of databases) {
     it('DOC-6 PRV-3 an account sends at most the configured files per hour, across its requests; an upload over it is refused whole and stores nothing', async () => {
       const { client, user, student, app } = await setup(t);
       const second = await createApplication(t, user.id, student.id);
-      expect(await upload(client, `/applications/${app.id}/documents`, ['f1', 'f2'])).toContain('We received 2 file(s)');
+      expect(await upload(client, `/applications/${app.id}/documents`, ['f1', 'f2'])).toContain('We received 2 files');
       // Two more would make four: refused, nothing kept, and the allowance not used up by the refusal.
       await client.get(`/applications/${second.id}`);
       const before = storeOf(t);
@@ -188,7 +188,7 @@ for (const db of databases) {
       expect(storeOf(t)).toEqual(before);
       expect(await docsOf(t, second.id)).toHaveLength(0);
       // One more fits exactly; after it, even one is refused before anything is read.
-      expect(await upload(client, `/applications/${second.id}/documents`, ['f3'])).toContain('We received 1 file(s)');
+      expect(await upload(client, `/applications/${second.id}/documents`, ['f3'])).toContain('We received 1 file.');
       expect(await upload(client, `/applications/${second.id}/documents`, ['f4'])).toContain(LIMIT);
       expect(await docsOf(t, second.id)).toHaveLength(1);
       // The allowance comes back with time: within an hour, all of it (the parent keeps the session alive).
@@ -196,31 +196,31 @@ for (const db of databases) {
         t.clock.advance(HOUR / 3);
         await client.get(`/applications/${second.id}`);
       }
-      expect(await upload(client, `/applications/${second.id}/documents`, ['f5', 'f6', 'f7'])).toContain('We received 3 file(s)');
+      expect(await upload(client, `/applications/${second.id}/documents`, ['f5', 'f6', 'f7'])).toContain('We received 3 files');
     });
 
     it('DOC-6 PRV-3 an account sends at most the configured megabytes per hour, counted in actual bytes', async () => {
       const { client, app } = await setup(t);
       const url = `/applications/${app.id}/documents`;
-      expect(await upload(client, url, ['b1', 'b2'], 4000)).toContain('We received 2 file(s)');
+      expect(await upload(client, url, ['b1', 'b2'], 4000)).toContain('We received 2 files');
       // 8,000 + 4,000 bytes pass 10,486: refused, although a third file is within the file count.
       expect(await upload(client, url, ['b3'], 4000)).toContain(LIMIT);
       // What the refusal did not use is still there: a small third file fits.
-      expect(await upload(client, url, ['b4'], 1500)).toContain('We received 1 file(s)');
+      expect(await upload(client, url, ['b4'], 1500)).toContain('We received 1 file.');
       expect((await docsOf(t, app.id)).map((d) => d.original_name).sort()).toEqual(['b1.pdf', 'b2.pdf', 'b4.pdf']);
     });
 
     it('DOC-6 PRV-3 without an account the allowance is per request found, whoever looks it up again; the account has its own', async () => {
       const { client, app } = await setup(t);
       const first = await publicClient(t, app, '10.67.0.1');
-      expect(await upload(first, '/upload/documents', ['p1', 'p2', 'p3'])).toContain('We received 3 file(s)');
+      expect(await upload(first, '/upload/documents', ['p1', 'p2', 'p3'])).toContain('We received 3 files');
       // Another browser, another address, the same four details: the same allowance, used up.
       const again = await publicClient(t, app, '10.67.0.2');
       const before = storeOf(t);
       expect(await upload(again, '/upload/documents', ['p4'])).toContain(LIMIT);
       expect(storeOf(t)).toEqual(before);
       // The parent's own account is not held back by uploads from the public page.
-      expect(await upload(client, `/applications/${app.id}/documents`, ['a1'])).toContain('We received 1 file(s)');
+      expect(await upload(client, `/applications/${app.id}/documents`, ['a1'])).toContain('We received 1 file.');
       expect((await docsOf(t, app.id)).map((d) => [d.original_name, d.uploaded_via]).sort()).toEqual([
         ['a1.pdf', 'account'], ['p1.pdf', 'public'], ['p2.pdf', 'public'], ['p3.pdf', 'public'],
       ]);
@@ -241,7 +241,7 @@ for (const db of databases) {
       }
       expect(await docsOf(t, app.id)).toHaveLength(0);
       expect(storeOf(t).temporary).toEqual([]);
-      expect(await upload(client, `/applications/${app.id}/documents`, ['s1', 's2', 's3'])).toContain('We received 3 file(s)');
+      expect(await upload(client, `/applications/${app.id}/documents`, ['s1', 's2', 's3'])).toContain('We received 3 files');
     });
 
     it('DOC-6 the hourly limit is explained in Spanish', async () => {

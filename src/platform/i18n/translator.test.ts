@@ -24,3 +24,23 @@ describe('translator dates', () => {
     expect(en.date('2068-06-01')).toBe('Friday, June 1, 2068');
   });
 });
+
+describe('translator counts (LNG-1)', () => {
+  it('LNG-1 writes a count as each language does: one form for one, another for the rest, never "(s)"', () => {
+    const en = translator(catalogs, 'en');
+    const es = translator(catalogs, 'es');
+    expect(en.t('documents.upload.done', { count: 1 })).toBe('We received 1 file. You can download a receipt.');
+    expect(en.t('documents.upload.done', { count: '5' })).toBe('We received 5 files. You can download a receipt.');
+    expect(en.t('documents.upload.done', { count: 0 })).toBe('We received 0 files. You can download a receipt.');
+    expect(es.t('documents.upload.done', { count: 1 })).toBe('Recibimos 1 archivo. Puede descargar un recibo.');
+    expect(es.t('documents.upload.done', { count: 5 })).toBe('Recibimos 5 archivos. Puede descargar un recibo.');
+    // Spanish's "many" (a million) falls back to the "other" form the catalog has.
+    expect(es.t('documents.upload.done', { count: 1_000_000 })).toBe('Recibimos 1000000 archivos. Puede descargar un recibo.');
+  });
+
+  it('LNG-1 no message in any catalog writes a plural as "(s)" or "(es)"', () => {
+    for (const [lang, catalog] of catalogs.messages) {
+      for (const [key, text] of catalog) expect(text, `${lang} ${key}`).not.toMatch(/\w\((s|es)\)/);
+    }
+  });
+});

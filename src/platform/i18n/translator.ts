@@ -21,8 +21,21 @@ export function translator(catalogs: Catalogs, lang: string, timeZone = 'America
   const primary = catalogs.messages.get(code)!;
   const fallback = catalogs.messages.get(catalogs.defaultLanguage)!;
   const locale = own(LOCALES, code) ?? code;
+  const plurals = new Intl.PluralRules(locale);
+  const fallbackPlurals = new Intl.PluralRules(own(LOCALES, catalogs.defaultLanguage) ?? catalogs.defaultLanguage);
+  // A message with a {count} may have one form per plural category, as its language writes them:
+  // "x.one" / "x.other" in the catalog ("1 file", "5 files"; "1 archivo", "5 archivos").
+  const lookup = (key: string, params?: Params): string | undefined => {
+    const count = params?.count;
+    if (count !== undefined && count !== null) {
+      const n = Number(count);
+      if (primary.has(`${key}.other`)) return primary.get(`${key}.${plurals.select(n)}`) ?? primary.get(`${key}.other`);
+      if (!primary.has(key) && fallback.has(`${key}.other`)) return fallback.get(`${key}.${fallbackPlurals.select(n)}`) ?? fallback.get(`${key}.other`);
+    }
+    return primary.get(key) ?? fallback.get(key);
+  };
   const t: T = (key, params) => {
-    const template = primary.get(key) ?? fallback.get(key);
+    const template = lookup(key, params);
     if (template === undefined) return key; // visible, and caught by the catalog test
     if (!params) return template;
     return template.replace(/\{(\w+)\}/g, (_, name: string) => {
