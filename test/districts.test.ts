@@ -23,7 +23,7 @@ describe('public district page', () => {
     expect(text).toContain('it closes as abandoned');
     expect(text).toContain('Los Angeles County Office of Education (LACOE) within 30 calendar days');
     expect(text).toContain('Repeated failure to follow attendance policies');
-    expect(page.html).toContain('href="/apply/lausd-sample"');
+    expect(page.html).toContain('href="/apply/lausd-sample?lang=en"');
   });
 
   it('DEC-20 LNG-1 the same page in Spanish', async () => {
