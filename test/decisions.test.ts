@@ -295,7 +295,9 @@ for (const db of databases) {
       const reminders = await t.deps.db.selectFrom('outbox').selectAll().where('template', '=', 'decisions.email.staffReminder').execute();
       const paramount = reminders.filter((r) => r.to_address.includes('paramount-sample'));
       expect(paramount.length).toBe(own.length + 1);
-      expect(paramount[0].text_body).toContain('2026-11-24');
+      // Dates in messages are written out (LNG-1), the due dates of the list included.
+      expect(paramount[0].text_body).toContain('Tuesday, November 24, 2026');
+      expect(paramount[0].text_body).not.toContain('2026-11-24');
       expect(paramount[0].text_body).toContain("sent automatically to the district's permit office");
       await sweeper.runOnce();
       expect((await t.deps.db.selectFrom('outbox').select('id').where('template', '=', 'decisions.email.staffReminder').execute()).length).toBe(reminders.length);
@@ -309,7 +311,8 @@ for (const db of databases) {
       const { client: later } = await staffMember(t, D);
       const late = await act(later, app.id, 'appeal', { appeal_filed_on: '2026-12-23' });
       expect(late.status).toBe(400);
-      expect(textOf(late.html)).toContain('Refused as late: the last day to appeal was 2026-12-22');
+      // The last day is written out, as the letter writes it (DEC-8, LNG-1).
+      expect(textOf(late.html)).toContain('Refused as late: the last day to appeal was Tuesday, December 22, 2026.');
       expect((await act(later, app.id, 'appeal', { appeal_filed_on: '2026-12-22' })).status).toBe(303);
       expect((await act(later, app.id, 'appeal-outcome', { outcome: 'overturned', outcome_on: '2027-01-04' })).status).toBe(303);
       expect((await mailsOf(t, app.id)).map((m) => m.subject)).toContain(`Appeal granted: Mateo ${app.student_last_name}`);

@@ -103,8 +103,8 @@ for (const db of databases) {
         const cases: [string, string][] = [
           ['30/11/2026', 'Enter the first day of attendance as a real date'],
           ['2026-02-30', 'Enter the first day of attendance as a real date'],
-          ['2026-11-28', '2026-11-28 is not a school day on the district\'s calendar'], // a Saturday
-          ['2026-11-26', '2026-11-26 is not a school day on the district\'s calendar'], // Thanksgiving
+          ['2026-11-28', 'Saturday, November 28, 2026 is not a school day on the district\'s calendar'], // a Saturday (the day written out, LNG-1)
+          ['2026-11-26', 'Thursday, November 26, 2026 is not a school day on the district\'s calendar'], // Thanksgiving
           ['2026-12-02', 'cannot be after today'],
           ['2026-07-20', 'must be in the school year requested, 2026-2027'],
           ['2027-08-16', 'must be in the school year requested, 2026-2027'],

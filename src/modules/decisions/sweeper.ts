@@ -149,7 +149,7 @@ export class Sweeper {
     const due = await this.repo.undecidedDueBetween(district.slug, today, addDays(today, REMIND_DAYS));
     if (due.length === 0) return 0;
     const staff = await this.repo.decidingStaff(district.slug);
-    const list = due.map((d) => `- ${formatConfirmationNumber(d.confirmation_number)} (${d.student_last_name}): ${d.decision_due_on}`).join('\n');
+    const list = due.map((d) => `- ${formatConfirmationNumber(d.confirmation_number)} (${d.student_last_name}): ${this.longDate(d.decision_due_on!, 'en')}`).join('\n');
     let n = 0;
     await this.deps.db.transaction().execute(async (trx) => {
       for (const s of staff) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogs } from './catalogs.js';
-import { translator } from './translator.js';
+import { inLanguage, isCalendarDay, translator } from './translator.js';
 
 const catalogs = loadCatalogs();
 
@@ -42,5 +42,34 @@ describe('translator counts (LNG-1)', () => {
     for (const [lang, catalog] of catalogs.messages) {
       for (const [key, text] of catalog) expect(text, `${lang} ${key}`).not.toMatch(/\w\((s|es)\)/);
     }
+  });
+});
+
+describe('translator: days in messages (LNG-1)', () => {
+  it('LNG-1 a day given to a message as YYYY-MM-DD is written out in the message\'s language, never shown as digits', () => {
+    const en = translator(catalogs, 'en');
+    const es = translator(catalogs, 'es');
+    expect(en.t('decisions.errors.appealLate', { date: '2027-01-01' })).toBe('Refused as late: the last day to appeal was Friday, January 1, 2027. An appeal filed after it cannot be recorded.');
+    expect(es.t('decisions.errors.appealLate', { date: '2027-01-01' })).toContain('el último día para apelar era viernes, 1 de enero de 2027.');
+    // Already written out, or not a day at all: left as given.
+    expect(en.t('students.list.born', { date: 'Friday, January 1, 2027' })).toBe('Born Friday, January 1, 2027');
+    for (const notADay of ['2027-02-30', '2027-2028', '2027-01-01T08:00:00Z', '20270101', 'ABC-2027-01-01']) {
+      expect(en.t('students.list.born', { date: notADay }), notADay).toBe(`Born ${notADay}`);
+    }
+  });
+
+  it('isCalendarDay takes only real days', () => {
+    expect(isCalendarDay('2028-02-29')).toBe(true);
+    expect(isCalendarDay('2027-02-29')).toBe(false);
+    expect(isCalendarDay('2027-13-01')).toBe(false);
+    expect(isCalendarDay(' 2027-01-01')).toBe(false);
+  });
+
+  it('inLanguage gives a configuration label in the reader\'s language, English otherwise', () => {
+    const label = { en: 'Sibling', es: 'Hermano o hermana' };
+    expect(inLanguage(label, 'es')).toBe('Hermano o hermana');
+    expect(inLanguage(label, 'en')).toBe('Sibling');
+    expect(inLanguage(label, 'fr')).toBe('Sibling');
+    expect(inLanguage(label, '__proto__')).toBe('Sibling');
   });
 });

@@ -34,29 +34,34 @@ export function translator(catalogs: Catalogs, lang: string, timeZone = 'America
     }
     return primary.get(key) ?? fallback.get(key);
   };
+  const { dateFmt, dtFmt, nf, dates } = formatters(locale, timeZone);
+  const date = (isoDate: string): string => {
+    const day = isoDate.slice(0, 10);
+    let text = dates.get(day);
+    if (text === undefined) {
+      text = dateFmt.format(new Date(`${day}T00:00:00Z`));
+      if (dates.size >= DATES_KEPT) dates.clear();
+      dates.set(day, text);
+    }
+    return text;
+  };
+  // A message never shows a day as digits (LNG-1, "Dates are written out"): a parameter that is a
+  // calendar day (YYYY-MM-DD, a real one) is written out in the message's language, whoever passed
+  // it (a service's refusal, a sweeper's email). Anything else is left as given.
   const t: T = (key, params) => {
     const template = lookup(key, params);
     if (template === undefined) return key; // visible, and caught by the catalog test
     if (!params) return template;
     return template.replace(/\{(\w+)\}/g, (_, name: string) => {
       const v = params[name];
-      return v === undefined || v === null ? '' : String(v);
+      if (v === undefined || v === null) return '';
+      return typeof v === 'string' && isCalendarDay(v) ? date(v) : String(v);
     });
   };
-  const { dateFmt, dtFmt, nf, dates } = formatters(locale, timeZone);
   return {
     lang: code,
     t,
-    date: (isoDate) => {
-      const day = isoDate.slice(0, 10);
-      let text = dates.get(day);
-      if (text === undefined) {
-        text = dateFmt.format(new Date(`${day}T00:00:00Z`));
-        if (dates.size >= DATES_KEPT) dates.clear();
-        dates.set(day, text);
-      }
-      return text;
-    },
+    date,
     dateTime: (iso) => dtFmt.format(new Date(iso)),
     bytes: (n) => {
       if (n < 1024) return `${nf.format(n)} B`;
@@ -64,6 +69,22 @@ export function translator(catalogs: Catalogs, lang: string, timeZone = 'America
       return `${nf.format(n / 1024 / 1024)} MB`;
     },
   };
+}
+
+const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** "2027-01-01" is a day; "2027-02-30", "2027-2028" and "2027-01-01T08:00" are not. */
+export function isCalendarDay(s: string): boolean {
+  if (!CALENDAR_DAY.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/**
+ * A label of the district's configuration (`{ en, es, … }`) in the reader's language, English
+ * when the configuration has none in it.
+ */
+export function inLanguage(label: { en: string }, lang: string): string {
+  return own(label as Record<string, string>, lang) ?? label.en;
 }
 
 /**
