@@ -208,7 +208,7 @@ for (const db of databases) {
       expect(form.html).not.toContain('value="2027-2028"');
       const res = await p.client.post(`/apply/${LAUSD}/form`, { ...validAnswers(t, key, p.email), school_year: '2027-2028' });
       expect(res.status).toBe(400);
-      expect(textOf(res.html)).toContain('Requests for that school year are not open');
+      expect(textOf(res.html)).toContain('Requests for 2027-2028 are not open yet: they open on Monday, February 1, 2027 and close on Friday, June 9, 2028');
     });
 
     it('APP-2 offers the next school year once its window opens on February 1', async () => {

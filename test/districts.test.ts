@@ -14,7 +14,7 @@ describe('public district page', () => {
     expect(page.status).toBe(200);
     const text = textOf(page.html);
     expect(text).toContain('Permits in Los Angeles Unified (sample)');
-    expect(text).toContain('from Monday, February 1, 2027 to Friday, June 9, 2028');
+    expect(text).toContain('requests open on Monday, February 1, 2027 and close on Friday, June 9, 2028');
     expect(text).toContain('After that date, only these reasons are accepted: Parent employment');
     expect(text).toContain('Victim of an act of bullying — handled with priority');
     expect(text).toContain('Pay stub from the last 30 days');
@@ -31,7 +31,7 @@ describe('public district page', () => {
     await c.get('/language?to=es&next=/');
     const text = textOf((await c.get('/districts/paramount-sample')).html);
     expect(text).toContain('Permisos en Distrito Unificado de Paramount (ejemplo)');
-    expect(text).toContain('del viernes, 15 de enero de 2027');
+    expect(text).toContain('las solicitudes se abren el viernes, 15 de enero de 2027');
     expect(text).toContain('Talón de pago de los últimos 30 días');
     expect(text).toContain('Oficina de Educación del Condado de Los Ángeles (LACOE)');
   });

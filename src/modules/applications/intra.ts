@@ -4,6 +4,7 @@ import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { openSchoolYears } from '../districts/windows.js';
 import { insertApplication } from './create.js';
+import { windowRefusal } from './window-refusal.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import type { ApplicationRow } from './repository.js';
 import type { ApplicationsService } from './service.js';
@@ -37,7 +38,7 @@ export class IntraRequests {
     const residence = district.schools.find((s) => s.code === home.value.schoolCode);
     if (!residence) return err('no-residence-school', 'applications.errors.noResidenceSchool', { field: 'grade_requested', params: { grade: input.grade_requested, phone: district.contact.phone } });
 
-    if (!this.openYears(district).includes(input.school_year)) return err('window-closed', 'applications.errors.schoolYearClosed', { field: 'school_year' });
+    if (!this.openYears(district).includes(input.school_year)) return windowRefusal(this.deps, district, 'intra', input.school_year, this.apps.today(district), language);
     const reason = this.deps.districts.reason(district, input.reason, 'intra');
     if (!reason) return err('bad-reason', 'applications.errors.reasonRequired', { field: 'reason' });
     const school = district.schools.find((s) => s.code === input.school);

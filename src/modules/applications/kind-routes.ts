@@ -62,7 +62,7 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
 
   // Outgoing: a release from the district of residence (DEC-5, DEC-17).
   const showRelease = (reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) =>
-    reply.page((ctx) => ReleaseFormPage({ ctx, district, student, openYears: outgoing.formYears(district), receiving: outgoing.receivingDistricts(district), form }), { status });
+    reply.page((ctx) => ReleaseFormPage({ ctx, district, student, openYears: outgoing.formYears(district), today: service.today(district), receiving: outgoing.receivingDistricts(district), form }), { status });
 
   app.get('/apply/:slug/outgoing', async (req, reply) => {
     const c = await context(req, reply);
@@ -86,7 +86,7 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
   const showTransfer = async (reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) => {
     const home = await service.residence(student, district, form.values.grade_requested || student.current_grade);
     const residence = home.ok ? district.schools.find((s) => s.code === home.value.schoolCode) : undefined;
-    return reply.page((ctx) => TransferFormPage({ ctx, district, student, openYears: intra.openYears(district), residence, form }), { status });
+    return reply.page((ctx) => TransferFormPage({ ctx, district, student, openYears: intra.openYears(district), today: service.today(district), residence, form }), { status });
   };
 
   app.get('/apply/:slug/intra', async (req, reply) => {

@@ -4,6 +4,7 @@ import { translator } from '../../platform/i18n/translator.js';
 import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { openSchoolYears, windowsFor } from '../districts/windows.js';
 import { insertApplication, type ApplicationDraft } from './create.js';
+import { windowRefusal } from './window-refusal.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import type { ApplicationRow } from './repository.js';
 import type { ApplicationsService } from './service.js';
@@ -64,9 +65,10 @@ export class OutgoingRequests {
       const w = windowsFor(district, 'outgoing').find((y) => y.year === input.school_year);
       if (w && today >= w.opens && today > w.closes && today <= w.lastDay) {
         const late = (district.windows.outgoing?.lateReasons ?? []).map((c) => this.deps.districts.reason(district, c, 'outgoing')?.label[language as 'en' | 'es'] ?? c);
-        return err('window-closed', 'applications.errors.outgoingClosed', { field: 'reason', params: { year: w.year, closed: translator(this.deps.catalogs, language).date(w.closes), reasons: late.join(', ') } });
+        const date = translator(this.deps.catalogs, language).date;
+        return err('window-closed', 'applications.errors.outgoingClosed', { field: 'reason', params: { year: w.year, opened: date(w.opens), closed: date(w.closes), reasons: late.join(', ') } });
       }
-      return err('window-closed', 'applications.errors.schoolYearClosed', { field: 'school_year' });
+      return windowRefusal(this.deps, district, 'outgoing', input.school_year, today, language);
     }
     if (input.current_grade && gradeIndex(input.current_grade) > gradeIndex(input.grade_requested)) {
       return err('grade-order', 'applications.errors.gradeBelowCurrent', { field: 'grade_requested' });

@@ -57,7 +57,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
   const showStart = async (req: FastifyRequest, reply: FastifyReply, district: DistrictConfig, form: FormState, status = 200) => {
     const user = req.session!.user!;
     const students = await service.students(user.id);
-    return reply.page((ctx) => ApplyStartPage({ ctx, district, students, openYears: service.openYears(district), form }), { status });
+    return reply.page((ctx) => ApplyStartPage({ ctx, district, students, openYears: service.openYears(district), today: service.today(district), form }), { status });
   };
 
   app.get('/apply/:slug', async (req, reply) => {

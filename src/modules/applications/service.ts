@@ -6,6 +6,7 @@ import { schoolId } from '../districts/catalog.js';
 import { openSchoolYears } from '../districts/windows.js';
 import { AddressService, type Residence } from '../addresses/service.js';
 import { decisionDueDate } from '../districts/deadlines.js';
+import { windowRefusal } from './window-refusal.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft } from './create.js';
 import type { IncomingApplicationInput } from './validation.js';
@@ -178,9 +179,7 @@ export class ApplicationsService {
     if (!eligible.ok) return eligible;
 
     const years = this.openYears(district);
-    if (!years.includes(input.school_year)) {
-      return err('window-closed', 'applications.errors.schoolYearClosed', { field: 'school_year' });
-    }
+    if (!years.includes(input.school_year)) return windowRefusal(this.deps, district, 'incoming', input.school_year, this.today(district), language);
     const reason = this.deps.districts.reason(district, input.reason, 'incoming');
     if (!reason) return err('bad-reason', 'applications.errors.reasonRequired', { field: 'reason' });
     const school = district.schools.find((s) => s.code === input.school);

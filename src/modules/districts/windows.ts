@@ -45,3 +45,28 @@ export function nextOpening(district: DistrictConfig, kind: PermitKind, today: s
     .filter((w) => w.opens > today)
     .sort((a, b) => a.opens.localeCompare(b.opens))[0];
 }
+
+/**
+ * Where a school year's window stands on a date, so a page speaks of it in the right tense:
+ * - `upcoming`: it opens later ("open on …");
+ * - `open`: requests are taken now ("open until …");
+ * - `late`: it closed, but the district's late reasons are still taken until the school year's
+ *   last day (DEC-17) ("closed on …; only these reasons …");
+ * - `over`: nothing more is taken for that year ("were taken from … to …").
+ */
+export type WindowPhase = 'upcoming' | 'open' | 'late' | 'over';
+
+export function windowPhase(district: DistrictConfig, kind: PermitKind, w: SchoolYearWindow, today: string): WindowPhase {
+  if (today < w.opens) return 'upcoming';
+  if (today <= w.closes) return 'open';
+  if (today <= w.lastDay && (district.windows[kind]?.lateReasons ?? []).length > 0) return 'late';
+  return 'over';
+}
+
+/** Every window of a kind with its phase on a date, in the order the school years come. */
+export function windowPhases(district: DistrictConfig, kind: PermitKind, today: string): { window: SchoolYearWindow; phase: WindowPhase }[] {
+  return windowsFor(district, kind)
+    .slice()
+    .sort((a, b) => a.opens.localeCompare(b.opens))
+    .map((window) => ({ window, phase: windowPhase(district, kind, window, today) }));
+}

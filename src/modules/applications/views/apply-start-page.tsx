@@ -3,17 +3,20 @@ import type { FormState, PageContext } from '../../../platform/views/context.js'
 import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SubmitButton } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import type { StudentForApplication } from '../service.js';
+import { WindowNotes } from './request-fields.js';
 
 interface Props {
   ctx: PageContext;
   district: DistrictConfig;
   students: StudentForApplication[];
   openYears: string[];
+  /** The district's date today (YYYY-MM-DD): the window notes speak in its tense (APP-2). */
+  today: string;
   form: FormState;
 }
 
 /** APP-3: the guidelines, the agreement, and which student the request is for. */
-export function ApplyStartPage({ ctx, district, students, openYears, form }: Props) {
+export function ApplyStartPage({ ctx, district, students, openYears, today, form }: Props) {
   const { t } = ctx;
   const lang = ctx.lang as 'en' | 'es';
   const name = district.name[lang] ?? district.name.en;
@@ -30,6 +33,7 @@ export function ApplyStartPage({ ctx, district, students, openYears, form }: Pro
           </div>
         </div>
       ) : null}
+      <WindowNotes ctx={ctx} district={district} kind="incoming" today={today} />
       <h2>{t('applications.start.guidelinesHeading')}</h2>
       <div class="usa-prose app-guidelines" tabIndex={0} role="region" aria-label={t('applications.start.guidelinesHeading')}>
         {(district.guidelines[lang] ?? district.guidelines.en).split(/\n\s*\n/).map((p, i) => (

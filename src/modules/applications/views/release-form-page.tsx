@@ -2,7 +2,6 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { ErrorSummary, RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
-import { windowsFor } from '../../districts/windows.js';
 import type { StudentForApplication } from '../service.js';
 import { OTHER_DISTRICT } from '../validation.js';
 import { ApplicantFields, Guidelines, KindForm } from './request-fields.js';
@@ -14,6 +13,8 @@ interface Props {
   district: DistrictConfig;
   student: StudentForApplication;
   openYears: string[];
+  /** The district's date today (YYYY-MM-DD): the window notes speak in its tense (APP-2). */
+  today: string;
   receiving: DistrictConfig[];
   form: FormState;
 }
@@ -22,22 +23,18 @@ interface Props {
  * APP-1, DEC-5: an outgoing request — the district of residence is asked to release the student
  * to another district. A hosted district's schools are listed; any other district is typed.
  */
-export function ReleaseFormPage({ ctx, district, student, openYears, receiving, form }: Props) {
-  const { t, i18n } = ctx;
+export function ReleaseFormPage({ ctx, district, student, openYears, today, receiving, form }: Props) {
+  const { t } = ctx;
   const lang = ctx.lang as 'en' | 'es';
   const name = district.name[lang] ?? district.name.en;
   const title = t('applications.release.title', { district: name });
-  // DEC-17: the day this year's window closes, written out, when the district has one.
-  const window = windowsFor(district, 'outgoing').find((w) => w.year === openYears[0]);
-  const late = district.windows.outgoing?.closes && window ? i18n.date(window.closes) : null;
   return (
     <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
       <ErrorSummary ctx={ctx} form={form} order={RELEASE_FIELD_ORDER} />
       <h1>{title}</h1>
       <p class="usa-intro">{t('applications.release.intro', { student: `${student.first_name} ${student.last_name}`, district: name })}</p>
-      {late ? <p>{t('applications.release.windowNote', { closes: late })}</p> : null}
       <Guidelines ctx={ctx} district={district} kind="outgoing" />
-      <KindForm ctx={ctx} form={form} district={district} kind="outgoing" studentId={student.id} openYears={openYears}>
+      <KindForm ctx={ctx} form={form} district={district} kind="outgoing" studentId={student.id} openYears={openYears} today={today}>
         <RadioGroup
           ctx={ctx}
           form={form}

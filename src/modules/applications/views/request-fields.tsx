@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { Checkbox, CsrfField, RadioGroup, SelectInput, TextInput } from '../../../platform/views/forms.js';
 import { GRADES, type DistrictConfig, type PermitKind, type SchoolConfig } from '../../districts/config-schema.js';
+import { windowPhases } from '../../districts/windows.js';
 import { RELATIONSHIPS } from '../validation.js';
 
 export function gradeLabel(ctx: PageContext, g: string): string {
@@ -73,27 +74,59 @@ export function Guidelines({ ctx, district, kind }: { ctx: PageContext; district
  * window, why it is not offered. The agreement, school year, grades and reason come first; the
  * kind's own fields and the applicant's follow as `children`.
  */
-export function KindForm({ ctx, form, district, kind, studentId, openYears, children }: { ctx: PageContext; form: FormState; district: DistrictConfig; kind: 'outgoing' | 'intra'; studentId: string; openYears: string[]; children: ComponentChildren }) {
+export function KindForm({ ctx, form, district, kind, studentId, openYears, today, children }: { ctx: PageContext; form: FormState; district: DistrictConfig; kind: 'outgoing' | 'intra'; studentId: string; openYears: string[]; today: string; children: ComponentChildren }) {
   const { t } = ctx;
   if (openYears.length === 0) {
     return (
-      <div class="usa-alert usa-alert--warning" role="status">
-        <div class="usa-alert__body">
-          <p class="usa-alert__text">{t('applications.notTakingKind', { district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en })}</p>
+      <>
+        <div class="usa-alert usa-alert--warning" role="status">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">{t('applications.notTakingKind', { district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en })}</p>
+          </div>
         </div>
-      </div>
+        <WindowNotes ctx={ctx} district={district} kind={kind} today={today} />
+      </>
     );
   }
   return (
-    <form method="post" action={`/apply/${district.slug}/${kind}`} class="usa-form usa-form--large" novalidate>
-      <CsrfField ctx={ctx} />
-      <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
-      <input type="hidden" name="student" value={studentId} />
-      <p>{t('applications.form.requiredNote')}</p>
-      <Checkbox ctx={ctx} form={form} name="agree" label={t('applications.start.agree')} required />
-      <YearAndGrades ctx={ctx} form={form} openYears={openYears} />
-      <ReasonField ctx={ctx} form={form} district={district} kind={kind} />
-      {children}
-    </form>
+    <>
+      <WindowNotes ctx={ctx} district={district} kind={kind} today={today} />
+      <form method="post" action={`/apply/${district.slug}/${kind}`} class="usa-form usa-form--large" novalidate>
+        <CsrfField ctx={ctx} />
+        <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
+        <input type="hidden" name="student" value={studentId} />
+        <p>{t('applications.form.requiredNote')}</p>
+        <Checkbox ctx={ctx} form={form} name="agree" label={t('applications.start.agree')} required />
+        <YearAndGrades ctx={ctx} form={form} openYears={openYears} />
+        <ReasonField ctx={ctx} form={form} district={district} kind={kind} />
+        {children}
+      </form>
+    </>
+  );
+}
+
+/**
+ * APP-2, DEC-17: when requests of a kind are taken, each school year in the tense of the day —
+ * "open on …" for a window still to come, "open until …" for one open now, "closed on …" for
+ * one that has closed while its late reasons are still taken. Windows that are over are left out.
+ */
+export function WindowNotes({ ctx, district, kind, today }: { ctx: PageContext; district: DistrictConfig; kind: PermitKind; today: string }) {
+  const { t, i18n } = ctx;
+  const lang = ctx.lang as 'en' | 'es';
+  const lateCodes = district.windows[kind]?.lateReasons ?? [];
+  const reasons = lateCodes.map((c) => {
+    const r = district.reasons.find((x) => x.code === c);
+    return r ? (r.label[lang] ?? r.label.en) : c;
+  }).join(', ');
+  const notes = windowPhases(district, kind, today).filter((p) => p.phase !== 'over');
+  if (notes.length === 0) return null;
+  return (
+    <>
+      {notes.map(({ window: w, phase }) => {
+        const params = { year: w.year.replace('-', '–'), opens: i18n.date(w.opens), closes: i18n.date(w.closes), lastDay: i18n.date(w.lastDay), reasons };
+        const key = phase === 'open' && lateCodes.length && w.closes < w.lastDay ? 'openLate' : phase;
+        return <p key={w.year}>{t(`applications.windows.${key}`, params)}</p>;
+      })}
+    </>
   );
 }

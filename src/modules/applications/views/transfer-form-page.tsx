@@ -12,13 +12,15 @@ interface Props {
   district: DistrictConfig;
   student: StudentForApplication;
   openYears: string[];
+  /** The district's date today (YYYY-MM-DD): the window notes speak in its tense (APP-2). */
+  today: string;
   /** The school of residence for the student's current grade, when the address gives one (STU-2). */
   residence: SchoolConfig | undefined;
   form: FormState;
 }
 
 /** APP-1: an intra-district request — another school of the district the student lives in. */
-export function TransferFormPage({ ctx, district, student, openYears, residence, form }: Props) {
+export function TransferFormPage({ ctx, district, student, openYears, today, residence, form }: Props) {
   const { t } = ctx;
   const lang = ctx.lang as 'en' | 'es';
   const name = district.name[lang] ?? district.name.en;
@@ -31,7 +33,7 @@ export function TransferFormPage({ ctx, district, student, openYears, residence,
       {residence ? <p>{t('applications.transfer.residence', { school: residence.name })}</p> : null}
       <p>{t('applications.transfer.bothSchools')}</p>
       <Guidelines ctx={ctx} district={district} kind="intra" />
-      <KindForm ctx={ctx} form={form} district={district} kind="intra" studentId={student.id} openYears={openYears}>
+      <KindForm ctx={ctx} form={form} district={district} kind="intra" studentId={student.id} openYears={openYears} today={today}>
         <SelectInput ctx={ctx} form={form} name="school" label={t('applications.transfer.school')} hint={t('applications.transfer.schoolHint')} required options={district.schools.map((s) => schoolOption(ctx, s))} />
         {district.intra.requireRegistrationAtResidence ? (
           <TextInput

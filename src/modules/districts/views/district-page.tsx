@@ -1,11 +1,12 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
 import type { DistrictConfig, PermitKind } from '../config-schema.js';
-import type { SchoolYearWindow } from '../windows.js';
+import type { SchoolYearWindow, WindowPhase } from '../windows.js';
 
 export interface DistrictPageView {
   district: DistrictConfig;
-  windows: { kind: PermitKind; years: SchoolYearWindow[]; lateReasons: string[] }[];
+  /** APP-2: each kind's windows with where they stand today, so each is told in its tense. */
+  windows: { kind: PermitKind; years: { window: SchoolYearWindow; phase: WindowPhase }[]; lateReasons: string[] }[];
   deadlines: { year: string; firstDay: string; earlyDue: string; cutoff: string }[];
 }
 
@@ -31,17 +32,18 @@ export function DistrictPage({ ctx, view }: { ctx: PageContext; view: DistrictPa
       <h2>{t('districts.page.whenHeading')}</h2>
       <ul class="usa-list">
         {view.windows.map((w) =>
-          w.years.map((y) => (
-            <li key={`${w.kind}-${y.year}`}>
-              {t('districts.page.window', {
-                kind: t(`applications.kinds.${w.kind}`),
-                year: y.year.replace('-', '–'),
-                opens: i18n.date(y.opens),
-                closes: i18n.date(y.closes),
-              })}
-              {w.lateReasons.length ? ` ${t('districts.page.lateReasons', { reasons: w.lateReasons.map(reasonLabel).join(', ') })}` : ''}
-            </li>
-          )),
+          w.years.map(({ window: y, phase }) => {
+            const params = { kind: t(`applications.kinds.${w.kind}`), year: y.year.replace('-', '–'), opens: i18n.date(y.opens), closes: i18n.date(y.closes), lastDay: i18n.date(y.lastDay) };
+            const reasons = w.lateReasons.map(reasonLabel).join(', ');
+            // Late reasons matter only where a window closes before its school year ends (DEC-17).
+            const late = w.lateReasons.length > 0 && y.closes < y.lastDay && phase !== 'over';
+            return (
+              <li key={`${w.kind}-${y.year}`}>
+                {t(`districts.page.windows.${phase}`, params)}
+                {late ? ` ${t(phase === 'late' ? 'districts.page.lateReasonsNow' : 'districts.page.lateReasons', { reasons, lastDay: params.lastDay })}` : ''}
+              </li>
+            );
+          }),
         )}
       </ul>
 

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { databases, makeTestApp, type TestApp } from './support/app.js';
+import { TestClient, textOf } from './support/client.js';
+import { buildStudent, signedInParent } from './support/parents.js';
+
+/**
+ * Issue "Found in use (2)", point 8: the words a family meets — windows in the tense of the day,
+ * the school of residence named, the decision due date, each request's kind, the confirmation
+ * number's typo, the CLI's links — in English and in Spanish.
+ */
+
+const L = 'lausd-sample';
+const LIVES_IN_LAUSD = { address_line1: '1200 Elm Street', city: 'Los Angeles', zip: '90011', current_grade: '2' };
+
+/** The message beside a form field (USWDS error message), without its "Error:" prefix. */
+function fieldError(html: string, name: string): string | null {
+  const m = new RegExp(`id="field-${name}-error">([\\s\\S]*?)</span>\\s*(<|$)`).exec(html);
+  return m ? textOf(m[1]).replace(/^(Error|Error):\s*/, '') : null;
+}
+const keyOf = (html: string) => /name="submission_key" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+async function family(t: TestApp, home: Record<string, unknown> = {}, language = 'en') {
+  const parent = await signedInParent(t, { language });
+  if (language !== 'en') await parent.client.get(`/language?to=${language}&next=/`);
+  const student = await buildStudent(t, parent.user.id, { last_name: `Ruiz${Math.random().toString(36).slice(2, 8)}`, ...home });
+  return { ...parent, student };
+}
+
+for (const db of databases) {
+  describe(`words a family met (2) on ${db.name}`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await makeTestApp({ dbUrl: db.url });
+    });
+    afterAll(async () => t.close());
+    beforeEach(() => t.clock.set('2026-11-22T18:00:00Z'));
+
+    describe('windows in the tense of the day', () => {
+      it('APP-2 DEC-17 the release form: a window that closed is "closed on", the next one "open on", and a window open now "open until"', async () => {
+        const f = await family(t, LIVES_IN_LAUSD);
+        const text = textOf((await f.client.get(`/apply/${L}/outgoing?student=${f.student.id}`)).html);
+        expect(text).toContain('Requests for 2026–2027 closed on Thursday, April 30, 2026. Until Thursday, June 10, 2027, only these reasons are still taken: Parent employment.');
+        expect(text).toContain('Requests for 2027–2028 open on Monday, February 1, 2027 and close on Friday, April 30, 2027.');
+        // Never a closing date in the past told as if still to come.
+        expect(text).not.toMatch(/close on Thursday, April 30, 2026/);
+
+        t.clock.set('2027-03-01T18:00:00Z');
+        const g = await family(t, LIVES_IN_LAUSD);
+        const open = textOf((await g.client.get(`/apply/${L}/outgoing?student=${g.student.id}`)).html);
+        expect(open).toContain('Requests for 2027–2028 are open until Friday, April 30, 2027. After that date, and until Friday, June 9, 2028, only these reasons are taken: Parent employment.');
+      });
+
+      it('APP-2 DEC-17 LNG-1 the release form in Spanish, dates written out in Spanish', async () => {
+        const f = await family(t, LIVES_IN_LAUSD, 'es');
+        const text = textOf((await f.client.get(`/apply/${L}/outgoing?student=${f.student.id}`)).html);
+        expect(text).toContain('Las solicitudes para 2026–2027 se cerraron el jueves, 30 de abril de 2026. Hasta el jueves, 10 de junio de 2027, solo se siguen aceptando estos motivos: Empleo del padre o la madre.');
+        expect(text).toContain('Las solicitudes para 2027–2028 se abren el lunes, 1 de febrero de 2027 y se cierran el viernes, 30 de abril de 2027.');
+      });
+
+      it('APP-2 a release refused outside its window gives both its opening and its closing date (English and Spanish)', async () => {
+        for (const [lang, expected] of [
+          ['en', 'Requests for 2027-2028 are not open yet: they open on Monday, February 1, 2027 and close on Friday, April 30, 2027. Choose one of the school years shown'],
+          ['es', 'Las solicitudes para 2027-2028 todavía no están abiertas: se abren el lunes, 1 de febrero de 2027 y se cierran el viernes, 30 de abril de 2027. Elija uno de los años escolares que se muestran'],
+        ] as const) {
+          const f = await family(t, LIVES_IN_LAUSD, lang);
+          const form = await f.client.get(`/apply/${L}/outgoing?student=${f.student.id}`);
+          const res = await f.client.post(`/apply/${L}/outgoing`, {
+            agree: 'yes', student: f.student.id, submission_key: keyOf(form.html), school_year: '2027-2028', grade_requested: '3', current_grade: '2',
+            reason: 'parent-employment', target_district: 'paramount-sample', target_district_name: '', target_school: '', target_school_name: '',
+            relationship: 'parent', decision_email: f.user.email, decision_email_confirm: f.user.email,
+          });
+          expect(res.status).toBe(400);
+          expect(fieldError(res.html, 'school_year')).toBe(expected);
+          expect(await t.deps.db.selectFrom('applications').select('id').where('student_id', '=', f.student.id).execute()).toHaveLength(0);
+        }
+      });
+
+      it('APP-2 DEC-17 a late reason refused after the release window closed names the day it opened and the day it closed', async () => {
+        t.clock.set('2027-05-01T18:00:00Z');
+        const f = await family(t, LIVES_IN_LAUSD);
+        const form = await f.client.get(`/apply/${L}/outgoing?student=${f.student.id}`);
+        const res = await f.client.post(`/apply/${L}/outgoing`, {
+          agree: 'yes', student: f.student.id, submission_key: keyOf(form.html), school_year: '2027-2028', grade_requested: '3', current_grade: '2',
+          reason: 'sibling', target_district: 'paramount-sample', target_district_name: '', target_school: '', target_school_name: '',
+          relationship: 'parent', decision_email: f.user.email, decision_email_confirm: f.user.email,
+        });
+        expect(fieldError(res.html, 'reason')).toBe('Release requests for 2027-2028 closed on Friday, April 30, 2027 (they opened on Monday, February 1, 2027). After that date only these reasons are taken: Parent employment');
+      });
+
+      it('APP-2 the incoming request: the apply page says the open window is "open until" and the next "open on"; a year not yet open is refused with both dates', async () => {
+        const f = await family(t);
+        const start = textOf((await f.client.get(`/apply/${L}`)).html);
+        expect(start).toContain('Requests for 2026–2027 are open until Thursday, June 10, 2027.');
+        expect(start).toContain('Requests for 2027–2028 open on Monday, February 1, 2027 and close on Friday, June 9, 2028.');
+
+        expect((await f.client.post(`/apply/${L}`, { student: f.student.id, agree: 'yes' })).status).toBe(303);
+        const form = await f.client.get(`/apply/${L}/form?student=${f.student.id}`);
+        const res = await f.client.post(`/apply/${L}/form`, {
+          student: f.student.id, submission_key: keyOf(form.html), school_year: '2027-2028', grade_requested: '3', current_grade: '2', reason: 'parent-employment',
+          school: '1001', relationship: 'parent', decision_email: f.user.email, decision_email_confirm: f.user.email,
+        });
+        expect(res.status).toBe(400);
+        expect(fieldError(res.html, 'school_year')).toBe('Requests for 2027-2028 are not open yet: they open on Monday, February 1, 2027 and close on Friday, June 9, 2028. Choose one of the school years shown');
+      });
+
+      it('APP-2 DEC-20 LNG-1 the district page tells each window in its tense, in English and Spanish', async () => {
+        const c = new TestClient(t.app);
+        const en = textOf((await c.get(`/districts/${L}`)).html);
+        expect(en).toContain('Incoming inter-district permit, school year 2026–2027: open now, until Thursday, June 10, 2027.');
+        expect(en).toContain('Incoming inter-district permit, school year 2027–2028: requests open on Monday, February 1, 2027 and close on Friday, June 9, 2028.');
+        expect(en).toContain('Outgoing inter-district permit (release), school year 2026–2027: closed on Thursday, April 30, 2026. Until Thursday, June 10, 2027, only these reasons are still accepted: Parent employment.');
+        expect(en).toContain('Outgoing inter-district permit (release), school year 2027–2028: requests open on Monday, February 1, 2027 and close on Friday, April 30, 2027. After that date, only these reasons are accepted: Parent employment.');
+
+        await c.get('/language?to=es&next=/');
+        const es = textOf((await c.get(`/districts/${L}`)).html);
+        expect(es).toContain('año escolar 2026–2027: se reciben solicitudes ahora, hasta el jueves, 10 de junio de 2027.');
+        expect(es).toContain('año escolar 2026–2027: el plazo se cerró el jueves, 30 de abril de 2026. Hasta el jueves, 10 de junio de 2027, solo se siguen aceptando estos motivos: Empleo del padre o la madre.');
+        expect(es).toContain('año escolar 2027–2028: las solicitudes se abren el lunes, 1 de febrero de 2027 y se cierran el viernes, 30 de abril de 2027.');
+
+        // After the school year: the window is over, told in the past.
+        t.clock.set('2027-07-01T18:00:00Z');
+        const later = textOf((await new TestClient(t.app).get(`/districts/${L}`)).html);
+        expect(later).toContain('Incoming inter-district permit, school year 2026–2027: closed; requests were taken from Sunday, February 1, 2026 to Thursday, June 10, 2027.');
+      });
+    });
+  });
+}
