@@ -26,6 +26,18 @@ async function family(t: TestApp, home: Record<string, unknown> = {}, language =
   return { ...parent, student };
 }
 
+/** An incoming request to LAUSD made through its pages (agreement, then the form); returns its id. */
+async function applyIncoming(t: TestApp, f: Awaited<ReturnType<typeof family>>) {
+  expect((await f.client.post(`/apply/${L}`, { student: f.student.id, agree: 'yes' })).status).toBe(303);
+  const form = await f.client.get(`/apply/${L}/form?student=${f.student.id}`);
+  const res = await f.client.post(`/apply/${L}/form`, {
+    student: f.student.id, submission_key: keyOf(form.html), school_year: '2026-2027', grade_requested: '3', current_grade: '2', reason: 'parent-employment',
+    school: '1001', relationship: 'parent', decision_email: f.user.email, decision_email_confirm: f.user.email,
+  });
+  expect(res.status).toBe(303);
+  return /\/applications\/([^/]+)\/confirmation/.exec(res.location!)![1];
+}
+
 for (const db of databases) {
   describe(`words a family met (2) on ${db.name}`, () => {
     let t: TestApp;
@@ -121,6 +133,61 @@ for (const db of databases) {
         t.clock.set('2027-07-01T18:00:00Z');
         const later = textOf((await new TestClient(t.app).get(`/districts/${L}`)).html);
         expect(later).toContain('Incoming inter-district permit, school year 2026–2027: closed; requests were taken from Sunday, February 1, 2026 to Thursday, June 10, 2027.');
+      });
+    });
+
+    describe('the request page and the account', () => {
+      it('DEC-3 DEC-15 LNG-1 the parent reads the decision due date on the request page and the student page, written out, with what it means', async () => {
+        const f = await family(t);
+        const id = await applyIncoming(t, f);
+        // Received on Sunday, November 22, 2026, after the first day of school: 30 days.
+        expect((await t.deps.db.selectFrom('applications').select('decision_due_on').where('id', '=', id).executeTakeFirstOrThrow()).decision_due_on).toBe('2026-12-22');
+        const page = textOf((await f.client.get(`/applications/${id}`)).html);
+        expect(page).toContain('Decision due Tuesday, December 22, 2026');
+        expect(page).toContain('The district must decide by Tuesday, December 22, 2026. If it has not sent you a written decision by then, the law treats the request as denied, and you may appeal to the county office of education.');
+        const story = textOf((await f.client.get(`/students/${f.student.id}`)).html);
+        expect(story).toContain('The district must decide by Tuesday, December 22, 2026.');
+
+        await f.client.get('/language?to=es&next=/');
+        const es = textOf((await f.client.get(`/applications/${id}`)).html);
+        expect(es).toContain('Fecha límite de la decisión martes, 22 de diciembre de 2026');
+        expect(es).toContain('El distrito debe decidir a más tardar el martes, 22 de diciembre de 2026. Si para entonces no le ha enviado una decisión por escrito, la ley considera negada la solicitud');
+      });
+
+      it('DEC-3 a decided request no longer shows a decision due date', async () => {
+        const f = await family(t);
+        const id = await applyIncoming(t, f);
+        await t.deps.db.updateTable('applications').set({ status: 'withdrawn' }).where('id', '=', id).execute();
+        const page = textOf((await f.client.get(`/applications/${id}`)).html);
+        expect(page).not.toContain('Decision due');
+        expect(page).not.toContain('The district must decide by');
+      });
+
+      it('ACC-6 LNG-1 the account lists each request with its kind, and its table headers carry no trailing colon', async () => {
+        const f = await family(t);
+        await applyIncoming(t, f);
+        const home = await family(t, LIVES_IN_LAUSD);
+        const form = await home.client.get(`/apply/${L}/intra?student=${home.student.id}`);
+        const intra = await home.client.post(`/apply/${L}/intra`, {
+          agree: 'yes', student: home.student.id, submission_key: keyOf(form.html), school_year: '2026-2027', grade_requested: '3', current_grade: '2',
+          reason: 'sibling', school: '1002', relationship: 'parent', decision_email: home.user.email, decision_email_confirm: home.user.email,
+        });
+        expect(intra.status).toBe(303);
+
+        const account = await f.client.get('/account');
+        const headers = [...account.html.matchAll(/<th scope="col"[^>]*>([\s\S]*?)<\/th>/g)].map((m) => textOf(m[1]));
+        expect(headers).toEqual(['Student', 'Type of request', 'District', 'School year', 'Confirmation number', 'Status']);
+        expect(textOf(account.html)).toContain('Coming from another district');
+        expect(account.html).toContain('data-label="Type of request"');
+        expect(textOf((await home.client.get('/account')).html)).toContain('Another school of the district');
+
+        await f.client.get('/language?to=es&next=/');
+        const es = await f.client.get('/account');
+        const esHeaders = [...es.html.matchAll(/<th scope="col"[^>]*>([\s\S]*?)<\/th>/g)].map((m) => textOf(m[1]));
+        expect(esHeaders).toContain('Tipo de solicitud');
+        expect(esHeaders).toContain('Estado');
+        expect(esHeaders.filter((h) => h.endsWith(':'))).toEqual([]);
+        expect(textOf(es.html)).toContain('Desde otro distrito');
       });
     });
   });

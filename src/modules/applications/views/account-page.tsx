@@ -36,10 +36,11 @@ export function AccountPage({ ctx, students, applications, messages, districts }
           <thead>
             <tr>
               <th scope="col">{t('applications.account.student')}</th>
+              <th scope="col">{t('applications.page.kind')}</th>
               <th scope="col">{t('applications.page.district')}</th>
               <th scope="col">{t('applications.form.schoolYear')}</th>
               <th scope="col">{t('applications.page.confirmation')}</th>
-              <th scope="col">{t('applications.page.statusLabel')}</th>
+              <th scope="col">{t('applications.page.status')}</th>
             </tr>
           </thead>
           <tbody>
@@ -48,10 +49,11 @@ export function AccountPage({ ctx, students, applications, messages, districts }
                 <th scope="row" data-label={t('applications.account.student')}>
                   <a class="usa-link" href={`/applications/${a.id}`}>{`${a.student_first_name} ${a.student_last_name}`}</a>
                 </th>
+                <td data-label={t('applications.page.kind')}>{t(`applications.kindsShort.${a.kind}`)}</td>
                 <td data-label={t('applications.page.district')}>{districtName(a.district_id)}</td>
                 <td data-label={t('applications.form.schoolYear')}>{a.school_year.replace('-', '–')}</td>
                 <td data-label={t('applications.page.confirmation')}>{formatConfirmationNumber(a.confirmation_number)}</td>
-                <td data-label={t('applications.page.statusLabel')}><StatusTag ctx={ctx} status={a.status} /></td>
+                <td data-label={t('applications.page.status')}><StatusTag ctx={ctx} status={a.status} /></td>
               </tr>
             ))}
           </tbody>

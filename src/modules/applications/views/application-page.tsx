@@ -24,6 +24,22 @@ export interface ApplicationView {
   notice: 'withdrawn' | 'notWithdrawable' | null;
 }
 
+/** A request the district has still to decide, with the DEC-3 day it must decide by. */
+export const awaitsDecision = (a: Pick<ApplicationRow, 'status' | 'decision_due_on'>): boolean =>
+  a.decision_due_on !== null && ['incomplete', 'submitted', 'info_requested'].includes(a.status);
+
+/**
+ * DEC-3, DEC-15: the last day for the district's written decision, written out, and what it
+ * means: without a decision by then the law treats the request as denied (not a school change
+ * inside the district, which its two schools decide, nor a priority release the district of
+ * residence cannot block, DEC-19).
+ */
+export function DueDate({ ctx, application: a }: { ctx: PageContext; application: Pick<ApplicationRow, 'status' | 'decision_due_on' | 'kind' | 'priority' | 'linked_application_id'> }) {
+  if (!awaitsDecision(a)) return null;
+  const deemable = a.kind !== 'intra' && !(a.kind === 'outgoing' && a.priority === 1 && a.linked_application_id !== null);
+  return <p>{ctx.t(deemable ? 'applications.page.dueMeaning' : 'applications.page.dueMeaningIntra', { date: ctx.i18n.date(a.decision_due_on!) })}</p>;
+}
+
 export function StatusTag({ ctx, status }: { ctx: PageContext; status: string }) {
   return <span class={`usa-tag app-status app-status--${status}`}>{ctx.t(`applications.status.${status}`)}</span>;
 }
@@ -49,6 +65,7 @@ export function ApplicationPage({ ctx, view, documents, decision }: { ctx: PageC
         </div>
       ) : null}
       <p>{t(`applications.statusHelp.${a.status}`)}</p>
+      <DueDate ctx={ctx} application={a} />
       {view.linked ? <LinkedRequest ctx={ctx} linked={view.linked} /> : null}
       <dl class="app-summary">
         <dt>{t('applications.page.confirmation')}</dt>
@@ -93,6 +110,12 @@ export function ApplicationPage({ ctx, view, documents, decision }: { ctx: PageC
         ) : null}
         <dt>{t('applications.page.received')}</dt>
         <dd>{ctx.i18n.dateTime(a.received_at)}</dd>
+        {awaitsDecision(a) ? (
+          <>
+            <dt>{t('applications.page.decisionDue')}</dt>
+            <dd>{ctx.i18n.date(a.decision_due_on!)}</dd>
+          </>
+        ) : null}
         <dt>{t('applications.form.decisionEmail')}</dt>
         <dd>{a.decision_email}</dd>
       </dl>

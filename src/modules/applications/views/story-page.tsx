@@ -2,7 +2,7 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
 import { formatConfirmationNumber } from '../confirmation-number.js';
 import type { Story } from '../story.js';
-import { StatusTag } from './application-page.js';
+import { DueDate, StatusTag } from './application-page.js';
 import { gradeLabel } from './request-fields.js';
 
 interface Props {
@@ -77,6 +77,7 @@ export function StoryPage({ ctx, student: s, story, moves }: Props) {
             <p>
               <StatusTag ctx={ctx} status={a.status} /> {t('applications.page.confirmation')} {formatConfirmationNumber(a.confirmation_number)}
             </p>
+            <DueDate ctx={ctx} application={a} />
             {related.receiving ? <p>{t('students.story.receiving', { district: related.receiving.district })}</p> : null}
             {related.linked ? (
               <p>
