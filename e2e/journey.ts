@@ -30,7 +30,8 @@ export interface JourneyOptions {
 const catalogs = loadCatalogs();
 const lausd = loadDistrictConfigs('config/districts').find((d) => d.slug === 'lausd-sample')!;
 
-function answerQuestion(label: string, lang: string): string {
+/** The registration page's plain-text question, answered as a person would. */
+export function answerQuestion(label: string, lang: string): string {
   const m = lang === 'es' ? /cuánto es (\S+) más ([^?]+)\?/.exec(label) : /what is (\S+) plus ([^?]+)\?/.exec(label);
   if (!m) throw new Error(`no question in "${label}"`);
   const n = (w: string) => Array.from({ length: 19 }, (_, i) => i).find((i) => numberWord(i, lang) === w.trim())!;

@@ -5,11 +5,19 @@ import { publicPages } from './pages.js';
 import { CLERK, adminPages, staffQueue } from './staff.js';
 import { clerkDecides } from './decision.js';
 import { twoDistrictHandoff } from './handoff.js';
+import { phoneWidth } from './phone-width.js';
 import type { JourneyResult } from './journey.js';
+import { Driver, type Engine } from './engines/driver.js';
+import { engineJourney, type EngineJourneyOptions } from './engines/journey.js';
+import { chromiumEngine } from './engines/chromium.js';
+import { launchFirefox } from './engines/firefox.js';
+import { launchWebKit } from './engines/webkit.js';
 
 /**
  * The browser suite: the parent's journey in English (desktop, JavaScript on) and in Spanish
- * (390×844 phone, JavaScript off), and every public page in both languages, each checked by axe.
+ * (390×844 phone, JavaScript off), and every public page in both languages, each checked by axe;
+ * then (APP-9) the parent's journey once more in each engine: Firefox on a phone, WebKit (Safari's
+ * engine) on a desktop, Chromium on a tablet.
  * Ends with a plain "N passed, N failed" line.
  */
 async function main(): Promise<number> {
@@ -57,8 +65,33 @@ async function main(): Promise<number> {
     });
     await run('staff: the first administrator invites a colleague, searches documents, reads the audit log', () => adminPages(browser, server.url, server.dataDir));
     await run('DEC-5 hand-off: Paramount releases, the release reaches Los Angeles, both approve, the parent reads one permit', () => twoDistrictHandoff(browser, server.url, server.dataDir));
+    await run('phone width (issue 12): a 69-character email on a 390 px phone, the staff queue scrolling in its own box, the staff menu and queue rows at 1280 px', () => phoneWidth(browser, server.url, server.dataDir));
     await run('public pages in English', () => publicPages(browser, server.url, 'en'));
     await run('public pages in Spanish', () => publicPages(browser, server.url, 'es'));
+    // APP-9: one journey per engine, written once against e2e/engines/driver.ts. The browser is
+    // started inside the suite, so a missing one fails that suite alone, saying what to install.
+    const inEngine = async (launch: () => Promise<Engine<unknown>>, o: EngineJourneyOptions) => {
+      stepName = 'starting the browser';
+      const driver = new Driver(await launch().catch((e) => {
+        throw new Error(`step "${stepName}": ${(e as Error).message}`);
+      }), server.url);
+      try {
+        return await engineJourney(driver, server.dataDir, o, step).catch((e) => {
+          throw new Error(`step "${stepName}": ${(e as Error).message}`);
+        });
+      } finally {
+        await driver.close();
+      }
+    };
+    await run('APP-9 parent journey in Firefox, 390×844 phone, Spanish', () =>
+      inEngine(() => launchFirefox({ width: 390, height: 844 }), { name: 'firefox-es-phone', language: 'es' }),
+    );
+    await run("APP-9 parent journey in WebKit (Safari's engine), desktop, English", () =>
+      inEngine(() => launchWebKit({ width: 1280, height: 900 }), { name: 'webkit-en-desktop', language: 'en' }),
+    );
+    await run('APP-9 parent journey in Chromium, 820×1180 tablet, English', () =>
+      inEngine(() => chromiumEngine(browser, { width: 820, height: 1180 }, true), { name: 'chromium-en-tablet', language: 'en' }),
+    );
   } finally {
     await browser.close();
     await server.stop();
