@@ -287,7 +287,7 @@ for (const db of databases) {
       expect((await c.get('/upload/documents')).location).toBe('/upload');
       const n = app.confirmation_number;
       const typo = await c.post('/upload', { ...good, confirmation: `${n.slice(0, 8)}${n[8] === '0' ? '1' : '0'}` });
-      expect(textOf(typo.html)).toContain('Check the confirmation number');
+      expect(textOf(typo.html)).toContain('One of the characters in the confirmation number is wrong');
       const ok = await c.post('/upload', good);
       expect(ok.status).toBe(303);
       expect(ok.location).toBe('/upload/documents');

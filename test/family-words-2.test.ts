@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
 import { buildStudent, signedInParent } from './support/parents.js';
+import { ALPHABET, formatConfirmationNumber, generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
 
 /**
  * Issue "Found in use (2)", point 8: the words a family meets — windows in the tense of the day,
@@ -134,6 +135,36 @@ for (const db of databases) {
         const later = textOf((await new TestClient(t.app).get(`/districts/${L}`)).html);
         expect(later).toContain('Incoming inter-district permit, school year 2026–2027: closed; requests were taken from Sunday, February 1, 2026 to Thursday, June 10, 2027.');
       });
+    });
+
+    describe('a mistyped confirmation number', () => {
+      const n = generateConfirmationNumber();
+      const typo = n.slice(0, 5) + ALPHABET[(ALPHABET.indexOf(n[5]) + 7) % ALPHABET.length] + n.slice(6);
+      const details = (confirmation: string) => ({ first_name: 'Mateo', last_name: 'López', dob_month: '4', dob_day: '9', dob_year: '2018', confirmation });
+
+      for (const path of ['/upload', '/status']) {
+        it(`DOC-1 LNG-1 ${path}: one wrong character is told so, not the number's length; a wrong length still is`, async () => {
+          const c = new TestClient(t.app, '10.77.0.1');
+          await c.get(path);
+          const wrong = await c.post(path, details(formatConfirmationNumber(typo)));
+          expect(wrong.status).toBe(400);
+          expect(fieldError(wrong.html, 'confirmation')).toBe('One of the characters in the confirmation number is wrong. Check it against your email');
+          expect(textOf(wrong.html)).not.toContain('it has 9 letters and numbers');
+          // What was typed stays in the field.
+          expect(wrong.html).toContain(`value="${formatConfirmationNumber(typo)}"`);
+
+          const stranger = await c.post(path, details(`${n.slice(0, 4)}-U${n.slice(5)}`));
+          expect(fieldError(stranger.html, 'confirmation')).toBe('A confirmation number never has "U" in it. Check the number against your email');
+
+          const short = await c.post(path, details(n.slice(0, 7)));
+          expect(fieldError(short.html, 'confirmation')).toBe('Check the confirmation number: it has 9 letters and numbers, like 7KQ3-M9X2-H');
+
+          await c.get('/language?to=es&next=/');
+          await c.get(path);
+          const es = await c.post(path, details(formatConfirmationNumber(typo)));
+          expect(fieldError(es.html, 'confirmation')).toBe('Uno de los caracteres del número de confirmación no es correcto. Compárelo con el de su correo electrónico');
+        });
+      }
     });
 
     describe('the request page and the account', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ALPHABET,
+  confirmationNumberProblem,
   formatConfirmationNumber,
   generateConfirmationNumber,
   isValidConfirmationNumber,
@@ -61,5 +62,17 @@ describe('confirmation numbers', () => {
     expect(isValidConfirmationNumber('ABCD')).toBe(false);
     expect(isValidConfirmationNumber('ABCD-EFGH-UU')).toBe(false);
     expect(isValidConfirmationNumber('ABCD-EFGH-*')).toBe(false);
+  });
+
+  it('DOC-1 tells what is wrong: the length, a character no number has, or (the check failing) one wrong character', () => {
+    const n = generateConfirmationNumber();
+    expect(confirmationNumberProblem(n)).toBeNull();
+    expect(confirmationNumberProblem(formatConfirmationNumber(n).toLowerCase())).toBeNull();
+    expect(confirmationNumberProblem(n.slice(0, 8))).toEqual({ kind: 'length' });
+    expect(confirmationNumberProblem(`${n}7`)).toEqual({ kind: 'length' });
+    expect(confirmationNumberProblem(`${n.slice(0, 3)}U${n.slice(4)}`)).toEqual({ kind: 'character', character: 'U' });
+    expect(confirmationNumberProblem(`${n.slice(0, 3)}*${n.slice(4)}`)).toEqual({ kind: 'character', character: '*' });
+    const other = ALPHABET[(ALPHABET.indexOf(n[2]) + 1) % ALPHABET.length];
+    expect(confirmationNumberProblem(n.slice(0, 2) + other + n.slice(3))).toEqual({ kind: 'check' });
   });
 });

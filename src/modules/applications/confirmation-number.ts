@@ -41,10 +41,24 @@ export function normalizeConfirmationNumber(input: string): string {
 }
 
 export function isValidConfirmationNumber(input: string): boolean {
+  return confirmationNumberProblem(input) === null;
+}
+
+/**
+ * What is wrong with a typed confirmation number, so the parent is told what to fix:
+ * - `length`: it does not have 9 characters (spaces and dashes aside);
+ * - `character`: it has a character no confirmation number has (`character` names the first);
+ * - `check`: every character could be right, but the check character fails — one of them was
+ *   mistyped (or two neighbours swapped).
+ */
+export type ConfirmationNumberProblem = { kind: 'length' } | { kind: 'character'; character: string } | { kind: 'check' };
+
+export function confirmationNumberProblem(input: string): ConfirmationNumberProblem | null {
   const s = normalizeConfirmationNumber(input);
-  if (s.length !== BODY_LENGTH + 1) return false;
-  if (![...s].every((c) => ALPHABET.includes(c))) return false;
-  return checkCharacter(s.slice(0, BODY_LENGTH)) === s[BODY_LENGTH];
+  if (s.length !== BODY_LENGTH + 1) return { kind: 'length' };
+  const stranger = [...s].find((c) => !ALPHABET.includes(c));
+  if (stranger !== undefined) return { kind: 'character', character: stranger };
+  return checkCharacter(s.slice(0, BODY_LENGTH)) === s[BODY_LENGTH] ? null : { kind: 'check' };
 }
 
 /** "7KQ3M9X2H" → "7KQ3-M9X2-H", for reading aloud and printing. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { err, ok, type Result } from '../../platform/result.js';
-import { isValidConfirmationNumber, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
+import { confirmationNumberProblem, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
 import { parseDateFields } from '../students/validation.js';
 import { DocumentsRepository } from './repository.js';
 import type { Application } from './service.js';
@@ -35,13 +35,18 @@ export class PublicLookup {
   }
 
   /** Field errors of the form, before any look-up. */
-  validate(values: Record<string, string>): Record<string, { key: string }> {
-    const errors: Record<string, { key: string }> = {};
+  validate(values: Record<string, string>): Record<string, { key: string; params?: Record<string, string> }> {
+    const errors: Record<string, { key: string; params?: Record<string, string> }> = {};
     const r = LookupSchema.safeParse(values);
     if (!r.success) for (const i of r.error.issues) errors[String(i.path[0])] ??= { key: i.message };
     const d = parseDateFields(values.dob_month ?? '', (values.dob_day ?? '').trim(), (values.dob_year ?? '').trim());
     if ('error' in d) errors.dob = { key: d.error.replace('students.', 'documents.') };
-    if (!errors.confirmation && !isValidConfirmationNumber(values.confirmation ?? '')) errors.confirmation = { key: 'documents.errors.confirmationFormat' };
+    // A mistyped number is told what is wrong with it: its length, a character no number has,
+    // or (the check character failing) that one of its characters is wrong.
+    const problem = errors.confirmation ? null : confirmationNumberProblem(values.confirmation ?? '');
+    if (problem?.kind === 'length') errors.confirmation = { key: 'documents.errors.confirmationFormat' };
+    if (problem?.kind === 'character') errors.confirmation = { key: 'documents.errors.confirmationCharacter', params: { character: problem.character } };
+    if (problem?.kind === 'check') errors.confirmation = { key: 'documents.errors.confirmationCheck' };
     return errors;
   }
 
