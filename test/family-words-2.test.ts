@@ -1,4 +1,12 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { wire } from '../src/wire.js';
+import { buildApp } from '../src/app.js';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
 import { buildStudent, signedInParent } from './support/parents.js';
@@ -223,3 +231,32 @@ for (const db of databases) {
     });
   });
 }
+
+describe('the CLI speaks with the deployment\'s address', () => {
+  it('create-staff prints an activation link on PUBLIC_URL, from the same configuration the server reads, and the server opens it', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-cli-url-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DISTRICTS_DIR: path.resolve('config/districts'), PUBLIC_URL: 'https://permits.example.org' };
+    for (const k of ['DATABASE_URL', 'STORAGE_URL', 'CLOCK_START', 'CLOCK_SPEED', 'PORT']) delete env[k];
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'create-staff', '--district', L, '--email', 'clerk.url@example.org', '--first', 'Ana', '--last', 'Clerk', '--role', 'permit_staff'], { env });
+      const link = /^https?:\/\/\S+$/m.exec(stdout)?.[0];
+      expect(link, stdout).toMatch(/^https:\/\/permits\.example\.org\/staff\/activate\/[\w-]+/);
+      expect(stdout).not.toContain('localhost');
+
+      // The server, built from the same settings, answers that link's path with the activation form.
+      const deps = await wire(loadConfig(env));
+      const app = await buildApp(deps);
+      try {
+        expect(deps.config.publicUrl).toBe('https://permits.example.org');
+        const res = await app.inject({ method: 'GET', url: new URL(link!).pathname + new URL(link!).search });
+        expect(res.statusCode).toBe(200);
+        expect(res.body).toContain('name="password"');
+      } finally {
+        await app.close();
+        await deps.handle.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -17,7 +17,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   create-staff --district <slug> --email <email> --first <name> --last <name> [--role <role>] [--school <code> ...]
-      Creates a staff account and prints its single-use activation link (valid 7 days).
+      Creates a staff account and prints its single-use activation link (valid 7 days), on the
+      deployment's PUBLIC_URL: run the CLI with the same environment as the server.
       Roles: district_admin (default), permit_staff, site_admin (needs --school), auditor.
       The first district administrator of a district is made this way.
   sweep
