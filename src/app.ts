@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -13,14 +12,12 @@ import { securityHeaders } from './platform/http/security.js';
 import { setLanguageCookie, webPlatform } from './platform/http/web.js';
 import { safeNext } from './platform/http/guards.js';
 import { IdempotencyStore } from './platform/http/idempotency.js';
-import { builtStylesheet } from './platform/http/built-assets.js';
+import { IMMUTABLE, USWDS_DIST, PUBLIC_DIR, assets } from './platform/http/built-assets.js';
 import { ErrorPage } from './platform/views/error-page.js';
 import { isDatabaseUnavailable, pingDatabase } from './platform/db/kysely.js';
 import { registerModules } from './modules/index.js';
 import { loggerOptions, requestIdOf, REQUEST_ID_HEADER } from './platform/ops/logging.js';
 import { Readiness } from './platform/ops/readiness.js';
-
-const require = createRequire(import.meta.url);
 
 /**
  * The whole HTTP app. `logger`: true or pino options (merged over the app's own: redaction and
@@ -71,18 +68,16 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
     threshold: 1024,
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
   });
-  // The stylesheet built from USWDS's: its name carries its content's hash, so a year's caching
-  // is safe (a new build is a new name). Registered before the folder, which would not know it.
-  const stylesheet = builtStylesheet();
-  if (stylesheet) {
-    app.get(stylesheet.href, { logLevel: 'warn' }, async (_req, reply) =>
-      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(stylesheet.body),
-    );
+  // Every asset a page links (the stylesheet built from USWDS's, our scripts and stylesheet, USWDS's
+  // script, the fonts and pictures the stylesheets name) is served under a name carrying its
+  // content's hash, so a year's caching is safe: a new content is a new name (ADR 0020).
+  // Registered before the folders, which would not know these names.
+  for (const asset of assets().files.values()) {
+    app.get(asset.href, { logLevel: 'warn' }, async (_req, reply) => reply.type(asset.type).header('cache-control', IMMUTABLE).send(asset.body));
   }
-  // The package's main file is dist/js/uswds.min.js: its dist folder is two levels up.
-  const uswdsDist = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
-  await app.register(fastifyStatic, { root: uswdsDist, prefix: '/assets/uswds/', maxAge: '1d' });
-  await app.register(fastifyStatic, { root: path.resolve('public'), prefix: '/assets/', decorateReply: false, maxAge: '1h' });
+  // The plain names still answer, for a page a browser kept from before a release, with a short cache.
+  await app.register(fastifyStatic, { root: USWDS_DIST, prefix: '/assets/uswds/', maxAge: '1h' });
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/assets/', decorateReply: false, maxAge: '1h' });
 
   // Browsers ask for /favicon.ico whatever the page says; one small picture answers both names.
   const favicon = fs.readFileSync(path.resolve('public/favicon.svg'));

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
 import { makeTestApp, type TestApp } from './support/app.js';
-import { builtStylesheet } from '../src/platform/http/built-assets.js';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { IMMUTABLE, builtStylesheet } from '../src/platform/http/built-assets.js';
+import { CSP } from '../src/platform/http/security.js';
 
 /** Light pages on a phone plan (APP-9): compressed as the browser asks, and a favicon. */
 describe('assets and compression', () => {
@@ -58,14 +61,85 @@ describe('assets and compression', () => {
     expect(text.length).toBeLessThan(250_000);
     expect(css.rawPayload.length).toBeLessThan(40_000);
     for (const cls of ['.usa-button', '.usa-alert--error', '.usa-file-input__target', '.usa-input--error', '.usa-table', '.usa-sr-only', '.usa-skipnav']) expect(text, cls).toContain(cls);
-    // Its fonts are addressed relative to USWDS's css folder, and are there.
-    const font = /url\((\.\.\/fonts\/[^)]+\.woff2)\)/.exec(text)![1];
-    expect((await get(new URL(font, `http://x${built!.href}`).pathname)).statusCode).toBe(200);
+    // The fonts and pictures it names are fingerprinted too, each there and cached for a year.
+    expect(text).not.toMatch(/url\(\s*['"]?\.\.\//);
+    const named = [...new Set([...text.matchAll(/url\(([^)]+)\)/g)].map((m) => m[1]!))];
+    expect(named.some((u) => u.endsWith('.woff2'))).toBe(true);
+    for (const url of named) {
+      expect(url).toMatch(/^\/assets\/uswds\/(fonts|img)\/.+\.[0-9a-f]{12}\.(woff2|svg)$/);
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['cache-control'], url).toBe(IMMUTABLE);
+      expect(res.headers['content-type'], url).toMatch(url.endsWith('.svg') ? /^image\/svg\+xml/ : /^font\/woff2/);
+    }
+  });
+
+  /** What a page's head links: each stylesheet, icon and script, in order. */
+  const linked = (html: string) => {
+    const head = /<head>([\s\S]*)<\/head>/.exec(html)![1]!;
+    return {
+      links: [...head.matchAll(/<link rel="(?:stylesheet|icon)" href="([^"]+)"/g)].map((m) => m[1]!),
+      scripts: [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!),
+    };
+  };
+  const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex').slice(0, 12);
+
+  it('APP-9 every stylesheet, icon and script a page links has its content\'s hash in its name and is cached a year, immutable', async () => {
+    const page = await get('/register'); // the page with a script of its own (the human check)
+    const { links, scripts } = linked(page.body);
+    const srcs = scripts.map((a) => /src="([^"]+)"/.exec(a)?.[1]);
+    expect(srcs.length).toBeGreaterThanOrEqual(3);
+    for (const href of [...links, ...srcs]) {
+      expect(href, 'no inline script').toBeDefined();
+      const m = /^\/assets\/.+\.([0-9a-f]{12})\.(css|js|svg)$/.exec(href!);
+      expect(m, href).not.toBeNull();
+      const res = await get(href!);
+      expect(res.statusCode, href).toBe(200);
+      expect(res.headers['cache-control'], href).toBe(IMMUTABLE);
+      expect(sha(res.rawPayload), `${href} is named after what it serves`).toBe(m![1]);
+    }
+    expect(srcs.map((u) => u!.replace(/\.[0-9a-f]{12}\./, '.'))).toEqual(['/assets/uswds/js/uswds.min.js', '/assets/app.js', '/assets/human-check.js']);
+    expect(links.map((u) => u.replace(/\.[0-9a-f]{12}\./, '.'))).toEqual(['/assets/favicon.svg', '/assets/uswds/css/uswds.css', '/assets/app.css']);
+    // Our files under their new names are the files themselves.
+    for (const [plain, file] of [['/assets/app.js', 'public/app.js'], ['/assets/app.css', 'public/app.css'], ['/assets/human-check.js', 'public/human-check.js']] as const) {
+      const href = [...links, ...srcs].find((u) => u!.replace(/\.[0-9a-f]{12}\./, '.') === plain)!;
+      expect((await get(href)).rawPayload.equals(fs.readFileSync(file)), plain).toBe(true);
+    }
+  });
+
+  it('APP-9 scripts are deferred: none holds up the first paint, none runs inline, and the policy stays strict', async () => {
+    for (const url of ['/', '/sign-in', '/register', '/status', '/districts/lausd-sample']) {
+      const page = await get(url);
+      const { scripts } = linked(page.body);
+      expect(scripts.length, url).toBeGreaterThanOrEqual(2);
+      for (const attrs of scripts) expect(attrs, url).toMatch(/^ src="\/assets\/[^"]+" defer$/);
+      // USWDS's init script hid nothing these pages use until USWDS's script ran: it is not linked.
+      expect(page.body, url).not.toContain('uswds-init');
+      expect(page.headers['content-security-policy'], url).toBe(CSP);
+    }
+    expect(CSP).toContain("script-src 'self';");
+    expect(CSP).not.toMatch(/unsafe-inline|unsafe-eval/);
+  });
+
+  it('the plain names still answer, for a page kept from before a release, with a short cache', async () => {
+    for (const [url, file] of [
+      ['/assets/app.js', 'public/app.js'],
+      ['/assets/app.css', 'public/app.css'],
+      ['/assets/human-check.js', 'public/human-check.js'],
+      ['/assets/favicon.svg', 'public/favicon.svg'],
+      ['/assets/uswds/js/uswds.min.js', null],
+      ['/assets/uswds/js/uswds-init.min.js', null],
+    ] as const) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['cache-control'], url).toBe('public, max-age=3600');
+      if (file) expect(res.rawPayload.equals(fs.readFileSync(file)), url).toBe(true);
+    }
   });
 
   it('serves a favicon at the name browsers ask for and at the one the pages link', async () => {
     const page = await get('/');
-    expect(page.body).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"/>');
+    expect(page.body).toMatch(/<link rel="icon" href="\/assets\/favicon\.[0-9a-f]{12}\.svg" type="image\/svg\+xml"\/>/);
     for (const url of ['/favicon.ico', '/assets/favicon.svg']) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(200);

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from './context.js';
-import { stylesheetHref } from '../http/built-assets.js';
+import { assetHref, stylesheetHref } from '../http/built-assets.js';
 
 interface LayoutProps {
   ctx: PageContext;
@@ -38,10 +38,18 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
-        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+        <link rel="icon" href={assetHref('/assets/favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={stylesheetHref()} />
-        <link rel="stylesheet" href="/assets/app.css" />
-        <script src="/assets/uswds/js/uswds-init.min.js"></script>
+        <link rel="stylesheet" href={assetHref('/assets/app.css')} />
+        {/* Deferred: fetched while the page is read, run in this order once it is parsed, never
+            holding up its first paint. USWDS's script starts its components then (it waits for
+            the document itself when it runs earlier); its uswds-init.js is left out, as it only
+            hides banner, sub-menu and modal content we do not use until that script has run. */}
+        <script src={assetHref('/assets/uswds/js/uswds.min.js')} defer></script>
+        <script src={assetHref('/assets/app.js')} defer></script>
+        {scripts.map((src) => (
+          <script src={assetHref(src)} defer key={src}></script>
+        ))}
       </head>
       <body>
         <a class="usa-skipnav" href="#main-content">{t('common.skipToContent')}</a>
@@ -121,11 +129,6 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
             </div>
           </div>
         </footer>
-        <script src="/assets/uswds/js/uswds.min.js"></script>
-        <script src="/assets/app.js"></script>
-        {scripts.map((src) => (
-          <script src={src} key={src}></script>
-        ))}
       </body>
     </html>
   );
