@@ -17,7 +17,8 @@ async function latestMail(t: TestApp, to: string) {
 }
 const START = '2026-11-22T18:00:00Z';
 const NAMES = { first_name: 'María', middle_name: '', last_name: 'García' };
-const linkIn = (text: string) => /(https?:\/\/\S+)/.exec(text)![1].replace('http://localhost:3000', '');
+/** The page an email's first link opens (its path: the `?lang=` it carries is tested in languages.test.ts). */
+const linkIn = (text: string) => new URL(/(https?:\/\/\S+)/.exec(text)![1]).pathname;
 
 async function register(t: TestApp, c: TestClient, email: string, extra: Record<string, string> = {}) {
   const page = await c.get('/register');
@@ -311,6 +312,7 @@ for (const db of databases) {
       const user = await t.deps.db.selectFrom('users').select(['language', 'password_hash', 'activated_at']).where('email', '=', email).executeTakeFirstOrThrow();
       expect(user).toEqual({ language: 'es', password_hash: null, activated_at: null });
       // Only the hash of the link's token is stored.
+      expect(mail.text_body).toMatch(/\/activate\/\S+\?lang=es\s/);
       const link = linkIn(mail.text_body);
       const token = link.split('/').pop()!;
       const tokens = await t.deps.db.selectFrom('user_tokens').select('token_hash').execute();

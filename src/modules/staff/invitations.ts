@@ -176,6 +176,8 @@ export class StaffInvitations {
       language: lang,
       template: 'team.email.invite',
       signatureKey: 'common.staffEmailSignature',
+      // The new colleague has no language of their own yet: the activation page opens in the invitation's.
+      linksCarryLanguage: true,
       params: {
         firstName: member.first_name,
         inviter: `${admin.firstName} ${admin.lastName}`,

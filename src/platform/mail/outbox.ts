@@ -16,6 +16,12 @@ export interface EmailToSend {
   applicationId?: string | null;
   /** Staff emails do not show in a parent's account, so they sign off differently. */
   signatureKey?: string;
+  /**
+   * Whether the email's links to our pages carry its language (`?lang=`), so the page opens in
+   * the language the email was written in (LNG-1). Yes for a parent's emails (no signatureKey);
+   * a staff notice written in a fixed language leaves the reader's own choice of language alone.
+   */
+  linksCarryLanguage?: boolean;
 }
 
 const escapeHtml = (s: string): string =>
@@ -34,10 +40,58 @@ export function linkify(escaped: string): string {
   });
 }
 
-export function renderEmail(catalogs: Catalogs, msg: Pick<EmailToSend, 'language' | 'template' | 'params' | 'signatureKey'>) {
-  const { t } = translator(catalogs, msg.language);
-  const subject = t(`${msg.template}.subject`, msg.params);
-  const body = t(`${msg.template}.body`, msg.params);
+/** The address with `lang=<lang>` in its query (`?lang=` or `&lang=`), replacing any it had; a `#part` stays last. */
+export function withLanguage(url: string, lang: string): string {
+  const hashAt = url.indexOf('#');
+  const hash = hashAt < 0 ? '' : url.slice(hashAt);
+  const beforeHash = hashAt < 0 ? url : url.slice(0, hashAt);
+  const queryAt = beforeHash.indexOf('?');
+  const path = queryAt < 0 ? beforeHash : beforeHash.slice(0, queryAt);
+  const query = queryAt < 0 ? [] : beforeHash.slice(queryAt + 1).split('&').filter((p) => p !== '' && !/^lang(=|$)/.test(p));
+  return `${path}?${[...query, `lang=${encodeURIComponent(lang)}`].join('&')}${hash}`;
+}
+
+const ADDRESS = /https?:\/\/[^\s<>"]+/g;
+const originOf = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * LNG-1: the links an email gives to our pages carry its language. Our pages are the origins of
+ * the parameters that are links (composed by the code from PUBLIC_URL); an address of the same
+ * origin inside a longer parameter (a move's advice) carries it too; an address of another site
+ * (one a clerk typed into a note) is left as written.
+ */
+function paramsWithLanguage(params: Params, lang: string): Params {
+  const ours = new Set<string>();
+  for (const v of Object.values(params)) {
+    if (typeof v === 'string' && /^https?:\/\/\S+$/.test(v)) {
+      const origin = originOf(v);
+      if (origin) ours.add(origin);
+    }
+  }
+  if (ours.size === 0) return params;
+  const out: Params = {};
+  for (const [k, v] of Object.entries(params)) {
+    out[k] = typeof v !== 'string' ? v : v.replace(ADDRESS, (match) => {
+      // A full stop, comma or bracket that ends the sentence is not part of the address.
+      const url = match.replace(/[.,;:!?)\]']+$/, '');
+      const origin = originOf(url);
+      return origin && ours.has(origin) ? `${withLanguage(url, lang)}${match.slice(url.length)}` : match;
+    });
+  }
+  return out;
+}
+
+export function renderEmail(catalogs: Catalogs, msg: Pick<EmailToSend, 'language' | 'template' | 'params' | 'signatureKey' | 'linksCarryLanguage'>) {
+  const { t, lang } = translator(catalogs, msg.language);
+  const params = (msg.linksCarryLanguage ?? !msg.signatureKey) ? paramsWithLanguage(msg.params, lang) : msg.params;
+  const subject = t(`${msg.template}.subject`, params);
+  const body = t(`${msg.template}.body`, params);
   const signature = t(msg.signatureKey ?? 'common.emailSignature');
   const text = `${body}\n\n${signature}\n`;
   const paragraphs = `${body}\n\n${signature}`
