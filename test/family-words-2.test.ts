@@ -145,6 +145,49 @@ for (const db of databases) {
       });
     });
 
+    describe('the address and its school', () => {
+      /** Agrees to LAUSD's guidelines for the student and opens the incoming form, as a parent would. */
+      const incomingForm = async (f: Awaited<ReturnType<typeof family>>) => {
+        await f.client.get(`/apply/${L}`);
+        await f.client.post(`/apply/${L}`, { student: f.student.id, agree: 'yes' });
+        return f.client.get(`/apply/${L}/form?student=${f.student.id}`);
+      };
+
+      it('STU-2 STU-3 LNG-1 an address inside the district names its school of residence, with the school\'s address and telephone', async () => {
+        const f = await family(t, LIVES_IN_LAUSD);
+        const page = await incomingForm(f);
+        const text = textOf(page.html);
+        expect(text).toContain('This address is inside the district');
+        expect(text).toContain("The school of residence for this address, for the student's current grade (Grade 2), is Elm Street Elementary.");
+        expect(text).toContain('To enroll the student, contact the school: Elm Street Elementary 1200 Elm Street, Los Angeles, CA 90011 Phone: (213) 555-0161');
+        expect(page.html).toContain('href="tel:2135550161"');
+        expect(page.html).not.toContain('name="reason"');
+
+        const es = await family(t, { ...LIVES_IN_LAUSD, current_grade: '7' }, 'es');
+        const esText = textOf((await incomingForm(es)).html);
+        expect(esText).toContain('La escuela de residencia para esta dirección, en el grado actual del estudiante (7.º grado), es Mission Hills Middle School.');
+        expect(esText).toContain('Para inscribir al estudiante, comuníquese con la escuela: Mission Hills Middle School 310 Mission Road, Los Angeles, CA 90031 Teléfono: (323) 555-0164');
+      });
+
+      it('STU-3 inside the district without a current grade, the parent is told to call the district for the school, with its number', async () => {
+        const f = await family(t, { ...LIVES_IN_LAUSD, current_grade: null });
+        const text = textOf((await incomingForm(f)).html);
+        expect(text).toContain('This address is inside the district');
+        expect(text).toContain('To learn the school for this address and how to enroll, call Los Angeles Unified (sample): (213) 555-0140');
+      });
+
+      it('STU-2 STU-3 an address the ranges cannot place is not told it has a school "for your address"', async () => {
+        const f = await family(t, { address_line1: '100 Nowhere St', city: 'Los Angeles', zip: '90011', current_grade: '2' });
+        const text = textOf((await incomingForm(f)).html);
+        expect(text).toContain('We could not place the student\'s address');
+        expect(text).toContain("We could not find the student's home address in LAUSD's address list");
+        expect(text).not.toContain('This address is inside the district');
+        expect(text).not.toMatch(/school (of residence )?for (this|your) address/i);
+        expect(text).not.toContain('To enroll the student');
+        expect(text).toContain('Correct the student\'s address');
+      });
+    });
+
     describe('a mistyped confirmation number', () => {
       const n = generateConfirmationNumber();
       const typo = n.slice(0, 5) + ALPHABET[(ALPHABET.indexOf(n[5]) + 7) % ALPHABET.length] + n.slice(6);

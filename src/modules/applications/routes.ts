@@ -110,8 +110,12 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
   const showForm = async (req: FastifyRequest, reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) => {
     const eligible = await service.eligibility(student, district);
     if (!eligible.ok) {
-      const problem = eligible.problem.code === 'address-inside-district' ? undefined : { key: eligible.problem.messageKey, params: eligible.problem.params };
-      return reply.page((ctx) => InsideDistrictPage({ ctx, district, student, problem }), { status: status === 200 ? 200 : 400 });
+      const inside = eligible.problem.code === 'address-inside-district';
+      const problem = inside ? undefined : { key: eligible.problem.messageKey, params: eligible.problem.params };
+      // STU-2, STU-3: inside the district, name the school of residence for the current grade.
+      const home = inside && student.current_grade ? await service.residence(student, district, student.current_grade) : null;
+      const residence = home?.ok ? district.schools.find((s) => s.code === home.value.schoolCode) : undefined;
+      return reply.page((ctx) => InsideDistrictPage({ ctx, district, student, problem, residence }), { status: status === 200 ? 200 : 400 });
     }
     const schools = service.requestableSchools(district);
     const magnetSchools = district.schools.filter((s) => s.magnet);

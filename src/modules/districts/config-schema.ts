@@ -49,6 +49,8 @@ export const DistrictConfigSchema = z
           lowestGrade: grade,
           highestGrade: grade,
           address: z.string().min(1),
+          /** The school office's telephone, told to a family the school is the school of residence for (STU-3). */
+          phone: z.string().min(1).optional(),
           /**
            * DEC-6: seats for permit students per grade and school year. `perGrade` applies to
            * every grade the school teaches, `grades` overrides it per grade, `years` per year.
