@@ -7,6 +7,7 @@ import type { ApplicationsTable } from '../../../platform/db/schema.js';
 import { formatVerificationCode, MAX_PERMIT_YEARS } from '../rules.js';
 import type { DecisionState } from '../state.js';
 import type { NotReady } from '../readiness.js';
+import { inLanguage } from '../../../platform/i18n/translator.js';
 
 export type DecisionForm = 'approve' | 'deny' | 'info' | 'revoke' | 'appeal' | 'outcome' | 'school-residence' | 'school-requested';
 export type DecisionForms = Partial<Record<DecisionForm, FormState>>;
@@ -94,7 +95,7 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
           <h3>{t('decisions.staff.askHeading')}</h3>
           <CsrfField ctx={ctx} />
           <TextArea ctx={ctx} form={f('info')} name="info_message" label={t('decisions.staff.askMessage')} hint={t('decisions.staff.askMessageHint')} required maxLength={2000} />
-          <CheckboxGroup ctx={ctx} form={f('info')} name="info_docs" label={t('decisions.staff.askDocuments')} options={district.documents.map((d) => ({ value: d.code, label: d.label.en }))} />
+          <CheckboxGroup ctx={ctx} form={f('info')} name="info_docs" label={t('decisions.staff.askDocuments')} options={district.documents.map((d) => ({ value: d.code, label: inLanguage(d.label, ctx.lang) }))} />
           <TextInput ctx={ctx} form={withDefault(f('info'), 'info_due', state.suggestedDue)} name="info_due" type="date" label={t('decisions.staff.askDue')} hint={t('decisions.staff.askDueHint', { due: a.decision_due_on ? i18n.date(a.decision_due_on) : '—' })} required />
           <SubmitButton>{t('decisions.staff.askSubmit')}</SubmitButton>
         </form>
@@ -121,7 +122,7 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
         <form method="post" action={action('deny')} class="usa-form usa-form--large app-decision__form" novalidate>
           <h3>{t('decisions.staff.denyHeading')}</h3>
           <CsrfField ctx={ctx} />
-          <CheckboxGroup ctx={ctx} form={f('deny')} name="deny_reasons" required label={t('decisions.letter.reasons')} options={district.denialReasons.map((r) => ({ value: r.code, label: r.label.en }))} />
+          <CheckboxGroup ctx={ctx} form={f('deny')} name="deny_reasons" required label={t('decisions.letter.reasons')} options={district.denialReasons.map((r) => ({ value: r.code, label: inLanguage(r.label, ctx.lang) }))} />
           <TextArea ctx={ctx} form={f('deny')} name="deny_note" label={t('decisions.letter.note')} hint={t('decisions.staff.noteHint')} maxLength={2000} />
           {state.withoutRelease ? <p class="usa-hint">{t('decisions.staff.withoutRelease')}</p> : null}
           <RadioGroup ctx={ctx} form={withDefault(f('deny'), 'appeal_right', state.withoutRelease ? 'no-release' : 'yes')} name="appeal_right" required label={t('decisions.staff.appealRight')}
@@ -139,7 +140,7 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
           <h3>{t('decisions.staff.revokeHeading')}</h3>
           <p class="usa-hint">{t('decisions.staff.revokeHint')}</p>
           <CsrfField ctx={ctx} />
-          <CheckboxGroup ctx={ctx} form={f('revoke')} name="revoke_reasons" required label={t('decisions.letter.reasons')} options={district.revocationReasons.map((r) => ({ value: r.code, label: r.label.en }))} />
+          <CheckboxGroup ctx={ctx} form={f('revoke')} name="revoke_reasons" required label={t('decisions.letter.reasons')} options={district.revocationReasons.map((r) => ({ value: r.code, label: inLanguage(r.label, ctx.lang) }))} />
           <TextArea ctx={ctx} form={f('revoke')} name="revoke_note" label={t('decisions.letter.note')} maxLength={2000} />
           <SubmitButton>{t('decisions.staff.revokeSubmit')}</SubmitButton>
         </form>

@@ -7,6 +7,7 @@ import { STATUSES } from '../../applications/status.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { Count, Dashboard } from '../dashboard.js';
 import { BarChart, type Bar } from './bar-chart.js';
+import { inLanguage } from '../../../platform/i18n/translator.js';
 
 interface Row {
   label: string;
@@ -103,7 +104,10 @@ export function DashboardPage({ ctx, district, data }: { ctx: PageContext; distr
   const { t, i18n } = ctx;
   const number = new Intl.NumberFormat(i18n.lang === 'es' ? 'es-US' : 'en-US', { maximumFractionDigits: 1 });
   const schoolName = (id: string) => (id ? (district.schools.find((s) => `${district.slug}:${s.code}` === id)?.name ?? id) : t('dashboard.bySchool.noSchool'));
-  const reasonLabel = (code: string) => district.reasons.find((r) => r.code === code)?.label.en ?? code;
+  const reasonLabel = (code: string) => {
+    const found = district.reasons.find((r) => r.code === code);
+    return found ? inLanguage(found.label, ctx.lang) : code;
+  };
   const year = data.year;
   const count = t('dashboard.table.count');
 
@@ -123,7 +127,7 @@ export function DashboardPage({ ctx, district, data }: { ctx: PageContext; distr
   return (
     <Layout ctx={ctx} title={t('dashboard.title')}>
       <h1>{t('dashboard.title')}</h1>
-      <p class="usa-intro">{t('dashboard.intro', { district: district.name.en })}</p>
+      <p class="usa-intro">{t('dashboard.intro', { district: inLanguage(district.name, ctx.lang) })}</p>
 
       <section aria-labelledby="due-heading" class="usa-summary-box margin-bottom-4" id="due">
         <div class="usa-summary-box__body">

@@ -5,9 +5,13 @@ import type { ApplicationsTable, DocumentsTable } from '../../../platform/db/sch
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { NOTE_MAX, REJECT_REASONS, canReview } from '../../documents/review.js';
 import type { RequestView } from '../requests.js';
+import { inLanguage } from '../../../platform/i18n/translator.js';
 
 const base = (applicationId: string, documentId: string) => `/staff/requests/${applicationId}/documents/${documentId}`;
-const label = (ctx: PageContext, district: DistrictConfig, code: string) => district.documents.find((d) => d.code === code)?.label.en ?? ctx.t('documents.other');
+const label = (ctx: PageContext, district: DistrictConfig, code: string) => {
+  const doc = district.documents.find((d) => d.code === code);
+  return doc ? inLanguage(doc.label, ctx.lang) : ctx.t('documents.other');
+};
 
 /** DOC-3: a document's status as the permit office set it, with the reason and note of a rejection. */
 export function DocumentStatus({ ctx, doc }: { ctx: PageContext; doc: Pick<DocumentsTable, 'status' | 'review_reason' | 'review_note' | 'reviewed_at'> }) {

@@ -4,6 +4,7 @@ import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import { DOCUMENT_STATUSES, FILE_TYPES, SEARCH_LIMIT, type DocumentSearchFilter, type DocumentSearchRow } from '../../documents/review.js';
 import { DocumentStatus } from './document-list.js';
+import { inLanguage } from '../../../platform/i18n/translator.js';
 
 function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value: string; options: [string, string][] }) {
   return (
@@ -22,11 +23,14 @@ function Select({ id, name, label, all, value, options }: { id: string; name: st
 /** DOC-3: documents across the district's requests, by student ID or name, status and file type. */
 export function DocumentsPage({ ctx, district, rows, filter }: { ctx: PageContext; district: DistrictConfig; rows: DocumentSearchRow[]; filter: DocumentSearchFilter }) {
   const { t, i18n } = ctx;
-  const docLabel = (code: string) => district.documents.find((d) => d.code === code)?.label.en ?? t('documents.other');
+  const docLabel = (code: string) => {
+    const doc = district.documents.find((d) => d.code === code);
+    return doc ? inLanguage(doc.label, ctx.lang) : t('documents.other');
+  };
   return (
     <Layout ctx={ctx} title={t('review.search.title')}>
       <h1>{t('review.search.title')}</h1>
-      <p class="usa-intro">{t('review.search.intro', { district: district.name.en })}</p>
+      <p class="usa-intro">{t('review.search.intro', { district: inLanguage(district.name, ctx.lang) })}</p>
       <form method="get" action="/staff/documents" class="usa-form app-filters" role="search">
         <div>
           <label class="usa-label" for="documents-q">{t('review.search.q')}</label>

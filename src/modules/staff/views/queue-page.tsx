@@ -5,6 +5,7 @@ import { STATUSES } from '../../applications/status.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import { GRADES } from '../../districts/config-schema.js';
 import { KINDS, filterParams, type QueueFilter, type QueueRow } from '../queue.js';
+import { inLanguage } from '../../../platform/i18n/translator.js';
 
 function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value?: string; options: [string, string][] }) {
   return (
@@ -23,13 +24,16 @@ function Select({ id, name, label, all, value, options }: { id: string; name: st
 /** The permit office's queue: in the order received, due dates first among the facts. */
 export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageContext; district: DistrictConfig; rows: QueueRow[]; next: string | null; filter: QueueFilter }) {
   const { t, i18n } = ctx;
-  const reason = (code: string) => district.reasons.find((r) => r.code === code)?.label.en ?? code;
+  const reason = (code: string) => {
+    const found = district.reasons.find((r) => r.code === code);
+    return found ? inLanguage(found.label, ctx.lang) : code;
+  };
   const school = (id: string | null) => (id ? (district.schools.find((s) => `${district.slug}:${s.code}` === id)?.name ?? id) : '—');
   const filters = new URLSearchParams(filterParams(filter)).toString();
   return (
     <Layout ctx={ctx} title={t('staff.queue.title')}>
       <h1>{t('staff.queue.title')}</h1>
-      <p class="usa-intro">{t('staff.queue.intro', { district: district.name.en })}</p>
+      <p class="usa-intro">{t('staff.queue.intro', { district: inLanguage(district.name, ctx.lang) })}</p>
       <form method="get" action="/staff/queue" class="usa-form app-filters" role="search">
         <div>
           <label class="usa-label" for="filter-q">{t('staff.queue.search')}</label>
@@ -37,7 +41,7 @@ export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageCont
           <span class="usa-hint" id="filter-q-hint">{t('queue.searchHint')}</span>
         </div>
         <Select id="filter-status" name="status" label={t('staff.queue.status')} all={t('staff.queue.allStatuses')} value={filter.status} options={STATUSES.map((s) => [s, t(`applications.status.${s}`)])} />
-        <Select id="filter-reason" name="reason" label={t('staff.queue.reason')} all={t('staff.queue.all')} value={filter.reason} options={district.reasons.map((r) => [r.code, r.label.en])} />
+        <Select id="filter-reason" name="reason" label={t('staff.queue.reason')} all={t('staff.queue.all')} value={filter.reason} options={district.reasons.map((r) => [r.code, inLanguage(r.label, ctx.lang)])} />
         <Select id="filter-school" name="school" label={t('staff.queue.school')} all={t('staff.queue.all')} value={filter.school} options={district.schools.map((s) => [s.code, s.name])} />
         <Select id="filter-grade" name="grade" label={t('staff.queue.grade')} all={t('staff.queue.all')} value={filter.grade} options={GRADES.map((g) => [g, t(`applications.grades.${g}`)])} />
         <Select id="filter-year" name="year" label={t('staff.request.year')} all={t('staff.queue.all')} value={filter.year} options={district.schoolYears.map((y) => [y.year, y.year])} />

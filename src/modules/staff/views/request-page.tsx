@@ -6,6 +6,7 @@ import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { RequestView } from '../requests.js';
 import { DocumentList } from './document-list.js';
+import { inLanguage } from '../../../platform/i18n/translator.js';
 
 /** A request's page for the permit office: who, what, which documents, and its whole history. */
 export function RequestPage({ ctx, district, view, panel, alert, studentNumberForm, canEdit }: { ctx: PageContext; district: DistrictConfig; view: RequestView; panel?: ComponentChildren; studentNumberForm?: FormState; canEdit?: boolean; alert?: { key: string; params?: Record<string, string | number> } }) {
@@ -55,7 +56,7 @@ export function RequestPage({ ctx, district, view, panel, alert, studentNumberFo
             <dt>{t('staff.queue.confirmation')}</dt><dd>{formatConfirmationNumber(a.confirmation_number)}</dd>
             <dt>{t('staff.queue.received')}</dt><dd>{i18n.dateTime(a.received_at)}</dd>
             <dt>{t('staff.request.year')}</dt><dd>{a.school_year}</dd>
-            <dt>{t('staff.queue.reason')}</dt><dd>{reason?.label.en ?? a.reason_code}</dd>
+            <dt>{t('staff.queue.reason')}</dt><dd>{reason ? inLanguage(reason.label, ctx.lang) : a.reason_code}</dd>
             <dt>{t('staff.request.kind')}</dt><dd>{t(`applications.kinds.${a.kind}`)}</dd>
             {a.kind === 'outgoing' ? (
               <>
