@@ -5,7 +5,7 @@ import { GRADES, gradeIndex } from '../src/modules/districts/config-schema.js';
 import { generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
 import { STATUSES } from '../src/modules/applications/status.js';
 import { newId } from '../src/platform/ids.js';
-import { studentNameKeys } from '../src/platform/name-key.js';
+import { nameWords } from '../src/platform/name-key.js';
 import { DISTRICT, insertBatches, seedFamilies, type BenchApp } from './support.js';
 
 /**
@@ -37,7 +37,16 @@ const LAST = ['López', 'García', 'Hernández', 'Martínez', 'Nguyen', 'Kim', '
  * replaces the drawn name without skipping the draw, so every other figure is as before.
  */
 export const RARE_LAST = 'Ávila';
-const lastName = (row: number, drawn: string) => (row % 10_000 === 5_000 ? RARE_LAST : drawn);
+/**
+ * Compound names, as many families have them (the search finds any word of them, ADR 0021):
+ * three requests in ten carry a second surname, a space or a hyphen after the first, taken from
+ * the row number so that no draw is added and the other columns stay as they were; and one in
+ * 10,000 is the rare "María José O'Neil-Hernández", found by "maria jose".
+ */
+export const RARE_COMPOUND = { first: 'María José', last: "O'Neil-Hernández" };
+const lastName = (row: number, drawn: string) =>
+  row % 10_000 === 5_000 ? RARE_LAST : row % 10_000 === 7_500 ? RARE_COMPOUND.last : row % 10 < 3 ? `${drawn}${row % 10 === 2 ? '-' : ' '}${LAST[(row >> 4) % LAST.length]}` : drawn;
+const firstName = (row: number, drawn: string) => (row % 10_000 === 7_500 ? RARE_COMPOUND.first : drawn);
 
 /** A confirmation number per row, unique by construction: the row number is its 8 digits in base 32. */
 const confirmationFor = (i: number) => {
@@ -67,16 +76,21 @@ export async function seedRequests(t: BenchApp, rows: number, onProgress: (done:
         school_year: random() < 0.7 ? '2026-2027' : '2027-2028', grade_requested: grade, current_grade: grade === 'TK' ? null : GRADES[gradeIndex(grade) - 1],
         reason_code: pick(districts.reasonsFor(district, kind)).code, requested_school_id: schools.length ? `${district.slug}:${pick(schools).code}` : null,
         relationship: 'parent', decision_email: family.email, language: random() < 0.8 ? 'en' : 'es', status: weighted(STATUS_MIX), submission_key: newId(),
-        student_first_name: pick(FIRST), student_last_name: lastName(done, pick(LAST)), student_date_of_birth: `20${10 + Math.floor(random() * 12)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
+        student_first_name: firstName(done, pick(FIRST)), student_last_name: lastName(done, pick(LAST)), student_date_of_birth: `20${10 + Math.floor(random() * 12)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
         received_at: at, updated_at: at, decision_due_on: addDays(at.slice(0, 10), 30), priority: random() < 0.03 ? 1 : 0, student_number: random() < 0.1 ? `S${100000 + done}` : null,
       });
     }
-    for (const row of batch) Object.assign(row, studentNameKeys(row));
     await insertBatches(db, 'applications', batch, 1000);
+    // Each request's name words, as insertNameWords writes them (the seeded students have no middle name).
+    const words = batch.flatMap((r) => nameWords(r.student_first_name, r.student_last_name).map((word) => ({ application_id: r.id, district_id: r.district_id, word })));
+    await insertBatches(db, 'student_name_words', words, 1000);
     if (done % 100_000 === 0 || done === rows) onProgress(done);
   }
   if (dialect === 'sqlite') await sql`PRAGMA synchronous = FULL`.execute(db);
   // PostgreSQL's autovacuum would analyze a table loaded like this within a minute or so; do it now.
-  else await sql`ANALYZE applications`.execute(db);
+  else {
+    await sql`ANALYZE applications`.execute(db);
+    await sql`ANALYZE student_name_words`.execute(db);
+  }
   return (performance.now() - started) / 1000;
 }

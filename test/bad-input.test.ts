@@ -64,7 +64,6 @@ describe('bad input never produces a server error', () => {
       id: appId, confirmation_number: '000000000', kind: 'incoming', account_id: user.id, student_id: student.id, district_id: 'lausd-sample', school_year: '2026-2027',
       grade_requested: '3', current_grade: null, reason_code: 'parent-employment', requested_school_id: null, relationship: 'parent', decision_email: 'p@example.org',
       language: 'en', status: 'incomplete', submission_key: 'k-interrupted', student_first_name: 'Mateo', student_last_name: 'López', student_date_of_birth: '2018-04-09', received_at: now, updated_at: now, decision_due_on: '2026-12-22', priority: 0,
-      student_first_name_key: 'mateo', student_last_name_key: 'lopez',
     }).execute();
     await client.get(`/applications/${appId}`);
     const boundary = 'cutoff';

@@ -14,7 +14,7 @@ import { buildStudent, signedInParent } from './support/parents.js';
 import { samplePdf } from './support/files.js';
 import { newId } from '../src/platform/ids.js';
 import { generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
-import { studentNameKeys } from '../src/platform/name-key.js';
+import { insertNameWords } from '../src/modules/applications/repository.js';
 import { StorageJanitor } from '../src/modules/documents/janitor.js';
 import { BLOB_REFERENCES } from '../src/modules/documents/repository.js';
 import { S3Storage } from '../src/platform/storage/s3.js';
@@ -62,7 +62,8 @@ async function requestWithDocuments(t: TestApp, files: Buffer[]) {
     requested_school_id: 'lausd-sample:1001', relationship: 'parent', decision_email: 'p@example.org', language: 'en', status: 'incomplete',
     submission_key: newId(), student_first_name: 'Mateo', student_last_name: 'López', student_date_of_birth: '2018-04-09', received_at: now, updated_at: now, decision_due_on: '2026-12-22', priority: 0,
   };
-  await t.deps.db.insertInto('applications').values({ ...row, ...studentNameKeys(row) }).execute();
+  await t.deps.db.insertInto('applications').values(row).execute();
+  await insertNameWords(t.deps.db, row);
   await client.get(`/applications/${row.id}`);
   const upload = (data: Buffer[]) =>
     client.postMultipart(`/applications/${row.id}/documents`, {}, data.map((d, i) => ({ field: 'file_other', filename: `doc-${i}.pdf`, contentType: 'application/pdf', data: d })));

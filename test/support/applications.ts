@@ -1,7 +1,7 @@
 import type { TestApp } from './app.js';
 import { newId } from '../../src/platform/ids.js';
 import { generateConfirmationNumber } from '../../src/modules/applications/confirmation-number.js';
-import { studentNameKeys } from '../../src/platform/name-key.js';
+import { insertNameWords } from '../../src/modules/applications/repository.js';
 
 /** An incomplete LAUSD request made directly in the database, as the apply flow would leave it; `overrides` changes any column. */
 export async function createApplication(t: TestApp, accountId: string, studentId: string, overrides: Record<string, unknown> = {}) {
@@ -13,6 +13,7 @@ export async function createApplication(t: TestApp, accountId: string, studentId
     submission_key: newId(), student_first_name: 'Mateo', student_last_name: 'López', student_date_of_birth: '2018-04-09', received_at: now, updated_at: now, decision_due_on: '2026-12-22', priority: 0,
     ...overrides,
   };
-  await t.deps.db.insertInto('applications').values({ ...row, ...studentNameKeys(row) }).execute();
+  await t.deps.db.insertInto('applications').values(row).execute();
+  await insertNameWords(t.deps.db, row);
   return row;
 }

@@ -5,7 +5,7 @@ import { StaffService } from '../../src/modules/staff/service.js';
 import type { StaffRole } from '../../src/platform/db/schema.js';
 import { newId } from '../../src/platform/ids.js';
 import { generateConfirmationNumber } from '../../src/modules/applications/confirmation-number.js';
-import { studentNameKeys } from '../../src/platform/name-key.js';
+import { insertNameWords } from '../../src/modules/applications/repository.js';
 import { DocumentsService } from '../../src/modules/documents/service.js';
 
 /** Staff accounts and requests built straight in the database, for the staff-side tests. */
@@ -34,7 +34,8 @@ export async function request(t: TestApp, district: string, over: Record<string,
     relationship: 'parent', decision_email: user.email, language: 'en', status: 'submitted', submission_key: newId(), student_first_name: 'Mateo',
     student_last_name: `Student${n++}`, student_date_of_birth: '2018-04-09', received_at: at, updated_at: at, decision_due_on: '2026-12-22', priority: 0, ...over,
   };
-  await t.deps.db.insertInto('applications').values({ ...row, ...studentNameKeys(row) }).execute();
+  await t.deps.db.insertInto('applications').values(row).execute();
+  await insertNameWords(t.deps.db, row);
   return row;
 }
 

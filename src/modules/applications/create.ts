@@ -6,13 +6,9 @@ import { newId } from '../../platform/ids.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 import { formatConfirmationNumber, generateConfirmationNumber } from './confirmation-number.js';
-import { studentNameKeys } from '../../platform/name-key.js';
 
-/**
- * Every column of a new request but its id and confirmation number, which are drawn here, and
- * the student's name search keys, which are derived here from the names.
- */
-export type ApplicationDraft = Omit<ApplicationRow, 'id' | 'confirmation_number' | 'student_first_name_key' | 'student_last_name_key'>;
+/** Every column of a new request but its id and confirmation number, which are drawn here. */
+export type ApplicationDraft = Omit<ApplicationRow, 'id' | 'confirmation_number'>;
 
 /** Columns only some kinds use: a draft starts with none of them. */
 export const NO_KIND_COLUMNS = {
@@ -59,7 +55,7 @@ export async function insertApplication(
     if (opts.also) await opts.also(trx, row);
   };
   for (let attempt = 0; attempt < 5; attempt++) {
-    const row: ApplicationRow = { id: newId(), confirmation_number: generateConfirmationNumber(), ...draft, ...studentNameKeys(draft) };
+    const row: ApplicationRow = { id: newId(), confirmation_number: generateConfirmationNumber(), ...draft };
     try {
       if (opts.trx) {
         // Inside a caller's transaction (a hand-off): a savepoint keeps a collision from aborting it.

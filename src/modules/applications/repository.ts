@@ -3,9 +3,26 @@ import type { ApplicationsTable } from '../../platform/db/schema.js';
 import type { Transaction, Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { OPEN_STATUSES } from './status.js';
+import { nameWords } from '../../platform/name-key.js';
 
 export type ApplicationRow = ApplicationsTable;
 type Q = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The words of a request's student names (`nameWords()`: first, middle, last), written with the
+ * request, in its transaction, for the staff queue's search (docs/adr/0021). The first and last
+ * names are the request's own copy; the middle name, which the request does not copy, is the
+ * student record's at that moment. Every writer of a new request goes through here (the
+ * repository's `insert`; tests that build requests in the database call it too).
+ */
+export async function insertNameWords(
+  q: Q,
+  row: Pick<ApplicationRow, 'id' | 'district_id' | 'student_id' | 'student_first_name' | 'student_last_name'>,
+): Promise<void> {
+  const student = await q.selectFrom('students').select('middle_name').where('id', '=', row.student_id).executeTakeFirst();
+  const words = nameWords(row.student_first_name, student?.middle_name, row.student_last_name);
+  if (words.length) await q.insertInto('student_name_words').values(words.map((word) => ({ application_id: row.id, district_id: row.district_id, word }))).execute();
+}
 
 export class ApplicationsRepository {
   constructor(private db: Db) {}
@@ -51,8 +68,10 @@ export class ApplicationsRepository {
       .execute();
   }
 
-  insert(row: ApplicationRow, q: Q) {
-    return q.insertInto('applications').values(row).execute();
+  /** A new request, with the words of its student's names for the queue's search (ADR 0021). */
+  async insert(row: ApplicationRow, q: Q) {
+    await q.insertInto('applications').values(row).execute();
+    await insertNameWords(q, row);
   }
 
   /** A release names the request it became in the receiving district (DEC-5). */

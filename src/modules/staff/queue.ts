@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { STATUSES } from '../applications/status.js';
 import { isValidConfirmationNumber, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
-import { nameKey, prefixRange } from '../../platform/name-key.js';
+import { prefixRange, searchWords } from '../../platform/name-key.js';
 
 export const PAGE_SIZE = 50;
 const OPEN = ['incomplete', 'submitted', 'info_requested'];
@@ -24,8 +24,8 @@ export interface QueueFilter {
   /** Missing documents: waiting on the family, or holding a rejected document. */
   missing?: boolean;
   /**
-   * A confirmation number, a date of birth (YYYY-MM-DD), the district's student ID, the start
-   * of a first or last name, or "First Last" (the start of each).
+   * A confirmation number, a date of birth (YYYY-MM-DD), the district's student ID, or words
+   * that each start a word of the student's names, in any order ("maria jose", "Hernández").
    */
   q?: string;
   after?: string; // keyset cursor: "<received_at>|<id>"
@@ -63,68 +63,65 @@ type Where = ExpressionBuilder<Database, 'applications'>;
 /** A date of birth as staff type it in the search box. */
 const isBirthDate = (term: string) => /^\d{4}-\d{2}-\d{2}$/.test(term);
 
-type KeyColumn = 'student_first_name_key' | 'student_last_name_key';
-/** The start of a name: its search key (`nameKey()`) within the key range of the typed word's key. */
-interface NamePrefix {
-  column: KeyColumn;
-  from: string;
-  to: string | null;
-}
-/** A name search: any of its arms matches; an arm is the start of one name, or of both. */
-type NameArms = NamePrefix[][];
+/** A word staff typed: the range of name words (`nameWords()`) that start with its key. */
+type WordPrefix = { from: string; to: string | null };
 
-const prefix = (column: KeyColumn, words: string): NamePrefix => ({ column, ...prefixRange(nameKey(words)) });
+/** What staff typed, when it is a name: each word, keyed as the stored name words (ADR 0021). */
+const typedWords = (term: string): WordPrefix[] => searchWords(term).map(prefixRange);
 
-/**
- * What staff typed, when it is a name: one word starts the last or the first name; "Ana De la
- * Cruz" is the start of the last name as a whole, or the first word starts the first name and the
- * rest the last name (a last name of several words, "De la", is still found on its own). Keys
- * drop everything but letters and digits, so LIKE wildcards typed by staff are not obeyed.
- */
-function nameArms(term: string): NameArms {
-  const words = term.split(/\s+/);
-  if (words.length === 1) return [[prefix('student_last_name_key', term)], [prefix('student_first_name_key', term)]];
-  return [[prefix('student_last_name_key', term)], [prefix('student_first_name_key', words[0]), prefix('student_last_name_key', words.slice(1).join(' '))]];
+/** A word of the table `student_name_words` within a typed word's range. */
+function wordInRange<Q extends { where: (...args: any[]) => Q }>(q: Q, p: WordPrefix): Q {
+  const from = q.where('student_name_words.word', '>=', p.from);
+  return p.to === null ? from : from.where('student_name_words.word', '<', p.to);
 }
 
-/** A key within its range; `steer` hides the column from SQLite's index choice (unary +). */
-function inRange(eb: Where, p: NamePrefix, steer = false) {
-  const column = steer ? sql<string>`+${sql.ref(p.column)}` : eb.ref(p.column);
-  return p.to === null ? eb(column, '>=', p.from) : eb.and([eb(column, '>=', p.from), eb(column, '<', p.to)]);
+/** Some word of the request's student names starts with the typed word: its words by the primary key. */
+function hasWord(eb: Where, p: WordPrefix) {
+  return eb.exists(
+    wordInRange(eb.selectFrom('student_name_words').select(sql<number>`1`.as('one')).whereRef('student_name_words.application_id', '=', 'applications.id'), p),
+  );
+}
+
+/** The district's requests with a word that starts with the typed word, from the search index. */
+function withWord(eb: Where, p: WordPrefix, districtId: string) {
+  return eb('applications.id', 'in', wordInRange(eb.selectFrom('student_name_words').select('student_name_words.application_id').where('student_name_words.district_id', '=', districtId), p));
 }
 
 /**
  * How SQLite should find a name search's rows. SQLite plans without statistics (the app never
  * runs ANALYZE) and always walks the queue's order index until a page is full: instant when many
- * requests match, the whole district when none does. When the key indexes hold at most
- * NAME_INDEX_LIMIT matches, `byIndex` tells the query to start from them instead: each arm
- * through the index of its rarest prefix (`index[arm]`), the rest sorted. PostgreSQL makes this
- * choice itself from its statistics.
+ * requests match, the whole district when none does. When the typed word with the fewest name
+ * words (`rarest`) has at most NAME_INDEX_LIMIT of them, `byIndex` tells the query to start from
+ * them in the search index instead, check the other words of each request, and sort what it
+ * found. PostgreSQL makes this choice itself from its statistics. `order` lists the typed words
+ * rarest first: checked in that order, the first check rules out the most.
  */
 interface NamePlan {
   byIndex: boolean;
-  index: number[];
+  order: number[];
 }
 export const NAME_INDEX_LIMIT = 2000;
 
 /**
  * The search box. Student IDs are matched exactly in the spellings staff type (as is, upper,
  * lower) so the (district_id, student_number) index still serves; a confirmation number may
- * also be some district's student ID, so both are tried. Names match by the start of their
- * search key, never with a leading wildcard, and without regard to accents ("lop" finds "López").
+ * also be some district's student ID, so both are tried. A name matches when every word typed
+ * starts some word of the student's names, in any order ("maria jose", "Hernández María"),
+ * never with a leading wildcard, and without regard to accents ("lop" finds "López").
  */
 function search(eb: Where, term: string, districtId: string, plan?: NamePlan) {
   const studentNumber = eb('student_number', 'in', [...new Set([term, term.toUpperCase(), term.toLowerCase()])]);
   if (isValidConfirmationNumber(term)) return eb.or([eb('confirmation_number', '=', normalizeConfirmationNumber(term)), studentNumber]);
   if (isBirthDate(term)) return eb('student_date_of_birth', '=', term);
-  const arms = nameArms(term);
+  const typed = typedWords(term);
+  // Nothing left of what was typed once keyed ("%", "-"): every name, as an empty start was.
+  if (!typed.length) return sql<boolean>`1 = 1`;
+  const words = (plan?.order ?? typed.map((_, i) => i)).map((i) => typed[i]);
   const byIndex = plan?.byIndex ?? false;
-  // Starting from the indexes, each arm names the district so that its index serves it.
-  const inDistrict = (conditions: ReturnType<typeof inRange>[]) => (byIndex ? eb.and([eb('district_id', '=', districtId), ...conditions]) : eb.and(conditions));
-  return eb.or([
-    ...(/\s/.test(term) ? [] : [inDistrict([studentNumber])]),
-    ...arms.map((arm, a) => inDistrict(arm.map((p, i) => inRange(eb, p, byIndex && i !== plan!.index[a])))),
-  ]);
+  const names = byIndex ? eb.and([withWord(eb, words[0], districtId), ...words.slice(1).map((p) => hasWord(eb, p))]) : eb.and(words.map((p) => hasWord(eb, p)));
+  if (/\s/.test(term)) return names;
+  // Starting from the indexes, the student ID arm names the district so that its index serves it.
+  return eb.or([byIndex ? eb.and([eb('district_id', '=', districtId), studentNumber]) : studentNumber, names]);
 }
 
 /** Requests waiting on the family, or with a document the office turned down. */
@@ -195,30 +192,24 @@ export class QueueService {
   }
 
   /**
-   * SQLite only: counts each prefix's matches in the district on its key index (index only, at
-   * most NAME_INDEX_LIMIT + 1 entries each) to choose between the key indexes and the order index.
+   * SQLite only: counts each typed word's name words in the district on the search index (index
+   * only, at most NAME_INDEX_LIMIT + 1 entries each) to choose between the search index and the
+   * order index, and which word to start from.
    */
   private async namePlan(districtId: string, term: string): Promise<NamePlan | undefined> {
     if (isValidConfirmationNumber(term) || isBirthDate(term)) return undefined;
-    const index: number[] = [];
-    let total = 0;
-    for (const arm of nameArms(term)) {
-      const counts = await Promise.all(
-        arm.map(async (p) => {
-          const inner = this.deps.db
-            .selectFrom('applications')
-            .select(sql<number>`1`.as('one'))
-            .where('district_id', '=', districtId)
-            .where((eb) => inRange(eb, p))
-            .limit(NAME_INDEX_LIMIT + 1);
-          const { n } = await this.deps.db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-          return Number(n);
-        }),
-      );
-      const rarest = counts.indexOf(Math.min(...counts));
-      index.push(rarest);
-      total += counts[rarest];
-    }
-    return { byIndex: total <= NAME_INDEX_LIMIT, index };
+    const typed = typedWords(term);
+    if (!typed.length) return undefined;
+    const counts = await Promise.all(
+      typed.map(async (p) => {
+        const inner = wordInRange(this.deps.db.selectFrom('student_name_words').select(sql<number>`1`.as('one')).where('student_name_words.district_id', '=', districtId), p).limit(
+          NAME_INDEX_LIMIT + 1,
+        );
+        const { n } = await this.deps.db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        return Number(n);
+      }),
+    );
+    const order = typed.map((_, i) => i).sort((a, b) => counts[a] - counts[b]);
+    return { byIndex: counts[order[0]] <= NAME_INDEX_LIMIT, order };
   }
 }

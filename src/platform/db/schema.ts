@@ -122,9 +122,17 @@ export interface ApplicationsTable {
   registration_number: string | null;
   /** When a forwarded request reached this district (its deadlines count from here); null: received_at. */
   arrived_at: string | null;
-  /** The student's names as the queue's search matches them: `nameKey()` ("López" → "lopez"). */
-  student_first_name_key: string;
-  student_last_name_key: string;
+}
+
+/**
+ * The words of a request's student names (first, middle, last) as the staff queue's search
+ * matches them (`nameWords()`, docs/adr/0021), written with the request.
+ */
+export interface StudentNameWordsTable {
+  application_id: string;
+  /** The request's district: the search index starts with it. */
+  district_id: string;
+  word: string;
 }
 
 export interface ApplicationEventsTable {
@@ -376,6 +384,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   students: StudentsTable;
   applications: ApplicationsTable;
+  student_name_words: StudentNameWordsTable;
   application_events: ApplicationEventsTable;
   documents: DocumentsTable;
   outbox: OutboxTable;

@@ -1,0 +1,65 @@
+import { Kysely, PostgresAdapter, sql } from 'kysely';
+import { nameWords } from '../../name-key.js';
+import * as m0007 from './0007_student_name_keys.js';
+
+/** Requests read per batch while writing the words of the requests already there. */
+const BATCH = 1000;
+
+/**
+ * The staff queue finds a request by any word of the student's names (docs/adr/0021): a table of
+ * name words, one row per request and word (`nameWords()`: "María José O'Neil-Hernández" →
+ * maria, jose, mariajose, oneil, neil, hernandez, oneilhernandez), with the request's district
+ * for the index that serves a prefix search within a district. It replaces the two whole-name
+ * keys of migration 0007, which found a name only by its start.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  // Words compare as code points on both databases (SQLite's BINARY; "C" on PostgreSQL), so that
+  // a prefix is a range a plain b-tree serves whatever the database's collation (ADR 0013).
+  // On SQLite the table is its primary key (WITHOUT ROWID): looking up one request's words, as
+  // the queue does row by row when it walks its order index, reads one b-tree.
+  await db.schema
+    .createTable('student_name_words')
+    .addColumn('application_id', 'text', (c) => c.notNull().references('applications.id'))
+    .addColumn('district_id', 'text', (c) => c.notNull())
+    .addColumn('word', 'text', (c) => (postgres ? c.modifyFront(sql`collate "C"`) : c).notNull())
+    .addPrimaryKeyConstraint('student_name_words_pk', ['application_id', 'word'])
+    .$call((b) => (postgres ? b : b.modifyEnd(sql`without rowid`)))
+    .execute();
+
+  // The requests already there, a batch at a time in primary-key order, with the student's middle
+  // name as the student record holds it (requests keep no copy of it).
+  for (let after = ''; ; ) {
+    const rows: { id: string; district_id: string; student_first_name: string; student_last_name: string; middle_name: string | null }[] = await db
+      .selectFrom('applications')
+      .leftJoin('students', 'students.id', 'applications.student_id')
+      .select(['applications.id', 'applications.district_id', 'applications.student_first_name', 'applications.student_last_name', 'students.middle_name'])
+      .where('applications.id', '>', after)
+      .orderBy('applications.id')
+      .limit(BATCH)
+      .execute();
+    if (!rows.length) break;
+    const words = rows.flatMap((r) =>
+      nameWords(r.student_first_name, r.middle_name, r.student_last_name).map((word) => ({ application_id: r.id, district_id: r.district_id, word })),
+    );
+    // A few words per request: inserted 1,000 at a time (3,000 parameters, within both limits).
+    for (let i = 0; i < words.length; i += 1000) await db.insertInto('student_name_words').values(words.slice(i, i + 1000)).execute();
+    after = rows[rows.length - 1].id;
+  }
+
+  // The search: a word's prefix within a district, a range on this index (the request's id in it,
+  // so that finding the requests reads the index alone).
+  await db.schema.createIndex('student_name_words_search').on('student_name_words').columns(['district_id', 'word', 'application_id']).execute();
+
+  // The whole-name keys of 0007 are no longer read: two fewer indexes to keep on every insert.
+  await db.schema.dropIndex('applications_first_name_key').execute();
+  await db.schema.dropIndex('applications_last_name_key').execute();
+  await db.schema.alterTable('applications').dropColumn('student_last_name_key').execute();
+  await db.schema.alterTable('applications').dropColumn('student_first_name_key').execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('student_name_words').execute();
+  // The keys of 0007 again, computed for every request, and their indexes.
+  await m0007.up(db);
+}
