@@ -236,6 +236,20 @@ for (const db of databases) {
         expect(es).toContain('El distrito debe decidir a más tardar el martes, 22 de diciembre de 2026. Si para entonces no le ha enviado una decisión por escrito, la ley considera negada la solicitud');
       });
 
+      it('DOC-1 the public status page labels its summary without trailing colons', async () => {
+        const f = await family(t);
+        const id = await applyIncoming(t, f);
+        const row = await t.deps.db.selectFrom('applications').select('confirmation_number').where('id', '=', id).executeTakeFirstOrThrow();
+        const c = new TestClient(t.app, '10.77.0.9');
+        await c.get('/status');
+        const found = await c.post('/status', { first_name: f.student.first_name, last_name: f.student.last_name, dob_month: '4', dob_day: '9', dob_year: '2018', confirmation: formatConfirmationNumber(row.confirmation_number) });
+        expect(found.status).toBe(303);
+        const page = await c.follow(found);
+        const labels = [...page.html.matchAll(/<dt[^>]*>([\s\S]*?)<\/dt>/g)].map((m) => textOf(m[1]));
+        expect(labels).toContain('Status');
+        expect(labels.filter((l) => l.endsWith(':'))).toEqual([]);
+      });
+
       it('DEC-3 a decided request no longer shows a decision due date', async () => {
         const f = await family(t);
         const id = await applyIncoming(t, f);

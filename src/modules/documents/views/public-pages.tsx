@@ -46,7 +46,7 @@ export function PublicRequestPage({ ctx, app, title, districtName, hasErrors = f
         <dd>{formatConfirmationNumber(app.confirmation_number)}</dd>
         <dt>{t('documents.receipt.district')}</dt>
         <dd>{districtName}</dd>
-        <dt>{t('applications.page.statusLabel')}</dt>
+        <dt>{t('applications.page.status')}</dt>
         <dd><span class={`usa-tag app-status app-status--${app.status}`}>{t(`applications.status.${app.status}`)}</span></dd>
       </dl>
       <p>{t(`applications.statusHelp.${app.status}`)}</p>
