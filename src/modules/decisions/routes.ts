@@ -15,7 +15,7 @@ import { StaffRequests } from '../staff/requests.js';
 import { bothDistricts, letterPdf } from './letters.js';
 import { DecisionService } from './service.js';
 import { SchoolApprovals } from './school-approvals.js';
-import { formatVerificationCode, normalizeVerificationCode } from './rules.js';
+import { formatVerificationCode, normalizeVerificationCode, permitStanding, schoolYearEnd } from './rules.js';
 import { localDate } from '../../platform/clock.js';
 import type { DecisionForm } from './views/decision-panel.js';
 import { VerifyPage } from './views/verify-page.js';
@@ -129,7 +129,8 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
         code: raw,
         result: found && district
           ? {
-              status: found.status,
+              // A permit whose school years have all ended is no longer valid, though never revoked.
+              status: permitStanding(found, localDate(deps.clock.now(), district.timeZone)),
               code: formatVerificationCode(code),
               // Initials only: the code proves the permit, not who the student is to a stranger.
               initials: `${found.student_first_name.slice(0, 1)}. ${found.student_last_name.slice(0, 1)}.`,
@@ -138,6 +139,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
               first: found.first_year,
               last: found.last_year,
               revokedOn: found.revoked_at ? localDate(new Date(found.revoked_at), district.timeZone) : null,
+              endedOn: schoolYearEnd(found.last_year),
             }
           : null,
       }),

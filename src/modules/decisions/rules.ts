@@ -43,6 +43,20 @@ export function schoolYearOf(isoDate: string): string {
   return `${start}-${start + 1}`;
 }
 
+/** The last day of a school year ("2027-2028" → "2028-06-30"), as schoolYearOf counts them. */
+export function schoolYearEnd(year: string): string {
+  return `${year.slice(5, 9)}-06-30`;
+}
+
+/**
+ * What a permit's check says of it (DEC-6, DEC-18): revoked, expired once every school year it
+ * names has ended (a permit states its first and last school year), else valid.
+ */
+export function permitStanding(permit: { status: 'active' | 'revoked'; last_year: string }, today: string): 'active' | 'revoked' | 'expired' {
+  if (permit.status === 'revoked') return 'revoked';
+  return schoolYearOf(today) > permit.last_year ? 'expired' : 'active';
+}
+
 /**
  * DEC-10 (EC 46600): no revocation after June 30 following the student's completion of grade 10,
  * nor for a student entering grade 11 or 12 next school year. Given the grade the permit was

@@ -2,7 +2,8 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
 
 export interface VerifyResult {
-  status: 'active' | 'revoked';
+  /** Valid; revoked; or expired: every school year it names has ended. */
+  status: 'active' | 'revoked' | 'expired';
   /** The code as printed, "XXXXX-XXXXX". */
   code: string;
   initials: string;
@@ -12,12 +13,16 @@ export interface VerifyResult {
   last: string;
   /** The district-local day it was revoked (YYYY-MM-DD), for a revoked permit. */
   revokedOn: string | null;
+  /** The last day of its last school year (YYYY-MM-DD). */
+  endedOn: string;
 }
+
+const ALERT = { active: 'usa-alert--success', expired: 'usa-alert--warning', revoked: 'usa-alert--error' } as const;
 
 /**
  * The public check of a permit's verification code: is this paper real, and still valid? Most
  * people arrive from the QR code on the letter, on a phone: the answer comes first, in a large
- * alert (green for valid, red for revoked or unknown), then the details, then the form to check
+ * alert (green for valid, yellow for expired, red for revoked or unknown), then the details, then the form to check
  * another code.
  */
 export function VerifyPage({ ctx, code, result }: { ctx: PageContext; code: string; result?: VerifyResult | null }) {
@@ -34,11 +39,15 @@ export function VerifyPage({ ctx, code, result }: { ctx: PageContext; code: stri
         </div>
       ) : null}
       {result ? (
-        <div class={`usa-alert ${result.status === 'active' ? 'usa-alert--success' : 'usa-alert--error'}`} role="status">
+        <div class={`usa-alert ${ALERT[result.status]}`} role="status">
           <div class="usa-alert__body">
             <h2 class="usa-alert__heading font-sans-lg">{t(`decisions.verify.${result.status}`)}</h2>
             <p class="usa-alert__text font-sans-md">
-              {result.status === 'active' ? t('decisions.verify.activeText') : t('decisions.verify.revokedText', { date: result.revokedOn ? ctx.i18n.date(result.revokedOn) : '—' })}
+              {result.status === 'active'
+                ? t('decisions.verify.activeText')
+                : result.status === 'expired'
+                  ? t('decisions.verify.expiredText', { last: result.last, date: ctx.i18n.date(result.endedOn) })
+                  : t('decisions.verify.revokedText', { date: result.revokedOn ? ctx.i18n.date(result.revokedOn) : '—' })}
             </p>
             <dl class="app-summary font-sans-md">
               <dt>{t('decisions.verify.student')}</dt>
