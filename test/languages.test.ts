@@ -3,6 +3,8 @@ import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
 import { PASSWORD, answerHumanQuestion, buildStudent, signedInParent } from './support/parents.js';
 import { translator } from '../src/platform/i18n/translator.js';
+import { formatConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
+import { createApplication } from './support/applications.js';
 import { completeRequest, staffMember, withRequiredDocuments } from './support/staff.js';
 
 /**
@@ -131,6 +133,60 @@ for (const db of databases) {
         expect(signedIn.status).toBe(303);
         const page = await reader.follow(signedIn);
         expect(page.html).toContain('<html lang="es"');
+      });
+    });
+
+    describe('the file field\'s own words', () => {
+      /** The words USWDS's file-input script writes, as the page gives them to it (public/file-input-words.js puts them in place). */
+      const wordsOf = (html: string) => {
+        const input = /<input[^>]*type="file"[^>]*>/.exec(html)?.[0] ?? '';
+        return Object.fromEntries([...input.matchAll(/ (data-[a-z-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      };
+      const SPANISH = {
+        'data-file-words': 'es',
+        'data-errormessage': 'Error: No se acepta este tipo de archivo.',
+        'data-file-drag': 'Arrastre los archivos aquí o',
+        'data-file-choose': 'elíjalos de una carpeta',
+        'data-file-choose-alone': 'Elija los archivos de una carpeta',
+        'data-file-none': 'No ha elegido ningún archivo.',
+        'data-file-selected-one': 'Archivo elegido',
+        'data-file-selected-other': '{count} archivos elegidos',
+        'data-file-change-one': 'Cambiar el archivo',
+        'data-file-change-other': 'Cambiar los archivos',
+        'data-file-status-one': 'Eligió el archivo: {names}',
+        'data-file-status-other': 'Eligió {count} archivos: {names}',
+      };
+
+      it('LNG-1 DOC-1 the Spanish upload pages (the account\'s request, and the public page with the four details) give the file field its words in Spanish; the English ones in English', async () => {
+        const { client, user } = await signedInParent(t, { language: 'es' });
+        const student = await buildStudent(t, user.id, { first_name: 'Mateo', last_name: 'Lopez', date_of_birth: '2018-04-09' });
+        const app = await createApplication(t, user.id, student.id, { language: 'es' });
+
+        const mine = await client.get(`/applications/${app.id}?lang=es`);
+        expect(mine.status).toBe(200);
+        expect(wordsOf(mine.html)).toEqual(SPANISH);
+        // Every file field of the form has them, and the script that puts them in place comes once, from our origin.
+        const fields = mine.html.match(/<input[^>]*type="file"[^>]*>/g)!;
+        expect(fields.length).toBeGreaterThan(1);
+        for (const field of fields) expect(field).toContain('data-file-drag="Arrastre los archivos aquí o"');
+        expect(mine.html.match(/<script src="\/assets\/file-input-words\.js" defer><\/script>/g)).toHaveLength(1);
+        const script = await client.get('/assets/file-input-words.js');
+        expect(script.status).toBe(200);
+        expect(script.html).toContain('data-file-words');
+
+        const english = await client.get(`/applications/${app.id}?lang=en`);
+        expect(wordsOf(english.html)).toMatchObject({ 'data-file-words': 'en', 'data-errormessage': 'Error: This is not a valid file type.', 'data-file-drag': 'Drag files here or', 'data-file-none': 'No files selected.', 'data-file-selected-other': '{count} files selected' });
+
+        const visitor = freshClient(t);
+        await visitor.get('/upload?lang=es');
+        const found = await visitor.post('/upload', {
+          first_name: 'Mateo', last_name: 'Lopez', dob_month: '4', dob_day: '9', dob_year: '2018',
+          confirmation: formatConfirmationNumber(app.confirmation_number),
+        });
+        expect(found.status).toBe(303);
+        const upload = await visitor.follow(found);
+        expect(upload.html).toContain('<html lang="es"');
+        expect(wordsOf(upload.html)).toEqual(SPANISH);
       });
     });
 

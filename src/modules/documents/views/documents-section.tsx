@@ -4,6 +4,7 @@ import type { DocumentsTable } from '../../../platform/db/schema.js';
 import { counts, type ChecklistItem } from '../service.js';
 import { REJECT_REASONS } from '../review.js';
 import { acceptAttribute } from '../../../platform/views/accept.js';
+import { FileInputWordsScript, fileInputWords } from './file-input-words.js';
 
 /** DOC-6: what the picker offers and USWDS's script lets through, whatever the case of the name. */
 const DOCUMENT_ACCEPT = acceptAttribute(['pdf', 'jpg', 'jpeg', 'png', 'heic', 'heif'], ['application/pdf', 'image/jpeg', 'image/png', 'image/heic', 'image/heif']);
@@ -144,12 +145,14 @@ export function UploadForm({ ctx, action, items, form, maxMb, maxFiles }: { ctx:
                 // USWDS's file-input script puts one generic aria-label on every field; the label
                 // named here wins over it, so each field keeps its document's name when spoken.
                 aria-labelledby={`${fieldId(name)}-label`}
+                {...fileInputWords(ctx)}
               />
             </div>
           );
         })}
         <button type="submit" class="usa-button">{t('documents.upload.submit')}</button>
       </form>
+      <FileInputWordsScript />
     </>
   );
 }

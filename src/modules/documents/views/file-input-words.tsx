@@ -1,0 +1,39 @@
+import type { PageContext } from '../../../platform/views/context.js';
+
+/** Where the script that puts these words in place of USWDS's is served (public/file-input-words.js). */
+export const FILE_INPUT_WORDS_SCRIPT = '/assets/file-input-words.js';
+
+/**
+ * USWDS's file-input script writes its own words in English ("Drag files here or choose from
+ * folder", "No files selected.", "Change file"…). It reads only its error from the input
+ * (`data-errormessage`); the others are put on the input here, in the page's language, and
+ * public/file-input-words.js writes them in place of USWDS's each time USWDS writes (LNG-1).
+ * Counted words go as their plural forms with `{count}` and `{names}` left for the script.
+ */
+export function fileInputWords(ctx: PageContext): Record<string, string> {
+  const { t } = ctx;
+  const k = 'documents.fileInput';
+  return {
+    'data-file-words': ctx.lang,
+    'data-errormessage': t(`${k}.invalid`),
+    'data-file-drag': t(`${k}.drag`),
+    'data-file-choose': t(`${k}.choose`),
+    'data-file-choose-alone': t(`${k}.chooseAlone`),
+    'data-file-none': t(`${k}.none`),
+    'data-file-selected-one': t(`${k}.selected.one`),
+    'data-file-selected-other': t(`${k}.selected.other`),
+    'data-file-change-one': t(`${k}.change.one`),
+    'data-file-change-other': t(`${k}.change.other`),
+    'data-file-status-one': t(`${k}.status.one`),
+    'data-file-status-other': t(`${k}.status.other`),
+  };
+}
+
+/**
+ * The script, once per form with file inputs, deferred: it runs when the page is read, whatever
+ * the order of USWDS's (it watches the fields). Here rather than in the page's Layout, so every
+ * page that shows an upload form gets it with the form.
+ */
+export function FileInputWordsScript() {
+  return <script src={FILE_INPUT_WORDS_SCRIPT} defer></script>;
+}
