@@ -6,6 +6,7 @@ import { CLERK, adminPages, staffQueue } from './staff.js';
 import { clerkDecides } from './decision.js';
 import { twoDistrictHandoff } from './handoff.js';
 import { phoneWidth } from './phone-width.js';
+import { fileInputWordsInSpanish } from './file-input-words.js';
 import type { JourneyResult } from './journey.js';
 import { Driver, type Engine } from './engines/driver.js';
 import { engineJourney, type EngineJourneyOptions } from './engines/journey.js';
@@ -57,6 +58,11 @@ async function main(): Promise<number> {
         throw new Error(`step "${stepName}": ${(e as Error).message}`);
       });
       return spanish.visited;
+    });
+    // Before the clerk decides it: an undecided request still takes documents.
+    await run('LNG-1 the file field speaks Spanish on a Spanish page, JavaScript on', () => {
+      if (!spanish) throw new Error('the Spanish journey did not finish, so there is no request to upload to');
+      return fileInputWordsInSpanish(browser, server.url, spanish);
     });
     await run('staff: CLI-made clerk activates and works the queue', () => staffQueue(browser, server.url, server.dataDir));
     await run('staff: the clerk takes the Spanish request to an approved permit; the parent reads it in Spanish', () => {
