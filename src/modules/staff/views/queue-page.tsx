@@ -6,6 +6,8 @@ import { formatConfirmationNumber } from '../../applications/confirmation-number
 import { GRADES } from '../../districts/config-schema.js';
 import { KINDS, filterParams, type QueueFilter, type QueueRow } from '../queue.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
+import { ShortDate } from './short-date.js';
+import { TableBox } from '../../../platform/views/table-box.js';
 
 function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value?: string; options: [string, string][] }) {
   return (
@@ -23,7 +25,7 @@ function Select({ id, name, label, all, value, options }: { id: string; name: st
 
 /** The permit office's queue: in the order received, due dates first among the facts. */
 export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageContext; district: DistrictConfig; rows: QueueRow[]; next: string | null; filter: QueueFilter }) {
-  const { t, i18n } = ctx;
+  const { t } = ctx;
   const reason = (code: string) => {
     const found = district.reasons.find((r) => r.code === code);
     return found ? inLanguage(found.label, ctx.lang) : code;
@@ -67,41 +69,43 @@ export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageCont
       {rows.length === 0 ? (
         <p>{t('staff.queue.empty')}</p>
       ) : (
-        <table class="usa-table usa-table--striped usa-table--compact app-queue">
-          <caption>{t('staff.queue.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('staff.queue.due')}</th>
-              <th scope="col">{t('staff.queue.received')}</th>
-              <th scope="col">{t('staff.queue.student')}</th>
-              <th scope="col">{t('staff.queue.grade')}</th>
-              <th scope="col">{t('staff.queue.reason')}</th>
-              <th scope="col">{t('staff.queue.school')}</th>
-              <th scope="col">{t('staff.queue.status')}</th>
-              <th scope="col">{t('staff.queue.confirmation')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id} class={r.urgency ? `app-queue--${r.urgency}` : undefined}>
-                <td>
-                  {r.decision_due_on ? i18n.date(r.decision_due_on) : '—'}
-                  {r.urgency ? <> <span class={`usa-tag app-tag--${r.urgency}`}>{t(`staff.queue.${r.urgency}`)}</span></> : null}
-                </td>
-                <td>{i18n.dateTime(r.received_at)}</td>
-                <th scope="row"><a class="usa-link" href={`/staff/requests/${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a><div class="app-queue__dob">{i18n.date(r.student_date_of_birth)}</div></th>
-                <td>{t(`applications.grades.${r.grade_requested}`)}</td>
-                <td>
-                  {reason(r.reason_code)}
-                  {r.priority ? <> <span class="usa-tag app-tag--priority">{t('staff.queue.priority')}</span></> : null}
-                </td>
-                <td>{school(r.requested_school_id)}</td>
-                <td>{t(`applications.status.${r.status}`)}</td>
-                <td>{formatConfirmationNumber(r.confirmation_number)}</td>
+        <TableBox labelledBy="queue-caption">
+          <table class="usa-table usa-table--striped usa-table--compact app-queue">
+            <caption id="queue-caption">{t('staff.queue.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('staff.queue.due')}</th>
+                <th scope="col">{t('staff.queue.received')}</th>
+                <th scope="col">{t('staff.queue.student')}</th>
+                <th scope="col">{t('staff.queue.grade')}</th>
+                <th scope="col">{t('staff.queue.reason')}</th>
+                <th scope="col">{t('staff.queue.school')}</th>
+                <th scope="col">{t('staff.queue.status')}</th>
+                <th scope="col">{t('staff.queue.confirmation')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id} class={r.urgency ? `app-queue--${r.urgency}` : undefined}>
+                  <td>
+                    {r.decision_due_on ? <ShortDate ctx={ctx} value={r.decision_due_on} timeZone={district.timeZone} /> : '—'}
+                    {r.urgency ? <> <span class={`usa-tag app-tag--${r.urgency}`}>{t(`staff.queue.${r.urgency}`)}</span></> : null}
+                  </td>
+                  <td><ShortDate ctx={ctx} value={r.received_at} timeZone={district.timeZone} /></td>
+                  <th scope="row"><a class="usa-link" href={`/staff/requests/${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a><div class="app-queue__dob"><ShortDate ctx={ctx} value={r.student_date_of_birth} timeZone={district.timeZone} /></div></th>
+                  <td>{t(`applications.grades.${r.grade_requested}`)}</td>
+                  <td>
+                    {reason(r.reason_code)}
+                    {r.priority ? <> <span class="usa-tag app-tag--priority">{t('staff.queue.priority')}</span></> : null}
+                  </td>
+                  <td>{school(r.requested_school_id)}</td>
+                  <td>{t(`applications.status.${r.status}`)}</td>
+                  <td class="app-nowrap">{formatConfirmationNumber(r.confirmation_number)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableBox>
       )}
       {next ? (
         <p>

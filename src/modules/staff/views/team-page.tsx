@@ -4,6 +4,7 @@ import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SubmitButton, TextInput,
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { ACTIVATION_DAYS, STAFF_ROLES } from '../service.js';
 import { schoolField, type TeamMember } from '../invitations.js';
+import { TableBox } from '../../../platform/views/table-box.js';
 
 const ORDER = ['first_name', 'last_name', 'email', 'role', 'schools'];
 
@@ -40,41 +41,43 @@ export function TeamPage({ ctx, district, members, form }: { ctx: PageContext; d
       <ErrorSummary ctx={ctx} form={form} order={ORDER} />
       <h1>{t('team.title')}</h1>
       <p class="usa-intro">{t('team.intro', { district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en })}</p>
-      <table class="usa-table usa-table--compact usa-table--striped">
-        <caption>{t('team.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('team.columns.name')}</th>
-            <th scope="col">{t('team.columns.email')}</th>
-            <th scope="col">{t('team.columns.role')}</th>
-            <th scope="col">{t('team.columns.schools')}</th>
-            <th scope="col">{t('team.columns.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {members.map((m) => (
-            <tr key={m.id}>
-              <th scope="row">{m.last_name}, {m.first_name}</th>
-              <td>{m.email}</td>
-              <td>{t(`team.roles.${m.role}`)}</td>
-              <td>{m.schools.length ? m.schools.join(', ') : '—'}</td>
-              <td>
-                {t(`team.statuses.${m.status}`)}
-                {m.status !== 'active' ? (
-                  <form method="post" action={`/staff/team/${encodeURIComponent(m.id)}/resend`} class="app-inline-form">
-                    <CsrfField ctx={ctx} />
-                    {' '}
-                    <button type="submit" class="usa-button usa-button--unstyled">
-                      {t('team.resend')}
-                      <span class="usa-sr-only"> {t('team.resendTo', { email: m.email })}</span>
-                    </button>
-                  </form>
-                ) : null}
-              </td>
+      <TableBox labelledBy="team-caption">
+        <table class="usa-table usa-table--compact usa-table--striped">
+          <caption id="team-caption">{t('team.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('team.columns.name')}</th>
+              <th scope="col">{t('team.columns.email')}</th>
+              <th scope="col">{t('team.columns.role')}</th>
+              <th scope="col">{t('team.columns.schools')}</th>
+              <th scope="col">{t('team.columns.status')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr key={m.id}>
+                <th scope="row">{m.last_name}, {m.first_name}</th>
+                <td>{m.email}</td>
+                <td>{t(`team.roles.${m.role}`)}</td>
+                <td>{m.schools.length ? m.schools.join(', ') : '—'}</td>
+                <td>
+                  {t(`team.statuses.${m.status}`)}
+                  {m.status !== 'active' ? (
+                    <form method="post" action={`/staff/team/${encodeURIComponent(m.id)}/resend`} class="app-inline-form">
+                      <CsrfField ctx={ctx} />
+                      {' '}
+                      <button type="submit" class="usa-button usa-button--unstyled">
+                        {t('team.resend')}
+                        <span class="usa-sr-only"> {t('team.resendTo', { email: m.email })}</span>
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableBox>
 
       <h2 id="invite">{t('team.form.title')}</h2>
       <p>{t('team.form.intro', { days: ACTIVATION_DAYS })}</p>
