@@ -191,7 +191,7 @@ for (const db of databases) {
     });
 
     describe('staff who choose Spanish', () => {
-      it('LNG-1 the queue\'s introduction, its reasons (table and filter), statuses and kinds, and the request page\'s reason are in the staff member\'s language', async () => {
+      it('LNG-1 the queue\'s introduction, its reasons (table, filter and spreadsheet), statuses and kinds, and the request page\'s reason are in the staff member\'s language', async () => {
         const { client: clerk } = await staffMember(t, D);
         const row = await completeRequest(t, D, { reason_code: 'parent-employment', student_last_name: 'Idiomas' });
         const district = t.deps.districts.get(D)!;
@@ -214,6 +214,11 @@ for (const db of databases) {
         const es = translator(t.deps.catalogs, 'es');
         expect(text).toContain(es.t(`applications.status.${row.status}`));
         expect(queue.html).toContain(`>${es.t('applications.kinds.incoming')}</option>`);
+
+        // The queue's spreadsheet too, with its words in the same language as its headers.
+        const csv = (await clerk.get('/staff/queue.csv?q=Idiomas')).body.toString('utf8');
+        expect(csv).toContain(label.es);
+        expect(csv).not.toContain(label.en);
 
         const request = textOf((await clerk.get(`/staff/requests/${row.id}`)).html);
         expect(request).toContain(label.es);

@@ -1,5 +1,5 @@
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import type { T } from '../../platform/i18n/translator.js';
+import { inLanguage, type T } from '../../platform/i18n/translator.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import type { QueueFilter, QueueRow, QueueService } from './queue.js';
@@ -37,8 +37,9 @@ function localDateTime(iso: string, timeZone: string): string {
 
 const COLUMNS = ['confirmation', 'receivedAt', 'decisionDueOn', 'status', 'kind', 'priority', 'lastName', 'firstName', 'dateOfBirth', 'studentId', 'grade', 'reason', 'school'] as const;
 
-function cells(r: QueueRow, district: DistrictConfig, t: T): string[] {
-  const reason = district.reasons.find((x) => x.code === r.reason_code)?.label.en ?? r.reason_code;
+function cells(r: QueueRow, district: DistrictConfig, t: T, lang: string): string[] {
+  const found = district.reasons.find((x) => x.code === r.reason_code);
+  const reason = found ? inLanguage(found.label, lang) : r.reason_code;
   const school = r.requested_school_id ? (district.schools.find((s) => `${district.slug}:${s.code}` === r.requested_school_id)?.name ?? r.requested_school_id) : '';
   return [
     formatConfirmationNumber(r.confirmation_number),
@@ -62,14 +63,14 @@ function cells(r: QueueRow, district: DistrictConfig, t: T): string[] {
  * district and school scope (PRV-1), walked by key in batches. Built whole before it is sent
  * so the audit entry, with its row count, is written before any student data leaves.
  */
-export async function queueCsv(queue: QueueService, staff: SessionStaff, filter: QueueFilter, district: DistrictConfig, t: T): Promise<{ body: string; rows: number; filename: string }> {
+export async function queueCsv(queue: QueueService, staff: SessionStaff, filter: QueueFilter, district: DistrictConfig, t: T, lang = 'en'): Promise<{ body: string; rows: number; filename: string }> {
   const lines = [csvLine(COLUMNS.map((c) => t(`queue.csv.${c}`)))];
   let after: string | undefined;
   let today = '';
   let rows = 0;
   do {
     const page = await queue.page(staff, { ...filter, after }, CSV_BATCH);
-    for (const r of page.rows) lines.push(csvLine(cells(r, district, t)));
+    for (const r of page.rows) lines.push(csvLine(cells(r, district, t, lang)));
     rows += page.rows.length;
     today = page.today;
     after = page.next ?? undefined;

@@ -112,7 +112,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!staff) return;
     const filter = { ...queueFilter(req.query), after: undefined }; // all rows, never from a page on
     const district = deps.districts.get(staff.districtId)!;
-    const csv = await queueCsv(queue, staff, filter, district, req.i18n.t);
+    const csv = await queueCsv(queue, staff, filter, district, req.i18n.t, req.i18n.lang);
     // PRV-2: an export is a read of every student in it.
     await audit.record(staff, 'queue.export', { type: 'queue' }, req.ip, { ...filterParams(filter), rows: csv.rows });
     return reply
