@@ -22,6 +22,8 @@ export interface DecisionState {
   afterAppeal: boolean;
   deniable: boolean;
   revocable: boolean;
+  /** DEC-10: the grade the student is in when an active permit can no longer be revoked (too late in high school), or null. */
+  revocationBarredIn: string | null;
   appealable: boolean;
   appealUntil: string | null;
   outcomePending: boolean;
@@ -60,6 +62,7 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
   const lastDenial = [...decisions].reverse().find((d) => d.kind === 'denied' || d.kind === 'deemed_denied');
   const denied = app.status === 'denied' || app.status === 'deemed_denied';
   const notReady = await decisionReadiness(deps, app);
+  const { barred, gradeNow } = permit ? revocationBarred(permit, today) : { barred: false, gradeNow: undefined };
   return {
     canDecide: canChangeRecords(staff),
     decisions,
@@ -72,7 +75,8 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
     approvable: byPermitOffice && ((open && !notReady) || app.status === 'deemed_denied' || (app.status === 'denied' && overturned)),
     afterAppeal: denied && overturned,
     deniable: byPermitOffice && open && !cannotBlock && (!notReady || notReady.onlyRelease),
-    revocable: app.status === 'approved' && permit?.status === 'active' && !revocationBarred(permit, today).barred,
+    revocable: app.status === 'approved' && permit?.status === 'active' && !barred,
+    revocationBarredIn: app.status === 'approved' && permit?.status === 'active' && barred ? (gradeNow ?? '12') : null,
     appealable: denied && !!lastDenial?.appeal_until && !appeals.some((a) => a.decision_id === lastDenial.id),
     appealUntil: lastDenial?.appeal_until ?? null,
     outcomePending: appeals.some((a) => a.outcome === 'pending'),

@@ -8,6 +8,7 @@ import { formatVerificationCode, MAX_PERMIT_YEARS } from '../rules.js';
 import type { DecisionState } from '../state.js';
 import type { NotReady } from '../readiness.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
+import { TableBox } from '../../../platform/views/table-box.js';
 
 export type DecisionForm = 'approve' | 'deny' | 'info' | 'revoke' | 'appeal' | 'outcome' | 'school-residence' | 'school-requested';
 export type DecisionForms = Partial<Record<DecisionForm, FormState>>;
@@ -38,20 +39,22 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
       ) : null}
       {state.cannotBlock ? <p class="usa-hint">{t('decisions.staff.cannotBlock')}</p> : null}
       {state.decisions.length ? (
-        <table class="usa-table usa-table--borderless">
-          <caption>{t('decisions.staff.sent')}</caption>
-          <thead><tr><th scope="col">{t('decisions.staff.kind')}</th><th scope="col">{t('decisions.letter.date')}</th><th scope="col">{t('decisions.staff.appealUntil')}</th><th scope="col">{t('decisions.staff.letter')}</th></tr></thead>
-          <tbody>
-            {state.decisions.map((d) => (
-              <tr key={d.id}>
-                <th scope="row">{t(d.kind === 'approved' && a.kind !== 'incoming' ? `decisions.letter.title.approved_${a.kind}` : `decisions.letter.title.${d.kind}`)}</th>
-                <td>{i18n.date(d.decided_on)}</td>
-                <td>{d.appeal_until ? i18n.date(d.appeal_until) : t('decisions.staff.noAppeal')}</td>
-                <td><a class="usa-link" href={`/staff/requests/${a.id}/letters/${d.id}.pdf`}>{t('decisions.staff.letterLink')}<span class="usa-sr-only"> ({t(`decisions.letter.title.${d.kind}`)}, PDF)</span></a></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableBox labelledBy="decisions-sent-caption">
+          <table class="usa-table usa-table--borderless">
+            <caption id="decisions-sent-caption">{t('decisions.staff.sent')}</caption>
+            <thead><tr><th scope="col">{t('decisions.staff.kind')}</th><th scope="col">{t('decisions.letter.date')}</th><th scope="col">{t('decisions.staff.appealUntil')}</th><th scope="col">{t('decisions.staff.letter')}</th></tr></thead>
+            <tbody>
+              {state.decisions.map((d) => (
+                <tr key={d.id}>
+                  <th scope="row">{t(d.kind === 'approved' && a.kind !== 'incoming' ? `decisions.letter.title.approved_${a.kind}` : `decisions.letter.title.${d.kind}`)}</th>
+                  <td>{i18n.date(d.decided_on)}</td>
+                  <td>{d.appeal_until ? i18n.date(d.appeal_until) : t('decisions.staff.noAppeal')}</td>
+                  <td><a class="usa-link" href={`/staff/requests/${a.id}/letters/${d.id}.pdf`}>{t('decisions.staff.letterLink')}<span class="usa-sr-only"> ({t(`decisions.letter.title.${d.kind}`)}, PDF)</span></a></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableBox>
       ) : (
         <p>{t('decisions.staff.none')}</p>
       )}
@@ -144,6 +147,13 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
           <TextArea ctx={ctx} form={f('revoke')} name="revoke_note" label={t('decisions.letter.note')} maxLength={2000} />
           <SubmitButton>{t('decisions.staff.revokeSubmit')}</SubmitButton>
         </form>
+      ) : null}
+
+      {state.revocationBarredIn ? (
+        <div class="app-decision__form" id="revocation-barred">
+          <h3>{t('decisions.staff.revokeHeading')}</h3>
+          <p>{t('decisions.errors.revocationBarred', { grade: state.revocationBarredIn })}</p>
+        </div>
       ) : null}
 
       {state.canDecide && state.appealable ? (

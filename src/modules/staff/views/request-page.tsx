@@ -5,7 +5,11 @@ import { CsrfField, SubmitButton, TextInput } from '../../../platform/views/form
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { RequestView } from '../requests.js';
+
+/** The statuses of a request still waiting for its decision (DEC-3 due date shown). */
+const UNDECIDED: readonly string[] = ['incomplete', 'submitted', 'info_requested'];
 import { DocumentList } from './document-list.js';
+import { History } from './history.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
 
 /** A request's page for the permit office: who, what, which documents, and its whole history. */
@@ -29,7 +33,9 @@ export function RequestPage({ ctx, district, view, panel, alert, studentNumberFo
       ) : null}
       <h1>{`${a.student_last_name}, ${a.student_first_name}`}</h1>
       <p class="usa-intro">
-        {t(`applications.status.${a.status}`)} · {t('staff.queue.due')}: {a.decision_due_on ? i18n.date(a.decision_due_on) : '—'}
+        {t(`applications.status.${a.status}`)}
+        {/* DEC-3: the due date while the request waits for its decision; a decided request has none. */}
+        {UNDECIDED.includes(a.status) ? <> · {t('staff.queue.due')}: {a.decision_due_on ? i18n.date(a.decision_due_on) : '—'}</> : null}
         {a.priority ? <> <span class="usa-tag app-tag--priority">{t('staff.queue.priority')}</span></> : null}
       </p>
       <div class="grid-row grid-gap">
@@ -78,14 +84,7 @@ export function RequestPage({ ctx, district, view, panel, alert, studentNumberFo
       <DocumentList ctx={ctx} district={district} view={view} />
       {panel}
       <h2>{t('staff.request.history')}</h2>
-      <ol class="usa-list">
-        {view.events.map((e, i) => (
-          <li key={i}>{i18n.dateTime(e.at)} — {e.from_status ? `${t(`applications.status.${e.from_status}`)} → ` : ''}{t(`applications.status.${e.to_status}`)}{e.note ? ` (${e.note})` : ''}</li>
-        ))}
-        {view.messages.map((m) => (
-          <li key={m.id}>{i18n.dateTime(m.created_at)} — {t('staff.request.emailed')}: {m.subject}</li>
-        ))}
-      </ol>
+      <History ctx={ctx} district={district} events={view.events} messages={view.messages} />
     </Layout>
   );
 }
