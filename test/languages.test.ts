@@ -215,6 +215,12 @@ for (const db of databases) {
         expect(text).toContain(es.t(`applications.status.${row.status}`));
         expect(queue.html).toContain(`>${es.t('applications.kinds.incoming')}</option>`);
 
+        // The other staff pages name the district as the configuration writes it in Spanish.
+        for (const page of ['/staff/dashboard', '/staff/documents', '/staff/reviews']) {
+          const other = textOf((await clerk.get(page)).html);
+          expect(other, page).toContain(district.name.es);
+          expect(other, page).not.toContain(district.name.en);
+        }
         // The queue's spreadsheet too, with its words in the same language as its headers.
         const csv = (await clerk.get('/staff/queue.csv?q=Idiomas')).body.toString('utf8');
         expect(csv).toContain(label.es);

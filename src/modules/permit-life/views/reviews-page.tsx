@@ -4,6 +4,7 @@ import { CsrfField, SubmitButton } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import { REVIEW_NOTE_MAX, REVIEW_OUTCOMES, type ReviewRow } from '../service.js';
+import { inLanguage } from '../../../platform/i18n/translator.js';
 
 /** The review form of one permit: its own field ids, so many forms share one page. */
 function ReviewForm({ ctx, row, form }: { ctx: PageContext; row: ReviewRow; form?: FormState }) {
@@ -58,7 +59,7 @@ export function ReviewsPage({ ctx, district, rows, canRecord, scope, forms = {},
         <div class="usa-alert usa-alert--error" role="alert"><div class="usa-alert__body"><p class="usa-alert__text">{t('permit-life.reviews.fixErrors')}</p></div></div>
       ) : null}
       <h1>{t('permit-life.reviews.title')}</h1>
-      <p class="usa-intro">{t(scope === 'schools' ? 'permit-life.reviews.introSchools' : 'permit-life.reviews.introDistrict', { district: district.name.en, days: district.permitLife.reviewEveryDays })}</p>
+      <p class="usa-intro">{t(scope === 'schools' ? 'permit-life.reviews.introSchools' : 'permit-life.reviews.introDistrict', { district: inLanguage(district.name, ctx.lang), days: district.permitLife.reviewEveryDays })}</p>
       {!canRecord ? <p class="usa-hint">{t('permit-life.reviews.readOnly')}</p> : null}
       {rows.length === 0 ? (
         <p>{t('permit-life.reviews.empty')}</p>
