@@ -229,6 +229,11 @@ for (const db of databases) {
         expect(page).toContain('The district must decide by Tuesday, December 22, 2026. If it has not sent you a written decision by then, the law treats the request as denied, and you may appeal to the county office of education.');
         const story = textOf((await f.client.get(`/students/${f.student.id}`)).html);
         expect(story).toContain('The district must decide by Tuesday, December 22, 2026.');
+        // Once complete, the next step says to wait, without repeating the date given above.
+        await t.deps.db.updateTable('applications').set({ status: 'submitted' }).where('id', '=', id).execute();
+        const waiting = textOf((await f.client.get(`/students/${f.student.id}`)).html);
+        expect(waiting).toContain("Next: Nothing to do now: wait for the district's decision.");
+        expect(waiting.split('Tuesday, December 22, 2026').length - 1).toBe(1);
 
         await f.client.get('/language?to=es&next=/');
         const es = textOf((await f.client.get(`/applications/${id}`)).html);

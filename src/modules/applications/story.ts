@@ -82,7 +82,7 @@ function nextStep(a: ApplicationsTable, decisions: DecisionsTable[], infoDue: st
     case 'info_requested':
       return { key: 'students.story.next.infoRequested', params: { due: infoDue ?? '' } };
     case 'submitted':
-      return { key: a.kind === 'intra' ? 'students.story.next.waitingSchools' : 'students.story.next.waiting', params: { due: a.decision_due_on ?? '' } };
+      return { key: a.kind === 'intra' ? 'students.story.next.waitingSchools' : 'students.story.next.waiting', params: {} };
     case 'approved':
       if (a.kind === 'outgoing') {
         if (linked) return { key: linked.status === 'approved' ? 'students.story.next.bothApproved' : 'students.story.next.releaseForwarded', params: { district: linked.districtName } };
