@@ -12,7 +12,7 @@ import * as m0012 from '../src/platform/db/migrations/0012_student_name_words.js
 /**
  * DEC-1: the permit office finds a family's request in its queue (kept in the order received) by
  * any word of the student's names, as compound first names and second surnames are the norm for
- * many families (docs/adr/0021-name-words.md).
+ * many families (docs/adr/0022-name-words.md).
  */
 const P = 'paramount-sample';
 const L = 'lausd-sample';
@@ -200,7 +200,7 @@ for (const db of databases) {
   });
 }
 
-describe('the words of a name (docs/adr/0021)', () => {
+describe('the words of a name (docs/adr/0022)', () => {
   it('keys each word of each name, a word with an apostrophe also after it, and a name of several words also whole', () => {
     expect(nameWords('María José', null, "O'Neil-Hernández")).toEqual(['maria', 'jose', 'mariajose', 'oneil', 'neil', 'hernandez', 'oneilhernandez']);
     expect(nameWords('Zoé', 'Ana', 'De la Cruz Núñez')).toEqual(['zoe', 'ana', 'de', 'la', 'cruz', 'nunez', 'delacruznunez']);

@@ -291,7 +291,7 @@ for (const db of databases) {
       expect(both).not.toContain('Quesnel');
       expect(both).not.toContain('Ximena');
       expect(await text('ZOÉ QUES')).toContain('Quesnel, Zoé');
-      expect(await text('Zoe Nunez')).toContain('De la Cruz Núñez, Zoé'); // any word of the names (ADR 0021; test/name-search.test.ts)
+      expect(await text('Zoe Nunez')).toContain('De la Cruz Núñez, Zoé'); // any word of the names (ADR 0022; test/name-search.test.ts)
       const lastOnly = await text('de la cruz');
       expect(lastOnly).toContain('De la Cruz Núñez, Zoé');
       expect(lastOnly).toContain('De la Cruz, Ximena');

@@ -1,6 +1,6 @@
 /**
  * Search keys for people's names, so that the staff queue finds "López" when staff type "lop"
- * (docs/adr/0013, 0021). A key is a name decomposed (NFD), without its combining marks (accents,
+ * (docs/adr/0013, 0022). A key is a name decomposed (NFD), without its combining marks (accents,
  * tildes, cedillas), lower-cased, and with everything but letters and digits dropped: apostrophes
  * ("O’Brien" and "O'Brien" are both "obrien"), and LIKE wildcards typed in the search box. The
  * same function keys the stored name words (the insert path, and migration 0012 for the rows
@@ -20,7 +20,7 @@ const APOSTROPHE = /['’ʼ‘`]/u;
 
 /**
  * The search words of a student's names (first, middle if any, last), as the staff queue finds
- * them (docs/adr/0021), without repeats:
+ * them (docs/adr/0022), without repeats:
  * - each word of each name, split at spaces, hyphens and periods, keyed by `nameKey()`:
  *   "María José O'Neil-Hernández" → `maria`, `jose`, `oneil`, `hernandez`;
  * - a word with an apostrophe also by what follows it, as staff may type it without the particle

@@ -10,7 +10,7 @@ type Q = Kysely<Database> | Transaction<Database>;
 
 /**
  * The words of a request's student names (`nameWords()`: first, middle, last), written with the
- * request, in its transaction, for the staff queue's search (docs/adr/0021). The first and last
+ * request, in its transaction, for the staff queue's search (docs/adr/0022). The first and last
  * names are the request's own copy; the middle name, which the request does not copy, is the
  * student record's at that moment. Every writer of a new request goes through here (the
  * repository's `insert`; tests that build requests in the database call it too).
@@ -68,7 +68,7 @@ export class ApplicationsRepository {
       .execute();
   }
 
-  /** A new request, with the words of its student's names for the queue's search (ADR 0021). */
+  /** A new request, with the words of its student's names for the queue's search (ADR 0022). */
   async insert(row: ApplicationRow, q: Q) {
     await q.insertInto('applications').values(row).execute();
     await insertNameWords(q, row);

@@ -66,7 +66,7 @@ const isBirthDate = (term: string) => /^\d{4}-\d{2}-\d{2}$/.test(term);
 /** A word staff typed: the range of name words (`nameWords()`) that start with its key. */
 type WordPrefix = { from: string; to: string | null };
 
-/** What staff typed, when it is a name: each word, keyed as the stored name words (ADR 0021). */
+/** What staff typed, when it is a name: each word, keyed as the stored name words (ADR 0022). */
 const typedWords = (term: string): WordPrefix[] => searchWords(term).map(prefixRange);
 
 /** A word of the table `student_name_words` within a typed word's range. */
@@ -88,19 +88,25 @@ function withWord(eb: Where, p: WordPrefix, districtId: string) {
 }
 
 /**
- * How SQLite should find a name search's rows. SQLite plans without statistics (the app never
- * runs ANALYZE) and always walks the queue's order index until a page is full: instant when many
- * requests match, the whole district when none does. When the typed word with the fewest name
- * words (`rarest`) has at most NAME_INDEX_LIMIT of them, `byIndex` tells the query to start from
- * them in the search index instead, check the other words of each request, and sort what it
- * found. PostgreSQL makes this choice itself from its statistics. `order` lists the typed words
- * rarest first: checked in that order, the first check rules out the most.
+ * How to find a name search's rows, chosen before the query on both databases. When the typed
+ * word with the fewest name words in the district (`order[0]`) has at most NAME_INDEX_LIMIT of
+ * them, `byIndex`: the query starts from them in the search index, checks each request's other
+ * words by its primary key, and sorts what it found. Otherwise it walks the queue's order index
+ * until a page is full, checking each request's words (rarest first: the first check rules out
+ * the most). SQLite plans without statistics and would always walk; PostgreSQL, left to itself,
+ * turned a subquery under OR into a scan of every name word. `studentNumber`: some request of
+ * the district has the term as its student ID, so that arm is asked for too (otherwise it is
+ * left out, and with it the OR no index serves).
  */
 interface NamePlan {
   byIndex: boolean;
   order: number[];
+  studentNumber: boolean;
 }
 export const NAME_INDEX_LIMIT = 2000;
+
+/** The spellings of a student ID staff may type: as is, upper, lower. */
+const studentNumbers = (term: string) => [...new Set([term, term.toUpperCase(), term.toLowerCase()])];
 
 /**
  * The search box. Student IDs are matched exactly in the spellings staff type (as is, upper,
@@ -110,18 +116,17 @@ export const NAME_INDEX_LIMIT = 2000;
  * never with a leading wildcard, and without regard to accents ("lop" finds "López").
  */
 function search(eb: Where, term: string, districtId: string, plan?: NamePlan) {
-  const studentNumber = eb('student_number', 'in', [...new Set([term, term.toUpperCase(), term.toLowerCase()])]);
+  const studentNumber = eb('student_number', 'in', studentNumbers(term));
   if (isValidConfirmationNumber(term)) return eb.or([eb('confirmation_number', '=', normalizeConfirmationNumber(term)), studentNumber]);
   if (isBirthDate(term)) return eb('student_date_of_birth', '=', term);
   const typed = typedWords(term);
   // Nothing left of what was typed once keyed ("%", "-"): every name, as an empty start was.
-  if (!typed.length) return sql<boolean>`1 = 1`;
-  const words = (plan?.order ?? typed.map((_, i) => i)).map((i) => typed[i]);
-  const byIndex = plan?.byIndex ?? false;
-  const names = byIndex ? eb.and([withWord(eb, words[0], districtId), ...words.slice(1).map((p) => hasWord(eb, p))]) : eb.and(words.map((p) => hasWord(eb, p)));
-  if (/\s/.test(term)) return names;
+  if (!typed.length || !plan) return sql<boolean>`1 = 1`;
+  const words = plan.order.map((i) => typed[i]);
+  const names = plan.byIndex ? eb.and([withWord(eb, words[0], districtId), ...words.slice(1).map((p) => hasWord(eb, p))]) : eb.and(words.map((p) => hasWord(eb, p)));
+  if (!plan.studentNumber) return names;
   // Starting from the indexes, the student ID arm names the district so that its index serves it.
-  return eb.or([byIndex ? eb.and([eb('district_id', '=', districtId), studentNumber]) : studentNumber, names]);
+  return eb.or([plan.byIndex ? eb.and([eb('district_id', '=', districtId), studentNumber]) : studentNumber, names]);
 }
 
 /** Requests waiting on the family, or with a document the office turned down. */
@@ -146,15 +151,16 @@ export class QueueService {
     const district = this.deps.districts.get(staff.districtId)!;
     const today = localDate(this.deps.clock.now(), district.timeZone);
     const term = filter.q?.trim();
-    const plan = term && this.deps.dialect === 'sqlite' ? await this.namePlan(staff.districtId, term) : undefined;
+    const plan = term ? await this.namePlan(staff.districtId, term) : undefined;
+    const sqlite = this.deps.dialect === 'sqlite';
     let q = this.deps.db
       .selectFrom('applications')
       .select([
         'id', 'confirmation_number', 'received_at', 'decision_due_on', 'student_first_name', 'student_last_name', 'student_date_of_birth',
         'grade_requested', 'reason_code', 'priority', 'requested_school_id', 'status', 'kind', 'student_number',
       ])
-      // Hidden from SQLite's index choice (unary +) when a name search starts from the key indexes.
-      .where((eb) => (plan?.byIndex ? eb(sql<string>`+district_id`, '=', staff.districtId) : eb('district_id', '=', staff.districtId)));
+      // Hidden from SQLite's index choice (unary +) when a name search starts from the search index.
+      .where((eb) => (plan?.byIndex && sqlite ? eb(sql<string>`+district_id`, '=', staff.districtId) : eb('district_id', '=', staff.districtId)));
     if (staff.role === 'site_admin') {
       // A site administrator sees only requests for their own schools.
       const schools = (await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
@@ -179,7 +185,7 @@ export class QueueService {
     // the (district_id, student_date_of_birth) index and sorted. SQLite, planning without
     // statistics, would rather walk the order index until a page is full (tens of ms): an
     // expression in ORDER BY (unary +) is one that index cannot serve. PostgreSQL chooses itself.
-    const byBirth = term && isBirthDate(term) && this.deps.dialect === 'sqlite';
+    const byBirth = term && isBirthDate(term) && sqlite;
     const ordered = byBirth ? q.orderBy(sql`+received_at`).orderBy(sql`+id`) : q.orderBy('received_at').orderBy('id');
     const found = await ordered.limit(size + 1).execute();
     const soon = addDays(today, 7);
@@ -192,24 +198,28 @@ export class QueueService {
   }
 
   /**
-   * SQLite only: counts each typed word's name words in the district on the search index (index
-   * only, at most NAME_INDEX_LIMIT + 1 entries each) to choose between the search index and the
-   * order index, and which word to start from.
+   * Counts each typed word's name words in the district on the search index (index only, at
+   * most NAME_INDEX_LIMIT + 1 entries each) to choose between the search index and the order
+   * index, and which word to start from; and looks the term up as a student ID (one index entry).
    */
   private async namePlan(districtId: string, term: string): Promise<NamePlan | undefined> {
     if (isValidConfirmationNumber(term) || isBirthDate(term)) return undefined;
     const typed = typedWords(term);
     if (!typed.length) return undefined;
-    const counts = await Promise.all(
-      typed.map(async (p) => {
-        const inner = wordInRange(this.deps.db.selectFrom('student_name_words').select(sql<number>`1`.as('one')).where('student_name_words.district_id', '=', districtId), p).limit(
-          NAME_INDEX_LIMIT + 1,
-        );
-        const { n } = await this.deps.db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-        return Number(n);
-      }),
-    );
+    const db = this.deps.db;
+    const [counts, numbered] = await Promise.all([
+      Promise.all(
+        typed.map(async (p) => {
+          const inner = wordInRange(db.selectFrom('student_name_words').select(sql<number>`1`.as('one')).where('student_name_words.district_id', '=', districtId), p).limit(NAME_INDEX_LIMIT + 1);
+          const { n } = await db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+          return Number(n);
+        }),
+      ),
+      /\s/.test(term)
+        ? undefined
+        : db.selectFrom('applications').select('id').where('district_id', '=', districtId).where('student_number', 'in', studentNumbers(term)).limit(1).executeTakeFirst(),
+    ]);
     const order = typed.map((_, i) => i).sort((a, b) => counts[a] - counts[b]);
-    return { byIndex: counts[order[0]] <= NAME_INDEX_LIMIT, order };
+    return { byIndex: counts[order[0]] <= NAME_INDEX_LIMIT, order, studentNumber: numbered !== undefined };
   }
 }

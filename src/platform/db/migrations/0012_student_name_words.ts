@@ -6,7 +6,7 @@ import * as m0007 from './0007_student_name_keys.js';
 const BATCH = 1000;
 
 /**
- * The staff queue finds a request by any word of the student's names (docs/adr/0021): a table of
+ * The staff queue finds a request by any word of the student's names (docs/adr/0022): a table of
  * name words, one row per request and word (`nameWords()`: "María José O'Neil-Hernández" →
  * maria, jose, mariajose, oneil, neil, hernandez, oneilhernandez), with the request's district
  * for the index that serves a prefix search within a district. It replaces the two whole-name
