@@ -16,9 +16,15 @@ const uswdsDist = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '.
 
 const [result] = await new PurgeCSS().purge({
   css: [path.join(uswdsDist, 'css/uswds.min.css')],
-  content: ['src/**/*.tsx', 'src/**/*.ts', 'public/*.js', path.join(uswdsDist, 'js/uswds.min.js')],
-  // Classes put together at run time by USWDS or by our views from parts.
-  safelist: { greedy: [/^usa-file-input/, /^usa-combo-box/, /^usa-alert/, /^usa-button/, /^usa-input/, /^usa-form/, /^usa-error/, /^usa-sr-only/, /^is-/, /^usa-js-/, /^usa-banner/, /^usa-nav/, /^usa-tag/, /^usa-table/, /^usa-summary-box/, /^usa-checkbox/, /^usa-radio/, /^usa-select/, /^usa-hint/] },
+  content: ['src/**/*.tsx', 'src/**/*.ts', 'public/*.js'],
+  // Words as class names are written, responsive prefixes included (`tablet:grid-col-6`), which
+  // PurgeCSS's default extractor would cut at the colon.
+  defaultExtractor: (content: string) => content.match(/[\w:-]+/g) ?? [],
+  // Classes put together at run time by our views from parts, and those USWDS's script adds to the
+  // components we use (the file input's parts and states, is-*/has-* states, the screen-reader
+  // class). USWDS's script itself is not read: it names every component's classes (range, combo
+  // box, date picker, banner, modal…), and reading it kept ~60 KB of rules no page uses.
+  safelist: { greedy: [/^usa-file-input/, /^usa-alert/, /^usa-button/, /^usa-input/, /^usa-form/, /^usa-error/, /^usa-sr-only/, /^is-/, /^has-/, /^usa-js-/, /^usa-tag/, /^usa-summary-box/, /^usa-checkbox/, /^usa-radio/, /^usa-select/, /^usa-hint/] },
   // Fonts: only the faces the kept rules use are fetched by the browser anyway.
   fontFace: false,
   keyframes: true,
