@@ -18,6 +18,7 @@ import { isDatabaseUnavailable, pingDatabase } from './platform/db/kysely.js';
 import { registerModules } from './modules/index.js';
 import { loggerOptions, requestIdOf, REQUEST_ID_HEADER } from './platform/ops/logging.js';
 import { Readiness } from './platform/ops/readiness.js';
+import { outboxDepth } from './platform/mail/depth.js';
 
 /**
  * The whole HTTP app. `logger`: true or pino options (merged over the app's own: redaction and
@@ -93,7 +94,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
     const database = await pingDatabase(deps.db);
     const storage = await deps.storage.ping();
     const status = database && storage ? 'ok' : 'degraded';
-    return reply.status(status === 'ok' ? 200 : 503).send({ status, database: database ? 'ok' : 'unreachable', storage: storage ? 'ok' : 'unreachable', dialect: deps.dialect });
+    // The outbox's depth, so that an operator sees mail falling behind (docs/operations.md). It
+    // tells; it does not make the instance unhealthy: the SMTP server is not this instance.
+    const mail = database ? await outboxDepth(deps.db, deps.clock.now()).catch(() => null) : null;
+    return reply.status(status === 'ok' ? 200 : 503).send({ status, database: database ? 'ok' : 'unreachable', storage: storage ? 'ok' : 'unreachable', dialect: deps.dialect, mail });
   });
 
   // Readiness (docs/operations.md): 503 when the database or the file store fails, and from the

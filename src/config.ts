@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+  // Emails in flight at once, each over its own SMTP connection (docs/adr/0021).
+  MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
   SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
   // HTTP time-outs (seconds; fractions allowed). See docs/operations.md.
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
@@ -93,6 +95,8 @@ export type AppConfig = {
   cookieSecure: boolean;
   logLevel: string;
   outboxIntervalMs: number;
+  /** Emails in flight at once, and the SMTP pool's connections. */
+  mailConcurrency: number;
   /** How often the deadline sweep runs (DEC-15). */
   sweepIntervalMs: number;
   /** Time to receive a request's headers (slow-header clients are cut off with 408). */
@@ -153,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       e.COOKIE_SECURE === 'auto' ? (e.PUBLIC_URL ?? '').startsWith('https:') : e.COOKIE_SECURE === 'true',
     logLevel: e.LOG_LEVEL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
+    mailConcurrency: e.MAIL_CONCURRENCY,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     requestTimeoutMs: toMs(e.HTTP_REQUEST_TIMEOUT_SECONDS),
     // Node refuses a headers time-out longer than the request time-out.

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const deps = await wire(config);
   const readiness = new Readiness(deps);
   const app = await buildApp(deps, { logger: { level: config.logLevel }, readiness });
-  const sender = new OutboxSender(deps.db, openTransport(config.smtpUrl, config.mailDir), deps.clock, config.mailFrom, app.log);
+  // A pool of MAIL_CONCURRENCY SMTP connections, kept open a while between messages (docs/adr/0021).
+  const transport = openTransport(config.smtpUrl, config.mailDir, { maxConnections: config.mailConcurrency, keepIdleMs: 10_000 });
+  const sender = new OutboxSender(deps.db, transport, deps.clock, config.mailFrom, app.log, { concurrency: config.mailConcurrency });
   sender.start(config.outboxIntervalMs);
   // Expired sessions and slid-by rate limit counters are ignored when read; this only keeps the tables small.
   const housekeeping = setInterval(() => {

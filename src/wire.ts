@@ -10,6 +10,7 @@ import { openStorage } from './platform/storage/storage.js';
 import { loadDistrictConfigs } from './modules/districts/loader.js';
 import { DistrictCatalog, syncDistricts } from './modules/districts/catalog.js';
 import { importConfiguredRanges } from './modules/addresses/configured.js';
+import { ringsAfterCommit } from './platform/mail/bell.js';
 
 /** Wire once, in one place: database, adapters, then everything built from them. */
 export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: DbHandle } = {}): Promise<Deps & { handle: DbHandle }> {
@@ -18,6 +19,8 @@ export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: Db
   const districtConfigs = loadDistrictConfigs(config.districtsDir);
   const catalogs = loadCatalogs();
   const handle = opts.handle ?? openDatabase(config.databaseUrl);
+  // An email written in a transaction wakes the outbox sender once that transaction commits.
+  ringsAfterCommit(handle.db);
   await migrateToLatest(handle.db);
   await syncDistricts(handle.db, districtConfigs, clock.now().toISOString());
   await importConfiguredRanges(handle.db, districtConfigs, config.districtsDir); // STU-2: sample or configured ranges, once

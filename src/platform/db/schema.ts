@@ -3,6 +3,8 @@
  * ids are text, instants are ISO-8601 UTC text, calendar dates are YYYY-MM-DD text,
  * booleans are integers 0/1.
  */
+import type { Generated } from 'kysely';
+
 export interface DistrictsTable {
   id: string;
   slug: string;
@@ -176,6 +178,8 @@ export interface OutboxTable {
   text_body: string;
   html_body: string;
   status: 'pending' | 'sending' | 'committing' | 'sent' | 'failed';
+  /** 0 urgent, 1 normal, 2 bulk: the sender takes lower first (src/platform/mail/priority.ts). */
+  priority: Generated<number>;
   attempts: number;
   next_attempt_at: string;
   locked_until: string | null;

@@ -3,6 +3,8 @@ import type { Database } from '../db/schema.js';
 import type { Catalogs } from '../i18n/catalogs.js';
 import { translator, type Params } from '../i18n/translator.js';
 import { newId } from '../ids.js';
+import { ringForEmail } from './bell.js';
+import { priorityOf, type MailPriority } from './priority.js';
 
 export interface EmailToSend {
   /** The same key twice means the same message: the second is ignored. */
@@ -22,6 +24,8 @@ export interface EmailToSend {
    * a staff notice written in a fixed language leaves the reader's own choice of language alone.
    */
   linksCarryLanguage?: boolean;
+  /** Which due messages go first; by default from the template (`priorityOf`, docs/adr/0021). */
+  priority?: MailPriority;
 }
 
 const escapeHtml = (s: string): string =>
@@ -103,7 +107,8 @@ export function renderEmail(catalogs: Catalogs, msg: Pick<EmailToSend, 'language
 
 /**
  * Writes an email into the outbox inside the caller's transaction, so the message exists
- * if and only if the change that causes it is committed. A background sender delivers it.
+ * if and only if the change that causes it is committed. A background sender delivers it: this
+ * process's sender is woken once the transaction commits (`ringForEmail`), the others' by their poll.
  */
 export async function enqueueEmail(
   trx: Kysely<Database> | Transaction<Database>,
@@ -128,6 +133,7 @@ export async function enqueueEmail(
       text_body: text,
       html_body: html,
       status: 'pending',
+      priority: msg.priority ?? priorityOf(msg.template),
       attempts: 0,
       next_attempt_at: nowIso,
       locked_until: null,
@@ -137,4 +143,5 @@ export async function enqueueEmail(
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute();
+  ringForEmail(trx);
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { MailInDoubt, SmtpTransport } from './smtp-transport.js';
+import { MailInDoubt, SmtpTransport, type SmtpPoolOptions } from './smtp-transport.js';
 
 export interface OutgoingMail {
   messageId: string;
@@ -22,6 +22,8 @@ export interface MailTransport {
    * message was not taken.
    */
   send(mail: OutgoingMail, handOver?: () => Promise<void>): Promise<void>;
+  /** Closes what the transport keeps open between messages (the SMTP pool's connections). */
+  close?(): Promise<void>;
 }
 
 /**
@@ -49,6 +51,7 @@ export class FolderTransport implements MailTransport {
 
 export { MailInDoubt, SmtpTransport };
 
-export function openTransport(smtpUrl: string | undefined, mailDir: string): MailTransport {
-  return smtpUrl ? new SmtpTransport(smtpUrl) : new FolderTransport(mailDir);
+/** The SMTP transport when SMTP_URL is set (a pool of `pool.maxConnections`), else the mail folder. */
+export function openTransport(smtpUrl: string | undefined, mailDir: string, pool?: SmtpPoolOptions): MailTransport {
+  return smtpUrl ? new SmtpTransport(smtpUrl, pool) : new FolderTransport(mailDir);
 }

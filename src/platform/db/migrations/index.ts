@@ -11,6 +11,7 @@ import * as m0009 from './0009_sliding_rate_limits.js';
 import * as m0010 from './0010_audit_refusals.js';
 import * as m0011 from './0011_documents_by_storage_key.js';
 import * as m0012 from './0012_student_name_words.js';
+import * as m0013 from './0013_outbox_priority.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_audit_refusals': m0010,
   '0011_documents_by_storage_key': m0011,
   '0012_student_name_words': m0012,
+  '0013_outbox_priority': m0013,
 };
