@@ -3,7 +3,8 @@ import zlib from 'node:zlib';
 import { makeTestApp, type TestApp } from './support/app.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { IMMUTABLE, builtStylesheet } from '../src/platform/http/built-assets.js';
+import path from 'node:path';
+import { IMMUTABLE, USWDS_DIST, builtStylesheet } from '../src/platform/http/built-assets.js';
 import { CSP } from '../src/platform/http/security.js';
 
 /** Light pages on a phone plan (APP-9): compressed as the browser asks, and a favicon. */
@@ -72,6 +73,33 @@ describe('assets and compression', () => {
       expect(res.headers['cache-control'], url).toBe(IMMUTABLE);
       expect(res.headers['content-type'], url).toMatch(url.endsWith('.svg') ? /^image\/svg\+xml/ : /^font\/woff2/);
     }
+  });
+
+  it('APP-9 the built stylesheet keeps every USWDS class our views and scripts name, responsive prefixes included', () => {
+    const classes = (css: string) => new Set([...css.replace(/url\([^)]*\)|\/\*[\s\S]*?\*\//g, '').matchAll(/\.((?:[a-z]+\\:)?[a-zA-Z][\w-]*)/g)].map((m) => m[1]!.replace('\\:', ':')));
+    const wholeCss = fs.readFileSync(path.join(USWDS_DIST, 'css/uswds.min.css'), 'utf8');
+    const whole = classes(wholeCss);
+    const built = classes(builtStylesheet()!.body.toString('utf8'));
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const named = new Set<string>();
+    for (const f of [...files('src').filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts')), ...files('public').filter((f) => f.endsWith('.js'))]) {
+      for (const word of fs.readFileSync(f, 'utf8').match(/[\w:-]+/g) ?? []) if (whole.has(word)) named.add(word);
+    }
+    // The views use a good part of USWDS, and at least one responsive class.
+    expect(named.size).toBeGreaterThan(60);
+    expect(named).toContain('tablet:grid-col-6');
+    // A class may go only when every rule naming it also needs a class no view names
+    // (`.usa-footer--slim .usa-footer__logo` on a footer without a logo).
+    const selectors = [...wholeCss.replace(/url\([^)]*\)|\/\*[\s\S]*?\*\//g, '').matchAll(/([^{}]+)\{/g)].flatMap((m) => m[1]!.split(','));
+    const lost = [...named].filter((c) => !built.has(c)).filter((c) =>
+      selectors.some((sel) => {
+        const inIt = [...classes(sel)];
+        return inIt.includes(c) && inIt.every((x) => named.has(x));
+      }),
+    );
+    expect(lost).toEqual([]);
+    // And it is a fraction of the whole.
+    expect(built.size).toBeLessThan(whole.size / 3);
   });
 
   /** What a page's head links: each stylesheet, icon and script, in order. */
