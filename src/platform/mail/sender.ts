@@ -101,7 +101,12 @@ export class OutboxSender {
     for (;;) {
       const free = Math.min(this.concurrency - inFlight.size, limit - claimed);
       if (more && !unreachable && free > 0) {
-        const batch = await this.claim(free);
+        // A claim that fails (the database unreachable) ends the run once the messages in flight
+        // have ended, so that a next run never adds to them beyond `concurrency`.
+        const batch = await this.claim(free).catch((e: unknown) => {
+          this.log.error({ err: e }, 'outbox claim failed');
+          return { rows: [], more: false };
+        });
         more = batch.more;
         claimed += batch.rows.length;
         for (const { id, lease } of batch.rows) {
