@@ -88,21 +88,19 @@ function withWord(eb: Where, p: WordPrefix, districtId: string) {
 }
 
 /**
- * How to find a name search's rows, chosen before the query on both databases. When the typed
- * word with the fewest name words in the district (`order[0]`) has at most NAME_INDEX_LIMIT of
- * them, `byIndex`: the query starts from them in the search index, checks each request's other
- * words by its primary key, and sorts what it found. Otherwise it walks the queue's order index
- * until a page is full, checking each request's words (rarest first: the first check rules out
- * the most). SQLite plans without statistics and would always walk; PostgreSQL, left to itself,
- * turned a subquery under OR into a scan of every name word. `studentNumber`: some request of
- * the district has the term as its student ID, so that arm is asked for too (otherwise it is
- * left out, and with it the OR no index serves).
+ * How to find a search's rows when it is not a confirmation number or a date of birth, chosen
+ * before the query on both databases:
+ * - `student-number`: some request of the district has the term as its student ID (names hold no
+ *   digits): those requests, from the (district_id, student_number) index;
+ * - `index`: the typed word with the fewest name words in the district (`order[0]`) has at most
+ *   NAME_INDEX_LIMIT of them: the query starts from them in the search index, checks each
+ *   request's other words by its primary key, and sorts what it found;
+ * - `walk`: it walks the queue's order index until a page is full, checking each request's
+ *   words (rarest first: the first check rules out the most).
+ * SQLite plans without statistics and would always walk; PostgreSQL, left to itself, turned a
+ * word subquery under an OR with the student ID into a scan of every name word.
  */
-interface NamePlan {
-  byIndex: boolean;
-  order: number[];
-  studentNumber: boolean;
-}
+type NamePlan = { by: 'student-number' } | { by: 'index' | 'walk'; order: number[] };
 export const NAME_INDEX_LIMIT = 2000;
 
 /** The spellings of a student ID staff may type: as is, upper, lower. */
@@ -115,18 +113,16 @@ const studentNumbers = (term: string) => [...new Set([term, term.toUpperCase(), 
  * starts some word of the student's names, in any order ("maria jose", "Hernández María"),
  * never with a leading wildcard, and without regard to accents ("lop" finds "López").
  */
-function search(eb: Where, term: string, districtId: string, plan?: NamePlan) {
+function search(eb: Where, term: string, districtId: string, plan: NamePlan | undefined) {
   const studentNumber = eb('student_number', 'in', studentNumbers(term));
   if (isValidConfirmationNumber(term)) return eb.or([eb('confirmation_number', '=', normalizeConfirmationNumber(term)), studentNumber]);
   if (isBirthDate(term)) return eb('student_date_of_birth', '=', term);
-  const typed = typedWords(term);
   // Nothing left of what was typed once keyed ("%", "-"): every name, as an empty start was.
-  if (!typed.length || !plan) return sql<boolean>`1 = 1`;
+  if (!plan) return sql<boolean>`1 = 1`;
+  if (plan.by === 'student-number') return studentNumber;
+  const typed = typedWords(term);
   const words = plan.order.map((i) => typed[i]);
-  const names = plan.byIndex ? eb.and([withWord(eb, words[0], districtId), ...words.slice(1).map((p) => hasWord(eb, p))]) : eb.and(words.map((p) => hasWord(eb, p)));
-  if (!plan.studentNumber) return names;
-  // Starting from the indexes, the student ID arm names the district so that its index serves it.
-  return eb.or([plan.byIndex ? eb.and([eb('district_id', '=', districtId), studentNumber]) : studentNumber, names]);
+  return plan.by === 'index' ? eb.and([withWord(eb, words[0], districtId), ...words.slice(1).map((p) => hasWord(eb, p))]) : eb.and(words.map((p) => hasWord(eb, p)));
 }
 
 /** Requests waiting on the family, or with a document the office turned down. */
@@ -160,7 +156,7 @@ export class QueueService {
         'grade_requested', 'reason_code', 'priority', 'requested_school_id', 'status', 'kind', 'student_number',
       ])
       // Hidden from SQLite's index choice (unary +) when a name search starts from the search index.
-      .where((eb) => (plan?.byIndex && sqlite ? eb(sql<string>`+district_id`, '=', staff.districtId) : eb('district_id', '=', staff.districtId)));
+      .where((eb) => (plan?.by === 'index' && sqlite ? eb(sql<string>`+district_id`, '=', staff.districtId) : eb('district_id', '=', staff.districtId)));
     if (staff.role === 'site_admin') {
       // A site administrator sees only requests for their own schools.
       const schools = (await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
@@ -198,28 +194,28 @@ export class QueueService {
   }
 
   /**
-   * Counts each typed word's name words in the district on the search index (index only, at
-   * most NAME_INDEX_LIMIT + 1 entries each) to choose between the search index and the order
-   * index, and which word to start from; and looks the term up as a student ID (one index entry).
+   * Looks the term up as a student ID in the district (one index entry); otherwise counts each
+   * typed word's name words in the district on the search index (index only, at most
+   * NAME_INDEX_LIMIT + 1 entries each) to choose between the search index and the order index,
+   * and which word to start from. Undefined when there is nothing to search by name.
    */
   private async namePlan(districtId: string, term: string): Promise<NamePlan | undefined> {
     if (isValidConfirmationNumber(term) || isBirthDate(term)) return undefined;
+    const db = this.deps.db;
+    const numbered = /\s/.test(term)
+      ? undefined
+      : await db.selectFrom('applications').select('id').where('district_id', '=', districtId).where('student_number', 'in', studentNumbers(term)).limit(1).executeTakeFirst();
+    if (numbered) return { by: 'student-number' };
     const typed = typedWords(term);
     if (!typed.length) return undefined;
-    const db = this.deps.db;
-    const [counts, numbered] = await Promise.all([
-      Promise.all(
-        typed.map(async (p) => {
-          const inner = wordInRange(db.selectFrom('student_name_words').select(sql<number>`1`.as('one')).where('student_name_words.district_id', '=', districtId), p).limit(NAME_INDEX_LIMIT + 1);
-          const { n } = await db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-          return Number(n);
-        }),
-      ),
-      /\s/.test(term)
-        ? undefined
-        : db.selectFrom('applications').select('id').where('district_id', '=', districtId).where('student_number', 'in', studentNumbers(term)).limit(1).executeTakeFirst(),
-    ]);
+    const counts = await Promise.all(
+      typed.map(async (p) => {
+        const inner = wordInRange(db.selectFrom('student_name_words').select(sql<number>`1`.as('one')).where('student_name_words.district_id', '=', districtId), p).limit(NAME_INDEX_LIMIT + 1);
+        const { n } = await db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        return Number(n);
+      }),
+    );
     const order = typed.map((_, i) => i).sort((a, b) => counts[a] - counts[b]);
-    return { byIndex: counts[order[0]] <= NAME_INDEX_LIMIT, order, studentNumber: numbered !== undefined };
+    return { by: counts[order[0]] <= NAME_INDEX_LIMIT ? 'index' : 'walk', order };
   }
 }
