@@ -50,7 +50,7 @@ for (const db of databases) {
     afterAll(async () => t.close());
     beforeEach(() => t.clock.set('2026-11-22T18:00:00Z'));
 
-    it('the queue writes short dates in its cells with the whole date at hand, in English and in Spanish', async () => {
+    it('staff tables write short dates in their cells with the whole date at hand, in English and in Spanish', async () => {
       const { client } = await staffMember(t, D);
       const app = await request(t, D, { decision_due_on: '2027-02-03', student_date_of_birth: '2018-04-09' });
       const en = await client.get('/staff/queue');
@@ -63,6 +63,12 @@ for (const db of databases) {
       const es = await client.get('/staff/queue?lang=es');
       const fila = rowOf(es.html, `/staff/requests/${app.id}"`);
       expect(fila).toContain('<span aria-hidden="true">3 feb 2027</span><span class="usa-sr-only">miércoles, 3 de febrero de 2027</span>');
+      // The dashboard's due list and a request's documents do the same.
+      const soon = await completeRequest(t, D, { decision_due_on: '2026-11-25' });
+      const dashboard = await client.get('/staff/dashboard?lang=en');
+      expect(rowOf(dashboard.html, `/staff/requests/${soon.id}"`)).toContain('<span aria-hidden="true">Nov 25, 2026</span><span class="usa-sr-only">Wednesday, November 25, 2026</span>');
+      const doc = await t.deps.db.selectFrom('documents').select('id').where('application_id', '=', soon.id).executeTakeFirstOrThrow();
+      expect(rowOf((await client.get(`/staff/requests/${soon.id}`)).html, `id="doc-${doc.id}"`)).toContain('<span aria-hidden="true">Nov 22, 2026</span><span class="usa-sr-only">Sunday, November 22, 2026 at 10:00 AM PST</span>');
     });
 
     it('the queue\'s table scrolls in its own box, a named region the keyboard reaches; confirmation numbers stay on one line', async () => {

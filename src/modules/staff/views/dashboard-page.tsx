@@ -9,6 +9,7 @@ import type { Count, Dashboard } from '../dashboard.js';
 import { BarChart, type Bar } from './bar-chart.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
 import { TableBox } from '../../../platform/views/table-box.js';
+import { ShortDate } from './short-date.js';
 
 interface Row {
   label: string;
@@ -165,7 +166,7 @@ export function DashboardPage({ ctx, district, data }: { ctx: PageContext; distr
                     {data.due.map((r) => (
                       <tr key={r.id}>
                         <td>
-                          {i18n.date(r.decision_due_on)}
+                          <ShortDate ctx={ctx} value={r.decision_due_on} timeZone={district.timeZone} />
                           {r.decision_due_on === data.today ? <> <span class="usa-tag app-tag--overdue">{t('dashboard.due.today')}</span></> : null}
                         </td>
                         <th scope="row">

@@ -7,6 +7,7 @@ import { NOTE_MAX, REJECT_REASONS, canReview } from '../../documents/review.js';
 import type { RequestView } from '../requests.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
 import { TableBox } from '../../../platform/views/table-box.js';
+import { ShortDate } from './short-date.js';
 
 const base = (applicationId: string, documentId: string) => `/staff/requests/${applicationId}/documents/${documentId}`;
 const label = (ctx: PageContext, district: DistrictConfig, code: string) => {
@@ -136,7 +137,7 @@ export function DocumentList({ ctx, district, view }: { ctx: PageContext; distri
                     <a class="usa-link" href={base(a.id, d.id)}>{d.original_name}</a> <span class="app-queue__dob">({d.content_type})</span>
                     <div><a class="usa-link" href={`${base(a.id, d.id)}/view`}>{t('review.list.view')}<span class="usa-sr-only"> {name}</span></a></div>
                   </td>
-                  <td>{i18n.dateTime(d.uploaded_at)}</td>
+                  <td><ShortDate ctx={ctx} value={d.uploaded_at} timeZone={district.timeZone} /></td>
                   <td>{i18n.bytes(d.size_bytes)}</td>
                   <td><DocumentStatus ctx={ctx} doc={d} /></td>
                   {reviewer ? <td><ReviewActions ctx={ctx} action={`${base(a.id, d.id)}/review`} doc={d} name={name} /></td> : null}

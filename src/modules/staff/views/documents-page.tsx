@@ -6,6 +6,7 @@ import { DOCUMENT_STATUSES, FILE_TYPES, SEARCH_LIMIT, type DocumentSearchFilter,
 import { DocumentStatus } from './document-list.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
 import { TableBox } from '../../../platform/views/table-box.js';
+import { ShortDate } from './short-date.js';
 
 function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value: string; options: [string, string][] }) {
   return (
@@ -62,7 +63,7 @@ export function DocumentsPage({ ctx, district, rows, filter }: { ctx: PageContex
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <td>{i18n.dateTime(r.uploaded_at)}</td>
+                  <td><ShortDate ctx={ctx} value={r.uploaded_at} timeZone={district.timeZone} /></td>
                   <th scope="row"><a class="usa-link" href={`/staff/requests/${r.application_id}#doc-${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a></th>
                   <td>{r.student_number ?? '—'}</td>
                   <td>{docLabel(r.doc_type)}</td>
