@@ -4,6 +4,7 @@ import { parseStorageUrl } from './platform/storage/url.js';
 import { parseRateLimits } from './rate-limits.js';
 import { parseLocalInstant } from './platform/clock.js';
 import type { RateLimitPolicy } from './platform/http/rate-limit.js';
+import { DEFAULT_PROFILE, OWASP_FLOOR, type HashProfile } from './platform/passwords/profile.js';
 
 /** Typed, validated environment. Safe defaults for a laptop; production requires real secrets. */
 const EnvSchema = z.object({
@@ -57,6 +58,15 @@ const EnvSchema = z.object({
     .optional()
     .refine((v) => v === undefined || parseLocalInstant(v) !== null, { message: 'write a date and time such as 2027-02-01T08:00 (district time) or 2027-02-01T16:00Z' }),
   CLOCK_SPEED: z.coerce.number().positive().max(100_000).default(1),
+  // Password hashing (docs/adr/0023-password-hashing.md): argon2id's memory (KiB), passes and lanes,
+  // at least OWASP's weakest profile; how many hashes run at once and how many may wait.
+  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(OWASP_FLOOR.memoryKiB, { message: `at least ${OWASP_FLOOR.memoryKiB} (7 MiB, OWASP's smallest argon2id profile)` }).max(1_048_576).default(DEFAULT_PROFILE.memoryKiB),
+  PASSWORD_HASH_PASSES: z.coerce.number().int().min(1).max(20).default(DEFAULT_PROFILE.passes),
+  PASSWORD_HASH_LANES: z.coerce.number().int().min(1).max(16).default(DEFAULT_PROFILE.lanes),
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
+  // Node's own setting, read here only to check PASSWORD_HASH_CONCURRENCY against it.
+  UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
   // name=limit/window, comma-separated, overriding src/rate-limits.ts (docs/operations.md)
   RATE_LIMITS: z
     .string()
@@ -68,6 +78,13 @@ const EnvSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
       }
     }),
+}).superRefine((e, ctx) => {
+  if (e.PASSWORD_HASH_MEMORY_KIB * e.PASSWORD_HASH_PASSES < OWASP_FLOOR.memoryTimesPasses) {
+    ctx.addIssue({ code: 'custom', path: ['PASSWORD_HASH_PASSES'], message: `memory × passes is ${e.PASSWORD_HASH_MEMORY_KIB * e.PASSWORD_HASH_PASSES}, below OWASP's profiles (${OWASP_FLOOR.memoryTimesPasses}, e.g. 19456 KiB with 2 passes): raise the passes or the memory` });
+  }
+  if (e.PASSWORD_HASH_CONCURRENCY >= e.UV_THREADPOOL_SIZE) {
+    ctx.addIssue({ code: 'custom', path: ['PASSWORD_HASH_CONCURRENCY'], message: `${e.PASSWORD_HASH_CONCURRENCY} hashes at once would take every thread of libuv's pool (UV_THREADPOOL_SIZE=${e.UV_THREADPOOL_SIZE}) from file work: set it below UV_THREADPOOL_SIZE` });
+  }
 });
 
 export type AppConfig = {
@@ -111,6 +128,8 @@ export type AppConfig = {
   shutdownDelayMs: number;
   /** Fastify's trustProxy: whose X-Forwarded-For gives the client's address (rate limits, logs). */
   trustProxy: boolean | string;
+  /** Password hashing: argon2id's profile, how many hashes run at once, how many may wait (docs/adr/0023). */
+  passwordHashing: { profile: HashProfile; concurrency: number; queue: number };
   /** Every rate limit by name: the defaults of src/rate-limits.ts with RATE_LIMITS applied. */
   rateLimits: Record<string, RateLimitPolicy>;
   /** Training clock: the app, its background steps and the CLI start at this moment (never in production). */
@@ -166,6 +185,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keepAliveTimeoutMs: toMs(e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS),
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     shutdownDelayMs: Math.round((e.SHUTDOWN_DELAY_SECONDS ?? (e.NODE_ENV === 'production' ? 5 : 0)) * 1000),
+    passwordHashing: {
+      profile: { memoryKiB: e.PASSWORD_HASH_MEMORY_KIB, passes: e.PASSWORD_HASH_PASSES, lanes: e.PASSWORD_HASH_LANES },
+      concurrency: e.PASSWORD_HASH_CONCURRENCY,
+      queue: e.PASSWORD_HASH_QUEUE,
+    },
     rateLimits: parseRateLimits(e.RATE_LIMITS),
     clockStart: e.CLOCK_START === undefined ? null : parseLocalInstant(e.CLOCK_START),
     clockSpeed: e.CLOCK_SPEED,

@@ -7,6 +7,7 @@ import type { SessionStore } from './platform/http/sessions.js';
 import type { RateLimiter } from './platform/http/rate-limit.js';
 import type { FileStorage } from './platform/storage/storage.js';
 import type { DistrictCatalog } from './modules/districts/catalog.js';
+import type { PasswordHasher } from './platform/passwords/hasher.js';
 
 /** Everything the modules are built from, wired once in src/wire.ts. */
 export interface Deps {
@@ -21,4 +22,6 @@ export interface Deps {
   rateLimiter: RateLimiter;
   storage: FileStorage;
   districts: DistrictCatalog;
+  /** Password hashing for parents and staff: argon2id at the configured cost, with its own bound. */
+  passwords: PasswordHasher;
 }

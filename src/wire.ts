@@ -10,6 +10,7 @@ import { openStorage } from './platform/storage/storage.js';
 import { loadDistrictConfigs } from './modules/districts/loader.js';
 import { DistrictCatalog, syncDistricts } from './modules/districts/catalog.js';
 import { importConfiguredRanges } from './modules/addresses/configured.js';
+import { PasswordHasher } from './platform/passwords/hasher.js';
 import { ringsAfterCommit } from './platform/mail/bell.js';
 
 /** Wire once, in one place: database, adapters, then everything built from them. */
@@ -40,5 +41,6 @@ export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: Db
     rateLimiter: new RateLimiter(handle.db, clock, config.rateLimits),
     storage: await openStorage(config.storageUrl),
     districts: new DistrictCatalog(districtConfigs),
+    passwords: new PasswordHasher(config.passwordHashing.profile, config.passwordHashing),
   };
 }

@@ -1,4 +1,4 @@
-import argon2 from 'argon2';
+import { argon2Engine, DEFAULT_PROFILE } from '../../src/platform/passwords/hasher.js';
 import type { TestApp } from './app.js';
 import { TestClient } from './client.js';
 import { newId } from '../../src/platform/ids.js';
@@ -17,7 +17,7 @@ export function answerHumanQuestion(html: string, lang = 'en'): string {
 
 /** An activated parent account with a password, made directly in the database. */
 export async function buildParent(t: TestApp, overrides: Partial<{ email: string; first_name: string; last_name: string; language: string }> = {}) {
-  hash ??= argon2.hash(PASSWORD, { type: argon2.argon2id });
+  hash ??= argon2Engine.hash(PASSWORD, DEFAULT_PROFILE); // the app's default cost: a sign-in needs no re-hash
   const now = t.clock.now().toISOString();
   const id = newId();
   const row = {

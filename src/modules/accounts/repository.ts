@@ -27,6 +27,11 @@ export class AccountsRepository {
       .execute();
   }
 
+  /** The same password's hash at new parameters; only over the hash it was checked against (a password changed meanwhile stands). */
+  replacePasswordHash(userId: string, checked: string, hash: string) {
+    return this.db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).where('password_hash', '=', checked).execute();
+  }
+
   setLanguage(userId: string, language: string, nowIso: string) {
     return this.db.updateTable('users').set({ language, updated_at: nowIso }).where('id', '=', userId).execute();
   }

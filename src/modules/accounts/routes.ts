@@ -11,6 +11,8 @@ import { RegisterPage } from './views/register-page.js';
 import { PasswordPage } from './views/password-page.js';
 import { EmailFormPage, NoticePage, SignInPage } from './views/sign-in-page.js';
 import { LanguagePage } from './views/language-page.js';
+import { isBusy } from '../../platform/passwords/hasher.js';
+import { sendHashingBusy } from '../../platform/passwords/busy-page.js';
 
 function passwordForm(values: Record<string, string>, p: PasswordProblem): FormState {
   return { values, errors: { [p.field]: { key: p.keys[0] } } };
@@ -104,6 +106,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const parsed = parseForm(NewPasswordSchema, req.body);
     if (!parsed.ok) return activationPage(req, reply, token, parsed.form, 400);
     const r = await service.setPasswordWithToken(token, 'activate', parsed.data.password, parsed.data.password_confirm);
+    if (isBusy(r)) return sendHashingBusy(req, reply, r);
     if ('password' in r) return activationPage(req, reply, token, passwordForm({}, r.password), 400, r.password.keys);
     if (!r.ok) return linkInvalid(req, reply, '/activate/resend');
     await req.signIn(r.value);
@@ -125,6 +128,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const byEmail = await deps.rateLimiter.take('sign-in.email', parsed.data.email);
     if (!byIp.allowed || !byEmail.allowed) return tooMany(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
     const r = await service.signIn(parsed.data.email, parsed.data.password);
+    if (isBusy(r)) return sendHashingBusy(req, reply, r);
     if (!r.ok) {
       const form = { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } };
       return reply.page((ctx) => SignInPage({ ctx, form, next }), { status: 400 });
@@ -173,6 +177,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const parsed = parseForm(NewPasswordSchema, req.body);
     if (!parsed.ok) return resetPage(req, reply, token, parsed.form, 400);
     const r = await service.setPasswordWithToken(token, 'reset', parsed.data.password, parsed.data.password_confirm);
+    if (isBusy(r)) return sendHashingBusy(req, reply, r);
     if ('password' in r) return resetPage(req, reply, token, passwordForm({}, r.password), 400, r.password.keys);
     if (!r.ok) return linkInvalid(req, reply, '/forgot-password');
     await req.signIn(r.value);
@@ -218,6 +223,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const limit = await deps.rateLimiter.take('password-change.account', user.id);
     if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
     const r = await service.changePassword(user.id, parsed.data.current_password, parsed.data.password, parsed.data.password_confirm, req.session!.idHash);
+    if (isBusy(r)) return sendHashingBusy(req, reply, r);
     if ('password' in r) return changePage(req, reply, passwordForm({}, r.password), 400, r.password.keys);
     if (!r.ok) return changePage(req, reply, { values: {}, errors: { current_password: { key: r.problem.messageKey } } }, 400);
     await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.change.done' });

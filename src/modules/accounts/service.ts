@@ -1,4 +1,3 @@
-import argon2 from 'argon2';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import type { Deps } from '../../deps.js';
@@ -11,8 +10,6 @@ import { brokenPasswordRules, passwordRuleKey } from './password-rules.js';
 
 const ACTIVATION_TTL_MS = 48 * 3_600_000;
 const RESET_TTL_MS = 60 * 60_000;
-// Verifying against a real hash when the account does not exist keeps timing equal (no enumeration).
-const DUMMY_HASH = argon2.hash('not-a-real-password-0', { type: argon2.argon2id });
 
 export interface PasswordProblem {
   field: 'password' | 'password_confirm';
@@ -113,13 +110,18 @@ export class AccountsService {
     return null;
   }
 
-  /** ACC-2/ACC-5: sets a password with a single-use link. Returns the user id to sign in. */
+  /**
+   * ACC-2/ACC-5: sets a password with a single-use link. Returns the user id to sign in. When the
+   * hasher is busy (a `hashing-busy` problem) nothing is written: the link stays unused.
+   */
   async setPasswordWithToken(token: string, purpose: 'activate' | 'reset', password: string, confirm: string): Promise<Result<string> | { ok: false; password: PasswordProblem }> {
     const user = await this.validToken(token, purpose);
     if (!user) return err('token-invalid', 'accounts.errors.linkInvalid');
     const problem = this.checkNewPassword(password, confirm, user.email);
     if (problem) return { ok: false, password: problem };
-    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    const hashed = await this.deps.passwords.hash(password);
+    if (!hashed.ok) return hashed;
+    const hash = hashed.value;
     const nowIso = this.now().toISOString();
     const used = await this.deps.db.transaction().execute(async (trx) => {
       if (!(await this.repo.useToken(sha256(token), nowIso, trx))) return false;
@@ -131,12 +133,21 @@ export class AccountsService {
     return ok(user.id);
   }
 
+  /**
+   * An unknown address is checked against a dummy hash at the same cost (no enumeration). A hash
+   * made at other parameters than the configured ones is replaced by one at them (ADR 0023).
+   */
   async signIn(email: string, password: string): Promise<Result<string>> {
     const user = await this.repo.userByEmail(email);
-    const hash = user?.password_hash ?? (await DUMMY_HASH);
-    const matches = await argon2.verify(hash, password).catch(() => false);
-    if (!user || !user.password_hash || !matches) return err('sign-in-failed', 'accounts.errors.signInFailed');
+    const checked = await this.deps.passwords.verify(user?.password_hash, password);
+    if (!checked.ok) return checked;
+    if (!user || !user.password_hash || !checked.value.matches) return err('sign-in-failed', 'accounts.errors.signInFailed');
     if (!user.activated_at) return err('not-activated', 'accounts.errors.notActivated');
+    if (checked.value.rehash) {
+      // When the hasher is busy the old hash stays, and the next sign-in tries again.
+      const fresh = await this.deps.passwords.hash(password);
+      if (fresh.ok) await this.repo.replacePasswordHash(user.id, user.password_hash, fresh.value);
+    }
     return ok(user.id);
   }
 
@@ -177,12 +188,16 @@ export class AccountsService {
 
   async changePassword(userId: string, current: string, password: string, confirm: string, keepSession: string): Promise<Result<true> | { ok: false; password: PasswordProblem }> {
     const user = await this.repo.userById(userId);
-    if (!user?.password_hash || !(await argon2.verify(user.password_hash, current).catch(() => false))) {
+    const checked = await this.deps.passwords.verify(user?.password_hash, current);
+    if (!checked.ok) return checked;
+    if (!user?.password_hash || !checked.value.matches) {
       return err('wrong-password', 'accounts.errors.currentPasswordWrong', { field: 'current_password' });
     }
     const problem = this.checkNewPassword(password, confirm, user.email);
     if (problem) return { ok: false, password: problem };
-    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    const hashed = await this.deps.passwords.hash(password);
+    if (!hashed.ok) return hashed;
+    const hash = hashed.value;
     await this.deps.db.transaction().execute((trx) => this.repo.setPassword(user.id, hash, this.now().toISOString(), false, trx));
     await this.deps.sessions.destroyAllForUser(user.id, keepSession);
     return ok(true);

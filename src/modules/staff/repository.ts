@@ -26,6 +26,10 @@ export class StaffRepository {
   token(hash: string) {
     return this.db.selectFrom('staff_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
   }
+  /** The same password's hash at new parameters; only over the hash it was checked against (a password changed meanwhile stands). */
+  replacePasswordHash(staffId: string, checked: string, hash: string) {
+    return this.db.updateTable('staff').set({ password_hash: hash }).where('id', '=', staffId).where('password_hash', '=', checked).execute();
+  }
   /** Uses the token and sets the password together; false when the token was already used. */
   async activate(hash: string, staffId: string, passwordHash: string, nowIso: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {

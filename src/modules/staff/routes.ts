@@ -13,6 +13,8 @@ import { AUDIT_OUTCOMES, AuditLog, type AuditFilters } from './audit.js';
 import { QueueService, filterParams, type QueueFilter } from './queue.js';
 import { queueCsv } from './queue-csv.js';
 import { StaffService } from './service.js';
+import { isBusy } from '../../platform/passwords/hasher.js';
+import { sendHashingBusy } from '../../platform/passwords/busy-page.js';
 import { QueuePage } from './views/queue-page.js';
 import { showRequest } from './show-request.js';
 import { AuditPage } from './views/audit-page.js';
@@ -59,6 +61,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const byEmail = await deps.rateLimiter.take('staff-sign-in.email', parsed.data.email);
     if (!byIp.allowed || !byEmail.allowed) return sendRateLimited(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
     const r = await service.signIn(parsed.data.email, parsed.data.password);
+    if (isBusy(r)) return sendHashingBusy(req, reply, r);
     if (!r.ok) return signInPage(req, reply, { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } }, 400);
     // As for parents: a colleague's earlier typos do not count against the next sign-in.
     await deps.rateLimiter.clear('staff-sign-in.email', parsed.data.email);
@@ -87,6 +90,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const parsed = parseForm(NewPasswordSchema, req.body);
     if (!parsed.ok) return activatePage(req, reply, token, parsed.form, 400);
     const r = await service.activate(token, parsed.data.password, parsed.data.password_confirm);
+    if (isBusy(r)) return sendHashingBusy(req, reply, r);
     if ('passwordKeys' in r) return activatePage(req, reply, token, { values: {}, errors: { [r.field]: { key: r.passwordKeys[0] } } }, 400, r.passwordKeys);
     if (!r.ok) {
       const { t } = req.i18n;

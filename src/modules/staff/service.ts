@@ -1,4 +1,3 @@
-import argon2 from 'argon2';
 import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
 import type { Database, StaffRole } from '../../platform/db/schema.js';
@@ -12,7 +11,6 @@ import { StaffRepository } from './repository.js';
 export const STAFF_ROLES: readonly StaffRole[] = ['district_admin', 'permit_staff', 'site_admin', 'auditor'];
 export const ACTIVATION_DAYS = 7;
 const ACTIVATION_TTL_MS = ACTIVATION_DAYS * 24 * 3_600_000;
-const DUMMY = argon2.hash('not-a-staff-password-0', { type: argon2.argon2id });
 
 /** Staff accounts: each belongs to one district; site administrators to some of its schools. */
 export class StaffService {
@@ -77,15 +75,25 @@ export class StaffService {
     const broken = brokenPasswordRules(password, staff.email);
     if (broken.length) return { ok: false, passwordKeys: broken.map(passwordRuleKey), field: 'password' };
     if (password !== confirm) return { ok: false, passwordKeys: ['accounts.errors.passwordMismatch'], field: 'password_confirm' };
-    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    // When the hasher is busy nothing is written: the link stays unused for the next try.
+    const hashed = await this.deps.passwords.hash(password);
+    if (!hashed.ok) return hashed;
+    const hash = hashed.value;
     if (!(await this.repo.activate(sha256(token), staff.id, hash, this.deps.clock.now().toISOString()))) return err('token-invalid', 'accounts.errors.linkInvalid');
     return ok(staff.id);
   }
 
   async signIn(email: string, password: string): Promise<Result<string>> {
     const staff = await this.repo.byEmail(email.trim().toLowerCase());
-    const good = await argon2.verify(staff?.password_hash ?? (await DUMMY), password).catch(() => false);
-    if (!staff?.password_hash || !good || !staff.activated_at) return err('sign-in-failed', 'accounts.errors.signInFailed');
+    // An unknown address is checked against a dummy hash at the same cost (no enumeration).
+    const checked = await this.deps.passwords.verify(staff?.password_hash, password);
+    if (!checked.ok) return checked;
+    if (!staff?.password_hash || !checked.value.matches || !staff.activated_at) return err('sign-in-failed', 'accounts.errors.signInFailed');
+    if (checked.value.rehash) {
+      // A hash made at other parameters is replaced by one at the configured ones (ADR 0023).
+      const fresh = await this.deps.passwords.hash(password);
+      if (fresh.ok) await this.repo.replacePasswordHash(staff.id, staff.password_hash, fresh.value);
+    }
     return ok(staff.id);
   }
 }
