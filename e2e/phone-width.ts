@@ -3,25 +3,17 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadCatalogs } from '../src/platform/i18n/catalogs.js';
 import { translator } from '../src/platform/i18n/translator.js';
-import { numberWord } from '../src/modules/accounts/human-check.js';
 import { loadDistrictConfigs } from '../src/modules/districts/loader.js';
 import { checkA11y } from './support/browser.js';
 import { firstLink, readMail } from './support/mail.js';
 import { cliActivationLink } from './staff.js';
+import { answerHumanQuestion } from '../test/support/parents.js';
 
 /** A real-looking long address: 69 characters, no space for a line to break at. */
-export const LONG_EMAIL = 'maria.jose.oneil.hernandez.family.account@example-school-district.org';
+const LONG_EMAIL = 'maria.jose.oneil.hernandez.family.account@example-school-district.org';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const { t } = translator(loadCatalogs(), 'en');
-
-/** The plain-text human check, answered as a person would ("what is three plus four?"). */
-function answer(label: string): string {
-  const m = /what is (\S+) plus ([^?]+)\?/.exec(label);
-  if (!m) throw new Error(`no question in "${label}"`);
-  const n = (w: string) => Array.from({ length: 19 }, (_, i) => i).find((i) => numberWord(i, 'en') === w.trim())!;
-  return String(n(m[1]) + n(m[2]));
-}
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -73,7 +65,7 @@ export async function phoneWidth(browser: Browser, baseUrl: string, dataDir: str
     await field(t('accounts.register.email')).fill(LONG_EMAIL);
     await field(t('accounts.register.emailConfirm')).fill(LONG_EMAIL);
     const question = await page.locator('label[for="field-answer"]').innerText();
-    await page.getByLabel(question.replace(/\s*\*$/, '').trim(), { exact: false }).fill(answer(question));
+    await page.getByLabel(question.replace(/\s*\*$/, '').trim(), { exact: false }).fill(answerHumanQuestion(question));
     await page.getByRole('button', { name: t('accounts.register.submit') }).click();
     await page.getByRole('heading', { level: 1, name: t('accounts.checkEmail.title') }).waitFor();
     await page.getByText(LONG_EMAIL).first().waitFor();
