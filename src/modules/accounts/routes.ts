@@ -128,7 +128,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const byEmail = await deps.rateLimiter.take('sign-in.email', parsed.data.email);
     if (!byIp.allowed || !byEmail.allowed) return tooMany(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
     const r = await service.signIn(parsed.data.email, parsed.data.password);
-    if (isBusy(r)) return sendHashingBusy(req, reply, r);
+    if (isBusy(r)) return sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['sign-in.ip', ip(req)], ['sign-in.email', parsed.data.email]] });
     if (!r.ok) {
       const form = { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } };
       return reply.page((ctx) => SignInPage({ ctx, form, next }), { status: 400 });
@@ -223,7 +223,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const limit = await deps.rateLimiter.take('password-change.account', user.id);
     if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
     const r = await service.changePassword(user.id, parsed.data.current_password, parsed.data.password, parsed.data.password_confirm, req.session!.idHash);
-    if (isBusy(r)) return sendHashingBusy(req, reply, r);
+    if (isBusy(r)) return sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['password-change.account', user.id]] });
     if ('password' in r) return changePage(req, reply, passwordForm({}, r.password), 400, r.password.keys);
     if (!r.ok) return changePage(req, reply, { values: {}, errors: { current_password: { key: r.problem.messageKey } } }, 400);
     await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.change.done' });

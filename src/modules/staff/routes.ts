@@ -61,7 +61,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const byEmail = await deps.rateLimiter.take('staff-sign-in.email', parsed.data.email);
     if (!byIp.allowed || !byEmail.allowed) return sendRateLimited(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
     const r = await service.signIn(parsed.data.email, parsed.data.password);
-    if (isBusy(r)) return sendHashingBusy(req, reply, r);
+    if (isBusy(r)) return sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['staff-sign-in.ip', req.ip], ['staff-sign-in.email', parsed.data.email]] });
     if (!r.ok) return signInPage(req, reply, { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } }, 400);
     // As for parents: a colleague's earlier typos do not count against the next sign-in.
     await deps.rateLimiter.clear('staff-sign-in.email', parsed.data.email);
