@@ -1,5 +1,5 @@
-import type { ExpressionBuilder } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { Database, OutboxTable } from '../db/schema.js';
 import type { Db } from '../db/kysely.js';
 import type { Clock } from '../clock.js';
 import { MailInDoubt, type MailTransport } from './transport.js';
@@ -45,6 +45,10 @@ export const dueList = (db: Db, atIso: string, n: number) =>
   db.selectFrom('outbox').select(['id', 'priority', 'next_attempt_at']).where((eb) => pendingDue(eb, atIso)).orderBy('priority').orderBy('next_attempt_at').limit(n);
 
 type Outcome = 'sent' | 'not sent' | 'server unreachable';
+
+/** What a sender needs of a message, read back by the claim itself (RETURNING). */
+const CLAIMED = ['id', 'dedupe_key', 'to_address', 'subject', 'text_body', 'html_body', 'attempts'] as const;
+type Claimed = Pick<Selectable<OutboxTable>, (typeof CLAIMED)[number]>;
 
 /**
  * Delivers outbox messages with retries and back-off, several at once, never handing one to the
@@ -109,8 +113,8 @@ export class OutboxSender {
         });
         more = batch.more;
         claimed += batch.rows.length;
-        for (const { id, lease } of batch.rows) {
-          const p: Promise<void> = this.deliver(id, lease)
+        for (const { id, lease, msg } of batch.rows) {
+          const p: Promise<void> = this.deliver(msg, lease)
             .then((outcome) => {
               if (outcome === 'sent') sent++;
               // Every connection would fail alike: the rest waits for the next run.
@@ -132,7 +136,7 @@ export class OutboxSender {
    * Claims up to `n` due messages, most urgent first, under one lease. `more` when there may be
    * others due: the due list was full, or another instance took some of it meanwhile.
    */
-  private async claim(n: number): Promise<{ rows: { id: string; lease: string }[]; more: boolean }> {
+  private async claim(n: number): Promise<{ rows: { id: string; lease: string; msg: Claimed }[]; more: boolean }> {
     // The lease is told apart by its end: a claim is taken only after the previous one ended,
     // so its end is later. Taken at the time of the claim, not of the run.
     const at = this.clock.now();
@@ -156,16 +160,16 @@ export class OutboxSender {
         due.map((d) => d.id),
       )
       .where((eb) => claimable(eb, atIso))
-      .returning('id')
+      .returning(CLAIMED)
       .execute();
     const order = new Map(due.map((d, i) => [d.id, i]));
-    const rows = taken.map((r) => ({ id: r.id, lease })).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    const rows = taken.map((msg) => ({ id: msg.id, lease, msg })).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     return { rows, more: pending.length === n || abandoned.length === n || rows.length < due.length };
   }
 
   /** One claimed message: 'sent' when the server confirmed it and the row says so. */
-  private async deliver(id: string, lease: string): Promise<Outcome> {
-    const msg = await this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  private async deliver(msg: Claimed, lease: string): Promise<Outcome> {
+    const id = msg.id;
     let recording = false;
     const handOver = async () => {
       recording = true;
