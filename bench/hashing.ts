@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import argon2, { type HashOptions } from 'argon2';
-import { ROOT, env, machineLine, ms, percentiles, table } from './support.js';
+import { ROOT, env, machineLine, ms, percentiles, stamp, table, writeSection } from './support.js';
 
 /**
  * The argon2id profiles of OWASP's Password Storage Cheat Sheet (equal defence, traded between
@@ -10,7 +10,7 @@ import { ROOT, env, machineLine, ms, percentiles, table } from './support.js';
  * hash (which other work on the machine stretches less than the wall time), the wall time of one
  * hash (one after another, BENCH_HASHES of them), the memory one hash adds to the process (its
  * peak resident set, in a fresh process per profile), and hashes per second with 1, 2 and 4 in
- * flight. The figures are for docs/adr/0023-password-hashing.md; the run prints them.
+ * flight. Writes its section of docs/benchmarks.md; the choice is docs/adr/0023-password-hashing.md.
  *
  *   npx tsx bench/hashing.ts
  */
@@ -74,8 +74,25 @@ async function main() {
     for (const n of [1, 2, 4]) rates.push(Math.round(await perSecond(p, n)));
     rows.push([p.name, ms(one.cpuMs), ms(t.p50), ms(t.p95), `${(mem.one / 1024).toFixed(1)} MiB`, `${(mem.two / 1024).toFixed(1)} MiB`, ...rates]);
   }
-  console.log(`\n${machineLine()}\n`);
-  console.log(table(['profile', 'CPU per hash (ms)', 'one hash p50 (ms)', 'p95 (ms)', 'memory, one hash', 'memory, 2 at once', 'hashes/s, 1 in flight', '2 in flight', '4 in flight'], rows));
+  const head = ['profile', 'CPU per hash (ms)', 'one hash p50 (ms)', 'p95 (ms)', 'memory, one hash', 'memory, 2 at once', 'hashes/s, 1 in flight', '2 in flight', '4 in flight'];
+  const started = stamp();
+  writeSection(
+    'hashing',
+    `## Password hashing
+
+\`npx tsx bench/hashing.ts\` — measured ${started} on: ${machineLine()}.
+
+OWASP's argon2id profiles (equal defence, memory traded for passes) and the \`argon2\` package's
+defaults, which the app used before ADR 0023. CPU per hash is the process's CPU time (every
+thread) over ${HASHES} hashes one after another: other work on the machine stretches it far less
+than the wall times beside it. Memory is the growth of the peak resident set in a fresh process,
+for one hash and for two at once. Hashes per second with 1, 2 and 4 in flight show the 2 cores
+filling up; the app runs at most \`PASSWORD_HASH_CONCURRENCY\` (2) at once, at m = 19 MiB, t = 2,
+p = 1 (ADR 0023).
+
+${table(head, rows)}
+`,
+  );
 }
 
 await main();
