@@ -96,8 +96,12 @@ export class PasswordHasher {
     return Math.max(1, Math.ceil(((ahead / this.limits.concurrency) * this.averageMs) / 1000));
   }
 
+  /** Made once, on first need, inside a turn; a failure is not kept (the next need tries again). */
   private dummyHash(): Promise<string> {
-    this.dummy ??= this.engine.hash('not-a-real-password-0', this.profile);
+    this.dummy ??= this.engine.hash('not-a-real-password-0', this.profile).catch((e: unknown) => {
+      this.dummy = undefined;
+      throw e;
+    });
     return this.dummy;
   }
 
