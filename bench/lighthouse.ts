@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     ];
     for (const [name, pagePath, cookieHeader] of pages) {
       const runs: PageRun[] = [];
-      for (let i = 0; i < RUNS; i++) {
+      for (let i = 0, retries = 0; i < RUNS; i++) {
         // A browser of its own for each run: nothing left from another page (a cookie the
         // sign-in page set would otherwise stand beside the signed-in parent's).
         const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', chromeFlags: FLAGS });
@@ -63,6 +63,14 @@ async function main(): Promise<void> {
         }
         if (!result) throw new Error(`Lighthouse gave no result for ${pagePath}`);
         const lhr = result.lhr;
+        // A trace Lighthouse failed to record (NO_NAVSTART and the like, on a busy machine) is
+        // its own failure, not the page's: that run is taken again, a few times at most.
+        if (lhr.runtimeError && retries < 3) {
+          console.warn(`${name}: ${lhr.runtimeError.code}, run again`);
+          retries++;
+          i--;
+          continue;
+        }
         if (lhr.runtimeError) throw new Error(`Lighthouse on ${pagePath}: ${lhr.runtimeError.message}`);
         const final = new URL(lhr.finalDisplayedUrl).pathname;
         if (final !== new URL(server.url + pagePath).pathname) throw new Error(`${pagePath} ended at ${final}: not the page meant`);
