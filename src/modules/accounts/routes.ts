@@ -88,10 +88,10 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
     const parsed = parseForm(EmailOnlySchema, req.body);
     if (!parsed.ok) return reply.page((ctx) => EmailFormPage({ ctx, form: parsed.form, title: t('accounts.resend.title'), intro: t('accounts.resend.intro'), action: '/activate/resend', submitLabel: t('accounts.resend.submit') }), { status: 400 });
-    // Past a few links an hour for one address, the page reads the same but no more mail goes
-    // out: this keeps anyone from flooding an inbox, and says nothing about whether it has an account.
-    const byEmail = await deps.rateLimiter.take('activation-resend.email', parsed.data.email);
-    if (byEmail.allowed) await service.resendActivation(parsed.data.email);
+    // One activation email at a time, and past a few links an hour for one address, the page
+    // reads the same but no more mail goes out: this keeps anyone from flooding an inbox or the
+    // outbox, and says nothing about whether it has an account.
+    await service.resendActivation(parsed.data.email, async () => (await deps.rateLimiter.take('activation-resend.email', parsed.data.email)).allowed);
     return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.checkEmail.title'), paragraphs: [t('accounts.resend.done', { email: parsed.data.email })] }));
   });
 

@@ -10,6 +10,7 @@ import { brokenPasswordRules, passwordRuleKey } from './password-rules.js';
 
 const ACTIVATION_TTL_MS = 48 * 3_600_000;
 const RESET_TTL_MS = 60 * 60_000;
+const ACTIVATION_TEMPLATE = 'accounts.emails.activation';
 
 export interface PasswordProblem {
   field: 'password' | 'password_confirm';
@@ -68,7 +69,7 @@ export class AccountsService {
     }
   }
 
-  private async issueActivation(trx: Transaction<Database>, user: { id: string; email: string; first_name: string; language: string }, nowIso: string) {
+  private async issueActivation(trx: Transaction<Database>, user: { id: string; email: string; first_name: string; language: string }, nowIso: string, dedupeKey?: string) {
     const token = newToken();
     await this.repo.insertToken(trx, {
       token_hash: sha256(token),
@@ -78,21 +79,39 @@ export class AccountsService {
       created_at: nowIso,
     });
     await enqueueEmail(trx, this.deps.catalogs, {
-      dedupeKey: `activation:${sha256(token)}`,
+      dedupeKey: dedupeKey ?? `activation:${sha256(token)}`,
       to: user.email,
       language: user.language,
-      template: 'accounts.emails.activation',
+      template: ACTIVATION_TEMPLATE,
       params: { firstName: user.first_name, link: `${this.deps.config.publicUrl}/activate/${token}`, hours: 48 },
       accountId: user.id,
     }, nowIso);
   }
 
-  /** A new activation link for an account not yet activated; silent otherwise (no enumeration). */
-  async resendActivation(email: string): Promise<void> {
+  /**
+   * ACC-2: a new activation link for an account not yet activated; silent otherwise (no
+   * enumeration). One at a time: while an activation email of the account is still unsent in the
+   * outbox (waiting, or being handed over), no other is written — that one is on its way, and
+   * pressing again in a rush would only queue more mail behind it. `allowed` (the per-address
+   * limit) is asked only when an email would go, so presses while one waits use none of it.
+   * Two presses at once read the same activation emails and write the same dedupe key (made of
+   * them): the outbox keeps one. Returns whether it wrote one (two at once may both say so).
+   */
+  async resendActivation(email: string, allowed: () => Promise<boolean> = async () => true): Promise<boolean> {
     const user = await this.repo.userByEmail(email);
-    if (!user || user.activated_at) return;
+    if (!user || user.activated_at) return false;
+    const earlier = await this.deps.db
+      .selectFrom('outbox')
+      .select(['id', 'status'])
+      .where('account_id', '=', user.id)
+      .where('template', '=', ACTIVATION_TEMPLATE)
+      .execute();
+    if (earlier.some((m) => m.status === 'pending' || m.status === 'sending' || m.status === 'committing')) return false;
+    if (!(await allowed())) return false;
     const nowIso = this.now().toISOString();
-    await this.deps.db.transaction().execute((trx) => this.issueActivation(trx, user, nowIso));
+    const key = `activation:${user.id}:after:${sha256(earlier.map((m) => m.id).sort().join(','))}`;
+    await this.deps.db.transaction().execute((trx) => this.issueActivation(trx, user, nowIso, key));
+    return true;
   }
 
   /** A token that is known, unused and not expired, for its purpose. */
