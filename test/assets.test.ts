@@ -174,5 +174,9 @@ describe('assets and compression', () => {
       expect(res.headers['content-type'], url).toContain('image/svg+xml');
       expect(res.body).toContain('<svg');
     }
+    // The icon a browser asks for by itself is kept a day, not fetched again on every page.
+    expect((await get('/favicon.ico')).headers['cache-control']).toBe('public, max-age=86400');
+    // Pages are never kept in a shared cache.
+    expect(page.headers['cache-control']).toBe('no-store');
   });
 });

@@ -30,8 +30,9 @@ export function securityHeaders(app: FastifyInstance, opts: { https: boolean } =
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    // Pages may hold a student's details: never keep them in a shared cache.
-    if (!req.url.startsWith('/assets/')) reply.header('Cache-Control', 'no-store');
+    // Pages may hold a student's details: never keep them in a shared cache. Assets and the
+    // site's icon hold none and say how long they keep.
+    if (!req.url.startsWith('/assets/') && req.url !== '/favicon.ico') reply.header('Cache-Control', 'no-store');
     return payload;
   });
 }
