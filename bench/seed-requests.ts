@@ -5,7 +5,7 @@ import { GRADES, gradeIndex } from '../src/modules/districts/config-schema.js';
 import { generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
 import { STATUSES } from '../src/modules/applications/status.js';
 import { newId } from '../src/platform/ids.js';
-import { nameWords } from '../src/platform/name-key.js';
+import { namePairs, nameWords } from '../src/platform/name-key.js';
 import { DISTRICT, insertBatches, seedFamilies, type BenchApp } from './support.js';
 
 /**
@@ -81,9 +81,12 @@ export async function seedRequests(t: BenchApp, rows: number, onProgress: (done:
       });
     }
     await insertBatches(db, 'applications', batch, 1000);
-    // Each request's name words, as insertNameWords writes them (the seeded students have no middle name).
-    const words = batch.flatMap((r) => nameWords(r.student_first_name, r.student_last_name).map((word) => ({ application_id: r.id, district_id: r.district_id, word })));
+    // Each request's name words and their pair keys, as insertNameWords writes them (the seeded students have no middle name).
+    const named = batch.map((r) => ({ r, words: nameWords(r.student_first_name, r.student_last_name) }));
+    const words = named.flatMap(({ r, words }) => words.map((word) => ({ application_id: r.id, district_id: r.district_id, word })));
     await insertBatches(db, 'student_name_words', words, 1000);
+    const pairs = named.flatMap(({ r, words }) => namePairs(words).map((pair) => ({ application_id: r.id, district_id: r.district_id, pair })));
+    await insertBatches(db, 'student_name_pairs', pairs, 1000);
     if (done % 100_000 === 0 || done === rows) onProgress(done);
   }
   if (dialect === 'sqlite') await sql`PRAGMA synchronous = FULL`.execute(db);
@@ -93,6 +96,7 @@ export async function seedRequests(t: BenchApp, rows: number, onProgress: (done:
   else {
     await sql`VACUUM ANALYZE applications`.execute(db);
     await sql`VACUUM ANALYZE student_name_words`.execute(db);
+    await sql`VACUUM ANALYZE student_name_pairs`.execute(db);
   }
   return (performance.now() - started) / 1000;
 }

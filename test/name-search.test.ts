@@ -5,8 +5,8 @@ import { buildParent, buildStudent, signedInParent } from './support/parents.js'
 import { request, staffMember } from './support/staff.js';
 import { newId } from '../src/platform/ids.js';
 import { generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
-import { nameWords, searchWords } from '../src/platform/name-key.js';
-import { NAME_INDEX_LIMIT, QueueService } from '../src/modules/staff/queue.js';
+import { namePairs, nameWords, searchPair, searchWords } from '../src/platform/name-key.js';
+import { NAME_INDEX_LIMIT, PAIR_INDEX_LIMIT, QueueService } from '../src/modules/staff/queue.js';
 import * as m0012 from '../src/platform/db/migrations/0012_student_name_words.js';
 
 /**
@@ -175,6 +175,10 @@ for (const db of databases) {
       const wordsOf = async (id: string) => (await t.deps.db.selectFrom('student_name_words').select('word').where('application_id', '=', id).orderBy('word').execute()).map((w) => w.word);
       expect(await wordsOf(first.id)).toEqual(['backfille', 'eloise', 'itzel']);
       expect(await wordsOf(rows[1].id)).toEqual(['0001', 'backfille', 'backfilledos0001', 'dos', 'itzel', 'nono', 'nonoramon', 'ramon']);
+      // …and their pair keys, for a search of two common words.
+      const pairsOf = async (id: string) => (await t.deps.db.selectFrom('student_name_pairs').select('pair').where('application_id', '=', id).orderBy('pair').execute()).map((p) => p.pair);
+      expect(await pairsOf(first.id)).toEqual(['bac eloise', 'bac itzel', 'elo backfille', 'elo itzel', 'itz backfille', 'itz eloise']);
+      expect(await pairsOf(rows[1].id)).toEqual(namePairs(await wordsOf(rows[1].id)).sort());
       const count = await t.deps.db.selectFrom('student_name_words').select((eb) => eb.fn.countAll<number>().as('n')).where('district_id', '=', P).where('word', '=', 'backfille').executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(rows.length + 1);
 
@@ -197,6 +201,82 @@ for (const db of databases) {
       expect(await all('ramon dos backfille')).toEqual(rows.filter((_, i) => i % 2).map((r) => r.id));
       expect(await all('eloise itzel')).toEqual([first.id]);
     });
+
+    it('DEC-1 finds two words each common but rare together from the pair keys: both words whole, a second word begun, in either order, three words, and a pair across a hyphenated surname, page after page in the order received', async () => {
+      t.clock.set('2027-02-19T18:00:00Z');
+      const owner = await buildParent(t);
+      const base = await request(t, L, { student_first_name: 'Bruno', student_last_name: 'Base' }, owner);
+      // More requests than the word index is read for, for each of "mateo", "perez" and "lopez"
+      // (so every word of a search of them is common), written as insertNameWords writes them.
+      const fill = Array.from({ length: 2 * (NAME_INDEX_LIMIT + 50) }, (_, i) => ({
+        ...base, id: newId(), confirmation_number: generateConfirmationNumber(), submission_key: newId(),
+        student_first_name: i % 2 ? 'Mateo' : 'Valentina', student_last_name: i % 2 ? 'Pérez' : 'López',
+        received_at: new Date(Date.parse(base.received_at) + (i + 1) * 1000).toISOString(),
+      }));
+      for (let i = 0; i < fill.length; i += 500) await t.deps.db.insertInto('applications').values(fill.slice(i, i + 500)).execute();
+      const named = fill.map((r) => ({ r, words: nameWords(r.student_first_name, r.student_last_name) }));
+      const words = named.flatMap(({ r, words }) => words.map((word) => ({ application_id: r.id, district_id: L, word })));
+      const pairs = named.flatMap(({ r, words }) => namePairs(words).map((pair) => ({ application_id: r.id, district_id: L, pair })));
+      for (let i = 0; i < words.length; i += 500) await t.deps.db.insertInto('student_name_words').values(words.slice(i, i + 500)).execute();
+      for (let i = 0; i < pairs.length; i += 500) await t.deps.db.insertInto('student_name_pairs').values(pairs.slice(i, i + 500)).execute();
+      // The few with both, spread among them in time (the clock after the last filler).
+      const at = (i: number) => new Date(Date.parse(base.received_at) + (i * 2 + 1) * 500).toISOString();
+      const made = async (i: number, first: string, last: string) => (await request(t, L, { student_first_name: first, student_last_name: last, received_at: at(i), updated_at: at(i) }, owner)).id;
+      const mateoLopez = await made(10, 'Mateo', 'López');
+      const compound = await made(900, 'Mateo Andrés', 'Ruiz López');
+      const hyphenated = await made(1800, 'Mateo', 'Pérez-López');
+      const matias = await made(2500, 'Matías', 'López');
+      const mateos = await made(3300, 'Lucas', 'Mateos López');
+      await made(4000, 'Mateo', 'García');
+
+      const { id } = await staffMember(t, L);
+      const staff = { id, districtId: L, email: '', firstName: '', lastName: '', role: 'permit_staff' as const };
+      const queue = new QueueService(t.deps);
+      const all = async (q: string, size = 2) => {
+        const seen: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await queue.page(staff, { q, after }, size);
+          seen.push(...page.rows.map((r) => r.id));
+          after = page.next ?? undefined;
+        } while (after);
+        return seen;
+      };
+      const planOf = async (q: string) => (await queue.namePlan(L, q))?.by;
+
+      // Two whole words, in either order, and a second word begun: "Mateos" starts with "mateo".
+      for (const q of ['mateo lopez', 'López Mateo', 'mateo lop', 'LOPEZ MATE']) {
+        expect(await planOf(q), q).toBe('pairs');
+        expect(await all(q), q).toEqual([mateoLopez, compound, hyphenated, mateos]);
+      }
+      // Both words begun: the first three letters of one, the start of the other ("Matías" too).
+      expect(await planOf('mat lop')).toBe('pairs');
+      expect(await all('mat lop')).toEqual([mateoLopez, compound, hyphenated, matias, mateos]);
+      // Both shorter than the pair key's three letters: the queue is walked, and finds the same.
+      expect(await planOf('ma lo')).toBe('walk');
+      expect(await all('ma lo')).toEqual([mateoLopez, compound, hyphenated, matias, mateos]);
+      // Three common words; a pair across the hyphenated surname, either way round.
+      expect(await planOf('mateo perez lopez')).toBe('pairs');
+      expect(await all('mateo perez lopez')).toEqual([hyphenated]);
+      for (const q of ['perez lopez', 'López-Pérez']) {
+        expect(await planOf(q), q).toBe('pairs');
+        expect(await all(q), q).toEqual([hyphenated]);
+      }
+      expect(await all('perezlopez mateo')).toEqual([hyphenated]);
+      // A rare third word: found from the word index, as before.
+      expect(await planOf('mateo andres lopez')).toBe('index');
+      expect(await all('mateo andres lopez')).toEqual([compound]);
+      // Two words that start one word ("lop", "lopez") are not a pair: walked.
+      expect(await planOf('lop lopez')).toBe('walk');
+      // A typed word none has with the other: nothing.
+      expect(await all('mateo valentina')).toEqual([]);
+      expect(await all('perez lopez garcia')).toEqual([]);
+      // A common pair (each of the 2,050 "Mateo Pérez") is found in order too, a page at a time.
+      const mateoPerez = [...fill.filter((_, i) => i % 2).map((r) => r.id), hyphenated];
+      const inOrder = [...fill.map((r) => ({ id: r.id, at: r.received_at })), { id: hyphenated, at: at(1800) }].sort((a, b) => (a.at < b.at ? -1 : 1)).map((r) => r.id).filter((x) => mateoPerez.includes(x));
+      expect(await planOf('mateo perez')).toBe(mateoPerez.length <= PAIR_INDEX_LIMIT ? 'pairs' : 'walk');
+      expect(await all('mateo perez', 500)).toEqual(inOrder);
+    });
   });
 }
 
@@ -206,6 +286,26 @@ describe('the words of a name (docs/adr/0022)', () => {
     expect(nameWords('Zoé', 'Ana', 'De la Cruz Núñez')).toEqual(['zoe', 'ana', 'de', 'la', 'cruz', 'nunez', 'delacruznunez']);
     expect(nameWords('D’Angelo', undefined, 'St. John—Smith')).toEqual(['dangelo', 'angelo', 'st', 'john', 'smith', 'stjohnsmith']);
     expect(nameWords('Luis', '', 'Luis')).toEqual(['luis']); // once each
+  });
+
+  it('pairs every two words that do not start one another, both ways round, the first by its first three letters', () => {
+    expect(namePairs(nameWords('Mateo', null, 'López'))).toEqual(['mat lopez', 'lop mateo']);
+    // "perezlopez" keys as "perez" does ("per …"), once.
+    expect(namePairs(nameWords('Mateo', null, 'Pérez-López'))).toEqual(['mat perez', 'mat lopez', 'mat perezlopez', 'per mateo', 'per lopez', 'lop mateo', 'lop perez', 'lop perezlopez']);
+    // "Oneil" starts "oneilhernandez": no pair of the two.
+    expect(namePairs(['oneil', 'oneilhernandez', 'hernandez'])).toEqual(['one hernandez', 'her oneil', 'her oneilhernandez']);
+    expect(namePairs(['ana'])).toEqual([]);
+  });
+
+  it('looks two typed words up by the longest whole after the first three letters of the shortest other, when they are not one the start of the other', () => {
+    expect(searchPair(['mateo', 'lopez'])).toEqual({ key: 'mat lopez', first: 0, second: 1 });
+    expect(searchPair(['mat', 'lo'])).toEqual({ key: 'mat lo', first: 0, second: 1 });
+    expect(searchPair(['lo', 'mateo'])).toEqual({ key: 'mat lo', first: 1, second: 0 });
+    expect(searchPair(['lopez', 'mate'])).toEqual({ key: 'mat lopez', first: 1, second: 0 });
+    expect(searchPair(['mateo', 'perez', 'hernandez'])).toEqual({ key: 'mat hernandez', first: 0, second: 2 });
+    expect(searchPair(['ma', 'lo'])).toBeUndefined();
+    expect(searchPair(['lop', 'lopez'])).toBeUndefined();
+    expect(searchPair(['mateo'])).toBeUndefined();
   });
 
   it('keys what staff type the same way: words split at spaces, hyphens and periods, wildcards dropped', () => {

@@ -72,3 +72,49 @@ export function prefixRange(prefix: string): { from: string; to: string | null }
   }
   return { from: prefix, to: null };
 }
+
+/**
+ * How many characters of a pair's first word its key keeps (docs/adr/0022): a pair of typed words
+ * is looked up by the first PAIR_HEAD characters of one of them, whole, and the start of the other.
+ */
+export const PAIR_HEAD = 3;
+
+/** The first PAIR_HEAD characters (code points) of a word. */
+const head = (word: string) => [...word].slice(0, PAIR_HEAD).join('');
+
+/**
+ * The pair keys of a request's name words (`nameWords()`), for a search of two or more words
+ * that are each common but rare together ("mateo lopez"): for every two different words, in both
+ * orders, the first PAIR_HEAD characters of the one, a space, and the other whole ("mat lopez",
+ * "lop mateo"). Two words of which one starts the other ("oneil", "oneilhernandez") make no pair:
+ * two typed words that start them both start one word, and that search does not use the pairs.
+ */
+export function namePairs(words: string[]): string[] {
+  const pairs = new Set<string>();
+  for (const a of words) for (const b of words) if (!a.startsWith(b) && !b.startsWith(a)) pairs.add(`${head(a)} ${b}`);
+  return [...pairs];
+}
+
+/**
+ * The pair key start that finds, in the pair keys (`namePairs()`), every request whose names
+ * have a word starting with each of two typed words (keyed by `searchWords()`), and which of them
+ * it checks whole (`second`; the other only by its first PAIR_HEAD characters). The two are
+ * chosen so that the most typed characters count: the longest word whole, after the first
+ * PAIR_HEAD characters of another of at least PAIR_HEAD characters (the shortest such, which
+ * loses the least). Undefined when no two typed words qualify: fewer than two words, none of
+ * PAIR_HEAD characters, or words of which one starts the other (they may both start one word of
+ * a name, and a pair is of two different words).
+ */
+export function searchPair(typed: string[]): { key: string; first: number; second: number } | undefined {
+  let best: { key: string; first: number; second: number; score: [number, number] } | undefined;
+  typed.forEach((a, first) => {
+    const length = [...a].length;
+    if (length < PAIR_HEAD) return;
+    typed.forEach((b, second) => {
+      if (first === second || a.startsWith(b) || b.startsWith(a)) return;
+      const score: [number, number] = [[...b].length, -length];
+      if (!best || score[0] > best.score[0] || (score[0] === best.score[0] && score[1] > best.score[1])) best = { key: `${head(a)} ${b}`, first, second, score };
+    });
+  });
+  return best && { key: best.key, first: best.first, second: best.second };
+}

@@ -3,14 +3,15 @@ import type { ApplicationsTable } from '../../platform/db/schema.js';
 import type { Transaction, Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { OPEN_STATUSES } from './status.js';
-import { nameWords } from '../../platform/name-key.js';
+import { namePairs, nameWords } from '../../platform/name-key.js';
 
 export type ApplicationRow = ApplicationsTable;
 type Q = Kysely<Database> | Transaction<Database>;
 
 /**
- * The words of a request's student names (`nameWords()`: first, middle, last), written with the
- * request, in its transaction, for the staff queue's search (docs/adr/0022). The first and last
+ * The words of a request's student names (`nameWords()`: first, middle, last), and their pair keys
+ * (`namePairs()`), written with the request, in its transaction, for the staff queue's search
+ * (docs/adr/0022). The first and last
  * names are the request's own copy; the middle name, which the request does not copy, is the
  * student record's at that moment. Every writer of a new request goes through here (the
  * repository's `insert`; tests that build requests in the database call it too).
@@ -22,6 +23,8 @@ export async function insertNameWords(
   const student = await q.selectFrom('students').select('middle_name').where('id', '=', row.student_id).executeTakeFirst();
   const words = nameWords(row.student_first_name, student?.middle_name, row.student_last_name);
   if (words.length) await q.insertInto('student_name_words').values(words.map((word) => ({ application_id: row.id, district_id: row.district_id, word }))).execute();
+  const pairs = namePairs(words);
+  if (pairs.length) await q.insertInto('student_name_pairs').values(pairs.map((pair) => ({ application_id: row.id, district_id: row.district_id, pair }))).execute();
 }
 
 export class ApplicationsRepository {

@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { STATUSES } from '../applications/status.js';
 import { isValidConfirmationNumber, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
-import { prefixRange, searchWords } from '../../platform/name-key.js';
+import { prefixRange, searchPair, searchWords } from '../../platform/name-key.js';
 
 export const PAGE_SIZE = 50;
 const OPEN = ['incomplete', 'submitted', 'info_requested'];
@@ -87,6 +87,12 @@ function withWord(eb: Where, p: WordPrefix, districtId: string) {
   return eb('applications.id', 'in', wordInRange(eb.selectFrom('student_name_words').select('student_name_words.application_id').where('student_name_words.district_id', '=', districtId), p));
 }
 
+/** The district's requests with a pair of words whose key starts with the typed pair's (`searchPair()`), from the pairs' search index. */
+function withPair(eb: Where, p: WordPrefix, districtId: string) {
+  const q = eb.selectFrom('student_name_pairs').select('student_name_pairs.application_id').where('student_name_pairs.district_id', '=', districtId).where('student_name_pairs.pair', '>=', p.from);
+  return eb('applications.id', 'in', p.to === null ? q : q.where('student_name_pairs.pair', '<', p.to));
+}
+
 /**
  * How to find a search's rows when it is not a confirmation number or a date of birth, chosen
  * before the query on both databases:
@@ -95,13 +101,26 @@ function withWord(eb: Where, p: WordPrefix, districtId: string) {
  * - `index`: the typed word with the fewest name words in the district (`order[0]`) has at most
  *   NAME_INDEX_LIMIT of them: the query starts from them in the search index, checks each
  *   request's other words by its primary key, and sorts what it found;
+ * - `pairs`: every typed word has more than that, but two of them (`searchPair()`) have at most
+ *   PAIR_INDEX_LIMIT pair keys in the district that start as theirs do ("mateo lopez": "mat
+ *   lopez…"): the query starts from them in the pairs' search index, checks each request's words
+ *   for the other typed words (`check`: all but the one the pair key holds whole), and sorts
+ *   what it found;
  * - `walk`: it walks the queue's order index until a page is full, checking each request's
  *   words (rarest first: the first check rules out the most).
  * SQLite plans without statistics and would always walk; PostgreSQL, left to itself, turned a
  * word subquery under an OR with the student ID into a scan of every name word.
  */
-type NamePlan = { by: 'student-number' } | { by: 'index' | 'walk'; order: number[] };
+type NamePlan =
+  | { by: 'student-number' }
+  | { by: 'index' | 'walk'; order: number[] }
+  | { by: 'pairs'; pair: WordPrefix; check: number[] };
 export const NAME_INDEX_LIMIT = 2000;
+/**
+ * The most requests a pair of typed words is read and sorted for (docs/adr/0022). Fewer matches
+ * than this are spread thinly enough over the queue that walking it for a page would read more.
+ */
+export const PAIR_INDEX_LIMIT = 8000;
 
 /** The spellings of a student ID staff may type: as is, upper, lower. */
 const studentNumbers = (term: string) => [...new Set([term, term.toUpperCase(), term.toLowerCase()])];
@@ -121,6 +140,7 @@ function search(eb: Where, term: string, districtId: string, plan: NamePlan | un
   if (!plan) return sql<boolean>`1 = 1`;
   if (plan.by === 'student-number') return studentNumber;
   const typed = typedWords(term);
+  if (plan.by === 'pairs') return eb.and([withPair(eb, plan.pair, districtId), ...plan.check.map((i) => hasWord(eb, typed[i]))]);
   const words = plan.order.map((i) => typed[i]);
   return plan.by === 'index' ? eb.and([withWord(eb, words[0], districtId), ...words.slice(1).map((p) => hasWord(eb, p))]) : eb.and(words.map((p) => hasWord(eb, p)));
 }
@@ -156,7 +176,7 @@ export class QueueService {
         'grade_requested', 'reason_code', 'priority', 'requested_school_id', 'status', 'kind', 'student_number',
       ])
       // Hidden from SQLite's index choice (unary +) when a name search starts from the search index.
-      .where((eb) => (plan?.by === 'index' && sqlite ? eb(sql<string>`+district_id`, '=', staff.districtId) : eb('district_id', '=', staff.districtId)));
+      .where((eb) => ((plan?.by === 'index' || plan?.by === 'pairs') && sqlite ? eb(sql<string>`+district_id`, '=', staff.districtId) : eb('district_id', '=', staff.districtId)));
     if (staff.role === 'site_admin') {
       // A site administrator sees only requests for their own schools.
       const schools = (await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
@@ -199,7 +219,7 @@ export class QueueService {
    * NAME_INDEX_LIMIT + 1 entries each) to choose between the search index and the order index,
    * and which word to start from. Undefined when there is nothing to search by name.
    */
-  private async namePlan(districtId: string, term: string): Promise<NamePlan | undefined> {
+  async namePlan(districtId: string, term: string): Promise<NamePlan | undefined> {
     if (isValidConfirmationNumber(term) || isBirthDate(term)) return undefined;
     const db = this.deps.db;
     const numbered = /\s/.test(term)
@@ -216,6 +236,20 @@ export class QueueService {
       }),
     );
     const order = typed.map((_, i) => i).sort((a, b) => counts[a] - counts[b]);
-    return { by: counts[order[0]] <= NAME_INDEX_LIMIT ? 'index' : 'walk', order };
+    if (counts[order[0]] <= NAME_INDEX_LIMIT) return { by: 'index', order };
+    // Every typed word is common: two of them together may not be (ADR 0022).
+    const words = searchWords(term);
+    const pair = searchPair(words);
+    if (pair) {
+      const range = prefixRange(pair.key);
+      const q = db.selectFrom('student_name_pairs').select(sql<number>`1`.as('one')).where('district_id', '=', districtId).where('pair', '>=', range.from);
+      const inner = (range.to === null ? q : q.where('pair', '<', range.to)).limit(PAIR_INDEX_LIMIT + 1);
+      const { n } = await db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      if (Number(n) <= PAIR_INDEX_LIMIT) {
+        // The other typed words, rarest first; the pair's first word only by its start in the key.
+        return { by: 'pairs', pair: range, check: order.filter((i) => i !== pair.second) };
+      }
+    }
+    return { by: 'walk', order };
   }
 }

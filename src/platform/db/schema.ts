@@ -137,6 +137,17 @@ export interface StudentNameWordsTable {
   word: string;
 }
 
+/**
+ * The pair keys of a request's name words (`namePairs()`: "mat lopez", "lop mateo"), for a search
+ * of two words each common but rare together (docs/adr/0022), written with the request.
+ */
+export interface StudentNamePairsTable {
+  application_id: string;
+  /** The request's district: the search index starts with it. */
+  district_id: string;
+  pair: string;
+}
+
 export interface ApplicationEventsTable {
   id: string;
   application_id: string;
@@ -389,6 +400,7 @@ export interface Database {
   students: StudentsTable;
   applications: ApplicationsTable;
   student_name_words: StudentNameWordsTable;
+  student_name_pairs: StudentNamePairsTable;
   application_events: ApplicationEventsTable;
   documents: DocumentsTable;
   outbox: OutboxTable;

@@ -1,5 +1,5 @@
 import { Kysely, PostgresAdapter, sql } from 'kysely';
-import { nameWords } from '../../name-key.js';
+import { namePairs, nameWords } from '../../name-key.js';
 import * as m0007 from './0007_student_name_keys.js';
 
 /** Requests read per batch while writing the words of the requests already there. */
@@ -10,7 +10,9 @@ const BATCH = 1000;
  * name words, one row per request and word (`nameWords()`: "María José O'Neil-Hernández" →
  * maria, jose, mariajose, oneil, neil, hernandez, oneilhernandez), with the request's district
  * for the index that serves a prefix search within a district. It replaces the two whole-name
- * keys of migration 0007, which found a name only by its start.
+ * keys of migration 0007, which found a name only by its start. Beside it, a table of the pair
+ * keys of those words (`namePairs()`: "mat lopez", "lop mateo"), so that two words each common
+ * but rare together are found from an index too.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -26,6 +28,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('student_name_words_pk', ['application_id', 'word'])
     .$call((b) => (postgres ? b : b.modifyEnd(sql`without rowid`)))
     .execute();
+  await db.schema
+    .createTable('student_name_pairs')
+    .addColumn('application_id', 'text', (c) => c.notNull().references('applications.id'))
+    .addColumn('district_id', 'text', (c) => c.notNull())
+    .addColumn('pair', 'text', (c) => (postgres ? c.modifyFront(sql`collate "C"`) : c).notNull())
+    .addPrimaryKeyConstraint('student_name_pairs_pk', ['application_id', 'pair'])
+    .$call((b) => (postgres ? b : b.modifyEnd(sql`without rowid`)))
+    .execute();
 
   // The requests already there, a batch at a time in primary-key order, with the student's middle
   // name as the student record holds it (requests keep no copy of it).
@@ -39,17 +49,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       .limit(BATCH)
       .execute();
     if (!rows.length) break;
-    const words = rows.flatMap((r) =>
-      nameWords(r.student_first_name, r.middle_name, r.student_last_name).map((word) => ({ application_id: r.id, district_id: r.district_id, word })),
-    );
-    // A few words per request: inserted 1,000 at a time (3,000 parameters, within both limits).
-    for (let i = 0; i < words.length; i += 1000) await db.insertInto('student_name_words').values(words.slice(i, i + 1000)).execute();
+    const words = rows.map((r) => ({ r, words: nameWords(r.student_first_name, r.middle_name, r.student_last_name) }));
+    const wordRows = words.flatMap(({ r, words }) => words.map((word) => ({ application_id: r.id, district_id: r.district_id, word })));
+    const pairRows = words.flatMap(({ r, words }) => namePairs(words).map((pair) => ({ application_id: r.id, district_id: r.district_id, pair })));
+    // A few words (and pairs) per request: inserted 1,000 at a time (3,000 parameters, within both limits).
+    for (let i = 0; i < wordRows.length; i += 1000) await db.insertInto('student_name_words').values(wordRows.slice(i, i + 1000)).execute();
+    for (let i = 0; i < pairRows.length; i += 1000) await db.insertInto('student_name_pairs').values(pairRows.slice(i, i + 1000)).execute();
     after = rows[rows.length - 1].id;
   }
 
   // The search: a word's prefix within a district, a range on this index (the request's id in it,
   // so that finding the requests reads the index alone).
   await db.schema.createIndex('student_name_words_search').on('student_name_words').columns(['district_id', 'word', 'application_id']).execute();
+  // The same for a pair key's start ("mat lop") within a district.
+  await db.schema.createIndex('student_name_pairs_search').on('student_name_pairs').columns(['district_id', 'pair', 'application_id']).execute();
 
   // The whole-name keys of 0007 are no longer read: two fewer indexes to keep on every insert.
   await db.schema.dropIndex('applications_first_name_key').execute();
@@ -59,6 +72,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('student_name_pairs').execute();
   await db.schema.dropTable('student_name_words').execute();
   // The keys of 0007 again, computed for every request, and their indexes.
   await m0007.up(db);
