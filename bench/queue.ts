@@ -8,7 +8,7 @@ import { DISTRICT, bareFastify, env, int, listen, machineLine, ms, percentiles, 
  * The staff queue with a year of requests in the database (1,000,000 by default, BENCH_ROWS):
  * latency of its first page, a filtered page, name searches (one that finds nothing, a rare name,
  * a very common start of a name, a compound name, a second surname typed first, two common words
- * together) and a date of birth, each N requests one after another over HTTP through the whole app,
+ * together, whole, begun, and shorter than a pair key's start) and a date of birth, each N requests one after another over HTTP through the whole app,
  * on SQLite, and on PostgreSQL when DATABASE_URL or TEST_DATABASE_URL is given (`npm run
  * bench:queue:postgres` starts a throwaway cluster). Against, in the same run, a bare Fastify
  * "hello" route (the HTTP floor) and the queue's query alone, without HTTP.
@@ -28,10 +28,14 @@ const PAGES: { name: string; query: string; filter: QueueFilter; requests: numbe
   // Any word of the names (ADR 0022): every typed word must start one. A rare compound first name
   // (1 request in 10,000) and the same student by her second surname, typed first: found from the
   // search index by the rarest word. Two common words that are rare together (Mateo, 1 in 16; López,
-  // a first or second surname, about 1 in 12): the order index is walked, each request's words looked up.
+  // a first or second surname, about 1 in 12; both about 1 in 200): found from the pairs' search
+  // index ("mat lopez"), whole or begun; both begun shorter than the pair key's three letters
+  // ("ma lo", about 1 in 90 together): the order index is walked.
   { name: `search, compound name: q=maria jose (${RARE_COMPOUND.first} ${RARE_COMPOUND.last})`, query: '?q=maria+jose', filter: { q: 'maria jose' }, requests: REQUESTS, warmUp: 20 },
   { name: 'search, second surname first: q=hernandez maria', query: '?q=hernandez+maria', filter: { q: 'hernandez maria' }, requests: REQUESTS, warmUp: 20 },
   { name: 'search, two common words: q=mateo lopez', query: '?q=mateo+lopez', filter: { q: 'mateo lopez' }, requests: REQUESTS, warmUp: 20 },
+  { name: 'search, two common words begun: q=mat lop', query: '?q=mat+lop', filter: { q: 'mat lop' }, requests: REQUESTS, warmUp: 20 },
+  { name: 'search, two short starts: q=ma lo', query: '?q=ma+lo', filter: { q: 'ma lo' }, requests: REQUESTS, warmUp: 20 },
   // One day of birth among the ~970 the seeding draws: about 1 request in 1,000.
   { name: 'search, date of birth: q=2015-03-14', query: '?q=2015-03-14', filter: { q: '2015-03-14' }, requests: REQUESTS, warmUp: 20 },
 ];
@@ -85,7 +89,7 @@ for (const database of databases) {
 
 \`npm run bench:queue${database.name === 'postgres' ? ':postgres' : ''}\` — measured ${stamp()} with ${int(ROWS)} requests on: ${machineLine()}.
 
-Seeded in ${seconds.toFixed(1)} s (${int(ROWS / seconds)} rows/s: multi-row INSERTs of 1,000 requests, then of their name words, a transaction each${database.name === 'sqlite' ? ', synchronous=OFF during the seeding only' : ', then VACUUM ANALYZE'}). ${int(REQUESTS)} requests per page, one after another on one keep-alive connection (after a few to warm up), by a signed-in permit clerk of the district holding 85% of the rows, through the whole app over HTTP (session, query, audit-log write, rendering). "Query alone" is QueueService.page called in-process the same number of times.
+Seeded in ${seconds.toFixed(1)} s (${int(ROWS / seconds)} rows/s: multi-row INSERTs of 1,000 requests, then of their name words and of their pair keys, a transaction each${database.name === 'sqlite' ? ', synchronous=OFF during the seeding only' : ', then VACUUM ANALYZE'}). ${int(REQUESTS)} requests per page, one after another on one keep-alive connection (after a few to warm up), by a signed-in permit clerk of the district holding 85% of the rows, through the whole app over HTTP (session, query, audit-log write, rendering). "Query alone" is QueueService.page called in-process the same number of times.
 
 ${table(['page', 'rows shown', 'p50', 'p95', 'p99', 'goal', '', 'query alone p50 / p95'], [
   ['bare "hello" route (HTTP floor)', '—', ms(floor.p50), ms(floor.p95), ms(floor.p99), '—', '', '—'],
