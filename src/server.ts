@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const app = await buildApp(deps, { logger: { level: config.logLevel }, readiness });
   // A pool of MAIL_CONCURRENCY SMTP connections, kept open a while between messages (docs/adr/0021).
   const transport = openTransport(config.smtpUrl, config.mailDir, { maxConnections: config.mailConcurrency, keepIdleMs: 10_000 });
-  const sender = new OutboxSender(deps.db, transport, deps.clock, config.mailFrom, app.log, { concurrency: config.mailConcurrency });
+  // Its records go through the app's writer: on SQLite those of the messages in flight share a commit (ADR 0015).
+  const sender = new OutboxSender(deps.db, transport, deps.clock, config.mailFrom, app.log, { concurrency: config.mailConcurrency, writer: deps.writer });
   sender.start(config.outboxIntervalMs);
   // Expired sessions and slid-by rate limit counters are ignored when read; this only keeps the tables small.
   const housekeeping = setInterval(() => {
