@@ -22,7 +22,7 @@ export async function fileInputWordsInSpanish(browser: Browser, baseUrl: string,
   const es = translator(catalogs, 'es').t;
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   const page = await context.newPage();
-  const k = 'documents.fileInput';
+  const k = 'common.fileInput';
   /** The field's words as a person sees them and as a screen reader hears them. */
   const words = async (zone: Locator) => ({
     shown: (await zone.innerText()).replace(/\s+/g, ' ').trim(),

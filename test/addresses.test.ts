@@ -313,6 +313,15 @@ for (const db of databases) {
         await client.get('/language?to=es&next=/staff/addresses');
         const page = await client.get('/staff/addresses');
         expect(textOf(page.html)).toContain('Hay 22 rangos de direcciones cargados.');
+        // LNG-1: the file field's own words too, for one file, and the script that puts them in place.
+        const field = page.html.match(/<input[^>]*type="file"[^>]*>/)![0];
+        expect(field).toContain('data-file-drag="Arrastre el archivo aquí o"');
+        expect(field).toContain('data-file-choose="elíjalo de una carpeta"');
+        expect(field).toContain('data-errormessage="Error: No se acepta este tipo de archivo."');
+        expect(page.html).toMatch(/<script src="\/assets\/file-input-words\.[0-9a-f]{12}\.js" defer><\/script>/);
+        await client.get('/language?to=en&next=/staff/addresses');
+        const english = (await client.get('/staff/addresses')).html.match(/<input[^>]*type="file"[^>]*>/)![0];
+        expect(english).toContain('data-file-drag="Drag file here or"');
       });
 
       it('STU-2 only district administrators: permit staff get the forbidden page and import nothing', async () => {

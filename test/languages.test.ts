@@ -169,7 +169,7 @@ for (const db of databases) {
         const fields = mine.html.match(/<input[^>]*type="file"[^>]*>/g)!;
         expect(fields.length).toBeGreaterThan(1);
         for (const field of fields) expect(field).toContain('data-file-drag="Arrastre los archivos aquí o"');
-        expect(mine.html.match(/<script src="\/assets\/file-input-words\.js" defer><\/script>/g)).toHaveLength(1);
+        expect(mine.html.match(/<script src="\/assets\/file-input-words\.[0-9a-f]{12}\.js" defer><\/script>/g)).toHaveLength(1);
         const script = await client.get('/assets/file-input-words.js');
         expect(script.status).toBe(200);
         expect(script.html).toContain('data-file-words');

@@ -2,6 +2,7 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { ErrorSummary, fieldId } from '../../../platform/views/forms.js';
 import { acceptAttribute } from '../../../platform/views/accept.js';
+import { FileInputWordsScript, fileInputWords } from '../../../platform/views/file-input.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import type { LineError } from '../csv-import.js';
 
@@ -67,11 +68,12 @@ export function AddressesPage({ ctx, district, count, maxMb, form, failure }: {
               {t(error.key, error.params)}
             </span>
           ) : null}
-          <input class="usa-file-input" id={id} name="file" type="file" accept={acceptAttribute(['csv'], ['text/csv'])} required aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`} aria-labelledby={`${id}-label`} />
+          <input class="usa-file-input" id={id} name="file" type="file" accept={acceptAttribute(['csv'], ['text/csv'])} required aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`} aria-labelledby={`${id}-label`} {...fileInputWords(ctx, false)} />
         </div>
         <p>{t('addresses.format.replace')}</p>
         <button type="submit" class="usa-button">{t('addresses.form.submit')}</button>
       </form>
+      <FileInputWordsScript />
 
       <h2>{t('addresses.format.heading')}</h2>
       <p>{t('addresses.format.intro')}</p>

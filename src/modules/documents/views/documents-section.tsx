@@ -4,7 +4,7 @@ import type { DocumentsTable } from '../../../platform/db/schema.js';
 import { counts, type ChecklistItem } from '../service.js';
 import { REJECT_REASONS } from '../review.js';
 import { acceptAttribute } from '../../../platform/views/accept.js';
-import { FileInputWordsScript, fileInputWords } from './file-input-words.js';
+import { FileInputWordsScript, fileInputWords } from '../../../platform/views/file-input.js';
 
 /** DOC-6: what the picker offers and USWDS's script lets through, whatever the case of the name. */
 const DOCUMENT_ACCEPT = acceptAttribute(['pdf', 'jpg', 'jpeg', 'png', 'heic', 'heif'], ['application/pdf', 'image/jpeg', 'image/png', 'image/heic', 'image/heif']);
