@@ -85,7 +85,7 @@ export async function seedRequests(t: BenchApp, rows: number, onProgress: (done:
     const named = batch.map((r) => ({ r, words: nameWords(r.student_first_name, r.student_last_name) }));
     const words = named.flatMap(({ r, words }) => words.map((word) => ({ application_id: r.id, district_id: r.district_id, word })));
     await insertBatches(db, 'student_name_words', words, 1000);
-    const pairs = named.flatMap(({ r, words }) => namePairs(words).map((pair) => ({ application_id: r.id, district_id: r.district_id, pair })));
+    const pairs = named.flatMap(({ r, words }) => namePairs(words).map((pair) => ({ application_id: r.id, district_id: r.district_id, pair, received_at: r.received_at })));
     await insertBatches(db, 'student_name_pairs', pairs, 1000);
     if (done % 100_000 === 0 || done === rows) onProgress(done);
   }

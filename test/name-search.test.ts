@@ -216,7 +216,7 @@ for (const db of databases) {
       for (let i = 0; i < fill.length; i += 500) await t.deps.db.insertInto('applications').values(fill.slice(i, i + 500)).execute();
       const named = fill.map((r) => ({ r, words: nameWords(r.student_first_name, r.student_last_name) }));
       const words = named.flatMap(({ r, words }) => words.map((word) => ({ application_id: r.id, district_id: L, word })));
-      const pairs = named.flatMap(({ r, words }) => namePairs(words).map((pair) => ({ application_id: r.id, district_id: L, pair })));
+      const pairs = named.flatMap(({ r, words }) => namePairs(words).map((pair) => ({ application_id: r.id, district_id: L, pair, received_at: r.received_at })));
       for (let i = 0; i < words.length; i += 500) await t.deps.db.insertInto('student_name_words').values(words.slice(i, i + 500)).execute();
       for (let i = 0; i < pairs.length; i += 500) await t.deps.db.insertInto('student_name_pairs').values(pairs.slice(i, i + 500)).execute();
       // The few with both, spread among them in time (the clock after the last filler).

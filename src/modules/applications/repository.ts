@@ -18,13 +18,13 @@ type Q = Kysely<Database> | Transaction<Database>;
  */
 export async function insertNameWords(
   q: Q,
-  row: Pick<ApplicationRow, 'id' | 'district_id' | 'student_id' | 'student_first_name' | 'student_last_name'>,
+  row: Pick<ApplicationRow, 'id' | 'district_id' | 'received_at' | 'student_id' | 'student_first_name' | 'student_last_name'>,
 ): Promise<void> {
   const student = await q.selectFrom('students').select('middle_name').where('id', '=', row.student_id).executeTakeFirst();
   const words = nameWords(row.student_first_name, student?.middle_name, row.student_last_name);
   if (words.length) await q.insertInto('student_name_words').values(words.map((word) => ({ application_id: row.id, district_id: row.district_id, word }))).execute();
   const pairs = namePairs(words);
-  if (pairs.length) await q.insertInto('student_name_pairs').values(pairs.map((pair) => ({ application_id: row.id, district_id: row.district_id, pair }))).execute();
+  if (pairs.length) await q.insertInto('student_name_pairs').values(pairs.map((pair) => ({ application_id: row.id, district_id: row.district_id, pair, received_at: row.received_at }))).execute();
 }
 
 export class ApplicationsRepository {

@@ -87,12 +87,6 @@ function withWord(eb: Where, p: WordPrefix, districtId: string) {
   return eb('applications.id', 'in', wordInRange(eb.selectFrom('student_name_words').select('student_name_words.application_id').where('student_name_words.district_id', '=', districtId), p));
 }
 
-/** The district's requests with a pair of words whose key starts with the typed pair's (`searchPair()`), from the pairs' search index. */
-function withPair(eb: Where, p: WordPrefix, districtId: string) {
-  const q = eb.selectFrom('student_name_pairs').select('student_name_pairs.application_id').where('student_name_pairs.district_id', '=', districtId).where('student_name_pairs.pair', '>=', p.from);
-  return eb('applications.id', 'in', p.to === null ? q : q.where('student_name_pairs.pair', '<', p.to));
-}
-
 /**
  * How to find a search's rows when it is not a confirmation number or a date of birth, chosen
  * before the query on both databases:
@@ -103,9 +97,9 @@ function withPair(eb: Where, p: WordPrefix, districtId: string) {
  *   request's other words by its primary key, and sorts what it found;
  * - `pairs`: every typed word has more than that, but two of them (`searchPair()`) have at most
  *   PAIR_INDEX_LIMIT pair keys in the district that start as theirs do ("mateo lopez": "mat
- *   lopez…"): the query starts from them in the pairs' search index, checks each request's words
- *   for the other typed words (`check`: all but the one the pair key holds whole), and sorts
- *   what it found;
+ *   lopez…"): their requests are read in queue order from the pairs' search index alone, a chunk
+ *   at a time (`throughPairs()`), and the query looks those up by id, checking the other filters
+ *   and the other typed words (`check`: all but the one the pair key holds whole);
  * - `walk`: it walks the queue's order index until a page is full, checking each request's
  *   words (rarest first: the first check rules out the most).
  * SQLite plans without statistics and would always walk; PostgreSQL, left to itself, turned a
@@ -120,7 +114,9 @@ export const NAME_INDEX_LIMIT = 2000;
  * The most requests a pair of typed words is read and sorted for (docs/adr/0022). Fewer matches
  * than this are spread thinly enough over the queue that walking it for a page would read more.
  */
-export const PAIR_INDEX_LIMIT = 8000;
+export const PAIR_INDEX_LIMIT = 20_000;
+/** How many of a pair's requests are read from its index at a time (at least), for one page. */
+const PAIR_CHUNK = 200;
 
 /** The spellings of a student ID staff may type: as is, upper, lower. */
 const studentNumbers = (term: string) => [...new Set([term, term.toUpperCase(), term.toLowerCase()])];
@@ -140,7 +136,8 @@ function search(eb: Where, term: string, districtId: string, plan: NamePlan | un
   if (!plan) return sql<boolean>`1 = 1`;
   if (plan.by === 'student-number') return studentNumber;
   const typed = typedWords(term);
-  if (plan.by === 'pairs') return eb.and([withPair(eb, plan.pair, districtId), ...plan.check.map((i) => hasWord(eb, typed[i]))]);
+  // The pair's requests themselves are given by id, a chunk at a time (QueueService.throughPairs).
+  if (plan.by === 'pairs') return eb.and(plan.check.map((i) => hasWord(eb, typed[i])));
   const words = plan.order.map((i) => typed[i]);
   return plan.by === 'index' ? eb.and([withWord(eb, words[0], districtId), ...words.slice(1).map((p) => hasWord(eb, p))]) : eb.and(words.map((p) => hasWord(eb, p)));
 }
@@ -203,7 +200,10 @@ export class QueueService {
     // expression in ORDER BY (unary +) is one that index cannot serve. PostgreSQL chooses itself.
     const byBirth = term && isBirthDate(term) && sqlite;
     const ordered = byBirth ? q.orderBy(sql`+received_at`).orderBy(sql`+id`) : q.orderBy('received_at').orderBy('id');
-    const found = await ordered.limit(size + 1).execute();
+    const found =
+      plan?.by === 'pairs'
+        ? await this.throughPairs(plan.pair, staff.districtId, filter.after, size + 1, (ids, n) => ordered.where('id', 'in', ids).limit(n).execute())
+        : await ordered.limit(size + 1).execute();
     const soon = addDays(today, 7);
     const rows = found.slice(0, size).map((r) => ({
       ...r,
@@ -211,6 +211,33 @@ export class QueueService {
     }));
     const last = rows[rows.length - 1];
     return { rows, next: found.length > size && last ? `${last.received_at}|${last.id}` : null, today };
+  }
+
+  /**
+   * A search by a pair of typed words (ADR 0022): the requests whose pair keys start with the
+   * pair's, in queue order after the cursor, read from the pairs' search index alone (district,
+   * pair, received_at, id: a sort of at most PAIR_INDEX_LIMIT index entries, no request read),
+   * a chunk at a time; `rowsOf` looks up a chunk's requests by id with every other condition of
+   * the page, in queue order, until `want` rows are found or the pair's requests run out.
+   */
+  private async throughPairs<R>(pair: WordPrefix, districtId: string, after: string | undefined, want: number, rowsOf: (ids: string[], n: number) => Promise<R[]>): Promise<R[]> {
+    const chunk = Math.min(Math.max(PAIR_CHUNK, 4 * want), 5000);
+    let [at, id] = after?.split('|') ?? [];
+    const found: R[] = [];
+    for (;;) {
+      let q = this.deps.db
+        .selectFrom('student_name_pairs')
+        .select(['application_id', 'received_at'])
+        .where('district_id', '=', districtId)
+        .where('pair', '>=', pair.from);
+      if (pair.to !== null) q = q.where('pair', '<', pair.to);
+      if (at && id) q = q.where((eb) => eb.or([eb('received_at', '>', at), eb.and([eb('received_at', '=', at), eb('application_id', '>', id)])]));
+      const candidates = await q.orderBy('received_at').orderBy('application_id').limit(chunk).execute();
+      // A request may have two keys with the pair's start ("mat lopez", "mat lopezgarcia"): once.
+      if (candidates.length) found.push(...(await rowsOf([...new Set(candidates.map((c) => c.application_id))], want - found.length)));
+      if (found.length >= want || candidates.length < chunk) return found;
+      ({ received_at: at, application_id: id } = candidates[candidates.length - 1]);
+    }
   }
 
   /**

@@ -146,6 +146,8 @@ export interface StudentNamePairsTable {
   /** The request's district: the search index starts with it. */
   district_id: string;
   pair: string;
+  /** The request's received_at: the search index reads a pair's requests in queue order. */
+  received_at: string;
 }
 
 export interface ApplicationEventsTable {

@@ -33,6 +33,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('application_id', 'text', (c) => c.notNull().references('applications.id'))
     .addColumn('district_id', 'text', (c) => c.notNull())
     .addColumn('pair', 'text', (c) => (postgres ? c.modifyFront(sql`collate "C"`) : c).notNull())
+    // The request's place in the queue (its received_at, which never changes), so that a pair's
+    // requests are read in queue order from the search index alone.
+    .addColumn('received_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('student_name_pairs_pk', ['application_id', 'pair'])
     .$call((b) => (postgres ? b : b.modifyEnd(sql`without rowid`)))
     .execute();
@@ -40,10 +43,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The requests already there, a batch at a time in primary-key order, with the student's middle
   // name as the student record holds it (requests keep no copy of it).
   for (let after = ''; ; ) {
-    const rows: { id: string; district_id: string; student_first_name: string; student_last_name: string; middle_name: string | null }[] = await db
+    const rows: { id: string; district_id: string; received_at: string; student_first_name: string; student_last_name: string; middle_name: string | null }[] = await db
       .selectFrom('applications')
       .leftJoin('students', 'students.id', 'applications.student_id')
-      .select(['applications.id', 'applications.district_id', 'applications.student_first_name', 'applications.student_last_name', 'students.middle_name'])
+      .select(['applications.id', 'applications.district_id', 'applications.received_at', 'applications.student_first_name', 'applications.student_last_name', 'students.middle_name'])
       .where('applications.id', '>', after)
       .orderBy('applications.id')
       .limit(BATCH)
@@ -51,8 +54,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     if (!rows.length) break;
     const words = rows.map((r) => ({ r, words: nameWords(r.student_first_name, r.middle_name, r.student_last_name) }));
     const wordRows = words.flatMap(({ r, words }) => words.map((word) => ({ application_id: r.id, district_id: r.district_id, word })));
-    const pairRows = words.flatMap(({ r, words }) => namePairs(words).map((pair) => ({ application_id: r.id, district_id: r.district_id, pair })));
-    // A few words (and pairs) per request: inserted 1,000 at a time (3,000 parameters, within both limits).
+    const pairRows = words.flatMap(({ r, words }) => namePairs(words).map((pair) => ({ application_id: r.id, district_id: r.district_id, pair, received_at: r.received_at })));
+    // A few words (and pairs) per request: inserted 1,000 at a time (3,000 or 4,000 parameters, within both limits).
     for (let i = 0; i < wordRows.length; i += 1000) await db.insertInto('student_name_words').values(wordRows.slice(i, i + 1000)).execute();
     for (let i = 0; i < pairRows.length; i += 1000) await db.insertInto('student_name_pairs').values(pairRows.slice(i, i + 1000)).execute();
     after = rows[rows.length - 1].id;
@@ -61,8 +64,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The search: a word's prefix within a district, a range on this index (the request's id in it,
   // so that finding the requests reads the index alone).
   await db.schema.createIndex('student_name_words_search').on('student_name_words').columns(['district_id', 'word', 'application_id']).execute();
-  // The same for a pair key's start ("mat lop") within a district.
-  await db.schema.createIndex('student_name_pairs_search').on('student_name_pairs').columns(['district_id', 'pair', 'application_id']).execute();
+  // The same for a pair key's start ("mat lop") within a district, with each request's place in
+  // the queue: a pair's requests are sorted into queue order from the index alone.
+  await db.schema.createIndex('student_name_pairs_search').on('student_name_pairs').columns(['district_id', 'pair', 'received_at', 'application_id']).execute();
 
   // The whole-name keys of 0007 are no longer read: two fewer indexes to keep on every insert.
   await db.schema.dropIndex('applications_first_name_key').execute();
