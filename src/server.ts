@@ -16,8 +16,11 @@ async function main(): Promise<void> {
   const app = await buildApp(deps, { logger: { level: config.logLevel }, readiness });
   // A pool of MAIL_CONCURRENCY SMTP connections, kept open a while between messages (docs/adr/0021).
   const transport = openTransport(config.smtpUrl, config.mailDir, { maxConnections: config.mailConcurrency, keepIdleMs: 10_000 });
-  // Its records go through the app's writer: on SQLite those of the messages in flight share a commit (ADR 0015).
-  const sender = new OutboxSender(deps.db, transport, deps.clock, config.mailFrom, app.log, { concurrency: config.mailConcurrency, writer: deps.writer });
+  // On SQLite its records go through the app's writer, so those of the messages in flight share a
+  // commit (ADR 0015); on PostgreSQL each record is one statement committing on its own, which
+  // the direct writer would only wrap in BEGIN and COMMIT (measured slower: docs/benchmarks.md).
+  const writer = deps.dialect === 'sqlite' ? deps.writer : undefined;
+  const sender = new OutboxSender(deps.db, transport, deps.clock, config.mailFrom, app.log, { concurrency: config.mailConcurrency, writer });
   sender.start(config.outboxIntervalMs);
   // Expired sessions and slid-by rate limit counters are ignored when read; this only keeps the tables small.
   const housekeeping = setInterval(() => {

@@ -31,7 +31,7 @@ export interface SenderOptions {
    * commit (docs/adr/0015) instead of one fsync each. Each record is still durable before the
    * step that depends on it (the final dot waits for the hand-over's commit), and each stays a
    * conditional update of its own row under its lease (docs/adr/0021). Without it, each record
-   * commits on its own.
+   * commits on its own, as on PostgreSQL, where a single statement needs no transaction around it.
    */
   writer?: Writer;
 }
