@@ -6,6 +6,8 @@ import { enqueueEmail } from '../src/platform/mail/outbox.js';
 import { OutboxSender } from '../src/platform/mail/sender.js';
 import { SmtpTransport } from '../src/platform/mail/transport.js';
 import type { Writer } from '../src/platform/db/group-commit.js';
+import { ringForEmail } from '../src/platform/mail/bell.js';
+import type { MailTransport } from '../src/platform/mail/transport.js';
 
 /**
  * The outbox sender's records through the app's writer (issue 13's outbox throughput, ADR 0015
@@ -76,6 +78,14 @@ for (const db of databases) {
         }
       });
     };
+    /** An outbox row written straight into the table: no ring. */
+    const silently = async (dedupeKey: string) => {
+      const nowIso = t.clock.now().toISOString();
+      await t.deps.db.insertInto('outbox').values({
+        id: `id-${dedupeKey}`, dedupe_key: dedupeKey, account_id: null, application_id: null, to_address: 'late@example.org', language: 'en', template: 'accounts.emails.activation',
+        subject: 'Activate', text_body: 'Activate', html_body: '<p>Activate</p>', status: 'pending', priority: 0, attempts: 0, next_attempt_at: nowIso, locked_until: null, sent_at: null, last_error: null, created_at: nowIso,
+      }).execute();
+    };
     /** The app's writer, counting the units it is given and the transactions it opens. */
     const counting = () => {
       const count = { units: 0, commits: 0 };
@@ -127,6 +137,41 @@ for (const db of databases) {
       }
       const after = await t.deps.db.selectFrom('outbox').select('status').where('dedupe_key', 'like', 'held-%').execute();
       expect(after.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    });
+
+    it('PRV-3 APP-10 an email rung in just as a run ends (after its last check, before it lets go) is sent at once, not at the next poll', async () => {
+      const sent: string[] = [];
+      // While the first message is with the server, a second is written without a ring: the run
+      // has claimed all it found, so it ends without it.
+      const transport: MailTransport = {
+        send: async (mail, handOver) => {
+          if (mail.messageId === 'edge-first-0') await silently('edge-second-0');
+          await handOver?.();
+          sent.push(mail.messageId);
+        },
+      };
+      await enqueue('edge-first', 1);
+      const sender = new OutboxSender(t.deps.db, transport, t.clock, FROM, quiet, { concurrency: 2 });
+      // The ring lands exactly between the run loop's last check and the end of the run: a
+      // reaction on the run's promise registered before the loop's own await queues it last.
+      const runs = sender as unknown as { run(limit: number): Promise<unknown> };
+      const original = runs.run.bind(sender);
+      let armed = true;
+      runs.run = (limit) => {
+        const p = original(limit);
+        if (armed) {
+          armed = false;
+          void p.then(() => queueMicrotask(() => ringForEmail({} as never)));
+        }
+        return p;
+      };
+      sender.start(60_000); // the poll would come after the test's time-out
+      try {
+        await until(() => sent.includes('edge-second-0'));
+      } finally {
+        await sender.stop();
+      }
+      expect(sent).toEqual(['edge-first-0', 'edge-second-0']);
     });
   });
 }

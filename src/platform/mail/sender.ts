@@ -330,7 +330,11 @@ export class OutboxSender {
       } while (this.again && !this.stopped);
     })().finally(() => {
       this.running = null;
-      if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.intervalMs);
+      if (this.stopped) return;
+      // A ring between the loop's last check and here found a run going on and only set `again`:
+      // it starts the next run now, or its email would wait for the poll.
+      if (this.again) this.wake();
+      else this.timer = setTimeout(() => this.wake(), this.intervalMs);
     });
   }
 
