@@ -128,7 +128,7 @@ export interface ApplicationsTable {
 
 /**
  * The words of a request's student names (first, middle, last) as the staff queue's search
- * matches them (`nameWords()`, docs/adr/0021), written with the request.
+ * matches them (`nameWords()`, docs/adr/0022), written with the request.
  */
 export interface StudentNameWordsTable {
   application_id: string;
