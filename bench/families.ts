@@ -101,6 +101,9 @@ async function startSink(): Promise<number> {
     logger: false,
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    // smtp-server looks up each connecting client's name by default; without a resolver that
+    // answers (this machine) every new connection of the app's pool waited seconds for it.
+    disableReverseLookup: true,
     size: 1024 * 1024,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
