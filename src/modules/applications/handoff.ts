@@ -7,7 +7,7 @@ import type { DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { decisionDueDate } from '../districts/deadlines.js';
 import { DocumentsRepository } from '../documents/repository.js';
-import { insertApplication, NO_KIND_COLUMNS } from './create.js';
+import { insertApplication, NO_KIND_COLUMNS } from './insert-request.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 
 /** The reason an incoming request takes when the receiving district has none of the release's code. */

@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../../platform/result.js';
 import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { openSchoolYears } from '../districts/windows.js';
-import { insertApplication } from './create.js';
+import { insertApplication } from './insert-request.js';
 import { windowRefusal } from './window-refusal.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import type { ApplicationRow } from './repository.js';

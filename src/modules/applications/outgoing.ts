@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../../platform/result.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { openSchoolYears, windowsFor } from '../districts/windows.js';
-import { insertApplication, type ApplicationDraft } from './create.js';
+import { insertApplication, type ApplicationDraft } from './insert-request.js';
 import { windowRefusal } from './window-refusal.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import type { ApplicationRow } from './repository.js';

@@ -8,7 +8,7 @@ import { AddressService, type Residence } from '../addresses/service.js';
 import { decisionDueDate } from '../districts/deadlines.js';
 import { windowRefusal } from './window-refusal.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
-import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft } from './create.js';
+import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft } from './insert-request.js';
 import type { IncomingApplicationInput } from './validation.js';
 
 export interface StudentForApplication {
