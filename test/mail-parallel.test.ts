@@ -342,6 +342,27 @@ for (const db of databases) {
       expect(new Set(sink.ids()).size).toBe(6);
     });
 
+    it('PRV-3 APP-10 an email written while another is still with a slow server goes out at once in a free place, not after the slow one', async () => {
+      sink.hold = (to) => to === 'lento@example.org';
+      const s = sender(3);
+      s.start(60 * 60_000); // an hour between polls: only the ring can bring the second email
+      try {
+        await enqueue(email('held-first', 'lento@example.org'));
+        await until(() => sink.held() === 1);
+        await enqueue(email('while-held'));
+        await until(async () => (await row('while-held')).status === 'sent');
+        // The run that took the held message has not ended: the new one did not wait for it.
+        expect(sink.held()).toBe(1);
+        expect((await row('held-first')).status).toBe('committing');
+        sink.release();
+        await until(async () => (await row('held-first')).status === 'sent');
+        expect(sink.ids().sort()).toEqual(['held-first', 'while-held']);
+      } finally {
+        sink.release();
+        await s.stop();
+      }
+    });
+
     it('PRV-3 APP-10 a server down for minutes: messages wait, none lost, and go once each when it is back', async () => {
       const down = smtpSink();
       const port = await down.listen();

@@ -78,7 +78,8 @@ type Claimed = Pick<Selectable<OutboxTable>, (typeof CLAIMED)[number]>;
  * has free places, most urgent first (priority, then the time each fell due), so a claimed
  * message starts at once and its lease is not spent waiting behind the others; it claims again
  * as places free up, until nothing is due. An email written in this process wakes it
- * (`onOutboxRing`); it also polls, for the emails of other instances and for retries.
+ * (`onOutboxRing`), during a run too: it is claimed in the first free place, not behind the run's
+ * slowest message; it also polls, for the emails of other instances and for retries.
  */
 export class OutboxSender {
   private timer: NodeJS.Timeout | null = null;
@@ -91,6 +92,10 @@ export class OutboxSender {
   private quietUntil = 0;
   private concurrency: number;
   private writer: Writer | null;
+  /** An email rang while a run was going on: the run claims again as soon as it has a free place. */
+  private rangDuringRun = false;
+  /** Wakes a run waiting for a message in flight to end, when a ring gives it something to claim. */
+  private nudge: (() => void) | null = null;
 
   constructor(
     private db: Db,
@@ -123,6 +128,11 @@ export class OutboxSender {
     const inFlight = new Set<Promise<void>>();
     for (;;) {
       const free = Math.min(this.concurrency - inFlight.size, limit - claimed);
+      // An email that came during this run is claimed in the first free place, not after the run.
+      if (this.rangDuringRun) {
+        this.rangDuringRun = false;
+        more = true;
+      }
       if (more && !unreachable && free > 0) {
         // A claim that fails (the database unreachable) ends the run once the messages in flight
         // have ended, so that a next run never adds to them beyond `concurrency`.
@@ -146,7 +156,12 @@ export class OutboxSender {
         if (batch.rows.length > 0 || more) continue;
       }
       if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+      // Wait for a place to free up, or for a ring when a place is already free.
+      const rung = new Promise<void>((resolve) => {
+        this.nudge = inFlight.size < this.concurrency && claimed < limit && !unreachable ? resolve : null;
+      });
+      await Promise.race([...inFlight, rung]);
+      this.nudge = null;
     }
     return { sent, claimed, unreachable };
   }
@@ -312,6 +327,8 @@ export class OutboxSender {
     if (this.stopped) return;
     if (this.running) {
       this.again = true; // something may have come after this run's last claim
+      this.rangDuringRun = true;
+      this.nudge?.();
       return;
     }
     if (this.timer) clearTimeout(this.timer);
