@@ -2,16 +2,15 @@ import { sendRateLimited } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { checkedValues, formValues } from '../../platform/http/forms.js';
-import { requireParent } from '../../platform/http/guards.js';
+import { requireParent, requireStaff } from '../../platform/http/guards.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { translator } from '../../platform/i18n/translator.js';
 import type { Result } from '../../platform/result.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { schoolId } from '../districts/catalog.js';
-import { AuditLog } from '../staff/audit.js';
-import { requireStaff } from '../staff/routes.js';
+import { AuditLog } from '../access/audit-log.js';
 import { showRequest } from '../staff/show-request.js';
-import { StaffRequests } from '../staff/requests.js';
+import { RequestScope } from '../access/request-scope.js';
 import { bothDistricts, letterPdf } from './letters.js';
 import { DecisionService } from './service.js';
 import { SchoolApprovals } from './school-approvals.js';
@@ -89,9 +88,9 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const { id, decisionId } = req.params as { id: string; decisionId: string };
-    const visible = await new StaffRequests(deps).view(staff, id);
+    const visible = await new RequestScope(deps.db).request(staff, id);
     // A letter id tried under a request of their own is as much a probe as another district's request.
-    const found = visible.ok && (await service.repo.decision(deps.db, id, decisionId));
+    const found = visible && (await service.repo.decision(deps.db, id, decisionId));
     if (!found) {
       await audit.refused(staff, 'letter.view', { type: 'decision', id: decisionId }, req.ip, 'not-found', { application: id });
       return reply.callNotFound();

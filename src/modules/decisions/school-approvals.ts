@@ -5,13 +5,13 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { localDate } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { err, ok, type Result } from '../../platform/result.js';
-import { canChangeRecords } from '../staff/roles.js';
+import { canChangeRecords } from '../access/roles.js';
 import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { Refusal } from './refusal.js';
 import { readyToDecide } from './readiness.js';
 import { seatsFor } from './rules.js';
-import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './records.js';
+import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './decision-rows.js';
 
 export type SchoolRole = SchoolApprovalsTable['role'];
 

@@ -11,12 +11,12 @@ import { appealDeadline } from '../districts/deadlines.js';
 import { schoolId } from '../districts/catalog.js';
 import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
-import { canChangeRecords } from '../staff/roles.js';
+import { canChangeRecords } from '../access/roles.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { ReleaseDecisions } from './releases.js';
 import { Refusal } from './refusal.js';
 import { readyToDecide } from './readiness.js';
-import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './records.js';
+import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './decision-rows.js';
 import { MAX_PERMIT_YEARS, assignableSchools, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
 
 

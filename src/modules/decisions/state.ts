@@ -5,7 +5,7 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { schoolId } from '../districts/catalog.js';
 import { DecisionsRepository } from './repository.js';
 import { assignableSchools, revocationBarred, seatsFor } from './rules.js';
-import { canChangeRecords } from '../staff/roles.js';
+import { canChangeRecords } from '../access/roles.js';
 import { decisionReadiness, type NotReady } from './readiness.js';
 
 /** What the decision panel shows and allows for one request, for one staff member. */

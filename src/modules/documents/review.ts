@@ -11,9 +11,9 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { translator } from '../../platform/i18n/translator.js';
-import { AuditLog } from '../staff/audit.js';
-import { canChangeRecords } from '../staff/roles.js';
-import { StaffRequests } from '../staff/requests.js';
+import { AuditLog } from '../access/audit-log.js';
+import { canChangeRecords } from '../access/roles.js';
+import { RequestScope } from '../access/request-scope.js';
 
 const require = createRequire(import.meta.url);
 
@@ -66,9 +66,9 @@ export const SEARCH_LIMIT = 100;
 
 /** DOC-3: staff set each document's status and find documents across their district's requests. */
 export class DocumentReview {
-  private requests: StaffRequests;
+  private scope: RequestScope;
   constructor(private deps: Deps) {
-    this.requests = new StaffRequests(deps);
+    this.scope = new RequestScope(deps.db);
   }
 
   /**
@@ -77,7 +77,7 @@ export class DocumentReview {
    * can see but may not review (site administrators, auditors) is "forbidden".
    */
   async review(staff: SessionStaff, applicationId: string, documentId: string, input: ReviewInput, ip: string): Promise<Result<DocumentsTable>> {
-    const found = await this.requests.document(staff, applicationId, documentId);
+    const found = await this.scope.document(staff, applicationId, documentId);
     if (!found.ok) return found;
     if (!canReview(staff)) return err('forbidden', 'review.forbidden.message');
     const rejected = input.decision === 'rejected';

@@ -12,8 +12,8 @@ import { schoolId } from '../districts/catalog.js';
 import { windowsFor } from '../districts/windows.js';
 import { notifyParent } from '../decisions/notify.js';
 import { schoolYearOf, shiftSchoolYear } from '../decisions/rules.js';
-import { AuditLog } from '../staff/audit.js';
-import { canChangeRecords } from '../staff/roles.js';
+import { AuditLog } from '../access/audit-log.js';
+import { canChangeRecords } from '../access/roles.js';
 import { isSchoolDay, provisionalEnd, schoolDaysLeft, schoolYearContaining, warnOn } from './calendar.js';
 import { PermitLifeRepository, UNDECIDED } from './repository.js';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { AuditLog } from './audit.js';
+import { AuditLog } from '../access/audit-log.js';
 import { DashboardService } from './dashboard.js';
-import { requireStaff } from './routes.js';
+import { requireStaff } from '../../platform/http/guards.js';
 import { DashboardPage } from './views/dashboard-page.js';
 
 /** The permit office dashboard: every staff role, scoped as the queue is (site administrators: their schools). */

@@ -8,9 +8,10 @@ import { own } from '../../platform/own.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { DOCUMENT_STATUSES, DocumentReview, FILE_TYPES, INLINE_TYPES, ReviewSchema, canReview, heicToJpeg, isHeic, readAll } from '../documents/review.js';
-import { AuditLog } from './audit.js';
-import { StaffRequests } from './requests.js';
-import { requireStaff } from './routes.js';
+import { AuditLog } from '../access/audit-log.js';
+import { RequestScope } from '../access/request-scope.js';
+import { RequestViews } from './request-view.js';
+import { requireStaff } from '../../platform/http/guards.js';
 import { DocumentReviewPage } from './views/document-list.js';
 import { DocumentsPage } from './views/documents-page.js';
 
@@ -44,7 +45,8 @@ const viewerHeaders: onSendHookHandler = async (_req, reply, payload) => {
 /** DOC-3: reviewing, viewing and finding documents (registered by staffRoutes). */
 export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const review = new DocumentReview(deps);
-  const requests = new StaffRequests(deps);
+  const scope = new RequestScope(deps.db);
+  const views = new RequestViews(deps);
   const audit = new AuditLog(deps.db, deps.clock, deps.writer);
   const forbidden = (req: FastifyRequest, reply: FastifyReply) => {
     const { t } = req.i18n;
@@ -57,7 +59,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
    */
   const reviewable = async (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, action: 'application.view' | 'document.review') => {
     const { id, documentId } = req.params as { id: string; documentId: string };
-    const r = await requests.view(staff, id);
+    const r = await views.view(staff, id);
     const doc = r.ok ? r.value.documents.find((d) => d.id === documentId) : undefined;
     const refused = (why: string) => audit.refused(staff, action, { type: 'document', id: documentId }, req.ip, why, { application: id });
     if (!r.ok || !doc) {
@@ -112,7 +114,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const { id, documentId } = req.params as { id: string; documentId: string };
-    const r = await requests.document(staff, id, documentId);
+    const r = await scope.document(staff, id, documentId);
     if (!r.ok) {
       await audit.refused(staff, 'document.view', { type: 'document', id: documentId }, req.ip, r.problem.code, { application: id });
       return reply.callNotFound();

@@ -2,14 +2,13 @@ import { sendRateLimited } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
-import { safeNext } from '../../platform/http/guards.js';
-import type { SessionStaff } from '../../platform/http/sessions.js';
+import { requireStaff, safeNext } from '../../platform/http/guards.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { NewPasswordSchema, SignInSchema } from '../accounts/validation.js';
 import { PasswordPage } from '../accounts/views/password-page.js';
 import { NoticePage, SignInPage } from '../accounts/views/sign-in-page.js';
-import { AUDIT_OUTCOMES, AuditLog, type AuditFilters } from './audit.js';
+import { AUDIT_OUTCOMES, AuditLog, type AuditFilters } from '../access/audit-log.js';
 import { QueueService, filterParams, type QueueFilter } from './queue.js';
 import { queueCsv } from './queue-csv.js';
 import { StaffService } from './service.js';
@@ -18,18 +17,11 @@ import { sendHashingBusy } from '../../platform/passwords/busy-page.js';
 import { QueuePage } from './views/queue-page.js';
 import { showRequest } from './show-request.js';
 import { AuditPage } from './views/audit-page.js';
-import { StaffRequests } from './requests.js';
+import { RequestScope } from '../access/request-scope.js';
+import { StudentNumbers } from '../applications/student-number.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { teamRoutes } from './team-routes.js';
 import { documentStaffRoutes } from './document-routes.js';
-
-/** Staff pages need a staff session: parents (and anyone else) are sent to the staff entrance. */
-export async function requireStaff(req: FastifyRequest, reply: FastifyReply): Promise<SessionStaff | null> {
-  const staff = req.session?.staff ?? null;
-  if (staff) return staff;
-  await reply.redirect(`/staff/sign-in?next=${encodeURIComponent(req.method === 'GET' ? req.url : '/staff/queue')}`, 303);
-  return null;
-}
 
 /** The queue's filters from a query string; values are bounded, and checked again by the service. */
 function queueFilter(query: unknown): QueueFilter {
@@ -45,7 +37,8 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   const service = new StaffService(deps);
   const queue = new QueueService(deps);
   const audit = new AuditLog(deps.db, deps.clock, deps.writer);
-  const requests = new StaffRequests(deps);
+  const scope = new RequestScope(deps.db);
+  const studentNumbers = new StudentNumbers(deps.db, deps.clock);
 
   const signInPage = (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {
     const next = safeNext((req.query as { next?: string }).next, '/staff/queue');
@@ -137,7 +130,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!staff) return;
     const { id } = req.params as { id: string };
     const value = formValues(req.body).student_number ?? '';
-    const r = await requests.setStudentNumber(staff, id, value);
+    const r = await studentNumbers.set(staff, id, value);
     if (!r.ok) await audit.refusedIf(r.problem.code, staff, 'application.student-number', { type: 'application', id }, req.ip);
     if (!r.ok && r.problem.code === 'not-found') return reply.callNotFound();
     if (!r.ok && r.problem.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
@@ -150,7 +143,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const { id, documentId } = req.params as { id: string; documentId: string };
-    const r = await requests.document(staff, id, documentId);
+    const r = await scope.document(staff, id, documentId);
     if (!r.ok) {
       await audit.refused(staff, 'document.download', { type: 'document', id: documentId }, req.ip, r.problem.code, { application: id });
       return reply.callNotFound();

@@ -4,8 +4,8 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import type { FormState } from '../../platform/views/context.js';
 import { decisionState } from '../decisions/state.js';
 import { DecisionPanel, type DecisionForms } from '../decisions/views/decision-panel.js';
-import { AuditLog } from './audit.js';
-import { StaffRequests } from './requests.js';
+import { AuditLog } from '../access/audit-log.js';
+import { RequestViews } from './request-view.js';
 import { RequestPage } from './views/request-page.js';
 import { permitLifeStaffSection } from '../permit-life/sections.js';
 import { schoolApprovalsSection } from '../decisions/school-approvals-section.js';
@@ -17,7 +17,7 @@ import { schoolApprovalsSection } from '../decisions/school-approvals-section.js
  * every refusal (PRV-2).
  */
 export async function showRequest(deps: Deps, req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, id: string, opts: { forms?: DecisionForms; studentNumberForm?: FormState; permitLifeForm?: FormState; status?: number; alert?: { key: string; params?: Record<string, string | number> } } = {}) {
-  const r = await new StaffRequests(deps).view(staff, id);
+  const r = await new RequestViews(deps).view(staff, id);
   const audit = new AuditLog(deps.db, deps.clock, deps.writer);
   if (!r.ok) {
     await audit.refused(staff, 'application.view', { type: 'application', id }, req.ip, r.problem.code); // PRV-2: the probe leaves a trace

@@ -4,9 +4,9 @@ import { parseForm } from '../../platform/http/forms.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
-import { AuditLog } from './audit.js';
+import { AuditLog } from '../access/audit-log.js';
 import { StaffInvitations, inviteSchema } from './invitations.js';
-import { requireStaff } from './routes.js';
+import { requireStaff } from '../../platform/http/guards.js';
 import { TeamPage } from './views/team-page.js';
 
 /** District administrators see their district's staff and invite more by email; everyone else finds nothing. */

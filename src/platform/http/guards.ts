@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SessionUser } from './sessions.js';
+import type { SessionStaff, SessionUser } from './sessions.js';
 
 /**
  * For pages that need a signed-in parent. Returns the user, or sends a redirect to the
@@ -10,6 +10,17 @@ export async function requireParent(req: FastifyRequest, reply: FastifyReply): P
   if (user) return user;
   const next = req.method === 'GET' ? req.url : '/account';
   await reply.redirect(`/sign-in?next=${encodeURIComponent(next)}`, 303);
+  return null;
+}
+
+/**
+ * For staff pages: returns the staff member, or sends parents (and anyone else) to the staff
+ * entrance (which comes back here afterwards) and returns null.
+ */
+export async function requireStaff(req: FastifyRequest, reply: FastifyReply): Promise<SessionStaff | null> {
+  const staff = req.session?.staff ?? null;
+  if (staff) return staff;
+  await reply.redirect(`/staff/sign-in?next=${encodeURIComponent(req.method === 'GET' ? req.url : '/staff/queue')}`, 303);
   return null;
 }
 

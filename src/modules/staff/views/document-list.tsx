@@ -4,7 +4,7 @@ import { CsrfField, ErrorSummary, fieldId } from '../../../platform/views/forms.
 import type { ApplicationsTable, DocumentsTable } from '../../../platform/db/schema.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { NOTE_MAX, REJECT_REASONS, canReview } from '../../documents/review.js';
-import type { RequestView } from '../requests.js';
+import type { RequestView } from '../request-view.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
 import { TableBox } from '../../../platform/views/table-box.js';
 import { ShortDate } from './short-date.js';

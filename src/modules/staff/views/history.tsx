@@ -1,7 +1,7 @@
 import type { PageContext } from '../../../platform/views/context.js';
 import type { DistrictConfig, Localized } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
-import type { RequestView } from '../requests.js';
+import type { RequestView } from '../request-view.js';
 
 type HistoryEvent = RequestView['events'][number];
 type HistoryMessage = RequestView['messages'][number];

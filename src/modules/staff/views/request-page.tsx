@@ -4,7 +4,7 @@ import { emptyForm, type FormState, type PageContext } from '../../../platform/v
 import { CsrfField, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
-import type { RequestView } from '../requests.js';
+import type { RequestView } from '../request-view.js';
 
 /** The statuses of a request still waiting for its decision (DEC-3 due date shown). */
 const UNDECIDED: readonly string[] = ['incomplete', 'submitted', 'info_requested'];

@@ -68,7 +68,11 @@ export class AuditLog {
     else await insert(this.db);
   }
 
-  /** The district a student's record belongs to, whatever district is asking; undefined when there is no such record. */
+  /**
+   * The district a student's record belongs to, whatever district is asking; undefined when there
+   * is no such record. It reads the tables of the modules above (applications, documents,
+   * decisions, permits) with its own SQL: the audit log sits under every domain and imports none.
+   */
   private async districtOf(entity: AuditEntity): Promise<string | undefined> {
     const id = entity.id;
     if (!id) return undefined;

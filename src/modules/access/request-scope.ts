@@ -1,0 +1,38 @@
+import type { Db } from '../../platform/db/kysely.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { err, ok, type Result } from '../../platform/result.js';
+import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
+
+/**
+ * PRV-1: which requests a staff member may see — their own district's, and for a site
+ * administrator only their schools' (the school asked for, the school of residence of an
+ * intra-district request, or the school a permit placed the student in). A request outside it
+ * is "not found", never "forbidden", so the answer says nothing of whose it is.
+ *
+ * The reads below are over tables that modules above this one own (applications, permits,
+ * documents): access sits under every domain, so it reads them with its own SQL rather than
+ * importing those modules.
+ */
+export class RequestScope {
+  constructor(private db: Db) {}
+
+  /** The request, if it is within the staff member's scope; undefined otherwise (or if there is none). */
+  async request(staff: SessionStaff, id: string): Promise<ApplicationsTable | undefined> {
+    const app = await this.db.selectFrom('applications').selectAll().where('id', '=', id).where('district_id', '=', staff.districtId).executeTakeFirst();
+    if (!app || staff.role !== 'site_admin') return app;
+    // Their schools' requests: the school asked for, the school of residence of an intra-district
+    // request, or the school a permit placed the student in (their periodic reviews, DEC-14).
+    const permit = await this.db.selectFrom('permits').select('school_id').where('application_id', '=', app.id).executeTakeFirst();
+    const schools = [app.requested_school_id, app.residence_school_id, permit?.school_id].filter((s): s is string => Boolean(s));
+    const scoped = schools.length ? await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).where('school_id', 'in', schools).executeTakeFirst() : undefined;
+    return scoped ? app : undefined;
+  }
+
+  /** One document of a request within the staff member's scope. */
+  async document(staff: SessionStaff, id: string, documentId: string): Promise<Result<DocumentsTable>> {
+    const application = await this.request(staff, id);
+    if (!application) return err('not-found', 'common.notFound.message');
+    const doc = await this.db.selectFrom('documents').selectAll().where('id', '=', documentId).where('application_id', '=', id).executeTakeFirst();
+    return doc ? ok(doc) : err('not-found', 'common.notFound.message');
+  }
+}
