@@ -11,6 +11,7 @@ import type { Deps } from './deps.js';
 import { securityHeaders } from './platform/http/security.js';
 import { setLanguageCookie, webPlatform } from './platform/http/web.js';
 import { safeNext } from './platform/http/guards.js';
+import { queryOf, queryValue, typed, useRouteSchemas } from './platform/http/route-schemas.js';
 import { IdempotencyStore } from './platform/http/idempotency.js';
 import { IMMUTABLE, USWDS_DIST, PUBLIC_DIR, assets } from './platform/http/built-assets.js';
 import { ErrorPage } from './platform/views/error-page.js';
@@ -50,6 +51,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
   app.addHook('onRequest', async (req, reply) => {
     reply.header(REQUEST_ID_HEADER, req.id);
   });
+  // Route params and query strings typed and validated from their zod schemas (src/platform/http/route-schemas.ts).
+  useRouteSchemas(app);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 256 * 1024 });
@@ -112,8 +115,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
   // The language switch is a link, so any site can make a browser follow it: it sets only the
   // pages' language (a cookie). The language an account's emails go in changes only by a form
   // with its CSRF token (POST /account/language, docs/adr/0016).
-  app.get('/language', async (req, reply) => {
-    const q = req.query as { to?: string; next?: string };
+  typed(app).get('/language', { schema: { querystring: queryOf({ to: queryValue, next: queryValue }) } }, async (req, reply) => {
+    const q = req.query;
     const to = typeof q.to === 'string' && deps.catalogs.messages.has(q.to) ? q.to : deps.catalogs.defaultLanguage;
     setLanguageCookie(reply, to, deps.config.cookieSecure);
     return reply.redirect(safeNext(q.next, '/'), 303);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { requireParent, safeNext } from '../../platform/http/guards.js';
+import { nextQuery, tokenParams, typed } from '../../platform/http/route-schemas.js';
 import { LANG_COOKIE, sendRateLimited, setFlash, setLanguageCookie } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { AccountsService, type PasswordProblem } from './service.js';
@@ -20,6 +21,7 @@ function passwordForm(values: Record<string, string>, p: PasswordProblem): FormS
 
 export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new AccountsService(deps);
+  const route = typed(app);
   const ip = (req: FastifyRequest) => req.ip;
 
   const tooMany = sendRateLimited;
@@ -95,14 +97,14 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.checkEmail.title'), paragraphs: [t('accounts.resend.done', { email: parsed.data.email })] }));
   });
 
-  app.get('/activate/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
+  route.get('/activate/:token', { schema: { params: tokenParams } }, async (req, reply) => {
+    const { token } = req.params;
     if (!(await service.validToken(token, 'activate'))) return linkInvalid(req, reply, '/activate/resend');
     return activationPage(req, reply, token, emptyForm());
   });
 
-  app.post('/activate/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
+  route.post('/activate/:token', { schema: { params: tokenParams } }, async (req, reply) => {
+    const { token } = req.params;
     const parsed = parseForm(NewPasswordSchema, req.body);
     if (!parsed.ok) return activationPage(req, reply, token, parsed.form, 400);
     const r = await service.setPasswordWithToken(token, 'activate', parsed.data.password, parsed.data.password_confirm);
@@ -115,13 +117,13 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   });
 
   // --- Sign in and out ---
-  app.get('/sign-in', async (req, reply) => {
-    const next = safeNext((req.query as { next?: string }).next);
+  route.get('/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => {
+    const next = safeNext(req.query.next);
     return reply.page((ctx) => SignInPage({ ctx, form: emptyForm(), next }));
   });
 
-  app.post('/sign-in', async (req, reply) => {
-    const next = safeNext((req.query as { next?: string }).next);
+  route.post('/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => {
+    const next = safeNext(req.query.next);
     const parsed = parseForm(SignInSchema, req.body);
     if (!parsed.ok) return reply.page((ctx) => SignInPage({ ctx, form: parsed.form, next }), { status: 400 });
     const byIp = await deps.rateLimiter.take('sign-in.ip', ip(req));
@@ -167,13 +169,13 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const { t } = req.i18n;
     return reply.page((ctx) => PasswordPage({ ctx, form, title: t('accounts.reset.title'), intro: t('accounts.reset.intro'), action: `/reset-password/${token}`, submitLabel: t('accounts.reset.submit'), passwordErrors }), { status });
   };
-  app.get('/reset-password/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
+  route.get('/reset-password/:token', { schema: { params: tokenParams } }, async (req, reply) => {
+    const { token } = req.params;
     if (!(await service.validToken(token, 'reset'))) return linkInvalid(req, reply, '/forgot-password');
     return resetPage(req, reply, token, emptyForm());
   });
-  app.post('/reset-password/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
+  route.post('/reset-password/:token', { schema: { params: tokenParams } }, async (req, reply) => {
+    const { token } = req.params;
     const parsed = parseForm(NewPasswordSchema, req.body);
     if (!parsed.ok) return resetPage(req, reply, token, parsed.form, 400);
     const r = await service.setPasswordWithToken(token, 'reset', parsed.data.password, parsed.data.password_confirm);

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
-import { parseForm, formValues } from '../../platform/http/forms.js';
+import { parseForm, formValues, rawField } from '../../platform/http/forms.js';
+import { idParams, queryOf, queryValue, slugParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import type { Result } from '../../platform/result.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
@@ -17,6 +18,9 @@ import { TransferFormPage } from './views/transfer-form-page.js';
 
 const newSubmissionKey = () => randomBytes(18).toString('base64url');
 
+/** A kind's form: the district in the path, the student in the link (`?student=`) or the form. */
+const formRoute = { schema: { params: slugParams, querystring: queryOf({ student: queryValue }) } };
+
 /**
  * The forms of the other two kinds (APP-1): a release asked of the district of residence, and
  * another school of that district. Each is one page — guidelines, agreement and fields — for
@@ -26,16 +30,17 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
   const outgoing = new OutgoingRequests(deps, service);
   const intra = new IntraRequests(deps, service);
   const withdrawals = new Withdrawals(deps);
+  const route = typed(app);
 
-  const context = async (req: FastifyRequest, reply: FastifyReply) => {
-    const district = service.district((req.params as { slug: string }).slug);
+  const context = async (req: FastifyRequest, reply: FastifyReply, slug: string, studentInQuery: string | undefined) => {
+    const district = service.district(slug);
     if (!district) {
       await reply.callNotFound();
       return null;
     }
     const user = await requireParent(req, reply);
     if (!user) return null;
-    const named = (req.body as Record<string, unknown> | undefined)?.student ?? (req.query as { student?: unknown }).student;
+    const named = rawField(req.body, 'student') ?? studentInQuery;
     const student = typeof named === 'string' ? await service.student(user.id, named.slice(0, 64)) : undefined;
     if (!student) {
       await reply.redirect('/students', 303);
@@ -64,14 +69,14 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
   const showRelease = (reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) =>
     reply.page((ctx) => ReleaseFormPage({ ctx, district, student, openYears: outgoing.formYears(district), today: service.today(district), receiving: outgoing.receivingDistricts(district), form }), { status });
 
-  app.get('/apply/:slug/outgoing', async (req, reply) => {
-    const c = await context(req, reply);
+  route.get('/apply/:slug/outgoing', formRoute, async (req, reply) => {
+    const c = await context(req, reply, req.params.slug, req.query.student);
     if (!c) return;
     return showRelease(reply, c.district, c.student, emptyForm(firstValues(outgoing.formYears(c.district), c.student, c.user.email)));
   });
 
-  app.post('/apply/:slug/outgoing', async (req, reply) => {
-    const c = await context(req, reply);
+  route.post('/apply/:slug/outgoing', formRoute, async (req, reply) => {
+    const c = await context(req, reply, req.params.slug, req.query.student);
     if (!c) return;
     const values = formValues(req.body);
     if (!values.submission_key) values.submission_key = newSubmissionKey();
@@ -89,14 +94,14 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
     return reply.page((ctx) => TransferFormPage({ ctx, district, student, openYears: intra.openYears(district), today: service.today(district), residence, form }), { status });
   };
 
-  app.get('/apply/:slug/intra', async (req, reply) => {
-    const c = await context(req, reply);
+  route.get('/apply/:slug/intra', formRoute, async (req, reply) => {
+    const c = await context(req, reply, req.params.slug, req.query.student);
     if (!c) return;
     return showTransfer(reply, c.district, c.student, emptyForm(firstValues(intra.openYears(c.district), c.student, c.user.email)));
   });
 
-  app.post('/apply/:slug/intra', async (req, reply) => {
-    const c = await context(req, reply);
+  route.post('/apply/:slug/intra', formRoute, async (req, reply) => {
+    const c = await context(req, reply, req.params.slug, req.query.student);
     if (!c) return;
     const values = formValues(req.body);
     if (!values.submission_key) values.submission_key = newSubmissionKey();
@@ -108,12 +113,13 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
   });
 
   // A parent withdraws a request (and with a release, the request it became elsewhere).
-  app.post('/applications/:id/withdraw', async (req, reply) => {
+  route.post('/applications/:id/withdraw', { schema: { params: idParams } }, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const r = await withdrawals.withdraw(user.id, (req.params as { id: string }).id);
+    const { id } = req.params;
+    const r = await withdrawals.withdraw(user.id, id);
     if (!r.ok && r.problem.code === 'not-found') return reply.callNotFound();
     const flash = r.ok ? 'withdrawn' : 'notWithdrawable';
-    return reply.redirect(`/applications/${(req.params as { id: string }).id}?notice=${flash}`, 303);
+    return reply.redirect(`/applications/${id}?notice=${flash}`, 303);
   });
 }

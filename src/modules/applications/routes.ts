@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
-import { parseForm, formValues } from '../../platform/http/forms.js';
+import { parseForm, formValues, rawField } from '../../platform/http/forms.js';
+import { idParams, queryOf, queryValue, slugParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState, type PageContext } from '../../platform/views/context.js';
 import type { VNode } from 'preact';
 import type { DistrictConfig } from '../districts/config-schema.js';
@@ -26,6 +27,9 @@ const newSubmissionKey = () => randomBytes(18).toString('base64url');
 
 type Agreement = { studentId: string; at: number };
 
+/** `?student=`: the student a link names for the request's steps. */
+const studentQuery = queryOf({ student: queryValue });
+
 export interface ApplicationPageExtras {
   /** The documents section of the application page, supplied by the documents module. */
   documentsSection?: (req: FastifyRequest, application: ApplicationRow) => Promise<((ctx: PageContext) => VNode) | null>;
@@ -34,6 +38,7 @@ export interface ApplicationPageExtras {
 
 export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras: ApplicationPageExtras = {}): Promise<void> {
   const service = new ApplicationsService(deps);
+  const route = typed(app);
   await kindRoutes(app, deps, service);
   await storyRoutes(app, deps);
   const withdrawals = new Withdrawals(deps);
@@ -60,17 +65,17 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     return reply.page((ctx) => ApplyStartPage({ ctx, district, students, openYears: service.openYears(district), today: service.today(district), form }), { status });
   };
 
-  app.get('/apply/:slug', async (req, reply) => {
-    const district = service.district((req.params as { slug: string }).slug);
+  route.get('/apply/:slug', { schema: { params: slugParams, querystring: studentQuery } }, async (req, reply) => {
+    const district = service.district(req.params.slug);
     if (!district) return notFound(reply);
     if (!(await requireParent(req, reply))) return;
     const agreement = agreementOf(req, district.slug);
-    const preselect = (req.query as { student?: string }).student ?? agreement?.studentId ?? '';
+    const preselect = req.query.student ?? agreement?.studentId ?? '';
     return showStart(req, reply, district, emptyForm({ student: preselect }));
   });
 
-  app.post('/apply/:slug', async (req, reply) => {
-    const district = service.district((req.params as { slug: string }).slug);
+  route.post('/apply/:slug', { schema: { params: slugParams } }, async (req, reply) => {
+    const district = service.district(req.params.slug);
     if (!district) return notFound(reply);
     const user = await requireParent(req, reply);
     if (!user) return;
@@ -88,8 +93,8 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
   });
 
   // Step 2: the form itself.
-  const loadFormContext = async (req: FastifyRequest, reply: FastifyReply) => {
-    const district = service.district((req.params as { slug: string }).slug);
+  const loadFormContext = async (req: FastifyRequest, reply: FastifyReply, slug: string, studentInQuery: string | undefined) => {
+    const district = service.district(slug);
     if (!district) {
       await notFound(reply);
       return null;
@@ -97,7 +102,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     const user = await requireParent(req, reply);
     if (!user) return null;
     // The student comes with the form (hidden field) or its link, never only from the session.
-    const named = (req.body as Record<string, unknown> | undefined)?.student ?? (req.query as { student?: unknown }).student;
+    const named = rawField(req.body, 'student') ?? studentInQuery;
     const agreement = agreementOf(req, district.slug, typeof named === 'string' ? named.slice(0, 64) : undefined);
     const student = agreement ? await service.student(user.id, agreement.studentId) : undefined;
     if (!student) {
@@ -122,8 +127,8 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     return reply.page((ctx) => ApplyFormPage({ ctx, district, student, openYears: service.openYears(district), schools, magnetSchools, form }), { status });
   };
 
-  app.get('/apply/:slug/form', async (req, reply) => {
-    const c = await loadFormContext(req, reply);
+  route.get('/apply/:slug/form', { schema: { params: slugParams, querystring: studentQuery } }, async (req, reply) => {
+    const c = await loadFormContext(req, reply, req.params.slug, req.query.student);
     if (!c) return;
     const years = service.openYears(c.district);
     return showForm(req, reply, c.district, c.student, emptyForm({
@@ -134,8 +139,8 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     }));
   });
 
-  app.post('/apply/:slug/form', async (req, reply) => {
-    const c = await loadFormContext(req, reply);
+  route.post('/apply/:slug/form', { schema: { params: slugParams, querystring: studentQuery } }, async (req, reply) => {
+    const c = await loadFormContext(req, reply, req.params.slug, req.query.student);
     if (!c) return;
     const values = formValues(req.body);
     if (!values.submission_key) values.submission_key = newSubmissionKey();
@@ -150,20 +155,20 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     return reply.redirect(`/applications/${application.id}/confirmation${repeated ? '?repeated=1' : ''}`, 303);
   });
 
-  app.get('/applications/:id/confirmation', async (req, reply) => {
+  route.get('/applications/:id/confirmation', { schema: { params: idParams, querystring: queryOf({ repeated: queryValue }) } }, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const application = await service.forAccount(user.id, (req.params as { id: string }).id);
+    const application = await service.forAccount(user.id, req.params.id);
     if (!application) return notFound(reply);
     const district = deps.districts.get(application.district_id)!;
-    const repeated = (req.query as { repeated?: string }).repeated === '1';
+    const repeated = req.query.repeated === '1';
     return reply.page((ctx) => ConfirmationPage({ ctx, application, districtName: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en, repeated }), { forms: true });
   });
 
-  app.get('/applications/:id', async (req, reply) => {
+  route.get('/applications/:id', { schema: { params: idParams, querystring: queryOf({ notice: queryValue }) } }, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const application = await service.forAccount(user.id, (req.params as { id: string }).id);
+    const application = await service.forAccount(user.id, req.params.id);
     if (!application) return notFound(reply);
     const district = deps.districts.get(application.district_id)!;
     const lang = req.i18n.lang as 'en' | 'es';
@@ -180,7 +185,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
       messages: await service.repo.messagesForApplication(application.id),
       ...(await relatedView(deps, application, lang)),
       canWithdraw: await withdrawals.allowed(application),
-      notice: (['withdrawn', 'notWithdrawable'] as const).find((n) => n === (req.query as { notice?: string }).notice) ?? null,
+      notice: (['withdrawn', 'notWithdrawable'] as const).find((n) => n === req.query.notice) ?? null,
     };
     const documents = extras.documentsSection ? await extras.documentsSection(req, application) : null;
     const decision = extras.decisionSection ? await extras.decisionSection(application) : null;
@@ -198,10 +203,10 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     return reply.page((ctx) => AccountPage({ ctx, students, applications, messages, districts: deps.districts.all }));
   });
 
-  app.get('/account/messages/:id', async (req, reply) => {
+  route.get('/account/messages/:id', { schema: { params: idParams } }, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const message = await service.repo.message(user.id, (req.params as { id: string }).id);
+    const message = await service.repo.message(user.id, req.params.id);
     if (!message) return notFound(reply);
     return reply.page((ctx) => MessagePage({ ctx, message }));
   });

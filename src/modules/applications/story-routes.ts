@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
+import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { studentStory } from './story.js';
 import { ApplicationsRepository } from './repository.js';
 import { StoryPage } from './views/story-page.js';
@@ -8,10 +9,10 @@ import { StoryPage } from './views/story-page.js';
 /** ACC-6: `/students/:id` — one student's whole story, for the parent who holds the student. */
 export async function storyRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const repo = new ApplicationsRepository(deps.db);
-  app.get('/students/:id', async (req, reply) => {
+  typed(app).get('/students/:id', { schema: { params: idParams } }, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const student = await repo.studentOf(user.id, (req.params as { id: string }).id);
+    const student = await repo.studentOf(user.id, req.params.id);
     if (!student) return reply.callNotFound();
     const [story, moves] = await Promise.all([studentStory(deps, student, req.i18n.lang as 'en' | 'es'), repo.movesOf(student.id)]);
     return reply.page((ctx) => StoryPage({ ctx, student, story, moves }));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
+import { slugParams, typed } from '../../platform/http/route-schemas.js';
 import { addDays } from '../../platform/clock.js';
 import { PERMIT_KINDS } from './config-schema.js';
 import { localDate } from '../../platform/clock.js';
@@ -8,8 +9,8 @@ import { DistrictPage, type DistrictPageView } from './views/district-page.js';
 
 /** The public information page of each district (DEC-20), open to anyone. */
 export async function districtRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
-  app.get('/districts/:slug', async (req, reply) => {
-    const district = deps.districts.get((req.params as { slug: string }).slug);
+  typed(app).get('/districts/:slug', { schema: { params: slugParams } }, async (req, reply) => {
+    const district = deps.districts.get(req.params.slug);
     if (!district) return reply.callNotFound();
     const today = localDate(deps.clock.now(), district.timeZone);
     const view: DistrictPageView = {

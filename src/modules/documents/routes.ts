@@ -3,6 +3,7 @@ import type { Multipart } from '@fastify/multipart';
 import type { Deps } from '../../deps.js';
 import { formValues } from '../../platform/http/forms.js';
 import { requireParent } from '../../platform/http/guards.js';
+import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { emptyForm, type FormState, type PageContext } from '../../platform/views/context.js';
@@ -86,10 +87,10 @@ export function documentsModule(app: FastifyInstance, deps: Deps) {
   };
 
   /** The signed-in parent's own request, or a 404 page (PRV-1: never say whose it is). */
-  const ownApplication = async (req: FastifyRequest, reply: FastifyReply): Promise<Application | null> => {
+  const ownApplication = async (req: FastifyRequest, reply: FastifyReply, id: string): Promise<Application | null> => {
     const user = await requireParent(req, reply);
     if (!user) return null;
-    const found = await service.forParent(user.id, (req.params as { id: string }).id);
+    const found = await service.forParent(user.id, id);
     if (!found.ok) {
       await reply.callNotFound();
       return null;
@@ -98,14 +99,14 @@ export function documentsModule(app: FastifyInstance, deps: Deps) {
   };
 
   // --- From the account (DOC-1, DOC-2) ---
-  app.post('/applications/:id/documents', { config: { csrf: 'manual' } }, async (req, reply) => {
-    const row = await ownApplication(req, reply);
+  typed(app).post('/applications/:id/documents', { config: { csrf: 'manual' }, schema: { params: idParams } }, async (req, reply) => {
+    const row = await ownApplication(req, reply, req.params.id);
     if (!row) return;
     return receive(req, reply, row, 'account', `parent:${req.session!.user!.id}`, `/applications/${row.id}`);
   });
 
-  app.get('/applications/:id/receipt.pdf', async (req, reply) => {
-    const row = await ownApplication(req, reply);
+  typed(app).get('/applications/:id/receipt.pdf', { schema: { params: idParams } }, async (req, reply) => {
+    const row = await ownApplication(req, reply, req.params.id);
     if (!row) return;
     return sendReceipt(req, reply, row);
   });

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import { localDate } from '../../platform/clock.js';
 import { formValues } from '../../platform/http/forms.js';
 import { requireParent } from '../../platform/http/guards.js';
+import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { renderAdvice } from './move-advice.js';
@@ -17,16 +18,16 @@ import { SchoolChangePage } from './views/school-change-page.js';
  */
 export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new MovesService(deps);
+  const route = typed(app);
   const districtName = (slug: string, lang: string) => {
     const d = deps.districts.get(slug);
     return d ? (d.name[lang as 'en' | 'es'] ?? d.name.en) : slug;
   };
 
   /** The signed-in parent's student named in the path, or null once the answer is sent. */
-  const load = async (req: FastifyRequest, reply: FastifyReply) => {
+  const load = async (req: FastifyRequest, reply: FastifyReply, id: string) => {
     const user = await requireParent(req, reply);
     if (!user) return null;
-    const { id } = req.params as { id: string };
     const student = await service.student(user.id, id);
     if (!student) {
       await reply.callNotFound();
@@ -43,14 +44,14 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return reply.page((ctx) => MovePage({ ctx, student, form, lastMove, history }), { status });
   };
 
-  app.get('/students/:id/move', async (req, reply) => {
-    const c = await load(req, reply);
+  route.get('/students/:id/move', { schema: { params: idParams } }, async (req, reply) => {
+    const c = await load(req, reply, req.params.id);
     if (!c) return;
     return showMove(req, reply, c.student, emptyForm({ state: c.student.state }));
   });
 
-  app.post('/students/:id/move', async (req, reply) => {
-    const c = await load(req, reply);
+  route.post('/students/:id/move', { schema: { params: idParams } }, async (req, reply) => {
+    const c = await load(req, reply, req.params.id);
     if (!c) return;
     const values = formValues(req.body);
     const r = await service.reportMove(c.user.id, c.student.id, values);
@@ -81,14 +82,14 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return reply.page((ctx) => SchoolChangePage({ ctx, student, form: { values, errors: form.errors }, permits: shownPermits, schools, last, history }), { status });
   };
 
-  app.get('/students/:id/school-change', async (req, reply) => {
-    const c = await load(req, reply);
+  route.get('/students/:id/school-change', { schema: { params: idParams } }, async (req, reply) => {
+    const c = await load(req, reply, req.params.id);
     if (!c) return;
     return showSchoolChange(req, reply, c.student, emptyForm());
   });
 
-  app.post('/students/:id/school-change', async (req, reply) => {
-    const c = await load(req, reply);
+  route.post('/students/:id/school-change', { schema: { params: idParams } }, async (req, reply) => {
+    const c = await load(req, reply, req.params.id);
     if (!c) return;
     const values = formValues(req.body);
     const r = await service.reportSchoolChange(c.user.id, c.student.id, values);

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { formValues } from '../../platform/http/forms.js';
 import { requireParent, safeNext } from '../../platform/http/guards.js';
+import { idParams, nextQuery, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { StudentsService, studentFormValues } from './service.js';
@@ -12,10 +13,11 @@ import { StudentsPage } from './views/students-page.js';
 
 export async function studentRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new StudentsService(deps);
-  const nextOf = (req: FastifyRequest) => safeNext((req.query as { next?: string }).next, '/students');
+  const route = typed(app);
+  const nextOf = (query: { next?: string }) => safeNext(query.next, '/students');
   /** The form's action keeps a return address only when it is ours; a refused one is dropped. */
-  const withNext = (path: string, req: FastifyRequest) => {
-    const next = safeNext((req.query as { next?: string }).next, '');
+  const withNext = (path: string, query: { next?: string }) => {
+    const next = safeNext(query.next, '');
     return next ? `${path}?next=${encodeURIComponent(next)}` : path;
   };
   const showForm = (reply: FastifyReply, form: FormState, action: string, editing: boolean, status = 200) =>
@@ -28,43 +30,43 @@ export async function studentRoutes(app: FastifyInstance, deps: Deps): Promise<v
     return reply.page((ctx) => StudentsPage({ ctx, students }));
   });
 
-  app.get('/students/new', async (req, reply) => {
+  route.get('/students/new', { schema: { querystring: nextQuery } }, async (req, reply) => {
     if (!(await requireParent(req, reply))) return;
-    return showForm(reply, emptyForm({ state: 'CA' }), withNext('/students/new', req), false);
+    return showForm(reply, emptyForm({ state: 'CA' }), withNext('/students/new', req.query), false);
   });
 
-  app.post('/students/new', async (req, reply) => {
+  route.post('/students/new', { schema: { querystring: nextQuery } }, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
     const values = formValues(req.body);
     const parsed = parseStudentForm(values, service.today());
-    if (!parsed.ok) return showForm(reply, { values, errors: parsed.errors }, withNext('/students/new', req), false, 400);
+    if (!parsed.ok) return showForm(reply, { values, errors: parsed.errors }, withNext('/students/new', req.query), false, 400);
     const student = await service.add(user.id, parsed.data);
     await setFlash(req, deps.sessions, { type: 'success', messageKey: 'students.added', params: { name: student.first_name } });
-    return reply.redirect(nextOf(req), 303);
+    return reply.redirect(nextOf(req.query), 303);
   });
 
-  app.get('/students/:id/edit', async (req, reply) => {
+  route.get('/students/:id/edit', { schema: { params: idParams, querystring: nextQuery } }, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const student = await service.get(user.id, id);
     if (!student) return reply.callNotFound();
-    return showForm(reply, emptyForm(studentFormValues(student)), withNext(`/students/${id}/edit`, req), true);
+    return showForm(reply, emptyForm(studentFormValues(student)), withNext(`/students/${id}/edit`, req.query), true);
   });
 
-  app.post('/students/:id/edit', async (req, reply) => {
+  route.post('/students/:id/edit', { schema: { params: idParams, querystring: nextQuery } }, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     if (!(await service.get(user.id, id))) return reply.callNotFound();
     const values = formValues(req.body);
     const parsed = parseStudentForm(values, service.today());
-    if (!parsed.ok) return showForm(reply, { values, errors: parsed.errors }, withNext(`/students/${id}/edit`, req), true, 400);
+    if (!parsed.ok) return showForm(reply, { values, errors: parsed.errors }, withNext(`/students/${id}/edit`, req.query), true, 400);
     const r = await service.update(user.id, id, parsed.data);
     if (!r.ok) return reply.callNotFound();
     await setFlash(req, deps.sessions, { type: 'success', messageKey: 'students.saved', params: { name: parsed.data.first_name } });
-    return reply.redirect(nextOf(req), 303);
+    return reply.redirect(nextOf(req.query), 303);
   });
 
   // DEC-11, DEC-13: reporting a move or a change of school.

@@ -36,6 +36,14 @@ export function formValues(body: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * One field of a body as it came (a string, an array, or absent), for the few that are read
+ * before or without the form's schema: the CSRF token, the idempotency key, a hidden field.
+ */
+export function rawField(body: unknown, name: string): unknown {
+  return body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+}
+
 /** The values ticked in a `CheckboxGroup` named `name`. */
 export function checkedValues(values: Record<string, string>, name: string): string[] {
   const prefix = `${name}__`;

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/kysely.js';
 import { DirectWriter, type Writer } from '../db/group-commit.js';
 import type { Clock } from '../clock.js';
 import { sha256 } from '../ids.js';
+import { rawField } from './forms.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -77,7 +78,7 @@ const SAFE_KEY = /^[A-Za-z0-9_-]{16,100}$/;
 export function idempotency(app: FastifyInstance, store: IdempotencyStore, onBusy: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
   app.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'POST' || req.is404) return;
-    const given = req.headers['idempotency-key'] ?? (req.body as Record<string, unknown> | undefined)?._idem;
+    const given = req.headers['idempotency-key'] ?? rawField(req.body, '_idem');
     if (typeof given !== 'string' || !SAFE_KEY.test(given)) return;
     const who = req.session?.idHash ?? `ip:${req.ip}`;
     const keyHash = sha256(`${who}\u0000${given}`);

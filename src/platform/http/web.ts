@@ -6,6 +6,7 @@ import type { Catalogs } from '../i18n/catalogs.js';
 import { translator, type Translator } from '../i18n/translator.js';
 import type { PageContext } from '../views/context.js';
 import type { Clock } from '../clock.js';
+import { rawField } from './forms.js';
 import { renderDocument } from './render.js';
 import { SESSION_COOKIE, attachSessionMethods, type SessionStore } from './sessions.js';
 
@@ -33,7 +34,7 @@ export function setLanguageCookie(reply: FastifyReply, lang: string, secure: boo
 
 /** `?lang=es` on any page: a link (an email's, the district page's) can name the language. */
 export function languageAsked(catalogs: Catalogs, req: FastifyRequest): string | null {
-  const asked = (req.query as Record<string, unknown> | undefined)?.lang;
+  const asked = rawField(req.query, 'lang');
   return typeof asked === 'string' && catalogs.messages.has(asked) ? asked : null;
 }
 
@@ -113,7 +114,7 @@ export function webPlatform(app: FastifyInstance, deps: { catalogs: Catalogs; se
   app.addHook('preHandler', async (req, reply) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
     if (req.routeOptions.config?.csrf === 'manual' || req.is404) return;
-    const given = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
+    const given = rawField(req.body, '_csrf') ?? req.headers['x-csrf-token'];
     if (!csrfMatches(req.session?.csrfToken, given)) {
       return sendCsrfFailure(req, reply);
     }
