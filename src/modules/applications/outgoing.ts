@@ -1,9 +1,9 @@
 import type { Deps } from '../../deps.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { translator } from '../../platform/i18n/translator.js';
-import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
+import type { DistrictConfig } from '../districts/config-schema.js';
 import { openSchoolYears, windowsFor } from '../districts/windows.js';
-import { insertApplication, type ApplicationDraft } from './insert-request.js';
+import { gradeOrder, kindReason, servesGrade, submitRequest, type Submitted } from './submit-pipeline.js';
 import { windowRefusal } from './window-refusal.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import type { ApplicationRow } from './repository.js';
@@ -49,82 +49,64 @@ export class OutgoingRequests {
     studentId: string,
     input: OutgoingApplicationInput,
     language: string,
-  ): Promise<Result<{ application: ApplicationRow; repeated: boolean }>> {
-    const begun = await this.apps.begin(account.id, districtSlug, studentId, input.submission_key);
-    if (!begun.ok) return begun;
-    if ('repeated' in begun.value) return ok({ application: begun.value.repeated, repeated: true });
-    const { district, student } = begun.value;
-    const home = await this.apps.residence(student, district, null);
-    if (!home.ok) return home;
+  ): Promise<Result<Submitted>> {
+    return submitRequest(this.deps, this.apps, { kind: 'outgoing', account, districtSlug, studentId, input, language }, async ({ district, student }) => {
+      const home = await this.apps.residence(student, district, null);
+      if (!home.ok) return home;
 
-    const reason = this.deps.districts.reason(district, input.reason, 'outgoing');
-    if (!reason) return err('bad-reason', 'applications.errors.reasonRequired', { field: 'reason' });
-    const today = this.apps.today(district);
-    if (!this.openYears(district, reason.code).includes(input.school_year)) {
-      // DEC-17: after the outgoing window closes, only the late reasons are taken; say so with the dates.
-      const w = windowsFor(district, 'outgoing').find((y) => y.year === input.school_year);
-      if (w && today >= w.opens && today > w.closes && today <= w.lastDay) {
-        const late = (district.windows.outgoing?.lateReasons ?? []).map((c) => this.deps.districts.reason(district, c, 'outgoing')?.label[language as 'en' | 'es'] ?? c);
-        const date = translator(this.deps.catalogs, language).date;
-        return err('window-closed', 'applications.errors.outgoingClosed', { field: 'reason', params: { year: w.year, opened: date(w.opens), closed: date(w.closes), reasons: late.join(', ') } });
+      const reason = kindReason(this.deps, district, input.reason, 'outgoing');
+      if (!reason.ok) return reason;
+      const today = this.apps.today(district);
+      if (!this.openYears(district, reason.value.code).includes(input.school_year)) {
+        // DEC-17: after the outgoing window closes, only the late reasons are taken; say so with the dates.
+        const w = windowsFor(district, 'outgoing').find((y) => y.year === input.school_year);
+        if (w && today >= w.opens && today > w.closes && today <= w.lastDay) {
+          const late = (district.windows.outgoing?.lateReasons ?? []).map((c) => this.deps.districts.reason(district, c, 'outgoing')?.label[language as 'en' | 'es'] ?? c);
+          const date = translator(this.deps.catalogs, language).date;
+          return err('window-closed', 'applications.errors.outgoingClosed', { field: 'reason', params: { year: w.year, opened: date(w.opens), closed: date(w.closes), reasons: late.join(', ') } });
+        }
+        return windowRefusal(this.deps, district, 'outgoing', input.school_year, today, language);
       }
-      return windowRefusal(this.deps, district, 'outgoing', input.school_year, today, language);
-    }
-    if (input.current_grade && gradeIndex(input.current_grade) > gradeIndex(input.grade_requested)) {
-      return err('grade-order', 'applications.errors.gradeBelowCurrent', { field: 'grade_requested' });
-    }
+      const order = gradeOrder(input);
+      if (!order.ok) return order;
 
-    // The receiving district: one hosted here (its school checked), or one the parent names.
-    let target: { slug: string | null; name: string; school: string | null };
-    if (input.target_district === OTHER_DISTRICT) {
-      target = { slug: null, name: input.target_district_name, school: input.target_school_name || null };
-    } else {
-      const receiving = this.deps.districts.get(input.target_district);
-      if (!receiving || receiving.slug === district.slug) return err('bad-district', 'applications.errors.targetDistrictUnknown', { field: 'target_district' });
-      let school: string | null = null;
-      if (input.target_school) {
-        const [slug, code] = input.target_school.split(':');
-        if (slug !== receiving.slug) return err('school-elsewhere', 'applications.errors.schoolNotInDistrict', { field: 'target_school', params: { district: receiving.shortName } });
-        const s = receiving.schools.find((x) => x.code === code);
-        if (!s) return err('bad-school', 'applications.errors.schoolRequired', { field: 'target_school' });
-        // APP-6: magnet schools are for the receiving district's residents.
-        if (s.magnet) return err('magnet', 'applications.errors.magnetRefused', { field: 'target_school', params: { school: s.name } });
-        const g = gradeIndex(input.grade_requested);
-        if (g < gradeIndex(s.lowestGrade) || g > gradeIndex(s.highestGrade))
-          return err('grade-not-served', 'applications.errors.gradeNotServed', { field: 'target_school', params: { school: s.name, grade: input.grade_requested } });
-        school = s.code;
+      // The receiving district: one hosted here (its school checked), or one the parent names.
+      let target: { slug: string | null; name: string; school: string | null };
+      if (input.target_district === OTHER_DISTRICT) {
+        target = { slug: null, name: input.target_district_name, school: input.target_school_name || null };
+      } else {
+        const receiving = this.deps.districts.get(input.target_district);
+        if (!receiving || receiving.slug === district.slug) return err('bad-district', 'applications.errors.targetDistrictUnknown', { field: 'target_district' });
+        let school: string | null = null;
+        if (input.target_school) {
+          const [slug, code] = input.target_school.split(':');
+          if (slug !== receiving.slug) return err('school-elsewhere', 'applications.errors.schoolNotInDistrict', { field: 'target_school', params: { district: receiving.shortName } });
+          const s = receiving.schools.find((x) => x.code === code);
+          if (!s) return err('bad-school', 'applications.errors.schoolRequired', { field: 'target_school' });
+          // APP-6: magnet schools are for the receiving district's residents.
+          if (s.magnet) return err('magnet', 'applications.errors.magnetRefused', { field: 'target_school', params: { school: s.name } });
+          const served = servesGrade(s, input.grade_requested, 'target_school');
+          if (!served.ok) return served;
+          school = s.code;
+        }
+        target = { slug: receiving.slug, name: receiving.name.en, school };
       }
-      target = { slug: receiving.slug, name: receiving.name.en, school };
-    }
 
-    // DEC-17: one outgoing request per student and school year.
-    const earlier = await this.apps.repo.oneOf(student.id, district.slug, 'outgoing', input.school_year, COUNTS_FOR_THE_YEAR);
-    if (earlier) {
-      return err('one-per-year', 'applications.errors.oneOutgoingPerYear', { field: 'school_year', params: { year: input.school_year, confirmation: formatConfirmationNumber(earlier.confirmation_number) } });
-    }
+      // DEC-17: one outgoing request per student and school year.
+      const earlier = await this.apps.repo.oneOf(student.id, district.slug, 'outgoing', input.school_year, COUNTS_FOR_THE_YEAR);
+      if (earlier) {
+        return err('one-per-year', 'applications.errors.oneOutgoingPerYear', { field: 'school_year', params: { year: input.school_year, confirmation: formatConfirmationNumber(earlier.confirmation_number) } });
+      }
 
-    const draft: ApplicationDraft = {
-      ...this.apps.draft('outgoing', account, district, student, input, reason, language),
-      target_district_slug: target.slug,
-      target_district_name: target.name,
-      target_school: target.school,
-    };
-    const receivingName = target.slug ? (this.deps.districts.get(target.slug)!.name[language as 'en' | 'es'] ?? target.name) : target.name;
-    const created = await insertApplication(
-      this.deps,
-      draft,
-      {
-        template: 'applications.emails.outgoingSubmitted',
-        params: { student: `${student.first_name} ${student.last_name}`, district: district.name[language as 'en' | 'es'] ?? district.name.en, receiving: receivingName, schoolYear: input.school_year },
-      },
-      {
-        actor: `parent:${account.id}`,
-        note: 'submitted',
+      const receivingName = target.slug ? (this.deps.districts.get(target.slug)!.name[language as 'en' | 'es'] ?? target.name) : target.name;
+      return ok({
+        reason: reason.value,
+        columns: { target_district_slug: target.slug, target_district_name: target.name, target_school: target.school },
+        email: { template: 'applications.emails.outgoingSubmitted', params: { receiving: receivingName } },
         // DEC-19: the district of residence cannot block a priority transfer: it goes to the hosted receiving district now.
-        also: reason.priority && target.slug ? (trx, row) => new Handoff(this.deps).forward(trx, row, { byLaw: true }).then(() => undefined) : undefined,
-      },
-    );
-    return ok(created);
+        also: reason.value.priority && target.slug ? (trx, row) => new Handoff(this.deps).forward(trx, row, { byLaw: true }).then(() => undefined) : undefined,
+      });
+    });
   }
 }
 

@@ -5,10 +5,9 @@ import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { openSchoolYears } from '../districts/windows.js';
 import { AddressService, type Residence } from '../addresses/service.js';
-import { decisionDueDate } from '../districts/deadlines.js';
 import { windowRefusal } from './window-refusal.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
-import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft } from './insert-request.js';
+import { gradeOrder, kindReason, servesGrade, submitRequest, type Submitted } from './submit-pipeline.js';
 import type { IncomingApplicationInput } from './validation.js';
 
 export interface StudentForApplication {
@@ -104,63 +103,6 @@ export class ApplicationsService {
   }
 
   /**
-   * The first steps of every submission: the district, a retry of the same form (APP-8: it gets
-   * the first request back), and the account's own student.
-   */
-  async begin(accountId: string, districtSlug: string, studentId: string, submissionKey: string): Promise<Result<{ district: DistrictConfig; student: StudentForApplication } | { repeated: ApplicationRow }>> {
-    const district = this.district(districtSlug);
-    if (!district) return err('not-found', 'applications.errors.districtNotFound');
-    const again = await this.repo.bySubmissionKey(accountId, submissionKey);
-    if (again) return ok({ repeated: again });
-    const student = await this.student(accountId, studentId);
-    if (!student) return err('not-found', 'applications.errors.studentNotFound', { field: 'student' });
-    return ok({ district, student });
-  }
-
-  /**
-   * The columns every kind of request fills the same way: who, which student (a snapshot for
-   * the public look-ups, DOC-1), the year and grades, the reason, its checklist's status
-   * (APP-11), the DEC-3 due date and the DEC-19 priority.
-   */
-  draft(
-    kind: ApplicationRow['kind'],
-    account: { id: string },
-    district: DistrictConfig,
-    student: StudentForApplication,
-    input: { school_year: string; grade_requested: string; current_grade: string; relationship: string; decision_email: string; submission_key: string },
-    reason: { code: string; priority: boolean },
-    language: string,
-  ): ApplicationDraft {
-    const now = this.deps.clock.now().toISOString();
-    const firstDay = district.schoolYears.find((y) => y.year === input.school_year)!.firstDay;
-    const checklist = this.deps.districts.checklist(district, kind, reason.code);
-    return {
-      ...NO_KIND_COLUMNS,
-      kind,
-      account_id: account.id,
-      student_id: student.id,
-      district_id: district.slug,
-      school_year: input.school_year,
-      grade_requested: input.grade_requested,
-      current_grade: input.current_grade || null,
-      reason_code: reason.code,
-      requested_school_id: null,
-      relationship: input.relationship,
-      decision_email: input.decision_email,
-      language,
-      status: checklist.some((c) => c.required) ? 'incomplete' : 'submitted',
-      submission_key: input.submission_key,
-      student_first_name: student.first_name,
-      student_last_name: student.last_name,
-      student_date_of_birth: student.date_of_birth,
-      received_at: now,
-      updated_at: now,
-      decision_due_on: decisionDueDate(localDate(this.deps.clock.now(), district.timeZone), firstDay),
-      priority: reason.priority ? 1 : 0,
-    };
-  }
-
-  /**
    * Submits an incoming application (APP-2…APP-10). A repeated submit — double click,
    * retry, back button — returns the first application, never a second (APP-8).
    */
@@ -170,48 +112,25 @@ export class ApplicationsService {
     studentId: string,
     input: IncomingApplicationInput,
     language: string,
-  ): Promise<Result<{ application: ApplicationRow; repeated: boolean }>> {
-    const begun = await this.begin(account.id, districtSlug, studentId, input.submission_key);
-    if (!begun.ok) return begun;
-    if ('repeated' in begun.value) return ok({ application: begun.value.repeated, repeated: true });
-    const { district, student } = begun.value;
-    const eligible = await this.eligibility(student, district);
-    if (!eligible.ok) return eligible;
-
-    const years = this.openYears(district);
-    if (!years.includes(input.school_year)) return windowRefusal(this.deps, district, 'incoming', input.school_year, this.today(district), language);
-    const reason = this.deps.districts.reason(district, input.reason, 'incoming');
-    if (!reason) return err('bad-reason', 'applications.errors.reasonRequired', { field: 'reason' });
-    const school = district.schools.find((s) => s.code === input.school);
-    if (!school) return err('bad-school', 'applications.errors.schoolRequired', { field: 'school' });
-    if (school.magnet) {
-      return err('magnet', 'applications.errors.magnetRefused', { field: 'school', params: { school: school.name } });
-    }
-    const g = gradeIndex(input.grade_requested);
-    if (g < gradeIndex(school.lowestGrade) || g > gradeIndex(school.highestGrade)) {
-      return err('grade-not-served', 'applications.errors.gradeNotServed', {
-        field: 'school',
-        params: { school: school.name, grade: input.grade_requested },
-      });
-    }
-    if (input.current_grade && gradeIndex(input.current_grade) > g) {
-      return err('grade-order', 'applications.errors.gradeBelowCurrent', { field: 'grade_requested' });
-    }
-
-    // One live request per student, district and school year: the second gets the first's number.
-    const existing = await this.repo.openFor(student.id, district.slug, 'incoming', input.school_year);
-    if (existing) return ok({ application: existing, repeated: true });
-
-    const draft: ApplicationDraft = { ...this.draft('incoming', account, district, student, input, reason, language), requested_school_id: schoolId(district.slug, school.code) };
-    // A confirmation number is shown only after this commit is on disk (grouped with others on SQLite).
-    return ok(
-      await insertApplication(
-        this.deps,
-        draft,
-        { template: 'applications.emails.submitted', params: { student: `${student.first_name} ${student.last_name}`, district: district.name[language as 'en' | 'es'] ?? district.name.en, schoolYear: input.school_year } },
-        { actor: `parent:${account.id}`, note: 'submitted' },
-      ),
-    );
+  ): Promise<Result<Submitted>> {
+    return submitRequest(this.deps, this, { kind: 'incoming', account, districtSlug, studentId, input, language }, async ({ district, student }) => {
+      const eligible = await this.eligibility(student, district);
+      if (!eligible.ok) return eligible;
+      if (!this.openYears(district).includes(input.school_year)) return windowRefusal(this.deps, district, 'incoming', input.school_year, this.today(district), language);
+      const reason = kindReason(this.deps, district, input.reason, 'incoming');
+      if (!reason.ok) return reason;
+      const school = district.schools.find((s) => s.code === input.school);
+      if (!school) return err('bad-school', 'applications.errors.schoolRequired', { field: 'school' });
+      if (school.magnet) return err('magnet', 'applications.errors.magnetRefused', { field: 'school', params: { school: school.name } });
+      const served = servesGrade(school, input.grade_requested, 'school');
+      if (!served.ok) return served;
+      const order = gradeOrder(input);
+      if (!order.ok) return order;
+      // One live request per student, district and school year: the second gets the first's number.
+      const existing = await this.repo.openFor(student.id, district.slug, 'incoming', input.school_year);
+      if (existing) return ok({ repeated: existing });
+      return ok({ reason: reason.value, columns: { requested_school_id: schoolId(district.slug, school.code) }, email: { template: 'applications.emails.submitted', params: {} } });
+    });
   }
 
   /** An application of this account, or nothing (another account's id reads as not found). */
