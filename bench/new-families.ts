@@ -1,5 +1,5 @@
 import { OutboxSender } from '../src/platform/mail/sender.js';
-import { openTransport } from '../src/platform/mail/transport.js';
+import { openTransport } from '../src/platform/mail/open-transport.js';
 import type { JourneyReport } from './families.js';
 import { FamiliesChild } from './mail-child.js';
 import { env, int, machineLine, ms, percentiles, seedFamilies, stamp, startApp, table, verdict, writeSection } from './support.js';

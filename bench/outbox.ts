@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { enqueueEmail } from '../src/platform/mail/outbox.js';
 import { OutboxSender } from '../src/platform/mail/sender.js';
-import { openTransport } from '../src/platform/mail/transport.js';
+import { openTransport } from '../src/platform/mail/open-transport.js';
 import type { MailCount } from './families.js';
 import { FamiliesChild } from './mail-child.js';
 import { env, int, machineLine, stamp, startApp, table, verdict, writeSection } from './support.js';

@@ -2,7 +2,7 @@ import { loadConfig } from './config.js';
 import { wire } from './wire.js';
 import { buildApp } from './app.js';
 import { OutboxSender } from './platform/mail/sender.js';
-import { openTransport } from './platform/mail/transport.js';
+import { openTransport } from './platform/mail/open-transport.js';
 import { Sweeper } from './modules/decisions/sweeper.js';
 import { StorageJanitor } from './modules/documents/janitor.js';
 import { IdempotencyStore } from './platform/http/idempotency.js';

@@ -6,7 +6,7 @@ import { openWriter } from './platform/db/group-commit.js';
 import { loadCatalogs } from './platform/i18n/catalogs.js';
 import { SessionStore } from './platform/http/sessions.js';
 import { RateLimiter } from './platform/http/rate-limit.js';
-import { openStorage } from './platform/storage/storage.js';
+import { openStorage } from './platform/storage/open-storage.js';
 import { loadDistrictConfigs } from './modules/districts/loader.js';
 import { DistrictCatalog, syncDistricts } from './modules/districts/catalog.js';
 import { importConfiguredRanges } from './modules/addresses/configured.js';

@@ -7,7 +7,7 @@ import { PASSWORD, answerHumanQuestion, buildParent, signedInParent } from './su
 import { SESSION_COOKIE } from '../src/platform/http/sessions.js';
 import { solveProofOfWork } from '../src/modules/accounts/human-check.js';
 import { OutboxSender } from '../src/platform/mail/sender.js';
-import { FolderTransport } from '../src/platform/mail/transport.js';
+import { FolderTransport } from '../src/platform/mail/folder-transport.js';
 
 let ipCounter = 0;
 const freshClient = (t: TestApp) => new TestClient(t.app, `10.1.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`);

@@ -11,7 +11,7 @@ import { buildParent, signedInParent } from './support/parents.js';
 import { request } from './support/staff.js';
 import { samplePdf, sampleJpeg } from './support/files.js';
 import { openDatabase } from '../src/platform/db/kysely.js';
-import { DiskStorage } from '../src/platform/storage/storage.js';
+import { DiskStorage } from '../src/platform/storage/disk.js';
 import { backup, restore, type BackupManifest } from '../src/platform/ops/backup.js';
 
 const run = promisify(execFile);

@@ -7,7 +7,8 @@ import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { enqueueEmail, type EmailToSend } from '../src/platform/mail/outbox.js';
 import { onOutboxRing } from '../src/platform/mail/bell.js';
 import { OutboxSender, UNCONFIRMED, dueList } from '../src/platform/mail/sender.js';
-import { SmtpTransport, type MailTransport } from '../src/platform/mail/transport.js';
+import type { MailTransport } from '../src/platform/mail/transport.js';
+import { SmtpTransport } from '../src/platform/mail/smtp-transport.js';
 import { MailPriority } from '../src/platform/mail/priority.js';
 
 /**

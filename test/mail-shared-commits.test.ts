@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { enqueueEmail } from '../src/platform/mail/outbox.js';
 import { OutboxSender } from '../src/platform/mail/sender.js';
-import { SmtpTransport } from '../src/platform/mail/transport.js';
+import { SmtpTransport } from '../src/platform/mail/smtp-transport.js';
 import type { Writer } from '../src/platform/db/group-commit.js';
 import { ringForEmail } from '../src/platform/mail/bell.js';
 import type { MailTransport } from '../src/platform/mail/transport.js';

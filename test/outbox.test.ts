@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { enqueueEmail } from '../src/platform/mail/outbox.js';
 import { OutboxSender } from '../src/platform/mail/sender.js';
-import { FolderTransport, type MailTransport, type OutgoingMail } from '../src/platform/mail/transport.js';
+import type { MailTransport, OutgoingMail } from '../src/platform/mail/transport.js';
+import { FolderTransport } from '../src/platform/mail/folder-transport.js';
 
 class FlakyTransport implements MailTransport {
   sent: OutgoingMail[] = [];

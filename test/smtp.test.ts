@@ -6,7 +6,9 @@ import type { Db } from '../src/platform/db/kysely.js';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { enqueueEmail } from '../src/platform/mail/outbox.js';
 import { OutboxSender, UNCONFIRMED } from '../src/platform/mail/sender.js';
-import { openTransport, SmtpTransport, type MailTransport } from '../src/platform/mail/transport.js';
+import type { MailTransport } from '../src/platform/mail/transport.js';
+import { openTransport } from '../src/platform/mail/open-transport.js';
+import { SmtpTransport } from '../src/platform/mail/smtp-transport.js';
 
 /** A real SMTP server on loopback that keeps what it accepts, and notes what it was sent but did not accept. */
 function smtpSink(opts: { secure?: boolean; password?: string } = {}) {

@@ -3,18 +3,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection, { type SMTPConnectionOptions } from 'nodemailer/lib/smtp-connection';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import wellKnown from 'nodemailer/lib/well-known';
-import type { MailTransport, OutgoingMail } from './transport.js';
-
-/**
- * The final dot may have reached the server, but no answer came back: the server may have taken
- * the message. Sending it again could deliver it twice.
- */
-export class MailInDoubt extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'MailInDoubt';
-  }
-}
+import { MailInDoubt, type MailTransport, type OutgoingMail } from './transport.js';
 
 /**
  * The message as nodemailer's SMTP client reads it, holding back its end.
