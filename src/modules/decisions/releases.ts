@@ -12,7 +12,7 @@ import { localDate } from '../../platform/clock.js';
 import { notifyParent } from './notify.js';
 import { MAX_PERMIT_YEARS, shiftSchoolYear } from './rules.js';
 import { newDecision, newPermit } from './records.js';
-import type { ApproveInput } from './service.js';
+import type { ApproveInput } from './inputs.js';
 
 /** Statuses of a release that mean it no longer stands: the receiving district cannot act on it (DEC-5). */
 const RELEASE_GONE = ['withdrawn', 'denied', 'abandoned', 'revoked'];

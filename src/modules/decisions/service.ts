@@ -14,6 +14,7 @@ import { notifyParent } from './notify.js';
 import { canChangeRecords } from '../access/roles.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { ReleaseDecisions } from './releases.js';
+import type { AppealInput, ApproveInput, DenyInput, InfoInput, OutcomeInput, RevokeInput } from './inputs.js';
 import { Refusal } from './refusal.js';
 import { readyToDecide } from './readiness.js';
 import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './decision-rows.js';
@@ -24,14 +25,6 @@ const ASKABLE = ['incomplete', 'submitted', 'info_requested'] as const;
 
 /** DEC-9 / DEC-16: why a denial carries no right to appeal. */
 export const NO_APPEAL_REASONS = ['expulsion', 'no-release'] as const;
-
-export interface ApproveInput { school: string; years: string; renew: boolean }
-export interface DenyInput { reasons: string[]; note: string; appealRight: string }
-export interface InfoInput { message: string; docCodes: string[]; dueOn: string }
-export interface RevokeInput { reasons: string[]; note: string }
-export interface AppealInput { filedOn: string }
-export interface OutcomeInput { outcome: string; outcomeOn: string; note: string }
-
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 const realDate = (s: string) => isoDate.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
