@@ -28,6 +28,21 @@ export class RequestScope {
     return scoped ? app : undefined;
   }
 
+  /**
+   * A site administrator's schools, the only ones whose requests they see; null for every other
+   * role, who see their whole district. Lists (the queue, the dashboard, document search, permit
+   * reviews) filter by these.
+   */
+  async schools(staff: Pick<SessionStaff, 'id' | 'role'>): Promise<string[] | null> {
+    if (staff.role !== 'site_admin') return null;
+    return (await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
+  }
+
+  /** Whether the school is one of the staff member's own (a site administrator's). */
+  async hasSchool(staff: Pick<SessionStaff, 'id'>, schoolId: string): Promise<boolean> {
+    return Boolean(await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).where('school_id', '=', schoolId).executeTakeFirst());
+  }
+
   /** One document of a request within the staff member's scope. */
   async document(staff: SessionStaff, id: string, documentId: string): Promise<Result<DocumentsTable>> {
     const application = await this.request(staff, id);

@@ -133,10 +133,8 @@ export class DocumentReview {
         'applications.student_first_name', 'applications.student_last_name', 'applications.student_number', 'applications.confirmation_number',
       ])
       .where('applications.district_id', '=', staff.districtId);
-    if (staff.role === 'site_admin') {
-      const schools = (await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
-      q = q.where('applications.requested_school_id', 'in', schools.length ? schools : ['-']);
-    }
+    const schools = await this.scope.schools(staff);
+    if (schools) q = q.where('applications.requested_school_id', 'in', schools.length ? schools : ['-']);
     if ((DOCUMENT_STATUSES as readonly string[]).includes(filter.status)) q = q.where('documents.status', '=', filter.status);
     const contentTypes = own(FILE_TYPES, filter.type);
     if (contentTypes) q = q.where('documents.content_type', 'in', contentTypes);

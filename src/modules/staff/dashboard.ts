@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import { addDays, localDate } from '../../platform/clock.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
+import { RequestScope } from '../access/request-scope.js';
 
 /** Statuses in which the district still owes a written decision. */
 export const OPEN = ['incomplete', 'submitted', 'info_requested'] as const;
@@ -74,13 +75,9 @@ const byFirst = (a: { decided_on: string; decided_at: string; id: string }, b: {
  * median are worked out here.
  */
 export class DashboardService {
-  constructor(private deps: Deps) {}
-
-  /** A site administrator sees only their schools; everyone else the whole district. */
-  private async schoolsOf(staff: SessionStaff): Promise<string[] | null> {
-    if (staff.role !== 'site_admin') return null;
-    const rows = await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute();
-    return rows.map((r) => r.school_id);
+  private scope: RequestScope;
+  constructor(private deps: Deps) {
+    this.scope = new RequestScope(deps.db);
   }
 
   /** The year asked for when the district has it, else the current or upcoming one. */
@@ -95,7 +92,8 @@ export class DashboardService {
     const today = localDate(this.deps.clock.now(), district.timeZone);
     const dueUntil = addDays(today, DUE_SOON_DAYS);
     const year = this.yearFor(district, askedYear);
-    const schools = await this.schoolsOf(staff);
+    // A site administrator sees only their schools; everyone else the whole district.
+    const schools = await this.scope.schools(staff);
 
     // Every query starts here: this district only (PRV-1), and a site administrator's schools.
     const apps = () => {
