@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import { AuditLog } from '../access/audit-log.js';
 import { DashboardService } from './dashboard.js';
 import { requireStaff } from '../../platform/http/guards.js';
+import { queryOf, queryValue, typed } from '../../platform/http/route-schemas.js';
 import { DashboardPage } from './views/dashboard-page.js';
 
 /** The permit office dashboard: every staff role, scoped as the queue is (site administrators: their schools). */
@@ -10,11 +11,10 @@ export async function dashboardRoutes(app: FastifyInstance, deps: Deps): Promise
   const dashboard = new DashboardService(deps);
   const audit = new AuditLog(deps.db, deps.clock, deps.writer);
 
-  app.get('/staff/dashboard', async (req, reply) => {
+  typed(app).get('/staff/dashboard', { schema: { querystring: queryOf({ year: queryValue }) } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const asked = (req.query as { year?: unknown }).year;
-    const data = await dashboard.build(staff, typeof asked === 'string' ? asked.slice(0, 20) : undefined);
+    const data = await dashboard.build(staff, req.query.year?.slice(0, 20));
     await audit.record(staff, 'dashboard.view', { type: 'dashboard' }, req.ip, { year: data.year });
     const district = deps.districts.get(staff.districtId)!;
     return reply.page((ctx) => DashboardPage({ ctx, district, data }));

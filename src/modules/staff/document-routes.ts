@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Deps } from '../../deps.js';
 import { parseForm } from '../../platform/http/forms.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
+import { paramsOf, queryOf, queryValue, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
 import { own } from '../../platform/own.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
@@ -48,6 +49,9 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
   const scope = new RequestScope(deps.db);
   const views = new RequestViews(deps);
   const audit = new AuditLog(deps.db, deps.clock, deps.writer);
+  const route = typed(app);
+  /** The routes of one document of a request. */
+  const documentRoute = { schema: { params: paramsOf('id', 'documentId') } };
   const forbidden = (req: FastifyRequest, reply: FastifyReply) => {
     const { t } = req.i18n;
     return reply.page((ctx) => ErrorPage({ ctx, title: t('review.forbidden.title'), message: t('review.forbidden.message') }), { status: 403 });
@@ -57,8 +61,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
    * The request and document a review page is about, or the answer that ends the request. A
    * refusal is audited under the action tried (PRV-2): the review page's view, or the review.
    */
-  const reviewable = async (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, action: 'application.view' | 'document.review') => {
-    const { id, documentId } = req.params as { id: string; documentId: string };
+  const reviewable = async (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, action: 'application.view' | 'document.review', { id, documentId }: { id: string; documentId: string }) => {
     const r = await views.view(staff, id);
     const doc = r.ok ? r.value.documents.find((d) => d.id === documentId) : undefined;
     const refused = (why: string) => audit.refused(staff, action, { type: 'document', id: documentId }, req.ip, why, { application: id });
@@ -80,20 +83,20 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
     return reply.page((ctx) => DocumentReviewPage({ ctx, district, application: found.application, doc: found.doc, form }), { status });
   };
 
-  app.get('/staff/requests/:id/documents/:documentId/review', async (req, reply) => {
+  route.get('/staff/requests/:id/documents/:documentId/review', documentRoute, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const found = await reviewable(req, reply, staff, 'application.view');
+    const found = await reviewable(req, reply, staff, 'application.view', req.params);
     if (!found) return;
     await audit.record(staff, 'application.view', { type: 'application', id: found.application.id }, req.ip, { document: found.doc.id });
     return reviewPage(reply, staff, found, emptyForm());
   });
 
   // DOC-3: accept, reject with a reason, or set back to received. Who may is checked again by the service.
-  app.post('/staff/requests/:id/documents/:documentId/review', async (req, reply) => {
+  route.post('/staff/requests/:id/documents/:documentId/review', documentRoute, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const found = await reviewable(req, reply, staff, 'document.review');
+    const found = await reviewable(req, reply, staff, 'document.review', req.params);
     if (!found) return;
     const parsed = parseForm(ReviewSchema, req.body);
     if (!parsed.ok) return reviewPage(reply, staff, found, parsed.form, 400);
@@ -110,10 +113,10 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
 
   // The document in the browser: PDF, JPEG and PNG as they are, HEIC/HEIF converted to JPEG.
   // Same access as the download (PRV-1); each view is in the audit log (PRV-2).
-  app.get('/staff/requests/:id/documents/:documentId/view', { onSend: viewerHeaders }, async (req, reply) => {
+  route.get('/staff/requests/:id/documents/:documentId/view', { ...documentRoute, onSend: viewerHeaders }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const { id, documentId } = req.params as { id: string; documentId: string };
+    const { id, documentId } = req.params;
     const r = await scope.document(staff, id, documentId);
     if (!r.ok) {
       await audit.refused(staff, 'document.view', { type: 'document', id: documentId }, req.ip, r.problem.code, { application: id });
@@ -146,11 +149,11 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Pro
   });
 
   // DOC-3: documents across the district's requests (a site administrator's: their schools').
-  app.get('/staff/documents', async (req, reply) => {
+  route.get('/staff/documents', { schema: { querystring: queryOf({ q: queryValue, status: queryValue, type: queryValue }) } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const q = req.query as Record<string, unknown>;
-    const str = (k: string, max = 20) => (typeof q[k] === 'string' ? (q[k] as string).trim().slice(0, max) : '');
+    const q = req.query;
+    const str = (k: 'q' | 'status' | 'type', max = 20) => (q[k] ?? '').trim().slice(0, max);
     const status = str('status');
     const type = str('type');
     const filter = { q: str('q', 80), status: (DOCUMENT_STATUSES as readonly string[]).includes(status) ? status : '', type: own(FILE_TYPES, type) ? type : '' };

@@ -1,8 +1,10 @@
 import { sendRateLimited } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { requireStaff, safeNext } from '../../platform/http/guards.js';
+import { idParams, nextQuery, paramsOf, queryOf, queryValue, tokenParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { NewPasswordSchema, SignInSchema } from '../accounts/validation.js';
@@ -23,10 +25,12 @@ import { dashboardRoutes } from './dashboard-routes.js';
 import { teamRoutes } from './team-routes.js';
 import { documentStaffRoutes } from './document-routes.js';
 
+/** The queue's query string: each filter one string, or absent. */
+const queueQuery = queryOf({ status: queryValue, reason: queryValue, school: queryValue, grade: queryValue, year: queryValue, kind: queryValue, overdue: queryValue, missing: queryValue, q: queryValue, after: queryValue });
+
 /** The queue's filters from a query string; values are bounded, and checked again by the service. */
-function queueFilter(query: unknown): QueueFilter {
-  const q = (query ?? {}) as Record<string, unknown>;
-  const str = (k: string, max = 60) => (typeof q[k] === 'string' ? (q[k] as string).slice(0, max) : '');
+function queueFilter(q: z.infer<typeof queueQuery>): QueueFilter {
+  const str = (k: keyof typeof queueQuery.shape, max = 60) => (q[k] ?? '').slice(0, max);
   return {
     status: str('status'), reason: str('reason'), school: str('school'), grade: str('grade'), year: str('year'), kind: str('kind'),
     overdue: str('overdue') === '1', missing: str('missing') === '1', q: str('q', 80), after: str('after', 80) || undefined,
@@ -39,27 +43,28 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   const audit = new AuditLog(deps.db, deps.clock, deps.writer);
   const scope = new RequestScope(deps.db);
   const studentNumbers = new StudentNumbers(deps.db, deps.clock);
+  const route = typed(app);
 
-  const signInPage = (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {
-    const next = safeNext((req.query as { next?: string }).next, '/staff/queue');
+  const signInPage = (req: FastifyRequest, reply: FastifyReply, next: string | undefined, form: FormState, status = 200) => {
+    next = safeNext(next, '/staff/queue');
     return reply.page((ctx) => SignInPage({ ctx, form, next, action: '/staff/sign-in', title: ctx.t('staff.signIn.title'), staff: true }), { status });
   };
 
   app.get('/staff', async (_req, reply) => reply.redirect('/staff/queue', 303));
-  app.get('/staff/sign-in', async (req, reply) => signInPage(req, reply, emptyForm()));
-  app.post('/staff/sign-in', async (req, reply) => {
+  route.get('/staff/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => signInPage(req, reply, req.query.next, emptyForm()));
+  route.post('/staff/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => {
     const parsed = parseForm(SignInSchema, req.body);
-    if (!parsed.ok) return signInPage(req, reply, parsed.form, 400);
+    if (!parsed.ok) return signInPage(req, reply, req.query.next, parsed.form, 400);
     const byIp = await deps.rateLimiter.take('staff-sign-in.ip', req.ip);
     const byEmail = await deps.rateLimiter.take('staff-sign-in.email', parsed.data.email);
     if (!byIp.allowed || !byEmail.allowed) return sendRateLimited(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
     const r = await service.signIn(parsed.data.email, parsed.data.password);
     if (isBusy(r)) return sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['staff-sign-in.ip', req.ip], ['staff-sign-in.email', parsed.data.email]] });
-    if (!r.ok) return signInPage(req, reply, { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } }, 400);
+    if (!r.ok) return signInPage(req, reply, req.query.next, { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } }, 400);
     // As for parents: a colleague's earlier typos do not count against the next sign-in.
     await deps.rateLimiter.clear('staff-sign-in.email', parsed.data.email);
     await req.signInStaff(r.value);
-    return reply.redirect(safeNext((req.query as { next?: string }).next, '/staff/queue'), 303);
+    return reply.redirect(safeNext(req.query.next, '/staff/queue'), 303);
   });
   app.post('/staff/sign-out', async (req, reply) => {
     await req.signOut();
@@ -70,16 +75,16 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const { t } = req.i18n;
     return reply.page((ctx) => PasswordPage({ ctx, form, title: t('staff.activate.title'), intro: t('staff.activate.intro'), action: `/staff/activate/${token}`, submitLabel: t('accounts.activate.submit'), passwordErrors }), { status });
   };
-  app.get('/staff/activate/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
+  route.get('/staff/activate/:token', { schema: { params: tokenParams } }, async (req, reply) => {
+    const { token } = req.params;
     if (!(await service.validToken(token))) {
       const { t } = req.i18n;
       return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.linkInvalid.title'), paragraphs: [t('staff.activate.invalid')] }), { status: 410 });
     }
     return activatePage(req, reply, token, emptyForm());
   });
-  app.post('/staff/activate/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
+  route.post('/staff/activate/:token', { schema: { params: tokenParams } }, async (req, reply) => {
+    const { token } = req.params;
     const parsed = parseForm(NewPasswordSchema, req.body);
     if (!parsed.ok) return activatePage(req, reply, token, parsed.form, 400);
     const r = await service.activate(token, parsed.data.password, parsed.data.password_confirm);
@@ -93,7 +98,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return reply.redirect('/staff/queue', 303);
   });
 
-  app.get('/staff/queue', async (req, reply) => {
+  route.get('/staff/queue', { schema: { querystring: queueQuery } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const filter = queueFilter(req.query);
@@ -104,7 +109,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   });
 
   // Every request matching the queue's filters, as a spreadsheet: same scope as the queue (PRV-1).
-  app.get('/staff/queue.csv', async (req, reply) => {
+  route.get('/staff/queue.csv', { schema: { querystring: queueQuery } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const filter = { ...queueFilter(req.query), after: undefined }; // all rows, never from a page on
@@ -119,16 +124,16 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       .send(`\uFEFF${csv.body}`);
   });
 
-  app.get('/staff/requests/:id', async (req, reply) => {
+  route.get('/staff/requests/:id', { schema: { params: idParams } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    return showRequest(deps, req, reply, staff, (req.params as { id: string }).id);
+    return showRequest(deps, req, reply, staff, req.params.id);
   });
 
-  app.post('/staff/requests/:id/student-number', async (req, reply) => {
+  route.post('/staff/requests/:id/student-number', { schema: { params: idParams } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const value = formValues(req.body).student_number ?? '';
     const r = await studentNumbers.set(staff, id, value);
     if (!r.ok) await audit.refusedIf(r.problem.code, staff, 'application.student-number', { type: 'application', id }, req.ip);
@@ -139,10 +144,10 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return reply.redirect(`/staff/requests/${id}`, 303);
   });
 
-  app.get('/staff/requests/:id/documents/:documentId', async (req, reply) => {
+  route.get('/staff/requests/:id/documents/:documentId', { schema: { params: paramsOf('id', 'documentId') } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const { id, documentId } = req.params as { id: string; documentId: string };
+    const { id, documentId } = req.params;
     const r = await scope.document(staff, id, documentId);
     if (!r.ok) {
       await audit.refused(staff, 'document.download', { type: 'document', id: documentId }, req.ip, r.problem.code, { application: id });
@@ -158,11 +163,11 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   });
 
   // PRV-2: district administrators and auditors search the audit log of their district.
-  app.get('/staff/audit', async (req, reply) => {
+  route.get('/staff/audit', { schema: { querystring: queryOf({ email: queryValue, entity: queryValue, outcome: queryValue }) } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     if (staff.role !== 'district_admin' && staff.role !== 'auditor') return reply.callNotFound();
-    const q = req.query as { email?: string; entity?: string; outcome?: string };
+    const q = req.query;
     const filters: AuditFilters = {
       email: typeof q.email === 'string' ? q.email.trim().toLowerCase().slice(0, 254) : '',
       entity: typeof q.entity === 'string' ? q.entity.trim().slice(0, 64) : '',

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { parseForm } from '../../platform/http/forms.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
+import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { AuditLog } from '../access/audit-log.js';
@@ -53,10 +54,10 @@ export async function teamRoutes(app: FastifyInstance, deps: Deps): Promise<void
     return reply.redirect('/staff/team', 303);
   });
 
-  app.post('/staff/team/:id/resend', async (req, reply) => {
+  typed(app).post('/staff/team/:id/resend', { schema: { params: idParams } }, async (req, reply) => {
     const admin = await requireAdmin(req, reply);
     if (!admin) return;
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const r = await invitations.resend(admin, id, req.i18n.lang);
     if (!r.ok) {
       if (r.problem.code !== 'already-active') return reply.callNotFound();

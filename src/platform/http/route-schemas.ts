@@ -20,14 +20,18 @@ export function useRouteSchemas(app: FastifyInstance): void {
 /** The app as the routes declare on it: `schema` given in zod, handlers typed from it. */
 export const typed = (app: FastifyInstance) => app.withTypeProvider<ZodTypeProvider>();
 
+/** A path's named segments (`paramsOf('id', 'documentId')`), each any string. */
+export const paramsOf = <K extends string>(...names: K[]) =>
+  z.object(Object.fromEntries(names.map((n) => [n, z.string()])) as Record<K, z.ZodString>);
+
 /** A path's `:id`. */
-export const idParams = z.object({ id: z.string() });
+export const idParams = paramsOf('id');
 
 /** A link's `:token` (activation, password reset): an unknown one is the page's "link not valid". */
-export const tokenParams = z.object({ token: z.string() });
+export const tokenParams = paramsOf('token');
 
 /** A district's `:slug`. */
-export const slugParams = z.object({ slug: z.string() });
+export const slugParams = paramsOf('slug');
 
 /** A query-string value: one string, else absent (`?x=1&x=2` reads as no `x`). */
 export const queryValue = z.string().optional().catch(undefined);
