@@ -7,6 +7,7 @@ import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { requireStaff } from '../../platform/http/guards.js';
 import { AuditLog } from '../access/audit-log.js';
+import { canManageDistrict } from '../access/roles.js';
 import { decodeCsvBytes } from './csv-import.js';
 import { AddressService } from './service.js';
 import { AddressesPage, type ImportFailure } from './views/addresses-page.js';
@@ -31,7 +32,7 @@ export async function addressRoutes(app: FastifyInstance, deps: Deps): Promise<v
   const requireAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<SessionStaff | null> => {
     const staff = await requireStaff(req, reply);
     if (!staff) return null;
-    if (staff.role !== 'district_admin') {
+    if (!canManageDistrict(staff)) {
       await forbidden(req, reply);
       return null;
     }
@@ -69,7 +70,7 @@ export async function addressRoutes(app: FastifyInstance, deps: Deps): Promise<v
         if (checked === null) checked = part.type === 'field' && part.fieldname === '_csrf' && csrfMatches(req.session?.csrfToken, String(part.value));
         if (part.type !== 'file') continue;
         // Read the file only for a district administrator with a good token; drain anything else.
-        if (!checked || staff.role !== 'district_admin' || part.fieldname !== 'file' || file || tooLarge) {
+        if (!checked || !canManageDistrict(staff) || part.fieldname !== 'file' || file || tooLarge) {
           part.file.resume();
           continue;
         }
@@ -85,7 +86,7 @@ export async function addressRoutes(app: FastifyInstance, deps: Deps): Promise<v
       tooLarge = true;
     }
     if (!checked) return sendCsrfFailure(req, reply);
-    if (staff.role !== 'district_admin') return forbidden(req, reply);
+    if (!canManageDistrict(staff)) return forbidden(req, reply);
 
     const fileError = (key: string, params?: Record<string, string | number>) => page(reply, staff, { values: {}, errors: { file: { key, params } } }, null, 400);
     if (tooLarge) return fileError('addresses.errors.tooLarge', { max: maxMb });

@@ -8,6 +8,7 @@ import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { sha256 } from '../../platform/ids.js';
 import type { DistrictConfig, Localized } from '../districts/config-schema.js';
+import { canManageDistrict } from '../access/roles.js';
 import { ACTIVATION_DAYS, STAFF_ROLES, StaffService } from './service.js';
 
 // Letters of any language, spaces, hyphens, apostrophes and periods: never markup.
@@ -86,7 +87,7 @@ export class StaffInvitations {
 
   /** Only a district administrator manages staff, and only of their own district. */
   canManage(admin: SessionStaff): boolean {
-    return admin.role === 'district_admin' && Boolean(this.deps.districts.get(admin.districtId));
+    return canManageDistrict(admin) && Boolean(this.deps.districts.get(admin.districtId));
   }
 
   district(admin: SessionStaff): DistrictConfig {
