@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { addDays } from '../src/platform/clock.js';
 import { GRADES, gradeIndex } from '../src/modules/districts/config-schema.js';
 import { generateConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
-import { STATUSES } from '../src/modules/applications/status.js';
+import { STATUSES } from '../src/modules/applications/lifecycle.js';
 import { newId } from '../src/platform/ids.js';
 import { namePairs, nameWords } from '../src/platform/name-key.js';
 import { DISTRICT, insertBatches, seedFamilies, type BenchApp } from './support.js';

@@ -9,6 +9,7 @@ import { decisionDueDate } from '../districts/deadlines.js';
 import { DocumentsRepository } from '../documents/repository.js';
 import { insertApplication, NO_KIND_COLUMNS } from './insert-request.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
+import { recordOpening } from './lifecycle.js';
 
 /** The reason an incoming request takes when the receiving district has none of the release's code. */
 const FALLBACK_REASONS = ['exception', 'other'];
@@ -105,7 +106,7 @@ export class Handoff {
             );
           }
           await this.repo.link(t, release.id, row.id, now);
-          await this.repo.insertEvent(t, { id: newId(), application_id: release.id, at: now, actor: 'system', from_status: null, to_status: release.status, note: `sent to ${receiving.shortName} as ${row.confirmation_number}` });
+          await recordOpening(t, { id: release.id, actor: 'system', at: now, status: release.status, note: `sent to ${receiving.shortName} as ${row.confirmation_number}` });
         },
       },
     );

@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 import { formatConfirmationNumber, generateConfirmationNumber } from './confirmation-number.js';
+import { recordOpening } from './lifecycle.js';
 
 /** Every column of a new request but its id and confirmation number, which are drawn here. */
 export type ApplicationDraft = Omit<ApplicationRow, 'id' | 'confirmation_number'>;
@@ -37,7 +38,7 @@ export async function insertApplication(
   const repo = new ApplicationsRepository(deps.db);
   const write = async (trx: Transaction<Database>, row: ApplicationRow) => {
     await repo.insert(row, trx);
-    await repo.insertEvent(trx, { id: newId(), application_id: row.id, at: row.received_at, actor: opts.actor, from_status: null, to_status: row.status, note: opts.note });
+    await recordOpening(trx, { id: row.id, actor: opts.actor, at: row.received_at, status: row.status, note: opts.note });
     await enqueueEmail(
       trx,
       deps.catalogs,

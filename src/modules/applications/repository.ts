@@ -2,7 +2,7 @@ import type { Db } from '../../platform/db/kysely.js';
 import type { ApplicationsTable } from '../../platform/db/schema.js';
 import type { Transaction, Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
-import { OPEN_STATUSES } from './status.js';
+import { OPEN_STATUSES, history } from './lifecycle.js';
 import { namePairs, nameWords } from '../../platform/name-key.js';
 
 export type ApplicationRow = ApplicationsTable;
@@ -82,15 +82,9 @@ export class ApplicationsRepository {
     return q.updateTable('applications').set({ linked_application_id: linkedId, updated_at: nowIso }).where('id', '=', id).execute();
   }
 
-  insertEvent(
-    q: Q,
-    e: { id: string; application_id: string; at: string; actor: string; from_status: string | null; to_status: string; note: string | null },
-  ) {
-    return q.insertInto('application_events').values(e).execute();
-  }
-
+  /** The request's history, oldest first (written only by the lifecycle). */
   events(applicationId: string) {
-    return this.db.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('at').orderBy('id').execute();
+    return history(this.db, applicationId);
   }
 
   messagesForApplication(applicationId: string) {

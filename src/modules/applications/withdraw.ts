@@ -5,9 +5,10 @@ import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { DecisionsRepository } from '../decisions/repository.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
+import { asStatus, moveRequest, type Status } from './lifecycle.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 
-const UNDECIDED = ['incomplete', 'submitted', 'info_requested'];
+const UNDECIDED: readonly Status[] = ['incomplete', 'submitted', 'info_requested'];
 
 /**
  * A parent withdraws a request that is not decided yet, or a release whose receiving district
@@ -26,10 +27,10 @@ export class Withdrawals {
 
   /** Whether the parent may withdraw this request now (the page shows the button only then). */
   async allowed(app: ApplicationRow): Promise<boolean> {
-    if (UNDECIDED.includes(app.status)) return true;
+    if ((UNDECIDED as readonly string[]).includes(app.status)) return true;
     if (app.kind !== 'outgoing' || app.status !== 'approved') return false;
     const incoming = app.linked_application_id ? await this.repo.byId(app.linked_application_id) : undefined;
-    return !incoming || UNDECIDED.includes(incoming.status);
+    return !incoming || (UNDECIDED as readonly string[]).includes(incoming.status);
   }
 
   async withdraw(accountId: string, id: string): Promise<Result<{ application: ApplicationRow }>> {
@@ -38,7 +39,7 @@ export class Withdrawals {
     if (app.status === 'withdrawn') return ok({ application: app }); // a repeated click
     if (!(await this.allowed(app))) return err('not-withdrawable', 'applications.errors.notWithdrawable', { params: { status: app.status } });
     const done = await this.deps.db.transaction().execute(async (trx) => {
-      const from = app.status === 'approved' ? ['approved'] : UNDECIDED;
+      const from: readonly Status[] = app.status === 'approved' ? ['approved'] : UNDECIDED;
       if (!(await this.close(trx, app, from, `parent:${accountId}`, 'withdrawn by the parent'))) return false;
       if (app.status === 'approved') await this.decisions.revokeActivePermitOf(trx, app.id, this.nowIso());
       if (app.kind === 'outgoing' && app.linked_application_id) {
@@ -51,10 +52,9 @@ export class Withdrawals {
     return ok({ application: app });
   }
 
-  private async close(trx: Transaction<Database>, app: ApplicationRow, from: string[], actor: string, note: string): Promise<boolean> {
+  private async close(trx: Transaction<Database>, app: ApplicationRow, from: readonly Status[], actor: string, note: string): Promise<boolean> {
     const nowIso = this.nowIso();
-    if (!(await this.decisions.moveStatus(trx, app.id, from, 'withdrawn', nowIso))) return false;
-    await this.decisions.event(trx, { application_id: app.id, at: nowIso, actor, from_status: app.status, to_status: 'withdrawn', note });
+    if (!(await moveRequest(trx, { id: app.id, from, was: asStatus(app.status), to: 'withdrawn', actor, at: nowIso, note }))) return false;
     await this.decisions.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
     const district = this.deps.districts.get(app.district_id)!;
     const lang = app.language as 'en' | 'es';

@@ -7,17 +7,18 @@ import type { DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { Handoff } from '../applications/handoff.js';
 import { DecisionsRepository } from './repository.js';
-import { Refusal } from './refusal.js';
+import { refuse } from '../../platform/db/refuse.js';
+import { asStatus, moveRequest, type Status } from '../applications/lifecycle.js';
 import { localDate } from '../../platform/clock.js';
 import { notifyParent } from './notify.js';
 import { MAX_PERMIT_YEARS, shiftSchoolYear } from './rules.js';
-import { newDecision, newPermit } from './records.js';
+import { newDecision, newPermit } from './decision-rows.js';
 import type { ApproveInput } from './inputs.js';
 
 /** Statuses of a release that mean it no longer stands: the receiving district cannot act on it (DEC-5). */
 const RELEASE_GONE = ['withdrawn', 'denied', 'abandoned', 'revoked'];
 /** Statuses a release is granted from by law when the receiving district approves a priority transfer (DEC-19). */
-const RELEASE_PENDING = ['incomplete', 'submitted', 'info_requested', 'deemed_denied'];
+const RELEASE_PENDING: readonly Status[] = ['incomplete', 'submitted', 'info_requested', 'deemed_denied'];
 
 /**
  * DEC-5, DEC-16, DEC-19: the district of residence's side of an inter-district permit — its
@@ -50,7 +51,7 @@ export class ReleaseDecisions {
     staff: SessionStaff,
     app: ApplicationsTable,
     district: DistrictConfig,
-    from: string[],
+    from: readonly Status[],
     input: ApproveInput,
     run: (work: (trx: Transaction<Database>) => Promise<{ decisionId: string }>) => Promise<Result<{ decisionId: string }>>,
   ): Promise<Result<{ decisionId: string }>> {
@@ -58,11 +59,12 @@ export class ReleaseDecisions {
     if (!Number.isInteger(count) || count < 1 || count > MAX_PERMIT_YEARS) return err('invalid', 'decisions.errors.years', { field: 'years', params: { max: MAX_PERMIT_YEARS } });
     const today = this.deps.clock.now().toISOString();
     return run(async (trx) => {
-      if (!(await this.repo.moveStatus(trx, app.id, from, 'approved', today))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
+      const moved = await moveRequest(trx, { id: app.id, from, was: asStatus(app.status), to: 'approved', actor: `staff:${staff.id}`, at: today, note: `release years:${count}` });
+      if (!moved) refuse(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
       const decidedOn = localDate(this.deps.clock.now(), district.timeZone);
       const decision = newDecision(app, 'approved', staff.id, decidedOn, today);
       const permit = newPermit(app, decision, { schoolId: releasedTo(app), lastYear: shiftSchoolYear(app.school_year, count - 1), renew: input.renew });
-      await this.repo.recordApproval(trx, app, decision, permit, { actor: `staff:${staff.id}`, note: `release years:${count}` });
+      await this.repo.recordApproval(trx, app, decision, permit);
       const forwarded = app.linked_application_id ? null : await new Handoff(this.deps).forward(trx, { ...app, status: 'approved' }, { byLaw: false });
       await notifyParent(this.deps, trx, app, district, forwarded ? 'decisions.email.releaseForwarded' : 'decisions.email.releaseApproved', `decision:${decision.id}`, {
         receiving: this.receivingName(app),
@@ -75,12 +77,13 @@ export class ReleaseDecisions {
   /** DEC-19: the receiving district approved a priority transfer; the release is granted by law, in the same transaction. */
   async grantByLaw(trx: Transaction<Database>, release: ApplicationsTable, decidedOn: string): Promise<void> {
     const nowIso = this.deps.clock.now().toISOString();
-    if (!(await this.repo.moveStatus(trx, release.id, RELEASE_PENDING, 'approved', nowIso))) return;
+    const note = 'released by law: the receiving district approved a priority transfer (DEC-19)';
+    if (!(await moveRequest(trx, { id: release.id, from: RELEASE_PENDING, was: asStatus(release.status), to: 'approved', actor: 'system', at: nowIso, note }))) return;
     const decision = newDecision(release, 'approved', null, decidedOn, nowIso, { note: 'DEC-19' });
     // The release covers the years the receiving district just approved (DEC-18), written above in this transaction.
     const accepted = release.linked_application_id ? await this.repo.permit(trx, release.linked_application_id) : undefined;
     const permit = newPermit(release, decision, { schoolId: releasedTo(release), lastYear: accepted?.last_year ?? release.school_year, renew: false });
-    await this.repo.recordApproval(trx, release, decision, permit, { actor: 'system', note: 'released by law: the receiving district approved a priority transfer (DEC-19)' });
+    await this.repo.recordApproval(trx, release, decision, permit);
   }
 
   private receivingName(app: ApplicationsTable): string {

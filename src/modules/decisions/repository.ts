@@ -1,6 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApplicationsTable, AppealsTable, Database, DecisionsTable, InfoRequestsTable, PermitsTable, SchoolApprovalsTable } from '../../platform/db/schema.js';
-import { newId } from '../../platform/ids.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -10,19 +9,6 @@ export class DecisionsRepository {
 
   application(q: Q, id: string, districtId: string) {
     return q.selectFrom('applications').selectAll().where('id', '=', id).where('district_id', '=', districtId).executeTakeFirst();
-  }
-
-  /**
-   * Moves a request's status only if it still is one of `from`: the one guard that makes two
-   * staff deciding at once (or a double click) end with exactly one decision.
-   */
-  async moveStatus(q: Q, id: string, from: readonly string[], to: string, nowIso: string): Promise<boolean> {
-    const r = await q.updateTable('applications').set({ status: to, updated_at: nowIso }).where('id', '=', id).where('status', 'in', from as string[]).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  }
-
-  event(q: Q, e: { application_id: string; at: string; actor: string; from_status: string | null; to_status: string; note: string | null }) {
-    return q.insertInto('application_events').values({ id: newId(), ...e }).execute();
   }
 
   insertDecision(q: Q, d: DecisionsTable) {
@@ -74,12 +60,11 @@ export class DecisionsRepository {
     return q.insertInto('school_approvals').values(row).execute();
   }
 
-  /** An approval's records, together: the decision, its permit, requests for missing items closed, the history line. */
-  async recordApproval(q: Q, app: ApplicationsTable, decision: DecisionsTable, permit: PermitsTable, line: { actor: string; note: string }) {
+  /** An approval's records, together: the decision, its permit, requests for missing items closed (the move and its history line are the lifecycle's). */
+  async recordApproval(q: Q, app: ApplicationsTable, decision: DecisionsTable, permit: PermitsTable) {
     await this.insertDecision(q, decision);
     await this.insertPermit(q, permit);
     await this.closeOpenInfoRequests(q, app.id, decision.decided_at, 'closed_at');
-    await this.event(q, { application_id: app.id, at: decision.decided_at, actor: line.actor, from_status: app.status, to_status: 'approved', note: line.note });
   }
 
   permit(q: Q, applicationId: string) {
@@ -231,10 +216,6 @@ export class DecisionsRepository {
       .where('decisions.appeal_until', '<', today)
       .where('appeals.id', 'is', null)
       .execute();
-  }
-
-  async hasEvent(applicationId: string, note: string): Promise<boolean> {
-    return Boolean(await this.db.selectFrom('application_events').select('id').where('application_id', '=', applicationId).where('note', '=', note).executeTakeFirst());
   }
 
   /** The activated staff who decide: they get the reminders. */

@@ -1,6 +1,5 @@
 import type { Deps } from '../../deps.js';
 import type { ApplicationsTable, SchoolApprovalsTable } from '../../platform/db/schema.js';
-import { isUniqueViolation } from '../../platform/db/kysely.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { localDate } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -8,7 +7,8 @@ import { err, ok, type Result } from '../../platform/result.js';
 import { canChangeRecords } from '../access/roles.js';
 import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
-import { Refusal } from './refusal.js';
+import { refusable, refuse } from '../../platform/db/refuse.js';
+import { asStatus, moveRequest, noteRequest } from '../applications/lifecycle.js';
 import { readyToDecide } from './readiness.js';
 import { seatsFor } from './rules.js';
 import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './decision-rows.js';
@@ -61,38 +61,33 @@ export class SchoolApprovals {
     const district = this.deps.districts.get(app.district_id)!;
     const today = localDate(this.deps.clock.now(), district.timeZone);
     const schoolIdOf = role === 'residence' ? app.residence_school_id! : app.requested_school_id!;
-    try {
-      const final = await this.deps.db.transaction().execute(async (trx) => {
-        const nowIso = this.deps.clock.now().toISOString();
-        await this.repo.insertSchoolApproval(trx, { id: newId(), application_id: app.id, school_id: schoolIdOf, role, decision: input.decision as 'approved' | 'denied', note: note || null, decided_by: staff.id, decided_at: nowIso });
-        await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `${role} school ${input.decision}` });
-        const all = await this.repo.schoolApprovals(trx, app.id);
-        if (input.decision === 'denied') {
-          if (!(await this.repo.moveStatus(trx, app.id, DECIDABLE, 'denied', nowIso))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
-          const decision = newDecision(app, 'denied', staff.id, today, nowIso, { note, no_appeal_reason: 'intra-district' });
-          await this.repo.insertDecision(trx, decision);
-          await this.repo.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
-          await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'denied', note: `${role} school` });
-          await notifyParent(this.deps, trx, app, district, 'decisions.email.intraDenied', `decision:${decision.id}`, { school: this.deps.districts.schoolById(schoolIdOf)?.name ?? schoolIdOf, note, phone: district.contact.phone });
-          return 'denied' as const;
-        }
-        if (!(all.some((a) => a.role === 'residence' && a.decision === 'approved') && all.some((a) => a.role === 'requested' && a.decision === 'approved'))) return null;
-        // Both schools said yes: the requested school's seat for the grade, and the permit (DEC-6).
-        const sid = app.requested_school_id!;
-        const school = district.schools.find((s) => `${district.slug}:${s.code}` === sid)!;
-        if (!(await this.repo.moveStatus(trx, app.id, DECIDABLE, 'approved', nowIso))) throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
-        if (!(await this.repo.takeSeat(trx, sid, app.school_year, app.grade_requested, seatsFor(school, app.school_year, app.grade_requested))))
-          throw new Refusal(err('full', 'decisions.errors.full', { params: { school: school.name, grade: app.grade_requested, year: app.school_year } }));
-        const decision = newDecision(app, 'approved', staff.id, today, nowIso);
-        await this.repo.recordApproval(trx, app, decision, newPermit(app, decision, { schoolId: sid, lastYear: app.school_year, renew: false }), { actor: `staff:${staff.id}`, note: `both schools approved; school:${school.code}` });
-        await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: app.school_year });
-        return 'approved' as const;
-      });
-      return ok({ final });
-    } catch (e) {
-      if (e instanceof Refusal) return e.problem;
-      if (isUniqueViolation(e)) return err('already-decided', 'decisions.errors.schoolAlreadyDecided');
-      throw e;
-    }
+    const final = await refusable(() => this.deps.db.transaction().execute(async (trx) => {
+      const nowIso = this.deps.clock.now().toISOString();
+      await this.repo.insertSchoolApproval(trx, { id: newId(), application_id: app.id, school_id: schoolIdOf, role, decision: input.decision as 'approved' | 'denied', note: note || null, decided_by: staff.id, decided_at: nowIso });
+      await noteRequest(trx, { id: app.id, actor: `staff:${staff.id}`, at: nowIso, status: app.status, note: `${role} school ${input.decision}` });
+      const all = await this.repo.schoolApprovals(trx, app.id);
+      if (input.decision === 'denied') {
+        const moved = await moveRequest(trx, { id: app.id, from: DECIDABLE, was: asStatus(app.status), to: 'denied', actor: `staff:${staff.id}`, at: nowIso, note: `${role} school` });
+        if (!moved) refuse(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
+        const decision = newDecision(app, 'denied', staff.id, today, nowIso, { note, no_appeal_reason: 'intra-district' });
+        await this.repo.insertDecision(trx, decision);
+        await this.repo.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
+        await notifyParent(this.deps, trx, app, district, 'decisions.email.intraDenied', `decision:${decision.id}`, { school: this.deps.districts.schoolById(schoolIdOf)?.name ?? schoolIdOf, note, phone: district.contact.phone });
+        return 'denied' as const;
+      }
+      if (!(all.some((a) => a.role === 'residence' && a.decision === 'approved') && all.some((a) => a.role === 'requested' && a.decision === 'approved'))) return null;
+      // Both schools said yes: the requested school's seat for the grade, and the permit (DEC-6).
+      const sid = app.requested_school_id!;
+      const school = district.schools.find((s) => `${district.slug}:${s.code}` === sid)!;
+      const moved = await moveRequest(trx, { id: app.id, from: DECIDABLE, was: asStatus(app.status), to: 'approved', actor: `staff:${staff.id}`, at: nowIso, note: `both schools approved; school:${school.code}` });
+      if (!moved) refuse(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: app.status } }));
+      if (!(await this.repo.takeSeat(trx, sid, app.school_year, app.grade_requested, seatsFor(school, app.school_year, app.grade_requested))))
+        refuse(err('full', 'decisions.errors.full', { params: { school: school.name, grade: app.grade_requested, year: app.school_year } }));
+      const decision = newDecision(app, 'approved', staff.id, today, nowIso);
+      await this.repo.recordApproval(trx, app, decision, newPermit(app, decision, { schoolId: sid, lastYear: app.school_year, renew: false }));
+      await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: app.school_year });
+      return 'approved' as const;
+    }), { onUnique: err('already-decided', 'decisions.errors.schoolAlreadyDecided') });
+    return final.ok ? ok({ final: final.value }) : final;
   }
 }

@@ -1,21 +1,21 @@
 import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
 import { addDays, localDate } from '../../platform/clock.js';
-import type { ApplicationsTable, Database, DecisionKind, DecisionsTable } from '../../platform/db/schema.js';
-import { isUniqueViolation } from '../../platform/db/kysely.js';
+import type { ApplicationsTable, Database } from '../../platform/db/schema.js';
+import { refusable, refuse } from '../../platform/db/refuse.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { newId } from '../../platform/ids.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { appealDeadline } from '../districts/deadlines.js';
 import { schoolId } from '../districts/catalog.js';
+import { asStatus, moveRequest, noteRequest, type Status } from '../applications/lifecycle.js';
 import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { canChangeRecords } from '../access/roles.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { ReleaseDecisions } from './releases.js';
 import type { AppealInput, ApproveInput, DenyInput, InfoInput, OutcomeInput, RevokeInput } from './inputs.js';
-import { Refusal } from './refusal.js';
 import { readyToDecide } from './readiness.js';
 import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './decision-rows.js';
 import { MAX_PERMIT_YEARS, assignableSchools, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
@@ -58,28 +58,18 @@ export class DecisionService {
     return app ? ok(app) : err('not-found', 'common.notFound.message');
   }
 
-  private async run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<Result<T>> {
-    try {
-      return ok(await this.deps.db.transaction().execute(work));
-    } catch (e) {
-      if (e instanceof Refusal) return e.problem;
-      if (isUniqueViolation(e)) return err('already-decided', 'decisions.errors.alreadyDecided');
-      throw e;
-    }
-  }
-
-  private decisionRow(app: ApplicationsTable, kind: DecisionKind, by: string | null, decidedOn: string, over: Partial<DecisionsTable> = {}): DecisionsTable {
-    return newDecision(app, kind, by, decidedOn, this.deps.clock.now().toISOString(), over);
+  private run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<Result<T>> {
+    return refusable(() => this.deps.db.transaction().execute(work), { onUnique: err('already-decided', 'decisions.errors.alreadyDecided') });
   }
 
   /** Explains why a request can no longer take an action: it was decided or changed meanwhile. */
   private async changed(trx: Transaction<Database>, app: ApplicationsTable): Promise<never> {
     const now = await this.repo.application(trx, app.id, app.district_id);
-    throw new Refusal(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: now?.status ?? app.status } }));
+    refuse(err('already-decided', 'decisions.errors.alreadyDecided', { params: { status: now?.status ?? app.status } }));
   }
 
   /** Approval after a denial needs the county's overturned appeal (DEC-8): the district cannot undo its own denial by approving. */
-  private async approvableFrom(app: ApplicationsTable): Promise<string[]> {
+  private async approvableFrom(app: ApplicationsTable): Promise<Status[]> {
     if ((DECIDABLE as readonly string[]).includes(app.status)) return [...DECIDABLE];
     if (app.status === 'deemed_denied') return ['deemed_denied'];
     if (app.status === 'denied') {
@@ -113,14 +103,16 @@ export class DecisionService {
     const today = this.today(district);
     const sid = schoolId(district.slug, school.code);
     return this.run(async (trx) => {
-      if (!(await this.repo.moveStatus(trx, app.id, from, 'approved', this.deps.clock.now().toISOString()))) await this.changed(trx, app);
+      const nowIso = this.deps.clock.now().toISOString();
+      const moved = await moveRequest(trx, { id: app.id, from, was: asStatus(app.status), to: 'approved', actor: `staff:${staff.id}`, at: nowIso, note: `school:${school.code} years:${count}` });
+      if (!moved) await this.changed(trx, app);
       for (const c of covered) {
         if (!(await this.repo.takeSeat(trx, sid, c.year, c.grade!, seatsFor(school, c.year, c.grade!))))
-          throw new Refusal(err('full', 'decisions.errors.full', { field: 'school', params: { school: school.name, grade: c.grade!, year: c.year } }));
+          refuse(err('full', 'decisions.errors.full', { field: 'school', params: { school: school.name, grade: c.grade!, year: c.year } }));
       }
-      const decision = this.decisionRow(app, 'approved', staff.id, today);
+      const decision = newDecision(app, 'approved', staff.id, today, nowIso);
       const permit = newPermit(app, decision, { schoolId: sid, lastYear: shiftSchoolYear(app.school_year, count - 1), renew: input.renew });
-      await this.repo.recordApproval(trx, app, decision, permit, { actor: `staff:${staff.id}`, note: `school:${school.code} years:${count}` });
+      await this.repo.recordApproval(trx, app, decision, permit);
       // DEC-19: the receiving district approved a priority transfer: the release follows by law.
       if (release.value?.byLaw) await this.releases.grantByLaw(trx, release.value.release, today);
       await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: `${app.school_year} – ${shiftSchoolYear(app.school_year, count - 1)}` });
@@ -152,11 +144,12 @@ export class DecisionService {
     const today = this.today(district);
     const appealUntil = noAppeal ? null : appealDeadline(today, district.appeals.days);
     return this.run(async (trx) => {
-      if (!(await this.repo.moveStatus(trx, app.id, DECIDABLE, 'denied', this.deps.clock.now().toISOString()))) await this.changed(trx, app);
-      const decision = this.decisionRow(app, 'denied', staff.id, today, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, appeal_until: appealUntil, no_appeal_reason: noAppeal });
+      const nowIso = this.deps.clock.now().toISOString();
+      const moved = await moveRequest(trx, { id: app.id, from: DECIDABLE, was: asStatus(app.status), to: 'denied', actor: `staff:${staff.id}`, at: nowIso, note: reasons.join(',') });
+      if (!moved) await this.changed(trx, app);
+      const decision = newDecision(app, 'denied', staff.id, today, nowIso, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, appeal_until: appealUntil, no_appeal_reason: noAppeal });
       await this.repo.insertDecision(trx, decision);
       await this.repo.closeOpenInfoRequests(trx, app.id, decision.decided_at, 'closed_at');
-      await this.repo.event(trx, { application_id: app.id, at: decision.decided_at, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'denied', note: reasons.join(',') });
       const lang = app.language as 'en' | 'es';
       const t = this.deps.catalogs.messages.get(lang) ?? this.deps.catalogs.messages.get('en')!;
       await notifyParent(this.deps, trx, app, district, appealUntil ? 'decisions.email.denied' : 'decisions.email.deniedNoAppeal', `decision:${decision.id}`, {
@@ -188,9 +181,11 @@ export class DecisionService {
     const lang = app.language as 'en' | 'es';
     return this.run(async (trx) => {
       const nowIso = this.deps.clock.now().toISOString();
-      if (app.status !== 'info_requested' && !(await this.repo.moveStatus(trx, app.id, [app.status], 'info_requested', nowIso))) await this.changed(trx, app);
+      // Asked again while waiting for an answer: a line on the history, the status stays.
+      const line = { id: app.id, actor: `staff:${staff.id}`, at: nowIso, note: `due:${input.dueOn}` };
+      if (app.status === 'info_requested') await noteRequest(trx, { ...line, status: app.status });
+      else if (!(await moveRequest(trx, { ...line, from: asStatus(app.status), to: 'info_requested' }))) await this.changed(trx, app);
       await this.repo.insertInfoRequest(trx, { id: requestId, application_id: app.id, message, doc_codes: JSON.stringify(docCodes), due_on: input.dueOn, created_by: staff.id, created_at: nowIso, answered_at: null, closed_at: null });
-      await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: 'info_requested', note: `due:${input.dueOn}` });
       await notifyParent(this.deps, trx, app, district, 'decisions.email.infoRequested', `info-request:${requestId}`, {
         message,
         documents: docCodes.map((c) => `- ${district.documents.find((d) => d.code === c)!.label[lang]}`).join('\n') || '-',
@@ -218,14 +213,13 @@ export class DecisionService {
     const lang = app.language as 'en' | 'es';
     return this.run(async (trx) => {
       const nowIso = this.deps.clock.now().toISOString();
-      if (!(await this.repo.moveStatus(trx, app.id, ['approved'], 'revoked', nowIso))) await this.changed(trx, app);
+      if (!(await moveRequest(trx, { id: app.id, from: 'approved', to: 'revoked', actor: `staff:${staff.id}`, at: nowIso, note: reasons.join(',') }))) await this.changed(trx, app);
       await this.repo.revokePermit(trx, permit.id, nowIso);
       // Seats of the years still to come are free again; years already under way stay counted.
       const count = Number(permit.last_year.slice(0, 4)) - Number(permit.first_year.slice(0, 4)) + 1;
       for (const c of yearsCovered(permit.first_year, permit.grade, count)) if (c.grade && c.year > schoolYearOf(today)) await this.repo.releaseSeat(trx, permit.school_id, c.year, c.grade);
-      const decision = this.decisionRow(app, 'revoked', staff.id, today, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, no_appeal_reason: 'revocation' });
+      const decision = newDecision(app, 'revoked', staff.id, today, nowIso, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, no_appeal_reason: 'revocation' });
       await this.repo.insertDecision(trx, decision);
-      await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: 'approved', to_status: 'revoked', note: reasons.join(',') });
       await notifyParent(this.deps, trx, app, district, 'decisions.email.revoked', `decision:${decision.id}`, {
         reasons: reasons.map((r) => `- ${district.revocationReasons.find((d) => d.code === r)!.label[lang] ?? r}`).join('\n'),
       });
@@ -252,7 +246,7 @@ export class DecisionService {
     return this.run(async (trx) => {
       const nowIso = this.deps.clock.now().toISOString();
       await this.repo.insertAppeal(trx, { id: appealId, application_id: app.id, decision_id: denial.id, filed_on: input.filedOn, outcome: 'pending', outcome_on: null, note: null, recorded_by: staff.id, created_at: nowIso });
-      await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `appeal filed ${input.filedOn}` });
+      await noteRequest(trx, { id: app.id, actor: `staff:${staff.id}`, at: nowIso, status: app.status, note: `appeal filed ${input.filedOn}` });
       return { appealId };
     });
   }
@@ -271,8 +265,8 @@ export class DecisionService {
     const outcome = input.outcome;
     return this.run(async (trx) => {
       const nowIso = this.deps.clock.now().toISOString();
-      if (!(await this.repo.setAppealOutcome(trx, appeal.id, outcome, input.outcomeOn, input.note.trim().slice(0, NOTE_MAX) || null))) throw new Refusal(err('no-appeal', 'decisions.errors.noPendingAppeal'));
-      await this.repo.event(trx, { application_id: app.id, at: nowIso, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `appeal ${outcome} ${input.outcomeOn}` });
+      if (!(await this.repo.setAppealOutcome(trx, appeal.id, outcome, input.outcomeOn, input.note.trim().slice(0, NOTE_MAX) || null))) refuse(err('no-appeal', 'decisions.errors.noPendingAppeal'));
+      await noteRequest(trx, { id: app.id, actor: `staff:${staff.id}`, at: nowIso, status: app.status, note: `appeal ${outcome} ${input.outcomeOn}` });
       await notifyParent(this.deps, trx, app, district, `decisions.email.appeal.${outcome}`, `appeal-outcome:${appeal.id}`, {});
       return { outcome };
     });

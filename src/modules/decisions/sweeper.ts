@@ -6,6 +6,7 @@ import { enqueueEmail } from '../../platform/mail/outbox.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { appealDeadline } from '../districts/deadlines.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
+import { asStatus, hasNote, moveRequest, noteRequest } from '../applications/lifecycle.js';
 import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { translator } from '../../platform/i18n/translator.js';
@@ -71,14 +72,13 @@ export class Sweeper {
   /** Moves one request to a closing status and records a decision and notice, if nobody else did first. */
   private async close(app: ApplicationsTable, district: DistrictConfig, to: 'abandoned' | 'deemed_denied', decidedOn: string, why: string, template: string, params: Record<string, string>, appealUntil: string | null) {
     return this.deps.db.transaction().execute(async (trx) => {
-      if (!(await this.repo.moveStatus(trx, app.id, [app.status], to, this.nowIso()))) return false;
+      if (!(await moveRequest(trx, { id: app.id, from: asStatus(app.status), to, actor: 'system', at: this.nowIso(), note: why }))) return false;
       const id = newId();
       await this.repo.insertDecision(trx, {
         id, application_id: app.id, kind: to, reasons: JSON.stringify([why]), note: null, decided_on: decidedOn, decided_at: this.nowIso(),
         decided_by: null, appeal_until: appealUntil, no_appeal_reason: appealUntil ? null : 'abandoned', language: app.language,
       });
       await this.repo.closeOpenInfoRequests(trx, app.id, this.nowIso(), 'closed_at');
-      await this.repo.event(trx, { application_id: app.id, at: this.nowIso(), actor: 'system', from_status: app.status, to_status: to, note: why });
       await notifyParent(this.deps, trx, app, district, template, `decision:${id}`, params);
       return true;
     });
@@ -136,9 +136,9 @@ export class Sweeper {
     let n = 0;
     for (const d of open) {
       const note = `appeal-window-closed:${d.id}`;
-      const done = await this.repo.hasEvent(d.application_id, note);
+      const done = await hasNote(this.deps.db, d.application_id, note);
       if (done) continue;
-      await this.repo.event(this.deps.db, { application_id: d.application_id, at: this.nowIso(), actor: 'system', from_status: d.status, to_status: d.status, note });
+      await noteRequest(this.deps.db, { id: d.application_id, actor: 'system', at: this.nowIso(), status: d.status, note });
       n++;
     }
     return n;

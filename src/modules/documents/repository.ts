@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { Db } from '../../platform/db/kysely.js';
-import type { ApplicationEventsTable, Database, DocumentsTable } from '../../platform/db/schema.js';
+import type { Database, DocumentsTable } from '../../platform/db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -39,17 +39,9 @@ export class DocumentsRepository {
     const row = await q.selectFrom('applications').select('status').where('id', '=', id).executeTakeFirst();
     return row?.status;
   }
-  /** Moves the status only if it still is what we read: safe when two uploads race. */
-  async moveStatus(q: Q, id: string, from: string, to: string, nowIso: string): Promise<boolean> {
-    const r = await q.updateTable('applications').set({ status: to, updated_at: nowIso }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  }
   /** DOC-4: the parent's upload answers every open request for missing items. */
   answerInfoRequests(q: Q, applicationId: string, nowIso: string) {
     return q.updateTable('info_requests').set({ answered_at: nowIso }).where('application_id', '=', applicationId).where('answered_at', 'is', null).where('closed_at', 'is', null).execute();
-  }
-  insertEvent(q: Q, e: ApplicationEventsTable) {
-    return q.insertInto('application_events').values(e).execute();
   }
   /** Which of `keys` some row still names (one indexed query per referencing column). */
   async referencedKeys(keys: string[], q: Q = this.db): Promise<Set<string>> {

@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../../platform/result.js';
 import { FileTooLargeError, type StagedFile } from '../../platform/storage/storage.js';
 import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
 import type { Localized } from '../districts/config-schema.js';
+import { moveRequest, noteRequest } from '../applications/lifecycle.js';
 import { DocumentsRepository } from './repository.js';
 import { SNIFF_BYTES, cleanFileName, detectAcceptedType, readHead } from './file-type.js';
 
@@ -322,18 +323,15 @@ export class DocumentsService {
       const fresh = rows.filter((d) => !known.has(`${d.doc_type}:${d.sha256}`));
       if (fresh.length) await this.repo.insert(fresh, trx);
       // PRV-3: every upload is on the request's history (who, when, how many files).
-      await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: status, to_status: status, note: `documents:${stored.length}` });
+      await noteRequest(trx, { id: app.id, actor, at: now, status, note: `documents:${stored.length}` });
       // APP-11: complete once every required document is in.
       const { missingRequired } = this.match(app, await this.repo.forApplication(app.id, trx));
-      if (status === 'incomplete' && missingRequired.length === 0 && (await this.repo.moveStatus(trx, app.id, 'incomplete', 'submitted', now))) {
-        await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: 'incomplete', to_status: 'submitted', note: 'documents complete' });
-      }
+      if (status === 'incomplete' && missingRequired.length === 0) await moveRequest(trx, { id: app.id, from: 'incomplete', to: 'submitted', actor, at: now, note: 'documents complete' });
       // DOC-4: an answer to a request for missing items puts the request back in the queue, in
       // its original place (the queue is ordered by the unchanged received_at).
       const back = missingRequired.length === 0 ? 'submitted' : 'incomplete';
-      if (status === 'info_requested' && (await this.repo.moveStatus(trx, app.id, 'info_requested', back, now))) {
+      if (status === 'info_requested' && (await moveRequest(trx, { id: app.id, from: 'info_requested', to: back, actor, at: now, note: 'answer to a request for missing items' }))) {
         await this.repo.answerInfoRequests(trx, app.id, now);
-        await this.repo.insertEvent(trx, { id: newId(), application_id: app.id, at: now, actor, from_status: 'info_requested', to_status: back, note: 'answer to a request for missing items' });
       }
     });
     return { ok: true, count: stored.length };

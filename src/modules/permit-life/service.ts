@@ -2,14 +2,15 @@ import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
 import { addDays, localDate } from '../../platform/clock.js';
 import type { ApplicationsTable, Database, PermitReviewsTable, PermitsTable, ProvisionalEnrollmentsTable } from '../../platform/db/schema.js';
-import { isUniqueViolation } from '../../platform/db/kysely.js';
+import { refusable, refuse } from '../../platform/db/refuse.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { newId } from '../../platform/ids.js';
-import { err, ok, type Result } from '../../platform/result.js';
+import { err, ok, type Err, type Result } from '../../platform/result.js';
 import { GRADES, gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { windowsFor } from '../districts/windows.js';
+import { noteRequest } from '../applications/lifecycle.js';
 import { notifyParent } from '../decisions/notify.js';
 import { schoolYearOf, shiftSchoolYear } from '../decisions/rules.js';
 import { AuditLog } from '../access/audit-log.js';
@@ -24,12 +25,6 @@ export const REVIEW_OUTCOMES = ['continue', 'concern'] as const;
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 const realDate = (s: string) => isoDate.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
 const isUndecided = (status: string) => (UNDECIDED as readonly string[]).includes(status);
-
-class Refusal extends Error {
-  constructor(readonly problem: ReturnType<typeof err>) {
-    super(problem.problem.code);
-  }
-}
 
 /** What the request page shows of a provisional enrollment and a permit's reviews, for one staff member. */
 export interface StaffLifeState {
@@ -128,14 +123,8 @@ export class PermitLifeService {
     return this.deps.clock.now().toISOString();
   }
 
-  private async run<T>(work: (trx: Transaction<Database>) => Promise<T>, onUnique: ReturnType<typeof err>): Promise<Result<T>> {
-    try {
-      return ok(await this.deps.db.transaction().execute(work));
-    } catch (e) {
-      if (e instanceof Refusal) return e.problem;
-      if (isUniqueViolation(e)) return onUnique;
-      throw e;
-    }
+  private run<T>(work: (trx: Transaction<Database>) => Promise<T>, onUnique: Err): Promise<Result<T>> {
+    return refusable(() => this.deps.db.transaction().execute(work), { onUnique });
   }
 
   /**
@@ -179,9 +168,9 @@ export class PermitLifeService {
     const lang = translator(this.deps.catalogs, app.language);
     return this.run(async (trx) => {
       // The decisions' guard: a request decided meanwhile takes no provisional enrollment.
-      if (!(await this.repo.touchIfUndecided(trx, app.id, row.recorded_at))) throw new Refusal(err('decided', 'permit-life.errors.decided', { params: { status: app.status } }));
+      if (!(await this.repo.touchIfUndecided(trx, app.id, row.recorded_at))) refuse(err('decided', 'permit-life.errors.decided', { params: { status: app.status } }));
       await this.repo.insertProvisional(trx, row);
-      await trx.insertInto('application_events').values({ id: newId(), application_id: app.id, at: row.recorded_at, actor: `staff:${staff.id}`, from_status: app.status, to_status: app.status, note: `provisional ${row.first_day} – ${row.ends_on}` }).execute();
+      await noteRequest(trx, { id: app.id, actor: `staff:${staff.id}`, at: row.recorded_at, status: app.status, note: `provisional ${row.first_day} – ${row.ends_on}` });
       await new AuditLog(trx, this.deps.clock).record(staff, 'application.provisional', { type: 'application', id: app.id }, ip, { first_day: row.first_day, ends_on: row.ends_on, warn_on: row.warn_on });
       await notifyParent(this.deps, trx, app, district, 'permit-life.email.provisionalRecorded', `provisional:${row.id}`, {
         school: school?.name ?? '',
@@ -267,7 +256,7 @@ export class PermitLifeService {
     const row: PermitReviewsTable = { id: newId(), permit_id: permit.id, reviewed_on: this.today(district), outcome, note: note || null, reviewed_by: staff.id, created_at: this.nowIso() };
     return this.run(async (trx) => {
       await this.repo.insertReview(trx, row);
-      await trx.insertInto('application_events').values({ id: newId(), application_id: permit.application_id, at: row.created_at, actor: `staff:${staff.id}`, from_status: 'approved', to_status: 'approved', note: `review:${outcome}` }).execute();
+      await noteRequest(trx, { id: permit.application_id, actor: `staff:${staff.id}`, at: row.created_at, status: 'approved', note: `review:${outcome}` });
       await new AuditLog(trx, this.deps.clock).record(staff, 'permit.review', { type: 'permit', id: permit.id }, ip, { application: permit.application_id, outcome });
       return { reviewId: row.id };
     }, err('conflict', 'permit-life.errors.notActive'));

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import { addDays, localDate } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import { STATUSES } from '../applications/status.js';
+import { STATUSES } from '../applications/lifecycle.js';
 import { isValidConfirmationNumber, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
 import { prefixRange, searchPair, searchWords } from '../../platform/name-key.js';
 

@@ -4,6 +4,7 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
 import { RequestScope } from '../access/request-scope.js';
+import { history } from '../applications/lifecycle.js';
 
 export interface RequestView {
   application: ApplicationsTable;
@@ -31,7 +32,7 @@ export class RequestViews {
     const [parent, student, events, documents, messages] = await Promise.all([
       this.deps.db.selectFrom('users').select(['first_name', 'last_name', 'email', 'language']).where('id', '=', application.account_id).executeTakeFirstOrThrow(),
       this.deps.db.selectFrom('students').select(['address_line1', 'address_line2', 'city', 'state', 'zip', 'current_school', 'current_district']).where('id', '=', application.student_id).executeTakeFirstOrThrow(),
-      this.deps.db.selectFrom('application_events').select(['at', 'actor', 'from_status', 'to_status', 'note']).where('application_id', '=', id).orderBy('at').orderBy('id').execute(),
+      history(this.deps.db, id),
       this.deps.db.selectFrom('documents').selectAll().where('application_id', '=', id).orderBy('uploaded_at').orderBy('id').execute(),
       this.deps.db.selectFrom('outbox').select(['id', 'subject', 'created_at', 'status']).where('application_id', '=', id).orderBy('created_at').execute(),
     ]);

@@ -4,6 +4,9 @@ import type { AddressChangesTable, StudentsTable } from '../../platform/db/schem
 import { translator } from '../../platform/i18n/translator.js';
 import { sha256 } from '../../platform/ids.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
+import { refusable, refuse } from '../../platform/db/refuse.js';
+import { err } from '../../platform/result.js';
+import { noteRequest } from '../applications/lifecycle.js';
 import { AddressService } from '../addresses/service.js';
 import { schoolId, type DistrictCatalog } from '../districts/catalog.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
@@ -38,8 +41,6 @@ export interface ReportedSchoolChange {
   from: string;
   same: boolean;
 }
-
-class Conflict extends Error {}
 
 export class MovesService {
   readonly repo: MovesRepository;
@@ -103,31 +104,28 @@ export class MovesService {
       student_id: studentId, moved_on: input.moved_on, reported_on: today, late: late ? 1 : 0,
       old_address: oldAddress, new_address: newAddress, advice: advice.main, created_at: nowIso,
     };
-    try {
-      const inserted = await this.deps.writer.run(async (trx) => {
-        if (!(await this.repo.insertAddressChange(trx, change))) return false;
-        const moved = await this.repo.changeAddress(trx, accountId, studentId, student, {
-          address_line1: input.address_line1, address_line2: input.address_line2, city: input.city, state: input.state, zip: input.zip, updated_at: nowIso,
-        });
-        if (!moved) throw new Conflict();
-        if (parent) {
-          const tr = translator(this.deps.catalogs, parent.language);
-          await enqueueEmail(trx, this.deps.catalogs, {
-            dedupeKey: `move:${change.id}`, to: parent.email, language: parent.language, template: 'moves.emails.moved', accountId,
-            params: {
-              student: `${student.first_name} ${student.last_name}`, address: newAddress, movedOn: tr.date(input.moved_on),
-              advice: adviceText(renderAdvice(this.deps.districts, tr.t, tr.lang, advice, this.deps.config.publicUrl)),
-              link: `${this.deps.config.publicUrl}/students/${studentId}/move`,
-            },
-          }, nowIso);
-        }
-        return true;
+    const inserted = await refusable(() => this.deps.writer.run(async (trx) => {
+      if (!(await this.repo.insertAddressChange(trx, change))) return false;
+      const moved = await this.repo.changeAddress(trx, accountId, studentId, student, {
+        address_line1: input.address_line1, address_line2: input.address_line2, city: input.city, state: input.state, zip: input.zip, updated_at: nowIso,
       });
-      return { kind: 'done', change, repeated: !inserted, advice };
-    } catch (e) {
-      if (e instanceof Conflict) return { kind: 'invalid', errors: { address_line1: { key: 'moves.errors.changedMeanwhile' } } };
-      throw e;
-    }
+      // The address changed under the form (another report, another tab): nothing of this one is kept.
+      if (!moved) refuse(err('changed-meanwhile', 'moves.errors.changedMeanwhile', { field: 'address_line1' }));
+      if (parent) {
+        const tr = translator(this.deps.catalogs, parent.language);
+        await enqueueEmail(trx, this.deps.catalogs, {
+          dedupeKey: `move:${change.id}`, to: parent.email, language: parent.language, template: 'moves.emails.moved', accountId,
+          params: {
+            student: `${student.first_name} ${student.last_name}`, address: newAddress, movedOn: tr.date(input.moved_on),
+            advice: adviceText(renderAdvice(this.deps.districts, tr.t, tr.lang, advice, this.deps.config.publicUrl)),
+            link: `${this.deps.config.publicUrl}/students/${studentId}/move`,
+          },
+        }, nowIso);
+      }
+      return true;
+    }));
+    if (!inserted.ok) return { kind: 'invalid', errors: { [inserted.problem.field ?? '_form']: { key: inserted.problem.messageKey } } };
+    return { kind: 'done', change, repeated: !inserted.value, advice };
   }
 
   /**
@@ -170,9 +168,7 @@ export class MovesService {
     const eventId = `sc_${sha256([permit.application_id, note, today].join('\u0000')).slice(0, 32)}`;
     const parent = await this.repo.parent(accountId);
     const inserted = await this.deps.writer.run(async (trx) => {
-      const fresh = await this.repo.insertEventOnce(trx, {
-        id: eventId, application_id: permit.application_id, at: nowIso, actor: `parent:${accountId}`, from_status: permit.status, to_status: permit.status, note,
-      });
+      const fresh = await noteRequest(trx, { id: permit.application_id, eventId, actor: `parent:${accountId}`, at: nowIso, status: permit.status, note });
       if (!fresh || !parent) return fresh;
       const tr = translator(this.deps.catalogs, parent.language);
       const school = districtsSchoolName(this.deps.districts, district, input.school);

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/kysely.js';
 import type { Kysely, Transaction } from 'kysely';
-import type { AddressChangesTable, ApplicationEventsTable, Database, StudentsTable } from '../../platform/db/schema.js';
+import type { AddressChangesTable, Database, StudentsTable } from '../../platform/db/schema.js';
 
 export type StudentRow = StudentsTable;
 
@@ -94,12 +94,6 @@ export class MovesRepository {
   /** Where and in which language the account's parent reads email. */
   parent(accountId: string, q: Q = this.db) {
     return q.selectFrom('users').select(['id', 'email', 'language', 'first_name']).where('id', '=', accountId).executeTakeFirst();
-  }
-
-  /** Inserts a request's event once: false when the same event (same id) is already recorded. */
-  async insertEventOnce(trx: Q, row: ApplicationEventsTable): Promise<boolean> {
-    const r = await trx.insertInto('application_events').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
   /** The changes of school a parent reported on the student's requests, newest first. */

@@ -3,7 +3,7 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { PERMIT_KINDS } from '../../districts/config-schema.js';
-import { STATUSES } from '../../applications/status.js';
+import { STATUSES } from '../../applications/lifecycle.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { Count, Dashboard } from '../dashboard.js';
 import { BarChart, type Bar } from './bar-chart.js';

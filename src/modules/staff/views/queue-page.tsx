@@ -1,7 +1,7 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
-import { STATUSES } from '../../applications/status.js';
+import { STATUSES } from '../../applications/lifecycle.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import { GRADES } from '../../districts/config-schema.js';
 import { KINDS, filterParams, type QueueFilter, type QueueRow } from '../queue.js';

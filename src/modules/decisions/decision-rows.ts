@@ -1,3 +1,4 @@
+/** The rows a decision writes (a decision, the permit an approval issues) and the limits they keep. */
 import type { ApplicationsTable, DecisionKind, DecisionsTable, PermitsTable } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 import { generateVerificationCode } from './rules.js';
