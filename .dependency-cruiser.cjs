@@ -84,6 +84,13 @@ module.exports = {
       from: { path: '^src/deps[.]ts$' },
       to: { path: '^src/', pathNot: ['^src/platform/', '^src/(config|rate-limits)[.]ts$', '^src/modules/districts/'] },
     },
+    {
+      name: 'module-on-the-map',
+      severity: 'error',
+      comment: 'Every folder of src/modules is on the map: a new module is added to MODULE_FLOORS, on the floor it needs.',
+      from: { path: '^src/modules/', pathNot: [`^src/modules/${anyOf(MODULE_FLOORS.flat())}/`, '^src/modules/index[.]ts$'] },
+      to: {},
+    },
     ...floorRules,
     {
       name: 'src-imports-no-tests',
