@@ -93,6 +93,13 @@ module.exports = {
     },
     ...floorRules,
     {
+      name: 'no-orphans',
+      severity: 'error',
+      comment: 'A file of src that imports nothing and that nothing imports is dead: remove it (unit tests stand alone).',
+      from: { orphan: true, pathNot: ['[.]d[.]ts$', '[.]test[.]tsx?$'] },
+      to: {},
+    },
+    {
       name: 'src-imports-no-tests',
       severity: 'error',
       comment: 'The application never imports test, bench or e2e code (tests beside the code may use test/support).',
