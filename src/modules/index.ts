@@ -8,6 +8,7 @@ import { studentRoutes } from './students/routes.js';
 import { documentsModule } from './documents/routes.js';
 import { staffRoutes } from './staff/routes.js';
 import { decisionRoutes, decisionSection } from './decisions/routes.js';
+import { withdrawnRecords } from './decisions/withdrawn.js';
 import { addressRoutes } from './addresses/routes.js';
 import { combineSections, permitLifeRoutes, permitLifeSection } from './permit-life/routes.js';
 
@@ -18,7 +19,7 @@ export async function registerModules(app: FastifyInstance, deps: Deps): Promise
   await accountRoutes(app, deps);
   await studentRoutes(app, deps);
   const documents = documentsModule(app, deps);
-  await applicationRoutes(app, deps, { documentsSection: documents.documentsSection, decisionSection: async (a) => combineSections(await decisionSection(deps, a), await permitLifeSection(deps, a)) });
+  await applicationRoutes(app, deps, { documentsSection: documents.documentsSection, decisionSection: async (a) => combineSections(await decisionSection(deps, a), await permitLifeSection(deps, a)), withdrawn: withdrawnRecords(deps.db) });
   await staffRoutes(app, deps);
   await decisionRoutes(app, deps);
   await addressRoutes(app, deps);

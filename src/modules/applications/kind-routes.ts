@@ -11,7 +11,7 @@ import type { ApplicationsService, StudentForApplication } from './service.js';
 import type { ApplicationRow } from './repository.js';
 import { OutgoingRequests } from './outgoing.js';
 import { IntraRequests } from './intra.js';
-import { Withdrawals } from './withdraw.js';
+import type { Withdrawals } from './withdraw.js';
 import { IntraApplicationSchema, OutgoingApplicationSchema } from './validation.js';
 import { ReleaseFormPage } from './views/release-form-page.js';
 import { TransferFormPage } from './views/transfer-form-page.js';
@@ -26,10 +26,9 @@ const formRoute = { schema: { params: slugParams, querystring: queryOf({ student
  * another school of that district. Each is one page — guidelines, agreement and fields — for
  * one student, named in the link and carried by the form.
  */
-export async function kindRoutes(app: FastifyInstance, deps: Deps, service: ApplicationsService): Promise<void> {
+export async function kindRoutes(app: FastifyInstance, deps: Deps, service: ApplicationsService, withdrawals: Withdrawals): Promise<void> {
   const outgoing = new OutgoingRequests(deps, service);
   const intra = new IntraRequests(deps, service);
-  const withdrawals = new Withdrawals(deps);
   const route = typed(app);
 
   const context = async (req: FastifyRequest, reply: FastifyReply, slug: string, studentInQuery: string | undefined) => {

@@ -10,7 +10,7 @@ import type { DistrictConfig } from '../districts/config-schema.js';
 import { ApplicationsService, type StudentForApplication } from './service.js';
 import { kindRoutes } from './kind-routes.js';
 import { storyRoutes } from './story-routes.js';
-import { Withdrawals } from './withdraw.js';
+import { Withdrawals, type WithdrawnRecords } from './withdraw.js';
 import { relatedView } from './related.js';
 import { AgreementSchema, IncomingApplicationSchema } from './validation.js';
 import { ApplyStartPage } from './views/apply-start-page.js';
@@ -34,14 +34,16 @@ export interface ApplicationPageExtras {
   /** The documents section of the application page, supplied by the documents module. */
   documentsSection?: (req: FastifyRequest, application: ApplicationRow) => Promise<((ctx: PageContext) => VNode) | null>;
   decisionSection?: (application: ApplicationRow) => Promise<((ctx: PageContext) => VNode | null) | null>;
+  /** What a withdrawal ends of the decisions' records, supplied by the decisions module. */
+  withdrawn: WithdrawnRecords;
 }
 
-export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras: ApplicationPageExtras = {}): Promise<void> {
+export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras: ApplicationPageExtras): Promise<void> {
   const service = new ApplicationsService(deps);
   const route = typed(app);
-  await kindRoutes(app, deps, service);
+  const withdrawals = new Withdrawals(deps, extras.withdrawn);
+  await kindRoutes(app, deps, service, withdrawals);
   await storyRoutes(app, deps);
-  const withdrawals = new Withdrawals(deps);
 
   const notFound = (reply: FastifyReply) => reply.callNotFound();
 

@@ -3,12 +3,21 @@ import type { Deps } from '../../deps.js';
 import type { Database } from '../../platform/db/schema.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { err, ok, type Result } from '../../platform/result.js';
-import { DecisionsRepository } from '../decisions/repository.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import { asStatus, moveRequest, type Status } from './lifecycle.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 
 const UNDECIDED: readonly Status[] = ['incomplete', 'submitted', 'info_requested'];
+
+/**
+ * What a withdrawal ends besides the request's status, kept by the module that owns those
+ * records (decisions: the request's open requests for missing items, an approved release's
+ * permit) and handed in at the top (modules/index.ts): applications is below decisions.
+ */
+export interface WithdrawnRecords {
+  /** In the withdrawal's transaction; `app` as it was read, before its move to withdrawn. */
+  closeWithdrawn(trx: Transaction<Database>, app: ApplicationRow, nowIso: string): Promise<void>;
+}
 
 /**
  * A parent withdraws a request that is not decided yet, or a release whose receiving district
@@ -17,12 +26,9 @@ const UNDECIDED: readonly Status[] = ['incomplete', 'submitted', 'info_requested
  */
 export class Withdrawals {
   private repo: ApplicationsRepository;
-  /** A withdrawal moves a status, closes requests for items and revokes a permit as decisions do. */
-  private decisions: DecisionsRepository;
 
-  constructor(private deps: Deps) {
+  constructor(private deps: Deps, private records: WithdrawnRecords) {
     this.repo = new ApplicationsRepository(deps.db);
-    this.decisions = new DecisionsRepository(deps.db);
   }
 
   /** Whether the parent may withdraw this request now (the page shows the button only then). */
@@ -41,7 +47,6 @@ export class Withdrawals {
     const done = await this.deps.db.transaction().execute(async (trx) => {
       const from: readonly Status[] = app.status === 'approved' ? ['approved'] : UNDECIDED;
       if (!(await this.close(trx, app, from, `parent:${accountId}`, 'withdrawn by the parent'))) return false;
-      if (app.status === 'approved') await this.decisions.revokeActivePermitOf(trx, app.id, this.nowIso());
       if (app.kind === 'outgoing' && app.linked_application_id) {
         const incoming = await this.repo.byId(app.linked_application_id, trx);
         if (incoming) await this.close(trx, incoming, UNDECIDED, 'system', `its release ${app.confirmation_number} was withdrawn`);
@@ -55,7 +60,7 @@ export class Withdrawals {
   private async close(trx: Transaction<Database>, app: ApplicationRow, from: readonly Status[], actor: string, note: string): Promise<boolean> {
     const nowIso = this.nowIso();
     if (!(await moveRequest(trx, { id: app.id, from, was: asStatus(app.status), to: 'withdrawn', actor, at: nowIso, note }))) return false;
-    await this.decisions.closeOpenInfoRequests(trx, app.id, nowIso, 'closed_at');
+    await this.records.closeWithdrawn(trx, app, nowIso);
     const district = this.deps.districts.get(app.district_id)!;
     const lang = app.language as 'en' | 'es';
     await enqueueEmail(
