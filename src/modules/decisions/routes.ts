@@ -1,8 +1,10 @@
 import { sendRateLimited } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { checkedValues, formValues } from '../../platform/http/forms.js';
 import { requireParent, requireStaff } from '../../platform/http/guards.js';
+import { idParams, paramsOf, queryOf, typed } from '../../platform/http/route-schemas.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { translator } from '../../platform/i18n/translator.js';
 import type { Result } from '../../platform/result.js';
@@ -27,16 +29,18 @@ import type { PageContext } from '../../platform/views/context.js';
 export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new DecisionService(deps);
   const audit = new AuditLog(deps.db, deps.clock, deps.writer);
+  const route = typed(app);
+  const letterRoute = { schema: { params: paramsOf('id', 'decisionId') } };
 
   /**
    * One shape for every action: run it, audit it, and either go back to the request (303, so a
    * reload never posts twice) or show the page again with the form's problem and what was typed.
    */
   const act = (path: string, form: DecisionForm, action: string, run: (staff: SessionStaff, id: string, values: Record<string, string>) => Promise<Result<unknown>>) =>
-    app.post(`/staff/requests/:id/${path}`, async (req, reply) => {
+    route.post(`/staff/requests/:id/${path}`, { schema: { params: idParams } }, async (req, reply) => {
       const staff = await requireStaff(req, reply);
       if (!staff) return;
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       const values = formValues(req.body);
       const r = await run(staff, id, values);
       if (!r.ok) {
@@ -84,10 +88,10 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
       .send(pdf);
   };
 
-  app.get('/staff/requests/:id/letters/:decisionId.pdf', async (req, reply) => {
+  route.get('/staff/requests/:id/letters/:decisionId.pdf', letterRoute, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const { id, decisionId } = req.params as { id: string; decisionId: string };
+    const { id, decisionId } = req.params;
     const visible = await new RequestScope(deps.db).request(staff, id);
     // A letter id tried under a request of their own is as much a probe as another district's request.
     const found = visible && (await service.repo.decision(deps.db, id, decisionId));
@@ -99,10 +103,10 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
     return sendLetter(reply, id, decisionId);
   });
 
-  app.get('/applications/:id/letters/:decisionId.pdf', async (req, reply) => {
+  route.get('/applications/:id/letters/:decisionId.pdf', letterRoute, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const { id, decisionId } = req.params as { id: string; decisionId: string };
+    const { id, decisionId } = req.params;
     const mine = await deps.db.selectFrom('applications').select('id').where('id', '=', id).where('account_id', '=', user.id).executeTakeFirst();
     if (!mine) return reply.callNotFound();
     return sendLetter(reply, id, decisionId);
@@ -110,10 +114,11 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
 
   // Anyone holding a printed permit (a school office, the other district) can check it is real and still valid,
   // by typing the code or by scanning the letter's QR code, whose link carries it: a plain GET that changes nothing.
-  app.get('/permits/verify', async (req, reply) => verify(req, reply));
+  // The code as it came, whatever its shape: what is shown back is what was typed.
+  route.get('/permits/verify', { schema: { querystring: queryOf({ code: z.unknown().optional() }) } }, async (req, reply) => verify(req, reply, req.query.code));
 
-  async function verify(req: FastifyRequest, reply: FastifyReply) {
-    const raw = String((req.query as { code?: unknown }).code ?? '').slice(0, 40);
+  async function verify(req: FastifyRequest, reply: FastifyReply, asked: unknown) {
+    const raw = String(asked ?? '').slice(0, 40);
     if (!raw) return reply.page((ctx) => VerifyPage({ ctx, code: '' }));
     const limit = await deps.rateLimiter.take('permit-verify.ip', req.ip);
     if (!limit.allowed) return sendRateLimited(req, reply, limit.retryAfterSeconds);

@@ -7,6 +7,7 @@ import type { FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { AuditLog } from '../access/audit-log.js';
 import { requireStaff } from '../../platform/http/guards.js';
+import { idParams, paramsOf, typed } from '../../platform/http/route-schemas.js';
 import { showRequest } from '../staff/show-request.js';
 import { PermitLifeService } from './service.js';
 import { ReviewsPage } from './views/reviews-page.js';
@@ -20,12 +21,13 @@ const forbidden = (reply: FastifyReply) =>
 export async function permitLifeRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new PermitLifeService(deps);
   const audit = new AuditLog(deps.db, deps.clock, deps.writer);
+  const route = typed(app);
 
   // DEC-12: a school records the first day of attendance of a student whose incoming request is pending.
-  app.post('/staff/requests/:id/provisional', async (req, reply) => {
+  route.post('/staff/requests/:id/provisional', { schema: { params: idParams } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const firstDay = (formValues(req.body).first_day ?? '').slice(0, 40);
     const r = await service.recordProvisional(staff, id, { firstDay }, req.ip);
     if (!r.ok) {
@@ -57,10 +59,10 @@ export async function permitLifeRoutes(app: FastifyInstance, deps: Deps): Promis
     return reviewsPage(req, reply, staff);
   });
 
-  app.post('/staff/reviews/:permitId', async (req, reply) => {
+  route.post('/staff/reviews/:permitId', { schema: { params: paramsOf('permitId') } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    const { permitId } = req.params as { permitId: string };
+    const { permitId } = req.params;
     const values = formValues(req.body);
     const input = { outcome: (values.outcome ?? '').slice(0, 20), note: (values.note ?? '').slice(0, 10_000) };
     const r = await service.recordReview(staff, permitId, input, req.ip);
