@@ -29,6 +29,17 @@ export class RequestScope {
   }
 
   /**
+   * PRV-1: the other party of a hand-off — the release an incoming request came with, or the
+   * incoming request a release became — whatever district it is in. The one read across
+   * districts, reached only through the link of a request already in scope: the party district
+   * sees that request's status and decision (DEC-5).
+   */
+  otherParty(app: Pick<ApplicationsTable, 'linked_application_id'>): Promise<ApplicationsTable | undefined> {
+    if (!app.linked_application_id) return Promise.resolve(undefined);
+    return this.db.selectFrom('applications').selectAll().where('id', '=', app.linked_application_id).executeTakeFirst();
+  }
+
+  /**
    * A site administrator's schools, the only ones whose requests they see; null for every other
    * role, who see their whole district. Lists (the queue, the dashboard, document search, permit
    * reviews) filter by these.

@@ -1,6 +1,7 @@
 import type { Translator } from '../../platform/i18n/translator.js';
 import type { Deps } from '../../deps.js';
 import { DecisionsRepository } from './repository.js';
+import { RequestScope } from '../access/request-scope.js';
 import type { ApplicationsTable, DecisionsTable, PermitsTable } from '../../platform/db/schema.js';
 import { createPdf } from '../../platform/pdf/pdf.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
@@ -34,7 +35,7 @@ export async function bothDistricts(deps: Deps, app: ApplicationsTable, lang: 'e
   }
   if (app.kind !== 'incoming' || !app.linked_application_id) return {};
   const repo = new DecisionsRepository(deps.db);
-  const release = await repo.linkedRequest(app.linked_application_id);
+  const release = await new RequestScope(deps.db).otherParty(app);
   if (!release || release.status !== 'approved') return {};
   const [decidedOn, permit] = await Promise.all([repo.latestDecisionOn(release.id, 'approved'), repo.activePermitCode(release.id)]);
   const d = deps.districts.get(release.district_id);

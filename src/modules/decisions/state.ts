@@ -6,6 +6,7 @@ import { schoolId } from '../districts/catalog.js';
 import { DecisionsRepository } from './repository.js';
 import { assignableSchools, revocationBarred, seatsFor } from './rules.js';
 import { canChangeRecords } from '../access/roles.js';
+import { RequestScope } from '../access/request-scope.js';
 import { decisionReadiness, type NotReady } from './readiness.js';
 
 /** What the decision panel shows and allows for one request, for one staff member. */
@@ -94,7 +95,7 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
 async function otherSide(deps: Deps, app: ApplicationsTable): Promise<DecisionState['otherSide']> {
   if (!app.linked_application_id) return null;
   const repo = new DecisionsRepository(deps.db);
-  const other = await repo.linkedRequest(app.linked_application_id);
+  const other = await new RequestScope(deps.db).otherParty(app);
   if (!other) return null;
   const decidedOn = await repo.latestDecisionOn(other.id);
   return {
