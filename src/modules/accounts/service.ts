@@ -32,7 +32,7 @@ export class AccountsService {
     const nowIso = this.now().toISOString();
     const existing = await this.repo.userByEmail(input.email);
     if (existing) {
-      await this.deps.db.transaction().execute((trx) =>
+      await this.deps.writer.run((trx) =>
         enqueueEmail(trx, this.deps.catalogs, {
           dedupeKey: `already-registered:${existing.id}:${nowIso.slice(0, 13)}`,
           to: existing.email,
@@ -46,7 +46,7 @@ export class AccountsService {
     }
     const userId = newId();
     try {
-      await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.writer.run(async (trx) => {
         await this.repo.insertUser(
           {
             id: userId,
@@ -110,7 +110,7 @@ export class AccountsService {
     if (!(await allowed())) return false;
     const nowIso = this.now().toISOString();
     const key = `activation:${user.id}:after:${sha256(earlier.map((m) => m.id).sort().join(','))}`;
-    await this.deps.db.transaction().execute((trx) => this.issueActivation(trx, user, nowIso, key));
+    await this.deps.writer.run((trx) => this.issueActivation(trx, user, nowIso, key));
     return true;
   }
 
@@ -142,7 +142,7 @@ export class AccountsService {
     if (!hashed.ok) return hashed;
     const hash = hashed.value;
     const nowIso = this.now().toISOString();
-    const used = await this.deps.db.transaction().execute(async (trx) => {
+    const used = await this.deps.writer.run(async (trx) => {
       if (!(await this.repo.useToken(sha256(token), nowIso, trx))) return false;
       await this.repo.setPassword(user.id, hash, nowIso, purpose === 'activate' || !user.activated_at, trx);
       return true;
@@ -186,7 +186,7 @@ export class AccountsService {
     if (!user) return;
     const token = newToken();
     const nowIso = this.now().toISOString();
-    await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.writer.run(async (trx) => {
       await this.repo.insertToken(trx, {
         token_hash: sha256(token),
         user_id: user.id,
@@ -217,7 +217,7 @@ export class AccountsService {
     const hashed = await this.deps.passwords.hash(password);
     if (!hashed.ok) return hashed;
     const hash = hashed.value;
-    await this.deps.db.transaction().execute((trx) => this.repo.setPassword(user.id, hash, this.now().toISOString(), false, trx));
+    await this.deps.writer.run((trx) => this.repo.setPassword(user.id, hash, this.now().toISOString(), false, trx));
     await this.deps.sessions.destroyAllForUser(user.id, keepSession);
     return ok(true);
   }

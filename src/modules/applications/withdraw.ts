@@ -44,7 +44,7 @@ export class Withdrawals {
     if (!app || app.account_id !== accountId) return err('not-found', 'common.notFound.title');
     if (app.status === 'withdrawn') return ok({ application: app }); // a repeated click
     if (!(await this.allowed(app))) return err('not-withdrawable', 'applications.errors.notWithdrawable', { params: { status: app.status } });
-    const done = await this.deps.db.transaction().execute(async (trx) => {
+    const done = await this.deps.writer.run(async (trx) => {
       const from: readonly Status[] = app.status === 'approved' ? ['approved'] : UNDECIDED;
       if (!(await this.close(trx, app, from, `parent:${accountId}`, 'withdrawn by the parent'))) return false;
       if (app.kind === 'outgoing' && app.linked_application_id) {

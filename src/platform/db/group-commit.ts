@@ -2,7 +2,27 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Db, Dialect } from './kysely.js';
 
-/** Runs a unit of work in a transaction; the work must use only the transaction it is given. */
+/**
+ * Runs a unit of work in a transaction; the work must use only the transaction it is given.
+ *
+ * The writer (`deps.writer.run`) or a plain transaction (`db.transaction().execute`)? The one rule
+ * (ADR 0015):
+ *
+ * - The writer, for a unit on a path whose traffic grows with the families — a parent's or the
+ *   public's form (registering, activating, setting a password, a new request, a report, a
+ *   withdrawal) and the small writes every request makes (the idempotency key, a staff page's
+ *   audit line, the outbox's records on SQLite) — when the unit touches only the database between
+ *   its BEGIN and COMMIT and holds no lock beyond its own statements. On SQLite the units of the
+ *   moment share one commit (one fsync); on PostgreSQL it is a plain transaction.
+ * - A plain transaction for everything else: the staff office's actions (few people; longer units
+ *   with seats, letters and audit lines), background steps (sweeps, the storage janitor: nobody
+ *   waits on their commit, and a long step must not hold back a batch of confirmations),
+ *   start-up and imports (large), and any unit that awaits something other than its own
+ *   statements (a stored file, a hash, the network) or holds a lock across them (an upload checks
+ *   its stored files under the blob lock): in a batch it would hold up every other unit.
+ * - Never one inside the other: work already in a transaction or a unit writes with the `trx` it
+ *   was given (a unit inside a unit waits for itself).
+ */
 export interface Writer {
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }
