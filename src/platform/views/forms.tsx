@@ -17,16 +17,20 @@ export function CsrfField({ ctx }: { ctx: PageContext }) {
   );
 }
 
-export function ErrorSummary({ ctx, form, order }: { ctx: PageContext; form: FormState; order?: string[] }) {
+/**
+ * The GOV.UK error summary: a link to each field that is wrong. The links come in the order the
+ * fields stand on the page (`orderErrorSummaries`, run on every rendered page), so no page keeps a
+ * list of its fields beside them.
+ */
+export function ErrorSummary({ ctx, form }: { ctx: PageContext; form: FormState }) {
   const names = Object.keys(form.errors);
   if (names.length === 0) return null;
-  const sorted = order ? [...names].sort((a, b) => idx(order, a) - idx(order, b)) : names;
   return (
     <div class="usa-alert usa-alert--error app-error-summary" role="alert" tabIndex={-1} id="error-summary">
       <div class="usa-alert__body">
         <h2 class="usa-alert__heading">{ctx.t('common.errorSummaryHeading')}</h2>
         <ul class="usa-list">
-          {sorted.map((name) => (
+          {names.map((name) => (
             <li key={name}>
               <a href={`#${fieldId(name)}`}>{ctx.t(form.errors[name].key, form.errors[name].params)}</a>
             </li>
@@ -37,9 +41,27 @@ export function ErrorSummary({ ctx, form, order }: { ctx: PageContext; form: For
   );
 }
 
-function idx(order: string[], name: string): number {
-  const i = order.indexOf(name);
-  return i === -1 ? 999 : i;
+const SUMMARY_LIST = /(<div[^>]* id="error-summary"[^>]*>[\s\S]*?<ul class="usa-list">)([\s\S]*?)(<\/ul>)/g;
+const SUMMARY_ITEM = /<li><a href="#([^"]*)">[\s\S]*?<\/a><\/li>/g;
+
+/**
+ * Puts each error summary's links in the order their fields stand on the rendered page: by where
+ * the element the link points to (`id="field-…"`) first comes after the summary. A link whose field
+ * is not on the page goes last, in the order the errors were found.
+ */
+export function orderErrorSummaries(html: string): string {
+  if (!html.includes(' id="error-summary"')) return html;
+  return html.replace(SUMMARY_LIST, (whole, open: string, items: string, close: string, at: number) => {
+    const found = [...items.matchAll(SUMMARY_ITEM)];
+    if (found.length < 2) return whole;
+    const after = at + whole.length;
+    const place = (id: string) => {
+      const i = html.indexOf(` id="${id}"`, after);
+      return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    const sorted = found.map((m, i) => ({ item: m[0], place: place(m[1]), i })).sort((a, b) => a.place - b.place || a.i - b.i);
+    return `${open}${sorted.map((x) => x.item).join('')}${close}`;
+  });
 }
 
 export const fieldId = (name: string): string => `field-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;

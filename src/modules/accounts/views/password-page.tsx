@@ -12,7 +12,7 @@ export function PasswordPage({
   const hasErrors = Object.keys(form.errors).length > 0;
   return (
     <Layout ctx={ctx} title={title} hasErrors={hasErrors}>
-      <ErrorSummary ctx={ctx} form={form} order={['current_password', 'password', 'password_confirm']} />
+      <ErrorSummary ctx={ctx} form={form} />
       {passwordErrors && passwordErrors.length > 1 ? (
         <div class="usa-alert usa-alert--warning usa-alert--slim">
           <div class="usa-alert__body">

@@ -3,15 +3,13 @@ import type { FormState, PageContext } from '../../../platform/views/context.js'
 import { CsrfField, ErrorSummary, SubmitButton, TextInput, fieldId } from '../../../platform/views/forms.js';
 import { HONEYPOT_FIELD, POW_BITS, numberWord, type HumanChallenge } from '../human-check.js';
 
-const ORDER = ['first_name', 'middle_name', 'last_name', 'email', 'email_confirm', 'answer'];
-
 /** ACC-1: registration, with an accessible, self-hosted human check. */
 export function RegisterPage({ ctx, form, challenge }: { ctx: PageContext; form: FormState; challenge: HumanChallenge }) {
   const { t } = ctx;
   const hasErrors = Object.keys(form.errors).length > 0;
   return (
     <Layout ctx={ctx} title={t('accounts.register.title')} hasErrors={hasErrors} scripts={['/assets/human-check.js']}>
-      <ErrorSummary ctx={ctx} form={form} order={ORDER} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{t('accounts.register.title')}</h1>
       <p class="usa-intro">{t('accounts.register.intro')}</p>
       <p>

@@ -7,7 +7,7 @@ export function SignInPage({ ctx, form, next, action = '/sign-in', title, staff 
   const heading = title ?? t('accounts.signIn.title');
   return (
     <Layout ctx={ctx} title={heading} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} order={['email', 'password']} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{heading}</h1>
       <form method="post" action={`${action}?next=${encodeURIComponent(next)}`} class="usa-form" novalidate>
         <CsrfField ctx={ctx} />

@@ -32,7 +32,7 @@ export function AddressesPage({ ctx, district, count, maxMb, form, failure }: {
   const shown = failure ? failure.lines.slice(0, SHOWN_PROBLEMS) : [];
   return (
     <Layout ctx={ctx} title={t('addresses.title')} hasErrors={hasErrors}>
-      <ErrorSummary ctx={ctx} form={form} order={['file']} />
+      <ErrorSummary ctx={ctx} form={form} />
       {failure ? (
         <div class="usa-alert usa-alert--error" role="alert" aria-labelledby="import-problems-heading" id="import-problems" tabIndex={-1}>
           <div class="usa-alert__body">

@@ -15,8 +15,6 @@ interface Props {
   form: FormState;
 }
 
-export const FIELD_ORDER = ['school_year', 'grade_requested', 'current_grade', 'reason', 'school', 'relationship', 'decision_email', 'decision_email_confirm'];
-
 export { gradeLabel };
 
 /** The incoming application form (APP-4…APP-10). */
@@ -27,7 +25,7 @@ export function ApplyFormPage({ ctx, district, student, openYears, schools, magn
   const hasErrors = Object.keys(form.errors).length > 0;
   return (
     <Layout ctx={ctx} title={t('applications.form.title', { district: name })} hasErrors={hasErrors}>
-      <ErrorSummary ctx={ctx} form={form} order={FIELD_ORDER} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{t('applications.form.title', { district: name })}</h1>
       <p class="usa-intro">{t('applications.form.for', { student: `${student.first_name} ${student.last_name}` })}</p>
       <p>{t('applications.form.requiredNote')}</p>

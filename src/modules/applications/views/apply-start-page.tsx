@@ -23,7 +23,7 @@ export function ApplyStartPage({ ctx, district, students, openYears, today, form
   const hasErrors = Object.keys(form.errors).length > 0;
   return (
     <Layout ctx={ctx} title={t('applications.start.title', { district: name })} hasErrors={hasErrors}>
-      <ErrorSummary ctx={ctx} form={form} order={['student', 'agree']} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{t('applications.start.title', { district: name })}</h1>
       <p class="usa-intro">{t('applications.start.intro')}</p>
       {openYears.length === 0 ? (

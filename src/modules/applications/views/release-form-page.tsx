@@ -6,8 +6,6 @@ import type { StudentForApplication } from '../service.js';
 import { OTHER_DISTRICT } from '../validation.js';
 import { ApplicantFields, Guidelines, KindForm } from './request-fields.js';
 
-export const RELEASE_FIELD_ORDER = ['agree', 'school_year', 'grade_requested', 'current_grade', 'reason', 'target_district', 'target_district_name', 'target_school', 'target_school_name', 'relationship', 'decision_email', 'decision_email_confirm'];
-
 interface Props {
   ctx: PageContext;
   district: DistrictConfig;
@@ -30,7 +28,7 @@ export function ReleaseFormPage({ ctx, district, student, openYears, today, rece
   const title = t('applications.release.title', { district: name });
   return (
     <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} order={RELEASE_FIELD_ORDER} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{title}</h1>
       <p class="usa-intro">{t('applications.release.intro', { student: `${student.first_name} ${student.last_name}`, district: name })}</p>
       <Guidelines ctx={ctx} district={district} kind="outgoing" />

@@ -5,8 +5,6 @@ import type { DistrictConfig, SchoolConfig } from '../../districts/config-schema
 import type { StudentForApplication } from '../service.js';
 import { ApplicantFields, Guidelines, KindForm, schoolOption } from './request-fields.js';
 
-export const TRANSFER_FIELD_ORDER = ['agree', 'school_year', 'grade_requested', 'current_grade', 'reason', 'school', 'registration_number', 'relationship', 'decision_email', 'decision_email_confirm'];
-
 interface Props {
   ctx: PageContext;
   district: DistrictConfig;
@@ -27,7 +25,7 @@ export function TransferFormPage({ ctx, district, student, openYears, today, res
   const title = t('applications.transfer.title', { district: name });
   return (
     <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} order={TRANSFER_FIELD_ORDER} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{title}</h1>
       <p class="usa-intro">{t('applications.transfer.intro', { student: `${student.first_name} ${student.last_name}` })}</p>
       {residence ? <p>{t('applications.transfer.residence', { school: residence.name })}</p> : null}

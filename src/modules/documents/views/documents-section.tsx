@@ -115,7 +115,7 @@ export function UploadForm({ ctx, action, items, form, maxMb, maxFiles }: { ctx:
   const inputs = [...items.map((i) => ({ code: i.code, label: i.label[lang] ?? i.label.en })), { code: 'other', label: t('documents.other') }];
   return (
     <>
-      <ErrorSummary ctx={ctx} form={form} order={['_form', ...inputs.map((i) => `file_${i.code}`)]} />
+      <ErrorSummary ctx={ctx} form={form} />
       <form method="post" action={action} encType="multipart/form-data" class="usa-form usa-form--large" novalidate>
         <input type="hidden" name="_csrf" value={ctx.csrfToken} />
         <p class="usa-hint" id="upload-rules">{t('documents.upload.rules', { max: maxMb, files: maxFiles })}</p>

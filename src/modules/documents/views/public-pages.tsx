@@ -11,7 +11,7 @@ export function LookupPage({ ctx, form, title, intro, action, submitLabel }: { c
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} order={['_form', 'first_name', 'last_name', 'dob', 'confirmation']} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{title}</h1>
       <p class="usa-intro">{intro}</p>
       {form.errors._form ? (

@@ -165,7 +165,7 @@ export function DocumentReviewPage({ ctx, district, application: a, doc, form }:
   return (
     <Layout ctx={ctx} title={t('review.page.title')} hasErrors={Object.keys(form.errors).length > 0}>
       <p><a class="usa-link" href={`/staff/requests/${a.id}#doc-${doc.id}`}>{t('review.page.back')}</a></p>
-      <ErrorSummary ctx={ctx} form={form} order={['decision', 'reason', 'note']} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{t('review.page.title')}</h1>
       <dl class="app-summary">
         <dt>{t('staff.request.student')}</dt><dd>{`${a.student_last_name}, ${a.student_first_name}`}</dd>

@@ -6,8 +6,6 @@ import { ACTIVATION_DAYS, STAFF_ROLES } from '../service.js';
 import { schoolField, type TeamMember } from '../invitations.js';
 import { TableBox } from '../../../platform/views/table-box.js';
 
-const ORDER = ['first_name', 'last_name', 'email', 'role', 'schools'];
-
 /** The schools of a site administrator: one checkbox each, with the group's error above them. */
 function SchoolsField({ ctx, form, district }: { ctx: PageContext; form: FormState; district: DistrictConfig }) {
   const { t } = ctx;
@@ -38,7 +36,7 @@ export function TeamPage({ ctx, district, members, form }: { ctx: PageContext; d
   const hasErrors = Object.keys(form.errors).length > 0;
   return (
     <Layout ctx={ctx} title={t('team.title')} hasErrors={hasErrors}>
-      <ErrorSummary ctx={ctx} form={form} order={ORDER} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{t('team.title')}</h1>
       <p class="usa-intro">{t('team.intro', { district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en })}</p>
       <TableBox labelledBy="team-caption">

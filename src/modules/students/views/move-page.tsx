@@ -7,8 +7,6 @@ import { oneLine } from '../move-forms.js';
 import type { MoveSummary } from '../moves.js';
 import { US_STATES } from '../validation.js';
 
-const ORDER = ['address_line1', 'address_line2', 'city', 'state', 'zip', 'moved_on'];
-
 export interface LastMove {
   movedOn: string;
   address: string;
@@ -42,7 +40,7 @@ export function MovePage({ ctx, student, form, lastMove, history }: { ctx: PageC
   return (
     <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
       <p><a class="usa-link" href={`/students/${student.id}`}>{t('moves.backToStudent', { name: `${student.first_name} ${student.last_name}` })}</a></p>
-      <ErrorSummary ctx={ctx} form={form} order={ORDER} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{title}</h1>
       {lastMove ? (
         <section class="usa-alert usa-alert--info" aria-labelledby="move-advice-heading">

@@ -5,8 +5,6 @@ import type { StudentRow } from '../repository.js';
 import type { RenderedAdviceLine } from '../move-advice.js';
 import { AdviceList } from './move-page.js';
 
-const ORDER = ['district', 'school', 'from'];
-
 export interface PermitShown {
   district: string;
   districtName: string;
@@ -40,7 +38,7 @@ export function SchoolChangePage(props: {
   return (
     <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
       <p><a class="usa-link" href={`/students/${student.id}`}>{t('moves.backToStudent', { name: full })}</a></p>
-      <ErrorSummary ctx={ctx} form={form} order={ORDER} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{title}</h1>
       {last ? (
         <section class="usa-alert usa-alert--info" aria-labelledby="school-advice-heading">

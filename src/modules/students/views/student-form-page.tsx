@@ -4,15 +4,13 @@ import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton, TextInp
 import { GRADES } from '../../districts/config-schema.js';
 import { US_STATES } from '../validation.js';
 
-const ORDER = ['first_name', 'middle_name', 'last_name', 'dob', 'current_grade', 'current_school', 'current_district', 'address_line1', 'address_line2', 'city', 'state', 'zip'];
-
 /** STU-1: add or edit a student. */
 export function StudentFormPage({ ctx, form, action, editing }: { ctx: PageContext; form: FormState; action: string; editing: boolean }) {
   const { t } = ctx;
   const title = editing ? t('students.form.editTitle') : t('students.form.addTitle');
   return (
     <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} order={ORDER} />
+      <ErrorSummary ctx={ctx} form={form} />
       <h1>{title}</h1>
       <p class="usa-intro">{t('students.form.intro')}</p>
       <form method="post" action={action} class="usa-form usa-form--large" novalidate>
