@@ -7,6 +7,7 @@ import type { DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { Handoff } from '../applications/handoff.js';
 import { DecisionsRepository } from './repository.js';
+import { RequestScope } from '../access/request-scope.js';
 import { refuse } from '../../platform/db/refuse.js';
 import { asStatus, moveRequest, type Status } from '../applications/lifecycle.js';
 import { localDate } from '../../platform/clock.js';
@@ -25,7 +26,10 @@ const RELEASE_PENDING: readonly Status[] = ['incomplete', 'submitted', 'info_req
  * release — and what the receiving district may do with a request that came from one.
  */
 export class ReleaseDecisions {
-  constructor(private deps: Deps, private repo: DecisionsRepository) {}
+  private scope: RequestScope;
+  constructor(private deps: Deps, private repo: DecisionsRepository) {
+    this.scope = new RequestScope(deps.db);
+  }
 
   /**
    * Whether an incoming request may be decided, given the release it came from: a withdrawn
@@ -33,7 +37,7 @@ export class ReleaseDecisions {
    */
   async standing(app: ApplicationsTable): Promise<Result<{ release: ApplicationsTable; byLaw: boolean } | null>> {
     if (app.kind !== 'incoming' || !app.linked_application_id) return ok(null);
-    const release = await this.repo.linkedRequest(app.linked_application_id);
+    const release = await this.scope.otherParty(app);
     if (!release) return ok(null);
     if (release.status === 'approved') return ok({ release, byLaw: false });
     // DEC-19: only the parent, by withdrawing, ends a priority transfer; nothing the district of residence does or omits.

@@ -27,11 +27,6 @@ export class DecisionsRepository {
     return q.insertInto('permits').values(p).execute();
   }
 
-  /** The other half of an inter-district permit: the release, or the request it became (DEC-5). Any district's. */
-  linkedRequest(id: string) {
-    return this.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
   /** The day of a request's latest decision of a kind (any kind when none is named). */
   async latestDecisionOn(applicationId: string, kind?: DecisionsTable['kind']): Promise<string | null> {
     let q = this.db.selectFrom('decisions').select('decided_on').where('application_id', '=', applicationId);
@@ -46,10 +41,6 @@ export class DecisionsRepository {
   /** DEC-16: whether the parent sent a release document the office did not reject. */
   async hasReleaseDocument(applicationId: string): Promise<boolean> {
     return Boolean(await this.db.selectFrom('documents').select('id').where('application_id', '=', applicationId).where('doc_type', '=', 'release').where('status', '!=', 'rejected').executeTakeFirst());
-  }
-
-  async staffSchoolIds(staffId: string): Promise<Set<string>> {
-    return new Set((await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staffId).execute()).map((r) => r.school_id));
   }
 
   schoolApprovals(q: Q, applicationId: string) {

@@ -5,6 +5,7 @@ import { localDate } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { canChangeRecords } from '../access/roles.js';
+import { RequestScope } from '../access/request-scope.js';
 import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { refusable, refuse } from '../../platform/db/refuse.js';
@@ -23,8 +24,10 @@ export type SchoolRole = SchoolApprovalsTable['role'];
  */
 export class SchoolApprovals {
   private repo: DecisionsRepository;
+  private scope: RequestScope;
   constructor(private deps: Deps) {
     this.repo = new DecisionsRepository(deps.db);
+    this.scope = new RequestScope(deps.db);
   }
 
   /** The school roles this staff member may decide for on a request. */
@@ -32,7 +35,7 @@ export class SchoolApprovals {
     if (app.kind !== 'intra' || app.district_id !== staff.districtId) return [];
     if (canChangeRecords(staff)) return ['residence', 'requested'];
     if (staff.role !== 'site_admin') return [];
-    const mine = await this.repo.staffSchoolIds(staff.id);
+    const mine = new Set((await this.scope.schools(staff)) ?? []);
     const roles: SchoolRole[] = [];
     if (app.residence_school_id && mine.has(app.residence_school_id)) roles.push('residence');
     if (app.requested_school_id && mine.has(app.requested_school_id)) roles.push('requested');

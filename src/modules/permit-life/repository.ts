@@ -14,11 +14,6 @@ export class PermitLifeRepository {
     return q.selectFrom('applications').selectAll().where('id', '=', id).where('district_id', '=', districtId).executeTakeFirst();
   }
 
-  /** Whether a staff member is attached to a school (site administrators act for their schools only). */
-  async staffHasSchool(staffId: string, schoolId: string): Promise<boolean> {
-    return Boolean(await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staffId).where('school_id', '=', schoolId).executeTakeFirst());
-  }
-
   /**
    * Touches the request only while it is still undecided: inside a transaction this is the same
    * guard the decisions use, so a decision and a provisional enrollment cannot cross.
@@ -164,11 +159,6 @@ export class PermitLifeRepository {
       );
     if (schoolIds) q = q.where('permits.school_id', 'in', schoolIds);
     return q.limit(1000).execute();
-  }
-
-  /** The schools a staff member is attached to. */
-  async schoolsOf(staffId: string): Promise<string[]> {
-    return (await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staffId).execute()).map((r) => r.school_id);
   }
 
   /** Reviews of some permits, newest first, with who recorded them. */

@@ -15,6 +15,7 @@ import { notifyParent } from '../decisions/notify.js';
 import { schoolYearOf, shiftSchoolYear } from '../decisions/rules.js';
 import { AuditLog } from '../access/audit-log.js';
 import { canChangeRecords } from '../access/roles.js';
+import { RequestScope } from '../access/request-scope.js';
 import { isSchoolDay, provisionalEnd, schoolDaysLeft, schoolYearContaining, warnOn } from './calendar.js';
 import { PermitLifeRepository, UNDECIDED } from './repository.js';
 
@@ -107,8 +108,10 @@ export function gradeNow(permit: Pick<PermitsTable, 'grade' | 'first_year'>, tod
  */
 export class PermitLifeService {
   readonly repo: PermitLifeRepository;
+  private scope: RequestScope;
   constructor(private deps: Deps) {
     this.repo = new PermitLifeRepository(deps.db);
+    this.scope = new RequestScope(deps.db);
   }
 
   private district(staff: SessionStaff): DistrictConfig {
@@ -136,7 +139,7 @@ export class PermitLifeService {
     const app = await this.repo.application(this.deps.db, id, staff.districtId);
     if (!app) return err('not-found', 'common.notFound.message');
     if (staff.role === 'site_admin') {
-      if (!app.requested_school_id || !(await this.repo.staffHasSchool(staff.id, app.requested_school_id))) return err('not-found', 'common.notFound.message');
+      if (!app.requested_school_id || !(await this.scope.hasSchool(staff, app.requested_school_id))) return err('not-found', 'common.notFound.message');
       return ok(app);
     }
     if (!canChangeRecords(staff)) return err('forbidden', 'permit-life.errors.forbidden');
@@ -188,7 +191,7 @@ export class PermitLifeService {
     const today = this.today(district);
     const [provisional, permit] = await Promise.all([this.repo.provisional(this.deps.db, app.id), this.repo.permitOf(this.deps.db, app.id)]);
     const reviews = permit ? await this.repo.reviews(this.deps.db, [permit.id]) : [];
-    const mayRecord = canChangeRecords(staff) || (staff.role === 'site_admin' && !!app.requested_school_id && (await this.repo.staffHasSchool(staff.id, app.requested_school_id)));
+    const mayRecord = canChangeRecords(staff) || (staff.role === 'site_admin' && !!app.requested_school_id && (await this.scope.hasSchool(staff, app.requested_school_id)));
     const undecided = isUndecided(app.status);
     const cutoff = addDays(today, -district.permitLife.reviewEveryDays);
     return {
@@ -214,7 +217,7 @@ export class PermitLifeService {
   async dueForReview(staff: SessionStaff): Promise<ReviewRow[]> {
     const district = this.district(staff);
     const today = this.today(district);
-    const schools = staff.role === 'site_admin' ? await this.repo.schoolsOf(staff.id) : undefined;
+    const schools = (await this.scope.schools(staff)) ?? undefined;
     const rows = await this.repo.dueForReview(district.slug, schoolYearOf(today), addDays(today, -district.permitLife.reviewEveryDays), schools);
     const latest = new Map<string, { reviewed_on: string; outcome: 'continue' | 'concern' }>();
     for (const r of await this.repo.reviews(this.deps.db, rows.filter((x) => x.last_reviewed_on).map((x) => x.id))) if (!latest.has(r.permit_id)) latest.set(r.permit_id, r);
@@ -244,7 +247,7 @@ export class PermitLifeService {
   async recordReview(staff: SessionStaff, permitId: string, input: { outcome: string; note: string }, ip: string): Promise<Result<{ reviewId: string }>> {
     const permit = await this.repo.permit(this.deps.db, permitId);
     if (!permit || permit.district_id !== staff.districtId) return err('not-found', 'common.notFound.message');
-    if (staff.role === 'site_admin' && !(await this.repo.staffHasSchool(staff.id, permit.school_id))) return err('not-found', 'common.notFound.message');
+    if (staff.role === 'site_admin' && !(await this.scope.hasSchool(staff, permit.school_id))) return err('not-found', 'common.notFound.message');
     if (!this.canReview(staff)) return err('forbidden', 'permit-life.errors.forbidden');
     if (permit.status !== 'active' || permit.application_status !== 'approved') return err('not-active', 'permit-life.errors.notActive');
     const outcome = input.outcome as PermitReviewsTable['outcome'];

@@ -5,6 +5,7 @@ import type { Database } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { STATUSES } from '../applications/lifecycle.js';
 import { isValidConfirmationNumber, normalizeConfirmationNumber } from '../applications/confirmation-number.js';
+import { RequestScope } from '../access/request-scope.js';
 import { prefixRange, searchPair, searchWords } from '../../platform/name-key.js';
 
 export const PAGE_SIZE = 50;
@@ -157,7 +158,10 @@ function missingDocuments(eb: Where) {
  * date; keyset pagination keeps every page as fast as the first, whatever the volume.
  */
 export class QueueService {
-  constructor(private deps: Deps) {}
+  private scope: RequestScope;
+  constructor(private deps: Deps) {
+    this.scope = new RequestScope(deps.db);
+  }
 
   /** One page from `filter.after`; the CSV export walks all of them with a larger `size`. */
   async page(staff: SessionStaff, filter: QueueFilter, size = PAGE_SIZE): Promise<{ rows: QueueRow[]; next: string | null; today: string }> {
@@ -174,9 +178,9 @@ export class QueueService {
       ])
       // Hidden from SQLite's index choice (unary +) when a name search starts from the search index.
       .where((eb) => ((plan?.by === 'index' || plan?.by === 'pairs') && sqlite ? eb(sql<string>`+district_id`, '=', staff.districtId) : eb('district_id', '=', staff.districtId)));
-    if (staff.role === 'site_admin') {
-      // A site administrator sees only requests for their own schools.
-      const schools = (await this.deps.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
+    // A site administrator sees only requests for their own schools.
+    const schools = await this.scope.schools(staff);
+    if (schools) {
       const mine = schools.length ? schools : ['-'];
       // …and, for an intra-district request, the school of residence decides too.
       q = q.where((eb) => eb.or([eb('requested_school_id', 'in', mine), eb('residence_school_id', 'in', mine)]));
