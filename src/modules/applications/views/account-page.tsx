@@ -1,5 +1,6 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../confirmation-number.js';
 import type { ApplicationRow } from '../repository.js';
@@ -31,33 +32,21 @@ export function AccountPage({ ctx, students, applications, messages, districts }
       {applications.length === 0 ? (
         <p>{t('applications.account.noApplications')}</p>
       ) : (
-        <table class="usa-table usa-table--stacked usa-table--borderless">
-          <caption class="usa-sr-only">{t('applications.account.applicationsHeading')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('applications.account.student')}</th>
-              <th scope="col">{t('applications.page.kind')}</th>
-              <th scope="col">{t('applications.page.district')}</th>
-              <th scope="col">{t('applications.form.schoolYear')}</th>
-              <th scope="col">{t('applications.page.confirmation')}</th>
-              <th scope="col">{t('applications.page.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {applications.map((a) => (
-              <tr key={a.id}>
-                <th scope="row" data-label={t('applications.account.student')}>
-                  <a class="usa-link" href={`/applications/${a.id}`}>{`${a.student_first_name} ${a.student_last_name}`}</a>
-                </th>
-                <td data-label={t('applications.page.kind')}>{t(`applications.kindsShort.${a.kind}`)}</td>
-                <td data-label={t('applications.page.district')}>{districtName(a.district_id)}</td>
-                <td data-label={t('applications.form.schoolYear')}>{a.school_year.replace('-', '–')}</td>
-                <td data-label={t('applications.page.confirmation')}>{formatConfirmationNumber(a.confirmation_number)}</td>
-                <td data-label={t('applications.page.status')}><StatusTag ctx={ctx} status={a.status} /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={t('applications.account.applicationsHeading')}
+          captionClass="usa-sr-only"
+          variants={['stacked', 'borderless']}
+          rows={applications}
+          rowKey={(a) => a.id}
+          columns={[
+            { header: t('applications.account.student'), rowHeader: true, cell: (a) => <a class="usa-link" href={`/applications/${a.id}`}>{`${a.student_first_name} ${a.student_last_name}`}</a> },
+            { header: t('applications.page.kind'), cell: (a) => t(`applications.kindsShort.${a.kind}`) },
+            { header: t('applications.page.district'), cell: (a) => districtName(a.district_id) },
+            { header: t('applications.form.schoolYear'), cell: (a) => a.school_year.replace('-', '–') },
+            { header: t('applications.page.confirmation'), cell: (a) => formatConfirmationNumber(a.confirmation_number) },
+            { header: t('applications.page.status'), cell: (a) => <StatusTag ctx={ctx} status={a.status} /> },
+          ]}
+        />
       )}
       <h3>{t('applications.account.applyHeading')}</h3>
       <ul class="usa-list">

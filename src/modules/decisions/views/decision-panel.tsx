@@ -8,7 +8,7 @@ import { formatVerificationCode, MAX_PERMIT_YEARS } from '../rules.js';
 import type { DecisionState } from '../state.js';
 import type { NotReady } from '../readiness.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
-import { TableBox } from '../../../platform/views/table-box.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 
 export type DecisionForm = 'approve' | 'deny' | 'info' | 'revoke' | 'appeal' | 'outcome' | 'school-residence' | 'school-requested';
 export type DecisionForms = Partial<Record<DecisionForm, FormState>>;
@@ -39,22 +39,19 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
       ) : null}
       {state.cannotBlock ? <p class="usa-hint">{t('decisions.staff.cannotBlock')}</p> : null}
       {state.decisions.length ? (
-        <TableBox labelledBy="decisions-sent-caption">
-          <table class="usa-table usa-table--borderless">
-            <caption id="decisions-sent-caption">{t('decisions.staff.sent')}</caption>
-            <thead><tr><th scope="col">{t('decisions.staff.kind')}</th><th scope="col">{t('decisions.letter.date')}</th><th scope="col">{t('decisions.staff.appealUntil')}</th><th scope="col">{t('decisions.staff.letter')}</th></tr></thead>
-            <tbody>
-              {state.decisions.map((d) => (
-                <tr key={d.id}>
-                  <th scope="row">{t(d.kind === 'approved' && a.kind !== 'incoming' ? `decisions.letter.title.approved_${a.kind}` : `decisions.letter.title.${d.kind}`)}</th>
-                  <td>{i18n.date(d.decided_on)}</td>
-                  <td>{d.appeal_until ? i18n.date(d.appeal_until) : t('decisions.staff.noAppeal')}</td>
-                  <td><a class="usa-link" href={`/staff/requests/${a.id}/letters/${d.id}.pdf`}>{t('decisions.staff.letterLink')}<span class="usa-sr-only"> ({t(`decisions.letter.title.${d.kind}`)}, PDF)</span></a></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
+        <DataTable
+          id="decisions-sent"
+          caption={t('decisions.staff.sent')}
+          variants={['borderless']}
+          rows={state.decisions}
+          rowKey={(d) => d.id}
+          columns={[
+            { header: t('decisions.staff.kind'), rowHeader: true, cell: (d) => t(d.kind === 'approved' && a.kind !== 'incoming' ? `decisions.letter.title.approved_${a.kind}` : `decisions.letter.title.${d.kind}`) },
+            { header: t('decisions.letter.date'), cell: (d) => i18n.date(d.decided_on) },
+            { header: t('decisions.staff.appealUntil'), cell: (d) => (d.appeal_until ? i18n.date(d.appeal_until) : t('decisions.staff.noAppeal')) },
+            { header: t('decisions.staff.letter'), cell: (d) => <a class="usa-link" href={`/staff/requests/${a.id}/letters/${d.id}.pdf`}>{t('decisions.staff.letterLink')}<span class="usa-sr-only"> ({t(`decisions.letter.title.${d.kind}`)}, PDF)</span></a> },
+          ]}
+        />
       ) : (
         <p>{t('decisions.staff.none')}</p>
       )}

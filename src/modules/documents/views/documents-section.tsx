@@ -1,5 +1,6 @@
 import type { PageContext, FormState } from '../../../platform/views/context.js';
 import { ErrorSummary, fieldId } from '../../../platform/views/forms.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 import type { DocumentsTable } from '../../../platform/db/schema.js';
 import { counts, type ChecklistItem } from '../service.js';
 import { REJECT_REASONS } from '../review.js';
@@ -57,24 +58,28 @@ export function ChecklistTable({ ctx, items, other }: { ctx: PageContext; items:
   const lang = ctx.lang as 'en' | 'es';
   const all = [...items.flatMap((i) => i.files), ...other];
   return (
-    <table class="usa-table usa-table--stacked usa-table--borderless app-checklist">
-      <caption>{t('documents.checklist.caption')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('documents.checklist.document')}</th>
-          <th scope="col">{t('documents.checklist.needed')}</th>
-          <th scope="col">{t('documents.checklist.received')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((i) => (
-          <tr key={i.code}>
-            <th scope="row" data-label={t('documents.checklist.document')}>
+    <DataTable
+      caption={t('documents.checklist.caption')}
+      variants={['stacked', 'borderless']}
+      class="app-checklist"
+      rows={items}
+      rowKey={(i) => i.code}
+      columns={[
+        {
+          header: t('documents.checklist.document'),
+          rowHeader: true,
+          cell: (i) => (
+            <>
               {i.label[lang] ?? i.label.en}
               <div class="usa-hint">{i.description[lang] ?? i.description.en}</div>
-            </th>
-            <td data-label={t('documents.checklist.needed')}>{i.required ? t('documents.checklist.required') : t('documents.checklist.ifApplies')}</td>
-            <td data-label={t('documents.checklist.received')}>
+            </>
+          ),
+        },
+        { header: t('documents.checklist.needed'), cell: (i) => (i.required ? t('documents.checklist.required') : t('documents.checklist.ifApplies')) },
+        {
+          header: t('documents.checklist.received'),
+          cell: (i) => (
+            <>
               {i.heldByRelease && !i.files.length ? (
                 <span>{t('documents.checklist.heldByRelease')}</span>
               ) : i.files.length === 0 || (i.required && !i.files.some(counts)) ? (
@@ -87,10 +92,12 @@ export function ChecklistTable({ ctx, items, other }: { ctx: PageContext; items:
                   ))}
                 </ul>
               ) : null}
-            </td>
-          </tr>
-        ))}
-        {other.length ? (
+            </>
+          ),
+        },
+      ]}
+      more={
+        other.length ? (
           <tr>
             <th scope="row" data-label={t('documents.checklist.document')}>{t('documents.other')}</th>
             <td data-label={t('documents.checklist.needed')}>—</td>
@@ -102,9 +109,9 @@ export function ChecklistTable({ ctx, items, other }: { ctx: PageContext; items:
               </ul>
             </td>
           </tr>
-        ) : null}
-      </tbody>
-    </table>
+        ) : null
+      }
+    />
   );
 }
 

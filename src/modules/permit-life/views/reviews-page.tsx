@@ -1,6 +1,7 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, SubmitButton } from '../../../platform/views/forms.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import { REVIEW_NOTE_MAX, REVIEW_OUTCOMES, type ReviewRow } from '../service.js';
@@ -64,36 +65,33 @@ export function ReviewsPage({ ctx, district, rows, canRecord, scope, forms = {},
       {rows.length === 0 ? (
         <p>{t('permit-life.reviews.empty')}</p>
       ) : (
-        <table class="usa-table usa-table--stacked">
-          <caption>{t('permit-life.reviews.caption', { count: rows.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('permit-life.reviews.student')}</th>
-              <th scope="col">{t('permit-life.reviews.school')}</th>
-              <th scope="col">{t('permit-life.reviews.grade')}</th>
-              <th scope="col">{t('permit-life.reviews.years')}</th>
-              <th scope="col">{t('permit-life.reviews.lastReview')}</th>
-              {canRecord ? <th scope="col">{t('permit-life.reviews.action')}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.permitId} id={`permit-${r.permitId}`}>
-                <th scope="row" data-label={t('permit-life.reviews.student')}>
+        <DataTable
+          caption={t('permit-life.reviews.caption', { count: rows.length })}
+          variants={['stacked']}
+          rows={rows}
+          rowKey={(r) => r.permitId}
+          rowAttrs={(r) => ({ id: `permit-${r.permitId}` })}
+          columns={[
+            {
+              header: t('permit-life.reviews.student'),
+              rowHeader: true,
+              cell: (r) => (
+                <>
                   <a class="usa-link" href={`/staff/requests/${r.applicationId}`}>{r.student}</a>
                   <br /><span class="usa-hint">{formatConfirmationNumber(r.confirmation)}{r.studentNumber ? ` · ${r.studentNumber}` : ''}</span>
-                </th>
-                <td data-label={t('permit-life.reviews.school')}>{r.schoolName}</td>
-                <td data-label={t('permit-life.reviews.grade')}>{t(`applications.grades.${r.gradeNow}`)}</td>
-                <td data-label={t('permit-life.reviews.years')}>{r.firstYear === r.lastYear ? r.firstYear : `${r.firstYear} – ${r.lastYear}`}</td>
-                <td data-label={t('permit-life.reviews.lastReview')}>
-                  {r.lastReview ? `${i18n.date(r.lastReview.reviewed_on)} (${t(`permit-life.reviews.outcomes.${r.lastReview.outcome}`)})` : t('permit-life.reviews.never', { date: i18n.date(r.issuedOn) })}
-                </td>
-                {canRecord ? <td data-label={t('permit-life.reviews.action')}><ReviewForm ctx={ctx} row={r} form={forms[r.permitId]} /></td> : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: t('permit-life.reviews.school'), cell: (r) => r.schoolName },
+            { header: t('permit-life.reviews.grade'), cell: (r) => t(`applications.grades.${r.gradeNow}`) },
+            { header: t('permit-life.reviews.years'), cell: (r) => (r.firstYear === r.lastYear ? r.firstYear : `${r.firstYear} – ${r.lastYear}`) },
+            {
+              header: t('permit-life.reviews.lastReview'),
+              cell: (r) => (r.lastReview ? `${i18n.date(r.lastReview.reviewed_on)} (${t(`permit-life.reviews.outcomes.${r.lastReview.outcome}`)})` : t('permit-life.reviews.never', { date: i18n.date(r.issuedOn) })),
+            },
+            canRecord && { header: t('permit-life.reviews.action'), cell: (r) => <ReviewForm ctx={ctx} row={r} form={forms[r.permitId]} /> },
+          ]}
+        />
       )}
     </Layout>
   );

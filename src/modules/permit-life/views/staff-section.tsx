@@ -1,6 +1,7 @@
 import type { PageContext, FormState } from '../../../platform/views/context.js';
 import { emptyForm } from '../../../platform/views/context.js';
 import { CsrfField, ErrorSummary, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 import type { StaffLifeState } from '../service.js';
 
 /**
@@ -54,27 +55,18 @@ export function PermitLifeStaffSection({ ctx, state, form }: { ctx: PageContext;
           <h2 id="reviews-heading">{t('permit-life.staff.reviewsHeading')}</h2>
           {state.reviewDue ? <p><span class="usa-tag">{t('permit-life.staff.reviewDue')}</span> <a class="usa-link" href="/staff/reviews">{t('permit-life.staff.reviewLink')}</a></p> : null}
           {state.reviews.length ? (
-            <table class="usa-table usa-table--borderless">
-              <caption>{t('permit-life.staff.reviewsCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('permit-life.reviews.reviewedOn')}</th>
-                  <th scope="col">{t('permit-life.reviews.outcome')}</th>
-                  <th scope="col">{t('permit-life.reviews.note')}</th>
-                  <th scope="col">{t('permit-life.reviews.by')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.reviews.map((r) => (
-                  <tr key={r.id}>
-                    <th scope="row">{i18n.date(r.reviewed_on)}</th>
-                    <td>{t(`permit-life.reviews.outcomes.${r.outcome}`)}</td>
-                    <td>{r.note ?? '—'}</td>
-                    <td>{r.email ? `${r.first_name} ${r.last_name}` : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={t('permit-life.staff.reviewsCaption')}
+              variants={['borderless']}
+              rows={state.reviews}
+              rowKey={(r) => r.id}
+              columns={[
+                { header: t('permit-life.reviews.reviewedOn'), rowHeader: true, cell: (r) => i18n.date(r.reviewed_on) },
+                { header: t('permit-life.reviews.outcome'), cell: (r) => t(`permit-life.reviews.outcomes.${r.outcome}`) },
+                { header: t('permit-life.reviews.note'), cell: (r) => r.note ?? '—' },
+                { header: t('permit-life.reviews.by'), cell: (r) => (r.email ? `${r.first_name} ${r.last_name}` : '—') },
+              ]}
+            />
           ) : (
             <p>{t('permit-life.staff.noReviews')}</p>
           )}

@@ -1,6 +1,6 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
-import { TableBox } from '../../../platform/views/table-box.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 
 export interface AuditRow {
   at: string;
@@ -43,23 +43,20 @@ export function AuditPage({ ctx, rows, filters, ownDistrict, districtName }: { c
         <button type="submit" class="usa-button usa-button--outline">{t('staff.queue.filter')}</button>
       </form>
       {rows.length === 0 ? <p>{t('staff.audit.empty')}</p> : (
-        <TableBox labelledBy="audit-caption">
-          <table class="usa-table usa-table--compact usa-table--striped">
-            <caption id="audit-caption">{t('staff.audit.caption')}</caption>
-            <thead><tr><th scope="col">{t('staff.audit.when')}</th><th scope="col">{t('staff.audit.who')}</th><th scope="col">{t('staff.audit.what')}</th><th scope="col">{t('staff.audit.record')}</th><th scope="col">{t('staff.audit.from')}</th></tr></thead>
-            <tbody>
-              {rows.map((r, i) => (
-                <tr key={i}>
-                  <td>{i18n.dateTime(r.at)}</td>
-                  <td>{r.email}{r.actor_district_id && r.actor_district_id !== ownDistrict ? <><br />{t('staff.audit.otherDistrict', { district: districtName(r.actor_district_id) })}</> : null}</td>
-                  <td>{r.action}{r.outcome === 'refused' ? <> <span class="usa-tag app-tag--overdue">{t('staff.audit.refused')}</span></> : null}</td>
-                  <td>{r.entity_type}{r.entity_id ? ` ${r.entity_id}` : ''}</td>
-                  <td>{r.ip}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
+        <DataTable
+          id="audit"
+          caption={t('staff.audit.caption')}
+          variants={['compact', 'striped']}
+          rows={rows}
+          rowKey={(_, i) => i}
+          columns={[
+            { header: t('staff.audit.when'), cell: (r) => i18n.dateTime(r.at) },
+            { header: t('staff.audit.who'), cell: (r) => <>{r.email}{r.actor_district_id && r.actor_district_id !== ownDistrict ? <><br />{t('staff.audit.otherDistrict', { district: districtName(r.actor_district_id) })}</> : null}</> },
+            { header: t('staff.audit.what'), cell: (r) => <>{r.action}{r.outcome === 'refused' ? <> <span class="usa-tag app-tag--overdue">{t('staff.audit.refused')}</span></> : null}</> },
+            { header: t('staff.audit.record'), cell: (r) => `${r.entity_type}${r.entity_id ? ` ${r.entity_id}` : ''}` },
+            { header: t('staff.audit.from'), cell: (r) => r.ip },
+          ]}
+        />
       )}
     </Layout>
   );

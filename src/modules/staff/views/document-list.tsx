@@ -6,7 +6,7 @@ import type { DistrictConfig } from '../../districts/config-schema.js';
 import { NOTE_MAX, REJECT_REASONS, canReview } from '../../documents/review.js';
 import type { RequestView } from '../request-view.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
-import { TableBox } from '../../../platform/views/table-box.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 import { ShortDate } from './short-date.js';
 
 const base = (applicationId: string, documentId: string) => `/staff/requests/${applicationId}/documents/${documentId}`;
@@ -111,48 +111,45 @@ export function DocumentList({ ctx, district, view }: { ctx: PageContext; distri
   const { t, i18n } = ctx;
   const a = view.application;
   const reviewer = ctx.staff ? canReview(ctx.staff) : false;
+  const docName = (d: RequestView['documents'][number]) => `${label(ctx, district, d.doc_type)}: ${d.original_name}`;
   return (
     <>
       <h2 id="req-documents">{t('documents.heading')}</h2>
-      <TableBox labelledBy="documents-list-caption">
-        <table class="usa-table usa-table--borderless">
-          <caption id="documents-list-caption" class="usa-sr-only">{t('documents.heading')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('documents.checklist.document')}</th>
-              <th scope="col">{t('documents.receipt.file')}</th>
-              <th scope="col">{t('documents.receipt.received')}</th>
-              <th scope="col">{t('documents.receipt.size')}</th>
-              <th scope="col">{t('review.list.status')}</th>
-              {reviewer ? <th scope="col">{t('review.list.review')}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {view.documents.map((d) => {
-              const name = `${label(ctx, district, d.doc_type)}: ${d.original_name}`;
-              return (
-                <tr key={d.id} id={`doc-${d.id}`}>
-                  <th scope="row">{label(ctx, district, d.doc_type)}</th>
-                  <td>
-                    <a class="usa-link" href={base(a.id, d.id)}>{d.original_name}</a> <span class="app-queue__dob">({d.content_type})</span>
-                    <div><a class="usa-link" href={`${base(a.id, d.id)}/view`}>{t('review.list.view')}<span class="usa-sr-only"> {name}</span></a></div>
-                  </td>
-                  <td><ShortDate ctx={ctx} value={d.uploaded_at} timeZone={district.timeZone} /></td>
-                  <td>{i18n.bytes(d.size_bytes)}</td>
-                  <td><DocumentStatus ctx={ctx} doc={d} /></td>
-                  {reviewer ? <td><ReviewActions ctx={ctx} action={`${base(a.id, d.id)}/review`} doc={d} name={name} /></td> : null}
-                </tr>
-              );
-            })}
+      <DataTable
+        id="documents-list"
+        caption={t('documents.heading')}
+        captionClass="usa-sr-only"
+        variants={['borderless']}
+        rows={view.documents}
+        rowKey={(d) => d.id}
+        rowAttrs={(d) => ({ id: `doc-${d.id}` })}
+        columns={[
+          { header: t('documents.checklist.document'), rowHeader: true, cell: (d) => label(ctx, district, d.doc_type) },
+          {
+            header: t('documents.receipt.file'),
+            cell: (d) => (
+              <>
+                <a class="usa-link" href={base(a.id, d.id)}>{d.original_name}</a> <span class="app-queue__dob">({d.content_type})</span>
+                <div><a class="usa-link" href={`${base(a.id, d.id)}/view`}>{t('review.list.view')}<span class="usa-sr-only"> {docName(d)}</span></a></div>
+              </>
+            ),
+          },
+          { header: t('documents.receipt.received'), cell: (d) => <ShortDate ctx={ctx} value={d.uploaded_at} timeZone={district.timeZone} /> },
+          { header: t('documents.receipt.size'), cell: (d) => i18n.bytes(d.size_bytes) },
+          { header: t('review.list.status'), cell: (d) => <DocumentStatus ctx={ctx} doc={d} /> },
+          reviewer && { header: t('review.list.review'), cell: (d) => <ReviewActions ctx={ctx} action={`${base(a.id, d.id)}/review`} doc={d} name={docName(d)} /> },
+        ]}
+        more={
+          <>
             {view.checklist.items.filter((c) => c.heldByRelease).map((c) => (
               <tr key={c.code}><th scope="row">{label(ctx, district, c.code)}</th><td colSpan={reviewer ? 5 : 4}>{t('documents.checklist.heldByReleaseStaff')}</td></tr>
             ))}
             {view.checklist.missingRequired.map((code) => (
               <tr key={code}><th scope="row">{label(ctx, district, code)}</th><td colSpan={reviewer ? 5 : 4}><span class="usa-tag app-tag--overdue">{t('documents.checklist.missing')}</span></td></tr>
             ))}
-          </tbody>
-        </table>
-      </TableBox>
+          </>
+        }
+      />
     </>
   );
 }

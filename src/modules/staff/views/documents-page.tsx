@@ -5,7 +5,7 @@ import { formatConfirmationNumber } from '../../applications/confirmation-number
 import { DOCUMENT_STATUSES, FILE_TYPES, SEARCH_LIMIT, type DocumentSearchFilter, type DocumentSearchRow } from '../../documents/review.js';
 import { DocumentStatus } from './document-list.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
-import { TableBox } from '../../../platform/views/table-box.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 import { ShortDate } from './short-date.js';
 
 function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value: string; options: [string, string][] }) {
@@ -46,38 +46,30 @@ export function DocumentsPage({ ctx, district, rows, filter }: { ctx: PageContex
       {rows.length === 0 ? (
         <p>{t('review.search.empty')}</p>
       ) : (
-        <TableBox labelledBy="documents-caption">
-          <table class="usa-table usa-table--striped usa-table--compact">
-            <caption id="documents-caption">{t('review.search.caption', { max: SEARCH_LIMIT })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('review.search.received')}</th>
-                <th scope="col">{t('review.search.student')}</th>
-                <th scope="col">{t('review.search.studentId')}</th>
-                <th scope="col">{t('review.search.document')}</th>
-                <th scope="col">{t('review.search.file')}</th>
-                <th scope="col">{t('review.list.status')}</th>
-                <th scope="col">{t('staff.queue.confirmation')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td><ShortDate ctx={ctx} value={r.uploaded_at} timeZone={district.timeZone} /></td>
-                  <th scope="row"><a class="usa-link" href={`/staff/requests/${r.application_id}#doc-${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a></th>
-                  <td>{r.student_number ?? '—'}</td>
-                  <td>{docLabel(r.doc_type)}</td>
-                  <td>
-                    {r.original_name} <span class="app-queue__dob">({r.content_type}, {i18n.bytes(r.size_bytes)})</span>
-                    <div><a class="usa-link" href={`/staff/requests/${r.application_id}/documents/${r.id}/view`}>{t('review.list.view')}<span class="usa-sr-only"> {r.original_name}</span></a></div>
-                  </td>
-                  <td><DocumentStatus ctx={ctx} doc={{ status: r.status, review_reason: r.review_reason, review_note: null, reviewed_at: null }} /></td>
-                  <td>{formatConfirmationNumber(r.confirmation_number)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
+        <DataTable
+          id="documents"
+          caption={t('review.search.caption', { max: SEARCH_LIMIT })}
+          variants={['striped', 'compact']}
+          rows={rows}
+          rowKey={(r) => r.id}
+          columns={[
+            { header: t('review.search.received'), cell: (r) => <ShortDate ctx={ctx} value={r.uploaded_at} timeZone={district.timeZone} /> },
+            { header: t('review.search.student'), rowHeader: true, cell: (r) => <a class="usa-link" href={`/staff/requests/${r.application_id}#doc-${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a> },
+            { header: t('review.search.studentId'), cell: (r) => r.student_number ?? '—' },
+            { header: t('review.search.document'), cell: (r) => docLabel(r.doc_type) },
+            {
+              header: t('review.search.file'),
+              cell: (r) => (
+                <>
+                  {r.original_name} <span class="app-queue__dob">({r.content_type}, {i18n.bytes(r.size_bytes)})</span>
+                  <div><a class="usa-link" href={`/staff/requests/${r.application_id}/documents/${r.id}/view`}>{t('review.list.view')}<span class="usa-sr-only"> {r.original_name}</span></a></div>
+                </>
+              ),
+            },
+            { header: t('review.list.status'), cell: (r) => <DocumentStatus ctx={ctx} doc={{ status: r.status, review_reason: r.review_reason, review_note: null, reviewed_at: null }} /> },
+            { header: t('staff.queue.confirmation'), cell: (r) => formatConfirmationNumber(r.confirmation_number) },
+          ]}
+        />
       )}
     </Layout>
   );

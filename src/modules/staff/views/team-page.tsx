@@ -4,7 +4,7 @@ import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SubmitButton, TextInput,
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { ACTIVATION_DAYS, STAFF_ROLES } from '../service.js';
 import { schoolField, type TeamMember } from '../invitations.js';
-import { TableBox } from '../../../platform/views/table-box.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 
 /** The schools of a site administrator: one checkbox each, with the group's error above them. */
 function SchoolsField({ ctx, form, district }: { ctx: PageContext; form: FormState; district: DistrictConfig }) {
@@ -39,43 +39,37 @@ export function TeamPage({ ctx, district, members, form }: { ctx: PageContext; d
       <ErrorSummary ctx={ctx} form={form} />
       <h1>{t('team.title')}</h1>
       <p class="usa-intro">{t('team.intro', { district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en })}</p>
-      <TableBox labelledBy="team-caption">
-        <table class="usa-table usa-table--compact usa-table--striped">
-          <caption id="team-caption">{t('team.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('team.columns.name')}</th>
-              <th scope="col">{t('team.columns.email')}</th>
-              <th scope="col">{t('team.columns.role')}</th>
-              <th scope="col">{t('team.columns.schools')}</th>
-              <th scope="col">{t('team.columns.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.id}>
-                <th scope="row">{m.last_name}, {m.first_name}</th>
-                <td>{m.email}</td>
-                <td>{t(`team.roles.${m.role}`)}</td>
-                <td>{m.schools.length ? m.schools.join(', ') : '—'}</td>
-                <td>
-                  {t(`team.statuses.${m.status}`)}
-                  {m.status !== 'active' ? (
-                    <form method="post" action={`/staff/team/${encodeURIComponent(m.id)}/resend`} class="app-inline-form">
-                      <CsrfField ctx={ctx} />
-                      {' '}
-                      <button type="submit" class="usa-button usa-button--unstyled">
-                        {t('team.resend')}
-                        <span class="usa-sr-only"> {t('team.resendTo', { email: m.email })}</span>
-                      </button>
-                    </form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableBox>
+      <DataTable
+        id="team"
+        caption={t('team.caption')}
+        variants={['compact', 'striped']}
+        rows={members}
+        rowKey={(m) => m.id}
+        columns={[
+          { header: t('team.columns.name'), rowHeader: true, cell: (m) => <>{m.last_name}, {m.first_name}</> },
+          { header: t('team.columns.email'), cell: (m) => m.email },
+          { header: t('team.columns.role'), cell: (m) => t(`team.roles.${m.role}`) },
+          { header: t('team.columns.schools'), cell: (m) => (m.schools.length ? m.schools.join(', ') : '—') },
+          {
+            header: t('team.columns.status'),
+            cell: (m) => (
+              <>
+                {t(`team.statuses.${m.status}`)}
+                {m.status !== 'active' ? (
+                  <form method="post" action={`/staff/team/${encodeURIComponent(m.id)}/resend`} class="app-inline-form">
+                    <CsrfField ctx={ctx} />
+                    {' '}
+                    <button type="submit" class="usa-button usa-button--unstyled">
+                      {t('team.resend')}
+                      <span class="usa-sr-only"> {t('team.resendTo', { email: m.email })}</span>
+                    </button>
+                  </form>
+                ) : null}
+              </>
+            ),
+          },
+        ]}
+      />
 
       <h2 id="invite">{t('team.form.title')}</h2>
       <p>{t('team.form.intro', { days: ACTIVATION_DAYS })}</p>

@@ -1,5 +1,6 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { StudentRow } from '../repository.js';
 import { adviceSummaryKey, type RenderedAdviceLine } from '../move-advice.js';
@@ -81,29 +82,19 @@ export function MovePage({ ctx, student, form, lastMove, history }: { ctx: PageC
         <p>{t('moves.page.none', { name })}</p>
       ) : (
         <div class="usa-table-container--scrollable" tabIndex={0}>
-          <table class="usa-table usa-table--borderless usa-table--stacked">
-            <caption>{t('moves.page.historyCaption', { name })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('moves.page.colMoved')}</th>
-                <th scope="col">{t('moves.page.colReported')}</th>
-                <th scope="col">{t('moves.page.colAddress')}</th>
-                <th scope="col">{t('moves.page.colLate')}</th>
-                <th scope="col">{t('moves.page.colAdvice')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((m) => (
-                <tr key={m.id}>
-                  <th scope="row" data-label={t('moves.page.colMoved')}>{i18n.date(m.movedOn)}</th>
-                  <td data-label={t('moves.page.colReported')}>{i18n.date(m.reportedOn)}</td>
-                  <td data-label={t('moves.page.colAddress')}>{m.newAddress}</td>
-                  <td data-label={t('moves.page.colLate')}>{m.late ? t('moves.page.late') : t('moves.page.onTime')}</td>
-                  <td data-label={t('moves.page.colAdvice')}>{t(adviceSummaryKey(m.advice))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption={t('moves.page.historyCaption', { name })}
+            variants={['borderless', 'stacked']}
+            rows={history}
+            rowKey={(m) => m.id}
+            columns={[
+              { header: t('moves.page.colMoved'), rowHeader: true, cell: (m) => i18n.date(m.movedOn) },
+              { header: t('moves.page.colReported'), cell: (m) => i18n.date(m.reportedOn) },
+              { header: t('moves.page.colAddress'), cell: (m) => m.newAddress },
+              { header: t('moves.page.colLate'), cell: (m) => (m.late ? t('moves.page.late') : t('moves.page.onTime')) },
+              { header: t('moves.page.colAdvice'), cell: (m) => t(adviceSummaryKey(m.advice)) },
+            ]}
+          />
         </div>
       )}
     </Layout>

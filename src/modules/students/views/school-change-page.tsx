@@ -1,5 +1,6 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton } from '../../../platform/views/forms.js';
 import type { StudentRow } from '../repository.js';
 import type { RenderedAdviceLine } from '../move-advice.js';
@@ -74,27 +75,18 @@ export function SchoolChangePage(props: {
         <>
           <h2>{t('moves.school.historyHeading')}</h2>
           <div class="usa-table-container--scrollable" tabIndex={0}>
-            <table class="usa-table usa-table--borderless usa-table--stacked">
-              <caption>{t('moves.school.historyCaption', { name })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('moves.school.colReported')}</th>
-                  <th scope="col">{t('moves.school.colSchool')}</th>
-                  <th scope="col">{t('moves.school.colFrom')}</th>
-                  <th scope="col">{t('moves.school.colOutcome')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {history.map((h, i) => (
-                  <tr key={i}>
-                    <th scope="row" data-label={t('moves.school.colReported')}>{i18n.date(h.reportedAt)}</th>
-                    <td data-label={t('moves.school.colSchool')}>{`${h.schoolName}, ${h.districtName}`}</td>
-                    <td data-label={t('moves.school.colFrom')}>{i18n.date(h.from)}</td>
-                    <td data-label={t('moves.school.colOutcome')}>{h.same ? t('moves.school.same') : t('moves.school.different')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={t('moves.school.historyCaption', { name })}
+              variants={['borderless', 'stacked']}
+              rows={history}
+              rowKey={(_, i) => i}
+              columns={[
+                { header: t('moves.school.colReported'), rowHeader: true, cell: (h) => i18n.date(h.reportedAt) },
+                { header: t('moves.school.colSchool'), cell: (h) => `${h.schoolName}, ${h.districtName}` },
+                { header: t('moves.school.colFrom'), cell: (h) => i18n.date(h.from) },
+                { header: t('moves.school.colOutcome'), cell: (h) => (h.same ? t('moves.school.same') : t('moves.school.different')) },
+              ]}
+            />
           </div>
         </>
       ) : null}
