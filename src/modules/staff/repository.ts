@@ -12,9 +12,6 @@ export class StaffRepository {
   byId(id: string) {
     return this.db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  schoolsOf(staffId: string) {
-    return this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staffId).execute();
-  }
   /** The account and its schools, inside the caller's transaction (with its activation token and email). */
   async insert(q: Q, row: StaffTable, schoolIds: string[]) {
     await q.insertInto('staff').values(row).execute();
