@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { parseForm } from '../../platform/http/forms.js';
+import { answered, handleForm, refuse } from '../../platform/http/form-cycle.js';
 import { requireParent, safeNext } from '../../platform/http/guards.js';
 import { nextQuery, tokenParams, typed } from '../../platform/http/route-schemas.js';
 import { LANG_COOKIE, sendRateLimited, setFlash, setLanguageCookie } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
-import { AccountsService, type PasswordProblem } from './service.js';
+import { AccountsService } from './service.js';
 import { HONEYPOT_FIELD, checkHuman, newHumanChallenge, type HumanChallenge } from './human-check.js';
 import { ChangePasswordSchema, EmailOnlySchema, LanguageSchema, NewPasswordSchema, RegisterSchema, SignInSchema } from './validation.js';
 import { RegisterPage } from './views/register-page.js';
@@ -14,10 +15,6 @@ import { EmailFormPage, NoticePage, SignInPage } from './views/sign-in-page.js';
 import { LanguagePage } from './views/language-page.js';
 import { isBusy } from '../../platform/passwords/hasher.js';
 import { sendHashingBusy } from '../../platform/passwords/busy-page.js';
-
-function passwordForm(values: Record<string, string>, p: PasswordProblem): FormState {
-  return { values, errors: { [p.field]: { key: p.keys[0] } } };
-}
 
 export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const service = new AccountsService(deps);
@@ -40,24 +37,35 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post('/register', async (req, reply) => {
     const limit = await deps.rateLimiter.take('register.ip', ip(req));
     if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
-    const parsed = parseForm(RegisterSchema, req.body);
-    const values = parsed.ok ? parsed.values : parsed.form.values;
-    const errors = parsed.ok ? {} : { ...parsed.form.errors };
-    const human = checkHuman(
-      req.session?.data.human as HumanChallenge | undefined,
-      { answer: values.answer, pow: values.pow, honeypot: values[HONEYPOT_FIELD] },
-      deps.clock.now().getTime(),
-    );
-    if (human) errors.answer = { key: `accounts.errors.human.${human}` };
-    if (!parsed.ok || human) return showRegister(req, reply, { values: { ...values, answer: '' }, errors }, 400);
-    // Counted only for a complete form: what it limits is mail sent to one address.
-    const byEmail = await deps.rateLimiter.take('register.email', parsed.data.email);
-    if (!byEmail.allowed) return tooMany(req, reply, byEmail.retryAfterSeconds);
-    await service.register(parsed.data, req.i18n.lang);
-    delete req.session!.data.human;
-    req.session!.data.registeredEmail = parsed.data.email;
-    await deps.sessions.saveData(req.session!);
-    return reply.redirect('/register/check-email', 303);
+    return handleForm(reply, req.body, {
+      // The form's fields and the human check, both named in one summary.
+      parse: (values) => {
+        const parsed = parseForm(RegisterSchema, values);
+        const errors = parsed.ok ? {} : { ...parsed.form.errors };
+        const human = checkHuman(
+          req.session?.data.human as HumanChallenge | undefined,
+          { answer: values.answer, pow: values.pow, honeypot: values[HONEYPOT_FIELD] },
+          deps.clock.now().getTime(),
+        );
+        if (human) errors.answer = { key: `accounts.errors.human.${human}` };
+        return parsed.ok && !human ? { ok: true, data: parsed.data } : { ok: false, errors };
+      },
+      keep: (values) => ({ ...values, answer: '' }),
+      submit: async (data) => {
+        // Counted only for a complete form: what it limits is mail sent to one address.
+        const byEmail = await deps.rateLimiter.take('register.email', data.email);
+        if (!byEmail.allowed) return answered(tooMany(req, reply, byEmail.retryAfterSeconds));
+        await service.register(data, req.i18n.lang);
+        return { ok: true, value: data.email };
+      },
+      render: (form, status) => showRegister(req, reply, form, status),
+      redirectTo: async (email) => {
+        delete req.session!.data.human;
+        req.session!.data.registeredEmail = email;
+        await deps.sessions.saveData(req.session!);
+        return '/register/check-email';
+      },
+    });
   });
 
   app.get('/register/check-email', async (req, reply) => {
@@ -78,6 +86,26 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const { t } = req.i18n;
     return reply.page((ctx) => PasswordPage({ ctx, form, title: t('accounts.activate.title'), intro: t('accounts.activate.intro'), action: `/activate/${token}`, submitLabel: t('accounts.activate.submit'), passwordErrors }), { status });
   };
+
+  /** ACC-3, ACC-5: a new password by an emailed link; the account is signed in once it is set. */
+  const setPasswordByLink = (req: FastifyRequest, reply: FastifyReply, token: string, purpose: 'activate' | 'reset', page: typeof activationPage, resend: string) =>
+    handleForm(reply, req.body, {
+      parse: NewPasswordSchema,
+      keep: () => ({}),
+      submit: async (data) => {
+        const r = await service.setPasswordWithToken(token, purpose, data.password, data.password_confirm);
+        if (isBusy(r)) return answered(sendHashingBusy(req, reply, r));
+        if ('password' in r) return refuse(r.password.field, r.password.keys[0], undefined, { notes: r.password.keys });
+        if (!r.ok) return answered(linkInvalid(req, reply, resend));
+        return r;
+      },
+      render: (form, status, refused) => page(req, reply, token, form, status, refused?.notes),
+      redirectTo: async (userId) => {
+        await req.signIn(userId);
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: `accounts.${purpose}.done` });
+        return '/account';
+      },
+    });
 
   app.get('/activate/resend', async (req, reply) => {
     const { t } = req.i18n;
@@ -104,16 +132,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   });
 
   route.post('/activate/:token', { schema: { params: tokenParams } }, async (req, reply) => {
-    const { token } = req.params;
-    const parsed = parseForm(NewPasswordSchema, req.body);
-    if (!parsed.ok) return activationPage(req, reply, token, parsed.form, 400);
-    const r = await service.setPasswordWithToken(token, 'activate', parsed.data.password, parsed.data.password_confirm);
-    if (isBusy(r)) return sendHashingBusy(req, reply, r);
-    if ('password' in r) return activationPage(req, reply, token, passwordForm({}, r.password), 400, r.password.keys);
-    if (!r.ok) return linkInvalid(req, reply, '/activate/resend');
-    await req.signIn(r.value);
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.activate.done' });
-    return reply.redirect('/account', 303);
+    return setPasswordByLink(req, reply, req.params.token, 'activate', activationPage, '/activate/resend');
   });
 
   // --- Sign in and out ---
@@ -124,20 +143,23 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
 
   route.post('/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => {
     const next = safeNext(req.query.next);
-    const parsed = parseForm(SignInSchema, req.body);
-    if (!parsed.ok) return reply.page((ctx) => SignInPage({ ctx, form: parsed.form, next }), { status: 400 });
-    const byIp = await deps.rateLimiter.take('sign-in.ip', ip(req));
-    const byEmail = await deps.rateLimiter.take('sign-in.email', parsed.data.email);
-    if (!byIp.allowed || !byEmail.allowed) return tooMany(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
-    const r = await service.signIn(parsed.data.email, parsed.data.password);
-    if (isBusy(r)) return sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['sign-in.ip', ip(req)], ['sign-in.email', parsed.data.email]] });
-    if (!r.ok) {
-      const form = { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } };
-      return reply.page((ctx) => SignInPage({ ctx, form, next }), { status: 400 });
-    }
-    await deps.rateLimiter.clear('sign-in.email', parsed.data.email);
-    await req.signIn(r.value);
-    return reply.redirect(next, 303);
+    return handleForm(reply, req.body, {
+      parse: SignInSchema,
+      keep: (values) => ({ email: values.email ?? '' }),
+      submit: async ({ email, password }) => {
+        const byIp = await deps.rateLimiter.take('sign-in.ip', ip(req));
+        const byEmail = await deps.rateLimiter.take('sign-in.email', email);
+        if (!byIp.allowed || !byEmail.allowed) return answered(tooMany(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds)));
+        const r = await service.signIn(email, password);
+        if (isBusy(r)) return answered(sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['sign-in.ip', ip(req)], ['sign-in.email', email]] }));
+        if (!r.ok) return refuse('email', r.problem.messageKey);
+        await deps.rateLimiter.clear('sign-in.email', email);
+        await req.signIn(r.value);
+        return { ok: true, value: next };
+      },
+      render: (form, status) => reply.page((ctx) => SignInPage({ ctx, form, next }), { status }),
+      redirectTo: () => next,
+    });
   });
 
   app.post('/sign-out', async (req, reply) => {
@@ -175,16 +197,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     return resetPage(req, reply, token, emptyForm());
   });
   route.post('/reset-password/:token', { schema: { params: tokenParams } }, async (req, reply) => {
-    const { token } = req.params;
-    const parsed = parseForm(NewPasswordSchema, req.body);
-    if (!parsed.ok) return resetPage(req, reply, token, parsed.form, 400);
-    const r = await service.setPasswordWithToken(token, 'reset', parsed.data.password, parsed.data.password_confirm);
-    if (isBusy(r)) return sendHashingBusy(req, reply, r);
-    if ('password' in r) return resetPage(req, reply, token, passwordForm({}, r.password), 400, r.password.keys);
-    if (!r.ok) return linkInvalid(req, reply, '/forgot-password');
-    await req.signIn(r.value);
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.reset.done' });
-    return reply.redirect('/account', 303);
+    return setPasswordByLink(req, reply, req.params.token, 'reset', resetPage, '/forgot-password');
   });
 
   // --- The language of emails and letters (LNG-1): stored only by a form with its CSRF token ---
@@ -196,15 +209,21 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post('/account/language', async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const parsed = parseForm(LanguageSchema, req.body);
-    if (!parsed.ok) return reply.page((ctx) => LanguagePage({ ctx, form: parsed.form }), { status: 400 });
-    const r = await service.setLanguage(user.id, parsed.data.language);
-    if (!r.ok) return reply.page((ctx) => LanguagePage({ ctx, form: { values: parsed.values, errors: { language: { key: r.problem.messageKey } } } }), { status: 400 });
-    // A browser that never chose a language shows the account's: keep its pages in the language
-    // they are in now, so that saving the letters' language does not also switch the pages.
-    if (!req.cookies[LANG_COOKIE]) setLanguageCookie(reply, req.i18n.lang, deps.config.cookieSecure);
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.language.done' });
-    return reply.redirect('/account', 303);
+    return handleForm(reply, req.body, {
+      parse: LanguageSchema,
+      submit: async (data) => {
+        const r = await service.setLanguage(user.id, data.language);
+        return r.ok ? r : refuse('language', r.problem.messageKey);
+      },
+      render: (form, status) => reply.page((ctx) => LanguagePage({ ctx, form }), { status }),
+      redirectTo: async () => {
+        // A browser that never chose a language shows the account's: keep its pages in the language
+        // they are in now, so that saving the letters' language does not also switch the pages.
+        if (!req.cookies[LANG_COOKIE]) setLanguageCookie(reply, req.i18n.lang, deps.config.cookieSecure);
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.language.done' });
+        return '/account';
+      },
+    });
   });
 
   // --- Change password ---
@@ -219,16 +238,23 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post('/account/password', async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const parsed = parseForm(ChangePasswordSchema, req.body);
-    if (!parsed.ok) return changePage(req, reply, { values: {}, errors: parsed.form.errors }, 400);
-    // A stolen session must not become a way to guess the current password.
-    const limit = await deps.rateLimiter.take('password-change.account', user.id);
-    if (!limit.allowed) return tooMany(req, reply, limit.retryAfterSeconds);
-    const r = await service.changePassword(user.id, parsed.data.current_password, parsed.data.password, parsed.data.password_confirm, req.session!.idHash);
-    if (isBusy(r)) return sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['password-change.account', user.id]] });
-    if ('password' in r) return changePage(req, reply, passwordForm({}, r.password), 400, r.password.keys);
-    if (!r.ok) return changePage(req, reply, { values: {}, errors: { current_password: { key: r.problem.messageKey } } }, 400);
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.change.done' });
-    return reply.redirect('/account', 303);
+    return handleForm(reply, req.body, {
+      parse: ChangePasswordSchema,
+      keep: () => ({}),
+      submit: async (data) => {
+        // A stolen session must not become a way to guess the current password.
+        const limit = await deps.rateLimiter.take('password-change.account', user.id);
+        if (!limit.allowed) return answered(tooMany(req, reply, limit.retryAfterSeconds));
+        const r = await service.changePassword(user.id, data.current_password, data.password, data.password_confirm, req.session!.idHash);
+        if (isBusy(r)) return answered(sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['password-change.account', user.id]] }));
+        if ('password' in r) return refuse(r.password.field, r.password.keys[0], undefined, { notes: r.password.keys });
+        return r.ok ? r : refuse('current_password', r.problem.messageKey);
+      },
+      render: (form, status, refused) => changePage(req, reply, form, status, refused?.notes),
+      redirectTo: async () => {
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'accounts.change.done' });
+        return '/account';
+      },
+    });
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { localDate } from '../../platform/clock.js';
-import { formValues } from '../../platform/http/forms.js';
+import { answered, checkedBySubmit, handleForm } from '../../platform/http/form-cycle.js';
 import { requireParent } from '../../platform/http/guards.js';
 import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
@@ -53,12 +53,19 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   route.post('/students/:id/move', { schema: { params: idParams } }, async (req, reply) => {
     const c = await load(req, reply, req.params.id);
     if (!c) return;
-    const values = formValues(req.body);
-    const r = await service.reportMove(c.user.id, c.student.id, values);
-    if (r.kind === 'not-found') return reply.callNotFound();
-    if (r.kind === 'invalid') return showMove(req, reply, c.student, { values, errors: r.errors }, 400);
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'moves.reported', params: { name: c.student.first_name } });
-    return reply.redirect(`/students/${c.student.id}`, 303);
+    return handleForm(reply, req.body, {
+      parse: checkedBySubmit,
+      submit: async (values) => {
+        const r = await service.reportMove(c.user.id, c.student.id, values);
+        if (r.kind === 'not-found') return answered(reply.callNotFound());
+        return r.kind === 'invalid' ? { ok: false, errors: r.errors } : { ok: true, value: r };
+      },
+      render: (form, status) => showMove(req, reply, c.student, form, status),
+      redirectTo: async () => {
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'moves.reported', params: { name: c.student.first_name } });
+        return `/students/${c.student.id}`;
+      },
+    });
   });
 
   const showSchoolChange = async (req: FastifyRequest, reply: FastifyReply, student: StudentRow, form: FormState, status = 200) => {
@@ -91,11 +98,18 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   route.post('/students/:id/school-change', { schema: { params: idParams } }, async (req, reply) => {
     const c = await load(req, reply, req.params.id);
     if (!c) return;
-    const values = formValues(req.body);
-    const r = await service.reportSchoolChange(c.user.id, c.student.id, values);
-    if (r.kind === 'not-found') return reply.callNotFound();
-    if (r.kind === 'invalid') return showSchoolChange(req, reply, c.student, { values, errors: r.errors }, 400);
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'moves.schoolChangeReported', params: { name: c.student.first_name } });
-    return reply.redirect(`/students/${c.student.id}`, 303);
+    return handleForm(reply, req.body, {
+      parse: checkedBySubmit,
+      submit: async (values) => {
+        const r = await service.reportSchoolChange(c.user.id, c.student.id, values);
+        if (r.kind === 'not-found') return answered(reply.callNotFound());
+        return r.kind === 'invalid' ? { ok: false, errors: r.errors } : { ok: true, value: r };
+      },
+      render: (form, status) => showSchoolChange(req, reply, c.student, form, status),
+      redirectTo: async () => {
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'moves.schoolChangeReported', params: { name: c.student.first_name } });
+        return `/students/${c.student.id}`;
+      },
+    });
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { formValues } from '../../platform/http/forms.js';
+import { answered, handleForm } from '../../platform/http/form-cycle.js';
 import { requireParent, safeNext } from '../../platform/http/guards.js';
 import { idParams, nextQuery, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
@@ -38,12 +38,15 @@ export async function studentRoutes(app: FastifyInstance, deps: Deps): Promise<v
   route.post('/students/new', { schema: { querystring: nextQuery } }, async (req, reply) => {
     const user = await requireParent(req, reply);
     if (!user) return;
-    const values = formValues(req.body);
-    const parsed = parseStudentForm(values, service.today());
-    if (!parsed.ok) return showForm(reply, { values, errors: parsed.errors }, withNext('/students/new', req.query), false, 400);
-    const student = await service.add(user.id, parsed.data);
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'students.added', params: { name: student.first_name } });
-    return reply.redirect(nextOf(req.query), 303);
+    return handleForm(reply, req.body, {
+      parse: (values) => parseStudentForm(values, service.today()),
+      submit: async (data) => ({ ok: true, value: await service.add(user.id, data) }),
+      render: (form, status) => showForm(reply, form, withNext('/students/new', req.query), false, status),
+      redirectTo: async (student) => {
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'students.added', params: { name: student.first_name } });
+        return nextOf(req.query);
+      },
+    });
   });
 
   route.get('/students/:id/edit', { schema: { params: idParams, querystring: nextQuery } }, async (req, reply) => {
@@ -60,13 +63,15 @@ export async function studentRoutes(app: FastifyInstance, deps: Deps): Promise<v
     if (!user) return;
     const { id } = req.params;
     if (!(await service.get(user.id, id))) return reply.callNotFound();
-    const values = formValues(req.body);
-    const parsed = parseStudentForm(values, service.today());
-    if (!parsed.ok) return showForm(reply, { values, errors: parsed.errors }, withNext(`/students/${id}/edit`, req.query), true, 400);
-    const r = await service.update(user.id, id, parsed.data);
-    if (!r.ok) return reply.callNotFound();
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'students.saved', params: { name: parsed.data.first_name } });
-    return reply.redirect(nextOf(req.query), 303);
+    return handleForm(reply, req.body, {
+      parse: (values) => parseStudentForm(values, service.today()),
+      submit: async (data) => ((await service.update(user.id, id, data)).ok ? { ok: true, value: data } : answered(reply.callNotFound())),
+      render: (form, status) => showForm(reply, form, withNext(`/students/${id}/edit`, req.query), true, status),
+      redirectTo: async (data) => {
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'students.saved', params: { name: data.first_name } });
+        return nextOf(req.query);
+      },
+    });
   });
 
   // DEC-11, DEC-13: reporting a move or a change of school.
