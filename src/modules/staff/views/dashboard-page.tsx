@@ -8,7 +8,7 @@ import { formatConfirmationNumber } from '../../applications/confirmation-number
 import type { Count, Dashboard } from '../dashboard.js';
 import { BarChart, type Bar } from './bar-chart.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
-import { TableBox } from '../../../platform/views/table-box.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 import { ShortDate } from './short-date.js';
 
 interface Row {
@@ -44,39 +44,32 @@ function ChartAndTable({ ctx, id, title, caption, header, rows, total = true, em
             <BarChart id={`${id}-chart`} title={title} desc={t('dashboard.chartDesc', { caption })} bars={rows} />
           </div>
           <div class="desktop:grid-col-6">
-            <TableBox labelledBy={`${id}-caption`}>
-              <table class="usa-table usa-table--compact" id={`${id}-table`}>
-                <caption id={`${id}-caption`}>{caption}</caption>
-                <thead>
+            <DataTable
+              id={id}
+              tableId={`${id}-table`}
+              caption={caption}
+              variants={['compact']}
+              rows={rows}
+              rowKey={(r, i) => `${i}-${r.label}`}
+              columns={[
+                { header: header[0], rowHeader: true, cell: (r) => r.label },
+                { header: header[1], cell: (r) => r.value },
+              ]}
+              more={(extraRows ?? []).map(([label, value]) => (
+                <tr key={label}>
+                  <th scope="row">{label}</th>
+                  <td>{value}</td>
+                </tr>
+              ))}
+              foot={
+                total ? (
                   <tr>
-                    <th scope="col">{header[0]}</th>
-                    <th scope="col">{header[1]}</th>
+                    <th scope="row">{t('dashboard.table.total')}</th>
+                    <td>{rows.reduce((s, r) => s + r.value, 0)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r, i) => (
-                    <tr key={`${i}-${r.label}`}>
-                      <th scope="row">{r.label}</th>
-                      <td>{r.value}</td>
-                    </tr>
-                  ))}
-                  {(extraRows ?? []).map(([label, value]) => (
-                    <tr key={label}>
-                      <th scope="row">{label}</th>
-                      <td>{value}</td>
-                    </tr>
-                  ))}
-                </tbody>
-                {total ? (
-                  <tfoot>
-                    <tr>
-                      <th scope="row">{t('dashboard.table.total')}</th>
-                      <td>{rows.reduce((s, r) => s + r.value, 0)}</td>
-                    </tr>
-                  </tfoot>
-                ) : null}
-              </table>
-            </TableBox>
+                ) : null
+              }
+            />
           </div>
         </div>
       )}
@@ -149,39 +142,39 @@ export function DashboardPage({ ctx, district, data }: { ctx: PageContext; distr
             {data.due.length === 0 ? (
               <p id="due-empty">{t('dashboard.due.empty')}</p>
             ) : (
-              <TableBox labelledBy="due-caption">
-                <table class="usa-table usa-table--compact usa-table--striped" id="due-table">
-                  <caption id="due-caption">{t('dashboard.due.caption', { from: i18n.date(data.today), to: i18n.date(data.dueUntil) })}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('dashboard.due.dueOn')}</th>
-                      <th scope="col">{t('dashboard.due.student')}</th>
-                      <th scope="col">{t('dashboard.due.status')}</th>
-                      <th scope="col">{t('dashboard.due.school')}</th>
-                      <th scope="col">{t('dashboard.due.year')}</th>
-                      <th scope="col">{t('dashboard.due.confirmation')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.due.map((r) => (
-                      <tr key={r.id}>
-                        <td>
-                          <ShortDate ctx={ctx} value={r.decision_due_on} timeZone={district.timeZone} />
-                          {r.decision_due_on === data.today ? <> <span class="usa-tag app-tag--overdue">{t('dashboard.due.today')}</span></> : null}
-                        </td>
-                        <th scope="row">
-                          <a class="usa-link" href={`/staff/requests/${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a>
-                          {r.priority ? <> <span class="usa-tag app-tag--priority">{t('dashboard.due.priority')}</span></> : null}
-                        </th>
-                        <td>{t(`applications.status.${r.status}`)}</td>
-                        <td>{r.requested_school_id ? schoolName(r.requested_school_id) : '—'}</td>
-                        <td>{r.school_year}</td>
-                        <td>{formatConfirmationNumber(r.confirmation_number)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableBox>
+              <DataTable
+                id="due"
+                tableId="due-table"
+                caption={t('dashboard.due.caption', { from: i18n.date(data.today), to: i18n.date(data.dueUntil) })}
+                variants={['compact', 'striped']}
+                rows={data.due}
+                rowKey={(r) => r.id}
+                columns={[
+                  {
+                    header: t('dashboard.due.dueOn'),
+                    cell: (r) => (
+                      <>
+                        <ShortDate ctx={ctx} value={r.decision_due_on} timeZone={district.timeZone} />
+                        {r.decision_due_on === data.today ? <> <span class="usa-tag app-tag--overdue">{t('dashboard.due.today')}</span></> : null}
+                      </>
+                    ),
+                  },
+                  {
+                    header: t('dashboard.due.student'),
+                    rowHeader: true,
+                    cell: (r) => (
+                      <>
+                        <a class="usa-link" href={`/staff/requests/${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a>
+                        {r.priority ? <> <span class="usa-tag app-tag--priority">{t('dashboard.due.priority')}</span></> : null}
+                      </>
+                    ),
+                  },
+                  { header: t('dashboard.due.status'), cell: (r) => t(`applications.status.${r.status}`) },
+                  { header: t('dashboard.due.school'), cell: (r) => (r.requested_school_id ? schoolName(r.requested_school_id) : '—') },
+                  { header: t('dashboard.due.year'), cell: (r) => r.school_year },
+                  { header: t('dashboard.due.confirmation'), cell: (r) => formatConfirmationNumber(r.confirmation_number) },
+                ]}
+              />
             )}
           </div>
         </div>

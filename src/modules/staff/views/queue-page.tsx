@@ -7,7 +7,7 @@ import { GRADES } from '../../districts/config-schema.js';
 import { KINDS, filterParams, type QueueFilter, type QueueRow } from '../queue.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
 import { ShortDate } from './short-date.js';
-import { TableBox } from '../../../platform/views/table-box.js';
+import { DataTable } from '../../../platform/views/data-table.js';
 
 function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value?: string; options: [string, string][] }) {
   return (
@@ -69,43 +69,50 @@ export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageCont
       {rows.length === 0 ? (
         <p>{t('staff.queue.empty')}</p>
       ) : (
-        <TableBox labelledBy="queue-caption">
-          <table class="usa-table usa-table--striped usa-table--compact app-queue">
-            <caption id="queue-caption">{t('staff.queue.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('staff.queue.due')}</th>
-                <th scope="col">{t('staff.queue.received')}</th>
-                <th scope="col">{t('staff.queue.student')}</th>
-                <th scope="col">{t('staff.queue.grade')}</th>
-                <th scope="col">{t('staff.queue.reason')}</th>
-                <th scope="col">{t('staff.queue.school')}</th>
-                <th scope="col">{t('staff.queue.status')}</th>
-                <th scope="col">{t('staff.queue.confirmation')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id} class={r.urgency ? `app-queue--${r.urgency}` : undefined}>
-                  <td>
-                    {r.decision_due_on ? <ShortDate ctx={ctx} value={r.decision_due_on} timeZone={district.timeZone} /> : '—'}
-                    {r.urgency ? <> <span class={`usa-tag app-tag--${r.urgency}`}>{t(`staff.queue.${r.urgency}`)}</span></> : null}
-                  </td>
-                  <td><ShortDate ctx={ctx} value={r.received_at} timeZone={district.timeZone} /></td>
-                  <th scope="row"><a class="usa-link" href={`/staff/requests/${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a><div class="app-queue__dob"><ShortDate ctx={ctx} value={r.student_date_of_birth} timeZone={district.timeZone} /></div></th>
-                  <td>{t(`applications.grades.${r.grade_requested}`)}</td>
-                  <td>
-                    {reason(r.reason_code)}
-                    {r.priority ? <> <span class="usa-tag app-tag--priority">{t('staff.queue.priority')}</span></> : null}
-                  </td>
-                  <td>{school(r.requested_school_id)}</td>
-                  <td>{t(`applications.status.${r.status}`)}</td>
-                  <td class="app-nowrap">{formatConfirmationNumber(r.confirmation_number)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
+        <DataTable
+          id="queue"
+          caption={t('staff.queue.caption')}
+          variants={['striped', 'compact']}
+          class="app-queue"
+          rows={rows}
+          rowKey={(r) => r.id}
+          rowAttrs={(r) => ({ class: r.urgency ? `app-queue--${r.urgency}` : undefined })}
+          columns={[
+            {
+              header: t('staff.queue.due'),
+              cell: (r) => (
+                <>
+                  {r.decision_due_on ? <ShortDate ctx={ctx} value={r.decision_due_on} timeZone={district.timeZone} /> : '—'}
+                  {r.urgency ? <> <span class={`usa-tag app-tag--${r.urgency}`}>{t(`staff.queue.${r.urgency}`)}</span></> : null}
+                </>
+              ),
+            },
+            { header: t('staff.queue.received'), cell: (r) => <ShortDate ctx={ctx} value={r.received_at} timeZone={district.timeZone} /> },
+            {
+              header: t('staff.queue.student'),
+              rowHeader: true,
+              cell: (r) => (
+                <>
+                  <a class="usa-link" href={`/staff/requests/${r.id}`}>{`${r.student_last_name}, ${r.student_first_name}`}</a>
+                  <div class="app-queue__dob"><ShortDate ctx={ctx} value={r.student_date_of_birth} timeZone={district.timeZone} /></div>
+                </>
+              ),
+            },
+            { header: t('staff.queue.grade'), cell: (r) => t(`applications.grades.${r.grade_requested}`) },
+            {
+              header: t('staff.queue.reason'),
+              cell: (r) => (
+                <>
+                  {reason(r.reason_code)}
+                  {r.priority ? <> <span class="usa-tag app-tag--priority">{t('staff.queue.priority')}</span></> : null}
+                </>
+              ),
+            },
+            { header: t('staff.queue.school'), cell: (r) => school(r.requested_school_id) },
+            { header: t('staff.queue.status'), cell: (r) => t(`applications.status.${r.status}`) },
+            { header: t('staff.queue.confirmation'), class: 'app-nowrap', cell: (r) => formatConfirmationNumber(r.confirmation_number) },
+          ]}
+        />
       )}
       {next ? (
         <p>
