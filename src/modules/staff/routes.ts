@@ -2,8 +2,9 @@ import { sendRateLimited } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { formValues, parseForm } from '../../platform/http/forms.js';
+import { formValues } from '../../platform/http/forms.js';
 import { requireStaff, safeNext } from '../../platform/http/guards.js';
+import { answered, handleForm, refuse } from '../../platform/http/form-cycle.js';
 import { idParams, nextQuery, paramsOf, queryOf, queryValue, tokenParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
@@ -53,18 +54,24 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.get('/staff', async (_req, reply) => reply.redirect('/staff/queue', 303));
   route.get('/staff/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => signInPage(req, reply, req.query.next, emptyForm()));
   route.post('/staff/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => {
-    const parsed = parseForm(SignInSchema, req.body);
-    if (!parsed.ok) return signInPage(req, reply, req.query.next, parsed.form, 400);
-    const byIp = await deps.rateLimiter.take('staff-sign-in.ip', req.ip);
-    const byEmail = await deps.rateLimiter.take('staff-sign-in.email', parsed.data.email);
-    if (!byIp.allowed || !byEmail.allowed) return sendRateLimited(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
-    const r = await service.signIn(parsed.data.email, parsed.data.password);
-    if (isBusy(r)) return sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['staff-sign-in.ip', req.ip], ['staff-sign-in.email', parsed.data.email]] });
-    if (!r.ok) return signInPage(req, reply, req.query.next, { values: { email: parsed.values.email ?? '' }, errors: { email: { key: r.problem.messageKey } } }, 400);
-    // As for parents: a colleague's earlier typos do not count against the next sign-in.
-    await deps.rateLimiter.clear('staff-sign-in.email', parsed.data.email);
-    await req.signInStaff(r.value);
-    return reply.redirect(safeNext(req.query.next, '/staff/queue'), 303);
+    return handleForm(reply, req.body, {
+      parse: SignInSchema,
+      keep: (values) => ({ email: values.email ?? '' }),
+      submit: async ({ email, password }) => {
+        const byIp = await deps.rateLimiter.take('staff-sign-in.ip', req.ip);
+        const byEmail = await deps.rateLimiter.take('staff-sign-in.email', email);
+        if (!byIp.allowed || !byEmail.allowed) return answered(sendRateLimited(req, reply, Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds)));
+        const r = await service.signIn(email, password);
+        if (isBusy(r)) return answered(sendHashingBusy(req, reply, r, { limiter: deps.rateLimiter, policies: deps.config.rateLimits, taken: [['staff-sign-in.ip', req.ip], ['staff-sign-in.email', email]] }));
+        if (!r.ok) return refuse('email', r.problem.messageKey);
+        // As for parents: a colleague's earlier typos do not count against the next sign-in.
+        await deps.rateLimiter.clear('staff-sign-in.email', email);
+        await req.signInStaff(r.value);
+        return r;
+      },
+      render: (form, status) => signInPage(req, reply, req.query.next, form, status),
+      redirectTo: () => safeNext(req.query.next, '/staff/queue'),
+    });
   });
   app.post('/staff/sign-out', async (req, reply) => {
     await req.signOut();
@@ -75,27 +82,31 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const { t } = req.i18n;
     return reply.page((ctx) => PasswordPage({ ctx, form, title: t('staff.activate.title'), intro: t('staff.activate.intro'), action: `/staff/activate/${token}`, submitLabel: t('accounts.activate.submit'), passwordErrors }), { status });
   };
+  const linkInvalid = (req: FastifyRequest, reply: FastifyReply) => {
+    const { t } = req.i18n;
+    return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.linkInvalid.title'), paragraphs: [t('staff.activate.invalid')] }), { status: 410 });
+  };
   route.get('/staff/activate/:token', { schema: { params: tokenParams } }, async (req, reply) => {
     const { token } = req.params;
-    if (!(await service.validToken(token))) {
-      const { t } = req.i18n;
-      return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.linkInvalid.title'), paragraphs: [t('staff.activate.invalid')] }), { status: 410 });
-    }
+    if (!(await service.validToken(token))) return linkInvalid(req, reply);
     return activatePage(req, reply, token, emptyForm());
   });
   route.post('/staff/activate/:token', { schema: { params: tokenParams } }, async (req, reply) => {
     const { token } = req.params;
-    const parsed = parseForm(NewPasswordSchema, req.body);
-    if (!parsed.ok) return activatePage(req, reply, token, parsed.form, 400);
-    const r = await service.activate(token, parsed.data.password, parsed.data.password_confirm);
-    if (isBusy(r)) return sendHashingBusy(req, reply, r);
-    if ('passwordKeys' in r) return activatePage(req, reply, token, { values: {}, errors: { [r.field]: { key: r.passwordKeys[0] } } }, 400, r.passwordKeys);
-    if (!r.ok) {
-      const { t } = req.i18n;
-      return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.linkInvalid.title'), paragraphs: [t('staff.activate.invalid')] }), { status: 410 });
-    }
-    await req.signInStaff(r.value);
-    return reply.redirect('/staff/queue', 303);
+    return handleForm(reply, req.body, {
+      parse: NewPasswordSchema,
+      keep: () => ({}),
+      submit: async (data) => {
+        const r = await service.activate(token, data.password, data.password_confirm);
+        if (isBusy(r)) return answered(sendHashingBusy(req, reply, r));
+        if ('passwordKeys' in r) return refuse(r.field, r.passwordKeys[0], undefined, { notes: r.passwordKeys });
+        if (!r.ok) return answered(linkInvalid(req, reply));
+        await req.signInStaff(r.value);
+        return r;
+      },
+      render: (form, status, refused) => activatePage(req, reply, token, form, status, refused?.notes),
+      redirectTo: () => '/staff/queue',
+    });
   });
 
   route.get('/staff/queue', { schema: { querystring: queueQuery } }, async (req, reply) => {
