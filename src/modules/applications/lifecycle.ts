@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 
@@ -102,6 +102,34 @@ export async function recordOpening(q: Q, n: Line & { status: string }): Promise
 /** A request's history, oldest first. */
 export function history(q: Q, applicationId: string) {
   return q.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('at').orderBy('id').execute();
+}
+
+/** When each of the requests `ids` (a subquery) first reached `status`, from their history. */
+export async function firstReached(q: Q, status: Status, ids: SelectQueryBuilder<Database, keyof Database, { id: string }>): Promise<Map<string, string>> {
+  const rows = await q
+    .selectFrom('application_events')
+    .select((eb) => ['application_events.application_id', eb.fn.min('application_events.at').as('first_at')])
+    .where('application_events.to_status', '=', status)
+    .where('application_events.application_id', 'in', ids)
+    .groupBy('application_events.application_id')
+    .execute();
+  return new Map(rows.map((r) => [r.application_id, String(r.first_at)]));
+}
+
+/**
+ * The lines one kind of actor (`parent`, `staff`) wrote on a student's requests whose note starts
+ * with `notePrefix`, newest first, with each request's district and kind.
+ */
+export function studentNotes(q: Q, studentId: string, actor: 'parent' | 'staff', notePrefix: string) {
+  return q
+    .selectFrom('application_events')
+    .innerJoin('applications', 'applications.id', 'application_events.application_id')
+    .select(['application_events.id', 'application_events.at', 'application_events.note', 'application_events.application_id', 'applications.district_id', 'applications.kind'])
+    .where('applications.student_id', '=', studentId)
+    .where('application_events.actor', 'like', `${actor}:%`)
+    .where('application_events.note', 'like', `${notePrefix}%`)
+    .orderBy('application_events.at', 'desc')
+    .execute();
 }
 
 /** Whether a request's history already has a line with this note (a step noted once). */

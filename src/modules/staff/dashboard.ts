@@ -3,6 +3,7 @@ import { addDays, localDate } from '../../platform/clock.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { RequestScope } from '../access/request-scope.js';
+import { firstReached } from '../applications/lifecycle.js';
 
 /** Statuses in which the district still owes a written decision. */
 export const OPEN = ['incomplete', 'submitted', 'info_requested'] as const;
@@ -144,14 +145,7 @@ export class DashboardService {
       .innerJoin('decisions', 'decisions.application_id', 'applications.id')
       .select('applications.id')
       .where('decisions.kind', 'in', ['approved', 'denied']);
-    const completed = await db
-      .selectFrom('application_events')
-      .select((eb) => ['application_events.application_id', eb.fn.min('application_events.at').as('first_at')])
-      .where('application_events.to_status', '=', 'submitted')
-      .where('application_events.application_id', 'in', decided)
-      .groupBy('application_events.application_id')
-      .execute();
-    const completeAt = new Map(completed.map((r) => [r.application_id, String(r.first_at)]));
+    const completeAt = await firstReached(db, 'submitted', decided);
 
     const tz = district.timeZone;
     const firstWritten = new Map<string, (typeof decisions)[number]>();

@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/kysely.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { AddressChangesTable, Database, StudentsTable } from '../../platform/db/schema.js';
+import { studentNotes } from '../applications/lifecycle.js';
 
 export type StudentRow = StudentsTable;
 
@@ -98,14 +99,6 @@ export class MovesRepository {
 
   /** The changes of school a parent reported on the student's requests, newest first. */
   schoolChanges(studentId: string) {
-    return this.db
-      .selectFrom('application_events')
-      .innerJoin('applications', 'applications.id', 'application_events.application_id')
-      .select(['application_events.id', 'application_events.at', 'application_events.note', 'application_events.application_id', 'applications.district_id', 'applications.kind'])
-      .where('applications.student_id', '=', studentId)
-      .where('application_events.actor', 'like', 'parent:%')
-      .where('application_events.note', 'like', 'school change reported:%')
-      .orderBy('application_events.at', 'desc')
-      .execute();
+    return studentNotes(this.db, studentId, 'parent', 'school change reported:');
   }
 }
