@@ -12,11 +12,10 @@ import { securityHeaders } from './platform/http/security.js';
 import { setLanguageCookie, webPlatform } from './platform/http/web.js';
 import { safeNext } from './platform/http/guards.js';
 import { queryOf, queryValue, typed, useRouteSchemas } from './platform/http/route-schemas.js';
-import { IdempotencyStore } from './platform/http/idempotency.js';
 import { IMMUTABLE, USWDS_DIST, PUBLIC_DIR, assets } from './platform/http/built-assets.js';
 import { ErrorPage } from './platform/views/error-page.js';
 import { isDatabaseUnavailable, pingDatabase } from './platform/db/kysely.js';
-import { registerModules } from './modules/index.js';
+import { registerModules, type DeclaredModules } from './modules/index.js';
 import { loggerOptions, requestIdOf, REQUEST_ID_HEADER } from './platform/ops/logging.js';
 import { Readiness } from './platform/ops/readiness.js';
 import { outboxDepth } from './platform/mail/depth.js';
@@ -24,9 +23,10 @@ import { outboxDepth } from './platform/mail/depth.js';
 /**
  * The whole HTTP app. `logger`: true or pino options (merged over the app's own: redaction and
  * serializers, src/platform/ops/logging.ts). `readiness`: what /readyz answers; the server keeps
- * it to report "shutting down" before it closes.
+ * it to report "shutting down" before it closes. `modules`: the modules' declarations, when the
+ * caller built them already (the server, whose background runner runs their steps).
  */
-export async function buildApp(deps: Deps, opts: { logger?: boolean | object; readiness?: Readiness } = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: Deps, opts: { logger?: boolean | object; readiness?: Readiness; modules?: DeclaredModules } = {}): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     logger: opts.logger ? { ...loggerOptions(config.logLevel), ...(typeof opts.logger === 'object' ? opts.logger : {}) } : false,
@@ -90,7 +90,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
   );
 
   securityHeaders(app, { https: deps.config.publicUrl.startsWith('https:') });
-  webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions, idempotency: new IdempotencyStore(deps.db, deps.clock, deps.writer), cookieSecure: deps.config.cookieSecure, trainingClock: deps.config.clockStart ? deps.clock : null });
+  webPlatform(app, { catalogs: deps.catalogs, sessions: deps.sessions, idempotency: deps.idempotency, cookieSecure: deps.config.cookieSecure, trainingClock: deps.config.clockStart ? deps.clock : null });
 
   // Polled every few seconds by orchestrators: logged only when something is wrong.
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
@@ -122,7 +122,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
     return reply.redirect(safeNext(q.next, '/'), 303);
   });
 
-  await registerModules(app, deps);
+  await registerModules(app, deps, opts.modules);
 
   app.setNotFoundHandler(async (req, reply) => {
     const { t } = req.i18n ?? { t: (k: string) => k };

@@ -3,9 +3,7 @@ import { wire } from './wire.js';
 import { buildApp } from './app.js';
 import { OutboxSender } from './platform/mail/sender.js';
 import { openTransport } from './platform/mail/open-transport.js';
-import { Sweeper } from './modules/decisions/sweeper.js';
-import { StorageJanitor } from './modules/documents/janitor.js';
-import { IdempotencyStore } from './platform/http/idempotency.js';
+import { backgroundRunner, declareModules } from './modules/index.js';
 import { Readiness } from './platform/ops/readiness.js';
 
 /** Starts the web app and the outbox sender in one process; stops them gracefully. */
@@ -13,7 +11,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const deps = await wire(config);
   const readiness = new Readiness(deps);
-  const app = await buildApp(deps, { logger: { level: config.logLevel }, readiness });
+  // The modules are declared once: the app registers their routes, the runners run their steps.
+  const modules = declareModules(deps);
+  const app = await buildApp(deps, { logger: { level: config.logLevel }, readiness, modules });
   // A pool of MAIL_CONCURRENCY SMTP connections, kept open a while between messages (docs/adr/0021).
   const transport = openTransport(config.smtpUrl, config.mailDir, { maxConnections: config.mailConcurrency, keepIdleMs: 10_000 });
   // On SQLite its records go through the app's writer, so those of the messages in flight share a
@@ -25,33 +25,26 @@ async function main(): Promise<void> {
   // Expired sessions and slid-by rate limit counters are ignored when read; this only keeps the tables small.
   const housekeeping = setInterval(() => {
     deps.sessions.purgeExpired().catch((e) => app.log.error({ err: e }, 'session purge failed'));
-    new IdempotencyStore(deps.db, deps.clock).purgeExpired().catch((e) => app.log.error({ err: e }, 'idempotency key purge failed'));
+    deps.idempotency.purgeExpired().catch((e) => app.log.error({ err: e }, 'idempotency key purge failed'));
     deps.rateLimiter.purgeStale().catch((e) => app.log.error({ err: e }, 'rate limit purge failed'));
   }, 60 * 60_000);
   housekeeping.unref();
-  // DEC-4, DEC-15, DEC-17: deadlines move requests on their own, checked every minute.
-  const sweeper = new Sweeper(deps);
-  let sweeping: Promise<unknown> = Promise.resolve();
-  const sweep = setInterval(() => {
-    sweeping = sweeper.runOnce().then(
-      (r) => { if (r.abandoned || r.deemedDenied || r.appealWindowsClosed || r.staffReminders) app.log.info({ sweep: r }, 'deadlines swept'); },
-      (e) => app.log.error({ err: e }, 'sweep failed'),
-    );
-  }, config.sweepIntervalMs);
-  sweep.unref();
+  // The modules' registered background steps (src/modules/index.ts), each safe on every instance
+  // at once; a run still going is not started again.
+  // DEC-4, DEC-15, DEC-17, DEC-11, DEC-12: deadlines move requests on their own, checked every minute.
+  const sweep = backgroundRunner(deps, 'deadlines', modules);
+  sweep.start(
+    config.sweepIntervalMs,
+    (r) => { if (r.abandoned || r.deemedDenied || r.appealWindowsClosed || r.staffReminders) app.log.info({ sweep: r }, 'deadlines swept'); },
+    (e) => app.log.error({ err: e }, 'sweep failed'),
+  );
   // PRV-3, DOC-6: unreferenced blobs and stale temporary files older than a day are removed.
-  // Safe on every instance at once (StorageJanitor); a run still going is not started again.
-  const janitor = new StorageJanitor(deps);
-  let cleaning: Promise<unknown> | null = null;
-  const clean = config.fileCleanupIntervalMs > 0
-    ? setInterval(() => {
-        cleaning ??= janitor.runOnce().then(
-          (r) => { if (r.blobsRemoved || r.temporaryFilesRemoved) app.log.info({ clean: r }, 'storage cleaned'); },
-          (e) => app.log.error({ err: e }, 'storage clean-up failed'),
-        ).finally(() => { cleaning = null; });
-      }, config.fileCleanupIntervalMs)
-    : undefined;
-  clean?.unref();
+  const clean = backgroundRunner(deps, 'files', modules);
+  clean.start(
+    config.fileCleanupIntervalMs,
+    (r) => { if (r.blobsRemoved || r.temporaryFilesRemoved) app.log.info({ clean: r }, 'storage cleaned'); },
+    (e) => app.log.error({ err: e }, 'storage clean-up failed'),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -62,12 +55,10 @@ async function main(): Promise<void> {
     readiness.drain();
     app.log.info({ signal, delayMs: config.shutdownDelayMs }, 'shutting down');
     clearInterval(housekeeping);
-    clearInterval(sweep);
-    clearInterval(clean);
+    const stopped = Promise.all([sweep.stop(), clean.stop()]);
     try {
       if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
-      await sweeping;
-      await cleaning;
+      await stopped;
       await app.close(); // finishes in-flight requests, refuses new ones
       await sender.stop();
       await deps.handle.close();

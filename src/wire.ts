@@ -6,6 +6,7 @@ import { openWriter } from './platform/db/group-commit.js';
 import { loadCatalogs } from './platform/i18n/catalogs.js';
 import { SessionStore } from './platform/http/sessions.js';
 import { RateLimiter } from './platform/http/rate-limit.js';
+import { IdempotencyStore } from './platform/http/idempotency.js';
 import { openStorage } from './platform/storage/open-storage.js';
 import { loadDistrictConfigs } from './modules/districts/loader.js';
 import { DistrictCatalog, syncDistricts } from './modules/districts/catalog.js';
@@ -25,12 +26,13 @@ export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: Db
   await migrateToLatest(handle.db);
   await syncDistricts(handle.db, districtConfigs, clock.now().toISOString());
   await importConfiguredRanges(handle.db, districtConfigs, config.districtsDir); // STU-2: sample or configured ranges, once
+  const writer = openWriter(handle.db, handle.dialect);
   return {
     handle,
     config,
     db: handle.db,
     dialect: handle.dialect,
-    writer: openWriter(handle.db, handle.dialect),
+    writer,
     clock,
     catalogs,
     sessions: new SessionStore(handle.db, clock, {
@@ -39,6 +41,7 @@ export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: Db
       secureCookie: config.cookieSecure,
     }),
     rateLimiter: new RateLimiter(handle.db, clock, config.rateLimits),
+    idempotency: new IdempotencyStore(handle.db, clock, writer),
     storage: await openStorage(config.storageUrl),
     districts: new DistrictCatalog(districtConfigs),
     passwords: new PasswordHasher(config.passwordHashing.profile, config.passwordHashing),

@@ -5,7 +5,7 @@ import { signedInParent } from './support/parents.js';
 import { completeRequest, request, staffMember } from './support/staff.js';
 import { pdfText } from './support/pdf.js';
 import { samplePdf } from './support/files.js';
-import { Sweeper } from '../src/modules/decisions/sweeper.js';
+import { backgroundRunner } from '../src/modules/index.js';
 import { formatVerificationCode } from '../src/modules/decisions/rules.js';
 
 const D = 'lausd-sample';
@@ -217,7 +217,7 @@ for (const db of databases) {
       const { client: clerk } = await staffMember(t, D);
       const app = await request(t, D);
       await act(clerk, app.id, 'request-info', { info_message: 'Send the release.', info_due: '2026-12-01' });
-      const sweeper = new Sweeper(t.deps);
+      const sweeper = backgroundRunner(t.deps, 'deadlines');
       t.clock.set('2026-12-02T07:30:00Z'); // 23:30 on December 1 in Los Angeles: still the due date
       await sweeper.runOnce();
       expect(await statusOf(t, app.id)).toBe('info_requested');
@@ -248,7 +248,7 @@ for (const db of databases) {
 
     it('DEC-17 an application still incomplete 30 days after it was received is abandoned', async () => {
       const app = await request(t, D, { status: 'incomplete', received_at: '2026-11-22T18:00:00.000Z', decision_due_on: '2027-01-30' });
-      const sweeper = new Sweeper(t.deps);
+      const sweeper = backgroundRunner(t.deps, 'deadlines');
       t.clock.set('2026-12-23T07:59:00Z'); // December 22 in Los Angeles: the 30th day
       await sweeper.runOnce();
       expect(await statusOf(t, app.id)).toBe('incomplete');
@@ -260,7 +260,7 @@ for (const db of databases) {
     it('DEC-15 no written decision by the deadline: deemed denied on the day after, with the appeal date, told to the parent once', async () => {
       const { user } = await signedInParent(t);
       const app = await request(t, D, { decision_due_on: '2026-12-22' }, user);
-      const sweeper = new Sweeper(t.deps);
+      const sweeper = backgroundRunner(t.deps, 'deadlines');
       t.clock.set('2026-12-23T07:59:00Z'); // still December 22 in Los Angeles
       expect((await sweeper.runOnce()).deemedDenied).toBe(0);
       expect(await statusOf(t, app.id)).toBe('submitted');
@@ -280,7 +280,7 @@ for (const db of databases) {
     it('DEC-15 two instances sweeping at once deem a request denied once, with one notice', async () => {
       const app = await request(t, D, { decision_due_on: '2026-12-22' });
       t.clock.set('2026-12-23T09:00:00Z');
-      const reports = await Promise.all([new Sweeper(t.deps).runOnce(), new Sweeper(t.deps).runOnce(), new Sweeper(t.deps).runOnce()]);
+      const reports = await Promise.all([backgroundRunner(t.deps, 'deadlines').runOnce(), backgroundRunner(t.deps, 'deadlines').runOnce(), backgroundRunner(t.deps, 'deadlines').runOnce()]);
       expect(reports.reduce((n, r) => n + (r.deemedDenied > 0 ? 1 : 0), 0)).toBeGreaterThanOrEqual(1);
       expect((await decisionsOf(t, app.id)).filter((d) => d.kind === 'deemed_denied')).toHaveLength(1);
       expect(await mailsOf(t, app.id)).toHaveLength(1);
@@ -290,7 +290,7 @@ for (const db of databases) {
       const own = await t.deps.db.selectFrom('staff').select('id').where('district_id', '=', 'paramount-sample').execute();
       await staffMember(t, 'paramount-sample');
       await request(t, 'paramount-sample', { decision_due_on: '2026-11-24' });
-      const sweeper = new Sweeper(t.deps);
+      const sweeper = backgroundRunner(t.deps, 'deadlines');
       await sweeper.runOnce();
       const reminders = await t.deps.db.selectFrom('outbox').selectAll().where('template', '=', 'decisions.email.staffReminder').execute();
       const paramount = reminders.filter((r) => r.to_address.includes('paramount-sample'));

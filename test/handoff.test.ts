@@ -7,7 +7,7 @@ import { pdfText } from './support/pdf.js';
 import { samplePdf } from './support/files.js';
 import { formatConfirmationNumber } from '../src/modules/applications/confirmation-number.js';
 import { DocumentsService } from '../src/modules/documents/service.js';
-import { Sweeper } from '../src/modules/decisions/sweeper.js';
+import { backgroundRunner } from '../src/modules/index.js';
 
 /**
  * APP-1, DEC-5, DEC-16, DEC-17, DEC-19, STU-2, STU-3: the outgoing request (a release) and the
@@ -655,7 +655,7 @@ for (const db of databases) {
 
       // A week later LAUSD has not decided yet: that is no denial by silence.
       t.clock.set('2026-10-05T18:00:00Z');
-      await new Sweeper(t.deps).runOnce();
+      await backgroundRunner(t.deps, 'deadlines').runOnce();
       expect((await rowOf(t, incoming.id)).status).toBe('submitted');
       expect(await decisionsOf(t, incoming.id)).toHaveLength(0);
       const { client: lausdClerk } = await staffMember(t, L);
@@ -673,7 +673,7 @@ for (const db of databases) {
       const incoming = (await incomingFrom(t, releaseId))!;
       expect(incoming.status).toBe('incomplete');
       t.clock.set('2026-10-05T18:00:00Z'); // 7 days after it reached LAUSD
-      await new Sweeper(t.deps).runOnce();
+      await backgroundRunner(t.deps, 'deadlines').runOnce();
       expect((await rowOf(t, incoming.id)).status).toBe('incomplete');
       expect(await decisionsOf(t, incoming.id)).toHaveLength(0);
     });
@@ -682,7 +682,7 @@ for (const db of databases) {
       t.clock.set('2027-03-01T18:00:00Z');
       const intra = await request(t, P, { kind: 'intra', requested_school_id: `${P}:101`, residence_school_id: `${P}:102`, status: 'submitted', decision_due_on: '2027-02-10', school_year: '2027-2028' });
       const incoming = await request(t, P, { status: 'submitted', decision_due_on: '2027-02-10', school_year: '2027-2028' });
-      await new Sweeper(t.deps).runOnce();
+      await backgroundRunner(t.deps, 'deadlines').runOnce();
       expect((await rowOf(t, intra.id)).status).toBe('submitted');
       expect(await decisionsOf(t, intra.id)).toHaveLength(0);
       expect((await rowOf(t, incoming.id)).status).toBe('deemed_denied');

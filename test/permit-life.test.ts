@@ -3,7 +3,7 @@ import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { TestClient, textOf } from './support/client.js';
 import { signedInParent } from './support/parents.js';
 import { completeRequest, request, staffMember } from './support/staff.js';
-import { Sweeper } from '../src/modules/decisions/sweeper.js';
+import { backgroundRunner } from '../src/modules/index.js';
 
 const D = 'lausd-sample';
 type Client = TestClient;
@@ -142,11 +142,11 @@ for (const db of databases) {
         const pe = (await provisionalOf(t, app.id))!;
         const admins = await t.deps.db.selectFrom('staff').innerJoin('staff_schools', 'staff_schools.staff_id', 'staff.id').select('staff.id').where('staff_schools.school_id', '=', `${D}:1001`).where('staff.role', '=', 'site_admin').execute();
         t.clock.set('2027-01-25T07:59:00Z'); // still Sunday, January 24 in Los Angeles
-        await new Sweeper(t.deps).runOnce();
+        await backgroundRunner(t.deps, 'deadlines').runOnce();
         expect((await provisionalOf(t, app.id))?.warned_at).toBeNull();
         expect(await mailsOf(t, app.id, 'permit-life.email.provisionalWarning')).toHaveLength(0);
         t.clock.set('2027-01-25T18:00:00Z'); // Monday, January 25: the warning day
-        const reports = await Promise.all([new Sweeper(t.deps).runOnce(), new Sweeper(t.deps).runOnce()]);
+        const reports = await Promise.all([backgroundRunner(t.deps, 'deadlines').runOnce(), backgroundRunner(t.deps, 'deadlines').runOnce()]);
         expect((await provisionalOf(t, app.id))?.warned_at).not.toBeNull();
         const warned = await mailsOf(t, app.id, 'permit-life.email.provisionalWarning');
         expect(warned).toHaveLength(1);
@@ -158,16 +158,16 @@ for (const db of databases) {
         expect(school).toHaveLength(admins.length);
         expect(school[0].subject).toBe(`Provisional enrollment ends on Monday, February 8, 2027: Mateo ${app.student_last_name}`);
         expect(school[0].text_body).toContain("sent automatically to the school's site administrators");
-        await new Sweeper(t.deps).runOnce();
+        await backgroundRunner(t.deps, 'deadlines').runOnce();
         expect(await mailsOf(t, app.id, 'permit-life.email.provisionalWarning')).toHaveLength(1);
         expect(await staffMails(t, `provisional-warning:${pe.id}`)).toHaveLength(admins.length);
 
         // The last day itself is still provisional; the day after, it has ended.
         t.clock.set('2027-02-08T18:00:00Z');
-        await new Sweeper(t.deps).runOnce();
+        await backgroundRunner(t.deps, 'deadlines').runOnce();
         expect((await provisionalOf(t, app.id))?.ended_at).toBeNull();
         t.clock.set('2027-02-09T18:00:00Z');
-        const ends = await Promise.all([new Sweeper(t.deps).runOnce(), new Sweeper(t.deps).runOnce()]);
+        const ends = await Promise.all([backgroundRunner(t.deps, 'deadlines').runOnce(), backgroundRunner(t.deps, 'deadlines').runOnce()]);
         expect(ends.reduce((n, r) => n + r.provisionalEnded, 0)).toBeGreaterThanOrEqual(1);
         expect((await provisionalOf(t, app.id))?.ended_at).not.toBeNull();
         const ended = await mailsOf(t, app.id, 'permit-life.email.provisionalEnded');
@@ -175,7 +175,7 @@ for (const db of databases) {
         expect(ended[0].text_body).toContain('ended on Monday, February 8, 2027');
         expect(ended[0].text_body).toContain('must now return to a school of the district of residence');
         expect(await staffMails(t, `provisional-ended:${pe.id}`)).toHaveLength(admins.length);
-        await new Sweeper(t.deps).runOnce();
+        await backgroundRunner(t.deps, 'deadlines').runOnce();
         expect(await mailsOf(t, app.id, 'permit-life.email.provisionalEnded')).toHaveLength(1);
         // Both pages say it ended.
         const { client: clerk } = await staffMember(t, D);
@@ -195,7 +195,7 @@ for (const db of databases) {
         await approve(clerk, app.id, { school: '1001' });
         for (const day of ['2027-01-25T18:00:00Z', '2027-02-09T18:00:00Z']) {
           t.clock.set(day);
-          await new Sweeper(t.deps).runOnce();
+          await backgroundRunner(t.deps, 'deadlines').runOnce();
         }
         const pe = (await provisionalOf(t, app.id))!;
         expect(pe.warned_at).toBeNull();
@@ -228,10 +228,10 @@ for (const db of databases) {
 
         const renewals = (id: string) => mailsOf(t, id).then((m) => m.filter((x) => x.template.startsWith('permit-life.email.renewal')));
         t.clock.set('2027-01-02T07:59:00Z'); // January 1 in Los Angeles: 31 days before February 1
-        await new Sweeper(t.deps).runOnce();
+        await backgroundRunner(t.deps, 'deadlines').runOnce();
         expect(await renewals(yearly.id)).toHaveLength(0);
         t.clock.set('2027-01-02T18:00:00Z');
-        const [a, b] = await Promise.all([new Sweeper(t.deps).runOnce(), new Sweeper(t.deps).runOnce()]);
+        const [a, b] = await Promise.all([backgroundRunner(t.deps, 'deadlines').runOnce(), backgroundRunner(t.deps, 'deadlines').runOnce()]);
         expect(a.renewalReminders + b.renewalReminders).toBeGreaterThanOrEqual(2);
         const [mail] = await renewals(yearly.id);
         const permit = await permitOf(t, yearly.id);
@@ -245,7 +245,7 @@ for (const db of databases) {
         expect(await renewals(lasting.id)).toHaveLength(0);
         // Once per permit and year, however often the sweep runs.
         t.clock.set('2027-03-01T18:00:00Z');
-        await new Sweeper(t.deps).runOnce();
+        await backgroundRunner(t.deps, 'deadlines').runOnce();
         expect(await renewals(yearly.id)).toHaveLength(1);
         expect(await renewals(ending.id)).toHaveLength(1);
         // It is in the account too.

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { wire } from '../src/wire.js';
 import { buildApp } from '../src/app.js';
-import { Sweeper } from '../src/modules/decisions/sweeper.js';
+import { backgroundRunner } from '../src/modules/index.js';
 import { parseLocalInstant, trainingClock, fixedClock } from '../src/platform/clock.js';
 import { databases, makeTestApp, openTestDatabase, type TestApp } from './support/app.js';
 import { request } from './support/staff.js';
@@ -75,7 +75,7 @@ for (const db of databases) {
         expect(now).toBeGreaterThanOrEqual(Date.parse('2027-01-30T04:00:00Z'));
         expect(now).toBeLessThan(Date.parse('2027-01-30T05:00:00Z'));
         const r = await request(lastDay, D, { decision_due_on: '2027-01-29', received_at: '2027-01-02T18:00:00Z' });
-        expect((await new Sweeper(lastDay.deps).runOnce()).deemedDenied).toBe(0);
+        expect((await backgroundRunner(lastDay.deps, 'deadlines').runOnce()).deemedDenied).toBe(0);
         const row = await lastDay.deps.db.selectFrom('applications').select('status').where('id', '=', r.id).executeTakeFirstOrThrow();
         expect(row.status).toBe('submitted');
         // Every page says the clock is set, with the day it believes it is.
@@ -88,7 +88,7 @@ for (const db of databases) {
       const dayAfter = await asTheServerWiresIt(db.url, { CLOCK_START: '2027-01-30T08:00' });
       try {
         const r = await request(dayAfter, D, { decision_due_on: '2027-01-29', received_at: '2027-01-02T18:00:00Z' });
-        expect((await new Sweeper(dayAfter.deps).runOnce()).deemedDenied).toBe(1);
+        expect((await backgroundRunner(dayAfter.deps, 'deadlines').runOnce()).deemedDenied).toBe(1);
         const row = await dayAfter.deps.db.selectFrom('applications').select('status').where('id', '=', r.id).executeTakeFirstOrThrow();
         expect(row.status).toBe('deemed_denied');
         const decision = await dayAfter.deps.db.selectFrom('decisions').select(['kind', 'decided_on', 'decided_at', 'appeal_until']).where('application_id', '=', r.id).executeTakeFirstOrThrow();

@@ -6,8 +6,7 @@ import { wire } from '../wire.js';
 import { loadCatalogs } from '../platform/i18n/catalogs.js';
 import { translator } from '../platform/i18n/translator.js';
 import { StaffService } from '../modules/staff/service.js';
-import { Sweeper } from '../modules/decisions/sweeper.js';
-import { StorageJanitor } from '../modules/documents/janitor.js';
+import { backgroundRunner } from '../modules/index.js';
 import type { StaffRole } from '../platform/db/schema.js';
 import { backup, restore } from '../platform/ops/backup.js';
 import { AddressService } from '../modules/addresses/service.js';
@@ -49,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'sweep') {
     const deps = await wire(loadConfig());
     try {
-      const r = await new Sweeper(deps).runOnce();
+      const r = await backgroundRunner(deps, 'deadlines').runOnce();
       process.stdout.write(`Abandoned: ${r.abandoned}\nDeemed denied: ${r.deemedDenied}\nAppeal windows closed: ${r.appealWindowsClosed}\nStaff reminders: ${r.staffReminders}\nProvisional enrollment warnings: ${r.provisionalWarnings}\nProvisional enrollments ended: ${r.provisionalEnded}\nRenewal reminders: ${r.renewalReminders}\n`);
       return 0;
     } finally {
@@ -59,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'clean-files') {
     const deps = await wire(loadConfig());
     try {
-      const r = await new StorageJanitor(deps).runOnce();
+      const r = await backgroundRunner(deps, 'files').runOnce();
       process.stdout.write(`Files checked: ${r.blobsChecked}\nUnreferenced files removed: ${r.blobsRemoved}\nTemporary files removed: ${r.temporaryFilesRemoved}\n`);
       return 0;
     } finally {

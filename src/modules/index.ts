@@ -1,27 +1,80 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
-import { homeRoutes } from './home/routes.js';
-import { districtRoutes } from './districts/routes.js';
-import { applicationRoutes } from './applications/routes.js';
-import { accountRoutes } from './accounts/routes.js';
-import { studentRoutes } from './students/routes.js';
-import { documentsModule } from './documents/routes.js';
-import { staffRoutes } from './staff/routes.js';
-import { decisionRoutes, decisionSection } from './decisions/routes.js';
+import { combineSections, type ModuleDeclaration, type Pages, type Section } from '../platform/modules.js';
+import { BackgroundRunner, type BackgroundStep } from '../platform/ops/runner.js';
+import { AuditLog } from './access/audit-log.js';
+import { RequestScope } from './access/request-scope.js';
+import { homeModule } from './home/module.js';
+import { districtsModule } from './districts/module.js';
+import { accountsModule } from './accounts/module.js';
+import { studentsModule } from './students/module.js';
+import { documentsModule } from './documents/module.js';
+import { applicationsModule } from './applications/module.js';
+import { staffModule } from './staff/module.js';
+import { decisionsModule } from './decisions/module.js';
 import { withdrawnRecords } from './decisions/withdrawn.js';
-import { addressRoutes } from './addresses/routes.js';
-import { combineSections, permitLifeRoutes, permitLifeSection } from './permit-life/routes.js';
+import { addressesModule } from './addresses/module.js';
+import { permitLifeModule } from './permit-life/module.js';
+import { staffRequestPage } from './staff/request-page.js';
+import { RequestViews } from './staff/request-view.js';
 
-/** Each domain module registers its own routes with the services it needs. */
-export async function registerModules(app: FastifyInstance, deps: Deps): Promise<void> {
-  await homeRoutes(app, deps);
-  await districtRoutes(app, deps);
-  await accountRoutes(app, deps);
-  await studentRoutes(app, deps);
-  const documents = documentsModule(app, deps);
-  await applicationRoutes(app, deps, { documentsSection: documents.documentsSection, decisionSection: async (a) => combineSections(await decisionSection(deps, a), await permitLifeSection(deps, a)), withdrawn: withdrawnRecords(deps.db) });
-  await staffRoutes(app, deps);
-  await decisionRoutes(app, deps);
-  await addressRoutes(app, deps);
-  await permitLifeRoutes(app, deps);
+/**
+ * The one place that assembles the modules (issue 14). Each module's declaration is built once
+ * from the wiring, with what is shared (the audit log, the scope of a request); a new domain
+ * plugs in by adding its declaration here. The order is the order of routes, of sections on a
+ * page and of background steps.
+ */
+export interface DeclaredModules {
+  modules: ModuleDeclaration[];
+  audit: AuditLog;
+  scope: RequestScope;
 }
+
+export function declareModules(deps: Deps): DeclaredModules {
+  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
+  const scope = new RequestScope(deps.db);
+  const modules = [
+    homeModule(deps),
+    districtsModule(deps),
+    accountsModule(deps),
+    studentsModule(deps),
+    documentsModule(deps),
+    applicationsModule(deps, { withdrawn: withdrawnRecords(deps.db) }),
+    staffModule(deps, { audit, scope }),
+    decisionsModule(deps, { audit, scope }),
+    addressesModule(deps, { audit }),
+    permitLifeModule(deps, { audit }),
+  ];
+  return { modules, audit, scope };
+}
+
+/** Registers every module's routes, handing them the pages built from every module's sections. */
+export async function registerModules(app: FastifyInstance, deps: Deps, declared: DeclaredModules = declareModules(deps)): Promise<void> {
+  const { modules, audit } = declared;
+  const applicationPage = modules.flatMap((m) => m.sections?.applicationPage ?? []);
+  const studentStory = modules.flatMap((m) => m.sections?.studentStory ?? []);
+  const staffRequest = modules.flatMap((m) => m.sections?.staffRequestPage ?? []);
+  const pages: Pages = {
+    staffRequest: staffRequestPage(deps, { audit, views: new RequestViews(deps) }, staffRequest),
+    async applicationSections(req, application) {
+      const shown: Record<'documents' | 'decision', Section[]> = { documents: [], decision: [] };
+      for (const s of applicationPage) shown[s.place].push(await s.load(req, application));
+      return { documents: combineSections(...shown.documents), decision: combineSections(...shown.decision) };
+    },
+    async storySections(request) {
+      const shown: Section[] = [];
+      for (const s of studentStory) shown.push(await s(request));
+      return combineSections(...shown);
+    },
+  };
+  for (const m of modules) await m.routes?.(app, pages);
+}
+
+/** The registered background steps of one run ('deadlines' or 'files'), in the order of the modules. */
+export function backgroundSteps(declared: DeclaredModules, run: BackgroundStep['run']): BackgroundStep[] {
+  return declared.modules.flatMap((m) => m.steps ?? []).filter((s) => s.run === run);
+}
+
+/** A runner of one run's registered steps: the server repeats it, the CLI runs it once. */
+export const backgroundRunner = (deps: Deps, run: BackgroundStep['run'], declared: DeclaredModules = declareModules(deps)): BackgroundRunner =>
+  new BackgroundRunner(backgroundSteps(declared, run), deps.clock);

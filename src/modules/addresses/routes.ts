@@ -6,7 +6,7 @@ import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { requireStaff } from '../../platform/http/guards.js';
-import { AuditLog } from '../access/audit-log.js';
+import type { AuditLog } from '../access/audit-log.js';
 import { canManageDistrict } from '../access/roles.js';
 import { decodeCsvBytes } from './csv-import.js';
 import { AddressService } from './service.js';
@@ -18,9 +18,8 @@ export const MAX_RANGE_FILE_BYTES = 50 * 1024 * 1024;
 const errorCode = (e: unknown): string | undefined => (e as { code?: string } | null)?.code;
 
 /** STU-2: district administrators import their district's address ranges (GET/POST /staff/addresses). */
-export async function addressRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function addressRoutes(app: FastifyInstance, deps: Deps, audit: AuditLog): Promise<void> {
   const service = new AddressService(deps);
-  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
   const maxMb = Math.round(MAX_RANGE_FILE_BYTES / 1024 / 1024);
 
   const forbidden = (req: FastifyRequest, reply: FastifyReply) => {

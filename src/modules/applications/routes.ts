@@ -4,8 +4,8 @@ import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
 import { parseForm, formValues, rawField } from '../../platform/http/forms.js';
 import { idParams, queryOf, queryValue, slugParams, typed } from '../../platform/http/route-schemas.js';
-import { emptyForm, type FormState, type PageContext } from '../../platform/views/context.js';
-import type { VNode } from 'preact';
+import { emptyForm, type FormState } from '../../platform/views/context.js';
+import type { Pages } from '../../platform/modules.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { ApplicationsService, type StudentForApplication } from './service.js';
 import { kindRoutes } from './kind-routes.js';
@@ -31,9 +31,8 @@ type Agreement = { studentId: string; at: number };
 const studentQuery = queryOf({ student: queryValue });
 
 export interface ApplicationPageExtras {
-  /** The documents section of the application page, supplied by the documents module. */
-  documentsSection?: (req: FastifyRequest, application: ApplicationRow) => Promise<((ctx: PageContext) => VNode) | null>;
-  decisionSection?: (application: ApplicationRow) => Promise<((ctx: PageContext) => VNode | null) | null>;
+  /** The sections other modules registered for the application page (documents, decision) and the student page, assembled at the top. */
+  sections: Pick<Pages, 'applicationSections' | 'storySections'>;
   /** What a withdrawal ends of the decisions' records, supplied by the decisions module. */
   withdrawn: WithdrawnRecords;
 }
@@ -43,7 +42,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
   const route = typed(app);
   const withdrawals = new Withdrawals(deps, extras.withdrawn);
   await kindRoutes(app, deps, service, withdrawals);
-  await storyRoutes(app, deps);
+  await storyRoutes(app, deps, extras.sections.storySections);
 
   const notFound = (reply: FastifyReply) => reply.callNotFound();
 
@@ -189,8 +188,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
       canWithdraw: await withdrawals.allowed(application),
       notice: (['withdrawn', 'notWithdrawable'] as const).find((n) => n === req.query.notice) ?? null,
     };
-    const documents = extras.documentsSection ? await extras.documentsSection(req, application) : null;
-    const decision = extras.decisionSection ? await extras.decisionSection(application) : null;
+    const { documents, decision } = await extras.sections.applicationSections(req, application);
     return reply.page((ctx) => ApplicationPage({ ctx, view, documents: documents ? documents(ctx) : null, decision: decision ? decision(ctx) : null }), { forms: true });
   });
 

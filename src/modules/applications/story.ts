@@ -1,9 +1,8 @@
 import type { Deps } from '../../deps.js';
-import type { ApplicationsTable, DecisionsTable, PermitsTable } from '../../platform/db/schema.js';
+import type { ApplicationsTable, DecisionsTable } from '../../platform/db/schema.js';
 import { localDate } from '../../platform/clock.js';
 import { AddressService } from '../addresses/service.js';
-import { permitLifeSection, type Section } from '../permit-life/sections.js';
-import { formatVerificationCode } from '../decisions/rules.js';
+import type { Pages, Section } from '../../platform/modules.js';
 import { relatedView } from './related.js';
 import { ApplicationsRepository } from './repository.js';
 
@@ -11,12 +10,11 @@ import { ApplicationsRepository } from './repository.js';
 export interface StoryRequest {
   application: ApplicationsTable;
   districtName: string;
-  decisions: DecisionsTable[];
-  permit: (PermitsTable & { schoolName: string | null; code: string }) | null;
   related: Awaited<ReturnType<typeof relatedView>>;
   /** What the parent does next, as a message key and its values. */
   next: { key: string; params: Record<string, string> };
-  life: Section;
+  /** What other modules show of the request (its permit and letters, the permit's life), registered at the top. */
+  sections: Section;
 }
 
 export interface Story {
@@ -30,7 +28,7 @@ export interface Story {
  * ACC-6, DEC-11: one student's whole story for the parent — where the student lives, every
  * request of every kind with its decisions, letters and permits, and what to do next.
  */
-export async function studentStory(deps: Deps, student: { id: string; account_id: string; address_line1: string; address_line2: string | null; zip: string; current_grade: string | null }, lang: 'en' | 'es'): Promise<Story> {
+export async function studentStory(deps: Deps, student: { id: string; account_id: string; address_line1: string; address_line2: string | null; zip: string; current_grade: string | null }, lang: 'en' | 'es', sections: Pages['storySections']): Promise<Story> {
   const home = await new AddressService(deps).resolve({ line1: student.address_line1, line2: student.address_line2, zip: student.zip }, student.current_grade);
   const resident = home.kind === 'resolved' ? deps.districts.get(home.districtSlug) : undefined;
   const nameOf = (slug: string) => {
@@ -63,11 +61,9 @@ export async function studentStory(deps: Deps, student: { id: string; account_id
     requests.push({
       application: a,
       districtName: nameOf(a.district_id),
-      decisions: mine,
-      permit: permit ? { ...permit, schoolName: deps.districts.schoolById(permit.school_id)?.name ?? null, code: formatVerificationCode(permit.verification_code) } : null,
       related,
       next: nextStep(a, mine, infoRequests.find((r) => r.application_id === a.id)?.due_on, related.linked, localDate(deps.clock.now(), district.timeZone)),
-      life: await permitLifeSection(deps, a, 4),
+      sections: await sections({ application: a, decisions: mine, permit: permit ?? null }),
     });
   }
   return { residence, actions, requests };

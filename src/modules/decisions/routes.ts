@@ -10,25 +10,24 @@ import { translator } from '../../platform/i18n/translator.js';
 import type { Result } from '../../platform/result.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { schoolId } from '../districts/catalog.js';
-import { AuditLog } from '../access/audit-log.js';
-import { showRequest } from '../staff/show-request.js';
-import { RequestScope } from '../access/request-scope.js';
+import type { AuditLog } from '../access/audit-log.js';
+import type { RequestScope } from '../access/request-scope.js';
+import type { ShowStaffRequestPage } from '../../platform/modules.js';
 import { bothDistricts, letterPdf } from './letters.js';
-import { DecisionService } from './service.js';
-import { SchoolApprovals } from './school-approvals.js';
+import type { DecisionService } from './service.js';
+import type { SchoolApprovals } from './school-approvals.js';
 import { formatVerificationCode, normalizeVerificationCode, permitStanding, schoolYearEnd } from './rules.js';
 import { localDate } from '../../platform/clock.js';
 import type { DecisionForm } from './views/decision-panel.js';
 import { VerifyPage } from './views/verify-page.js';
-import { ParentDecisionSection } from './views/parent-decision.js';
-import { DecisionsRepository } from './repository.js';
-import type { ApplicationsTable } from '../../platform/db/schema.js';
-import type { PageContext } from '../../platform/views/context.js';
 
 /** Staff actions on a request, the letters as PDFs (staff and parent), and the public permit check. */
-export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
-  const service = new DecisionService(deps);
-  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
+export async function decisionRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  built: { service: DecisionService; schools: SchoolApprovals; audit: AuditLog; scope: RequestScope; showRequestPage: ShowStaffRequestPage },
+): Promise<void> {
+  const { service, schools, audit, scope, showRequestPage } = built;
   const route = typed(app);
   const letterRoute = { schema: { params: paramsOf('id', 'decisionId') } };
 
@@ -49,9 +48,9 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
         await audit.refusedIf(p.code, staff, action, { type: 'application', id }, req.ip);
         if (p.code === 'not-found') return reply.callNotFound();
         if (p.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
-        if (p.field) return showRequest(deps, req, reply, staff, id, { forms: { [form]: { values, errors: { [p.field]: { key: p.messageKey, params: p.params } } } }, status: 400 });
+        if (p.field) return showRequestPage(req, reply, staff, id, { forms: { decisions: { [form]: { values, errors: { [p.field]: { key: p.messageKey, params: p.params } } } } }, status: 400 });
         // Refused as a whole (already decided, protected permit, late appeal…): say why, change nothing.
-        return showRequest(deps, req, reply, staff, id, { alert: { key: p.messageKey, params: p.params }, status: 409 });
+        return showRequestPage(req, reply, staff, id, { alert: { key: p.messageKey, params: p.params }, status: 409 });
       }
       await audit.record(staff, action, { type: 'application', id }, req.ip, { result: r.value as Record<string, unknown> });
       return reply.redirect(`/staff/requests/${id}#decision-heading`, 303);
@@ -65,7 +64,6 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
   act('appeal-outcome', 'outcome', 'application.appeal-outcome', (s, id, v) => service.recordOutcome(s, id, { outcome: v.outcome ?? '', outcomeOn: v.outcome_on ?? '', note: v.outcome_note ?? '' }));
 
   // Intra-district: each school's decision (APP-1); the role comes with the form.
-  const schools = new SchoolApprovals(deps);
   for (const role of ['residence', 'requested'] as const) {
     act(`school-decision/${role}`, `school-${role}`, 'application.school-decision', (s, id, v) =>
       schools.decide(s, id, { role, decision: v[`school_decision_${role}`] ?? '', note: v[`school_note_${role}`] ?? '' }));
@@ -92,7 +90,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const { id, decisionId } = req.params;
-    const visible = await new RequestScope(deps.db).request(staff, id);
+    const visible = await scope.request(staff, id);
     // A letter id tried under a request of their own is as much a probe as another district's request.
     const found = visible && (await service.repo.decision(deps.db, id, decisionId));
     if (!found) {
@@ -149,14 +147,4 @@ export async function decisionRoutes(app: FastifyInstance, deps: Deps): Promise<
       }),
     );
   }
-}
-
-/** The decision part of the parent's application page: decisions, letters, open requests for missing items. */
-export async function decisionSection(deps: Deps, application: ApplicationsTable) {
-  const repo = new DecisionsRepository(deps.db);
-  const [decisions, permit, infoRequests] = await Promise.all([repo.decisions(deps.db, application.id), repo.permit(deps.db, application.id), repo.infoRequests(deps.db, application.id)]);
-  const district = deps.districts.get(application.district_id)!;
-  const openInfoRequests = infoRequests.filter((r) => !r.answered_at && !r.closed_at);
-  const schoolName = permit ? district.schools.find((s) => schoolId(district.slug, s.code) === permit.school_id)?.name : undefined;
-  return (ctx: PageContext) => ParentDecisionSection({ ctx, applicationId: application.id, district, decisions, permit, schoolName, openInfoRequests });
 }

@@ -7,22 +7,15 @@ import type { DistrictConfig } from '../districts/config-schema.js';
 import { appealDeadline } from '../districts/deadlines.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
 import { asStatus, hasNote, moveRequest, noteRequest } from '../applications/lifecycle.js';
-import { DecisionsRepository } from './repository.js';
+import type { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { translator } from '../../platform/i18n/translator.js';
-import { PermitLifeSweep } from '../permit-life/sweep.js';
 
-export interface SweepReport {
+export interface DeadlinesReport {
   abandoned: number;
   deemedDenied: number;
   appealWindowsClosed: number;
   staffReminders: number;
-  /** DEC-12: provisional enrollments whose end was announced to the parent and the school. */
-  provisionalWarnings: number;
-  /** DEC-12: provisional enrollments that ended without a permit. */
-  provisionalEnded: number;
-  /** DEC-11: parents reminded to apply again for the next school year. */
-  renewalReminders: number;
 }
 
 /** How far ahead staff are reminded of decisions coming due. */
@@ -32,30 +25,25 @@ const REMIND_DAYS = 3;
  * Time-based transitions (DEC-4, DEC-15, DEC-17, DEC-8). Each step looks at "today" in the
  * district's time zone, changes a request only with a guarded UPDATE, and sends its notice in
  * the same transaction: running it twice, or from two processes at once, changes nothing more.
- * The app runs it every minute; `npm run cli -- sweep` runs it on demand.
+ * Registered as a background step by the module's declaration (decisions/module.ts): the app runs
+ * it every minute; `npm run cli -- sweep` runs it on demand.
  */
-export class Sweeper {
-  private repo: DecisionsRepository;
-  constructor(private deps: Deps) {
-    this.repo = new DecisionsRepository(deps.db);
-  }
+export class DecisionDeadlines {
+  constructor(
+    private deps: Deps,
+    private repo: DecisionsRepository,
+  ) {}
 
-  async runOnce(): Promise<SweepReport> {
-    const report: SweepReport = { abandoned: 0, deemedDenied: 0, appealWindowsClosed: 0, staffReminders: 0, provisionalWarnings: 0, provisionalEnded: 0, renewalReminders: 0 };
-    const life = new PermitLifeSweep(this.deps);
+  async run(now: Date): Promise<DeadlinesReport> {
+    const report: DeadlinesReport = { abandoned: 0, deemedDenied: 0, appealWindowsClosed: 0, staffReminders: 0 };
     for (const district of this.deps.districts.all) {
-      const today = localDate(this.deps.clock.now(), district.timeZone);
+      const today = localDate(now, district.timeZone);
       // Abandonment first: a request the parent let lapse is not a denial (DEC-16).
       report.abandoned += await this.abandonLapsedInfoRequests(district, today);
       report.abandoned += await this.abandonIncomplete(district, today);
       report.deemedDenied += await this.deemDenied(district, today);
       report.appealWindowsClosed += await this.closeAppealWindows(district, today);
       report.staffReminders += await this.remindStaff(district, today);
-      // A permit's life (DEC-11, DEC-12): provisional enrollments ending, renewals coming.
-      const lived = await life.run(district, today);
-      report.provisionalWarnings += lived.provisionalWarnings;
-      report.provisionalEnded += lived.provisionalEnded;
-      report.renewalReminders += lived.renewalReminders;
     }
     return report;
   }

@@ -6,10 +6,11 @@ import { requireParent } from '../../platform/http/guards.js';
 import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.js';
 import { translator } from '../../platform/i18n/translator.js';
-import { emptyForm, type FormState, type PageContext } from '../../platform/views/context.js';
+import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
-import { DocumentsService, maxUploadMb, type Application, type FieldErrors } from './service.js';
-import { PublicLookup } from './lookup.js';
+import { maxUploadMb, type Application, type DocumentsService } from './service.js';
+import type { PublicLookup } from './lookup.js';
+import { takeUploadErrors as takeUploadErrorsOf } from './sections.js';
 import { receiptPdf } from './receipt-pdf.js';
 import { DocumentsSection } from './views/documents-section.js';
 import { LookupPage, PublicRequestPage, StatusDetails } from './views/public-pages.js';
@@ -20,9 +21,9 @@ const PUBLIC_TTL_MS = 30 * 60_000;
 const PUBLIC_KEY = 'publicApplication';
 type Verified = { id: string; at: number };
 
-export function documentsModule(app: FastifyInstance, deps: Deps) {
-  const service = new DocumentsService(deps);
-  const lookup = new PublicLookup(deps);
+/** The parent's uploads (account and public look-up), the receipt, and the public status pages. */
+export function documentRoutes(app: FastifyInstance, deps: Deps, built: { service: DocumentsService; lookup: PublicLookup }) {
+  const { service, lookup } = built;
   const maxMb = maxUploadMb(deps.config.maxUploadBytes);
   const maxFiles = deps.config.maxFilesPerUpload;
   const district = (a: Application) => deps.districts.get(a.district_id);
@@ -33,15 +34,7 @@ export function documentsModule(app: FastifyInstance, deps: Deps) {
   /** Times are written in the district's zone: what the office's clock said. */
   const districtI18n = (req: FastifyRequest, a: Application) => translator(deps.catalogs, req.i18n.lang, district(a)?.timeZone);
 
-  /** Upload errors travel to the next page view through the session (POST-redirect-GET). */
-  const takeUploadErrors = async (req: FastifyRequest): Promise<FormState> => {
-    const s = req.session;
-    const errors = s?.data.uploadErrors as FieldErrors | undefined;
-    if (!s || !errors) return emptyForm();
-    delete s.data.uploadErrors;
-    await deps.sessions.saveData(s);
-    return { values: {}, errors };
-  };
+  const takeUploadErrors = (req: FastifyRequest) => takeUploadErrorsOf(deps.sessions, req);
 
   /** Reads the multipart body: the CSRF field first, then the files. */
   const receive = async (req: FastifyRequest, reply: FastifyReply, row: Application, via: 'account' | 'public', actor: string, back: string) => {
@@ -182,13 +175,4 @@ export function documentsModule(app: FastifyInstance, deps: Deps) {
       }),
     );
   });
-
-  /** The documents part of the parent's application page (rendered there by the applications module). */
-  return {
-    documentsSection: async (req: FastifyRequest, row: Application) => {
-      const { items, other } = await service.checklistStatus(row);
-      const form = await takeUploadErrors(req);
-      return (ctx: PageContext) => DocumentsSection({ ctx, items, other, form, action: `/applications/${row.id}/documents`, receiptHref: `/applications/${row.id}/receipt.pdf`, maxMb, maxFiles, closed: !service.takesDocuments(row) });
-    },
-  };
 }

@@ -5,22 +5,19 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { setFlash } from '../../platform/http/web.js';
 import type { FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
-import { AuditLog } from '../access/audit-log.js';
+import type { AuditLog } from '../access/audit-log.js';
 import { requireStaff } from '../../platform/http/guards.js';
 import { idParams, paramsOf, typed } from '../../platform/http/route-schemas.js';
-import { showRequest } from '../staff/show-request.js';
-import { PermitLifeService } from './service.js';
+import type { ShowStaffRequestPage } from '../../platform/modules.js';
+import type { PermitLifeService } from './service.js';
 import { ReviewsPage } from './views/reviews-page.js';
-
-export { combineSections, permitLifeSection, permitLifeStaffSection } from './sections.js';
 
 const forbidden = (reply: FastifyReply) =>
   reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('permit-life.errors.forbidden'), message: ctx.t('permit-life.errors.forbidden') }), { status: 403 });
 
 /** Staff actions of a permit's life: record a provisional enrollment, list and record reviews. */
-export async function permitLifeRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
-  const service = new PermitLifeService(deps);
-  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
+export async function permitLifeRoutes(app: FastifyInstance, deps: Deps, built: { service: PermitLifeService; audit: AuditLog; showRequestPage: ShowStaffRequestPage }): Promise<void> {
+  const { service, audit, showRequestPage } = built;
   const route = typed(app);
 
   // DEC-12: a school records the first day of attendance of a student whose incoming request is pending.
@@ -35,8 +32,8 @@ export async function permitLifeRoutes(app: FastifyInstance, deps: Deps): Promis
       await audit.refusedIf(p.code, staff, 'application.provisional', { type: 'application', id }, req.ip); // PRV-2
       if (p.code === 'not-found') return reply.callNotFound();
       if (p.code === 'forbidden') return forbidden(reply);
-      if (p.field) return showRequest(deps, req, reply, staff, id, { permitLifeForm: { values: { first_day: firstDay }, errors: { [p.field]: { key: p.messageKey, params: p.params } } }, status: 400 });
-      return showRequest(deps, req, reply, staff, id, { alert: { key: p.messageKey, params: p.params }, status: 409 });
+      if (p.field) return showRequestPage(req, reply, staff, id, { forms: { 'permit-life': { values: { first_day: firstDay }, errors: { [p.field]: { key: p.messageKey, params: p.params } } } }, status: 400 });
+      return showRequestPage(req, reply, staff, id, { alert: { key: p.messageKey, params: p.params }, status: 409 });
     }
     return reply.redirect(`/staff/requests/${id}#provisional-heading`, 303);
   });

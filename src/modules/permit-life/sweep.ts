@@ -5,15 +5,16 @@ import { translator } from '../../platform/i18n/translator.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { PERMIT_KINDS, type DistrictConfig } from '../districts/config-schema.js';
 import { windowsFor } from '../districts/windows.js';
-import { addDays } from '../../platform/clock.js';
+import { addDays, localDate } from '../../platform/clock.js';
 import { formatConfirmationNumber } from '../applications/confirmation-number.js';
 import { noteRequest } from '../applications/lifecycle.js';
 import { notifyParent } from '../decisions/notify.js';
 import { schoolYearOf, shiftSchoolYear } from '../decisions/rules.js';
-import { PermitLifeRepository } from './repository.js';
+import type { PermitLifeRepository } from './repository.js';
 import { renewalFor } from './service.js';
 
 export interface PermitLifeSweepReport {
+  /** DEC-12: provisional enrollments whose end was announced to the parent and the school. */
   provisionalWarnings: number;
   provisionalEnded: number;
   renewalReminders: number;
@@ -27,9 +28,21 @@ type Enrollment = ApplicationsTable & { pe_id: string; pe_school_id: string; fir
  * email with a dedupe key): two sweeps at once, or one run twice, send each notice once.
  */
 export class PermitLifeSweep {
-  private repo: PermitLifeRepository;
-  constructor(private deps: Deps) {
-    this.repo = new PermitLifeRepository(deps.db);
+  constructor(
+    private deps: Deps,
+    private repo: PermitLifeRepository,
+  ) {}
+
+  /** Every district, as of `now` in its time zone: registered as a background step (permit-life/module.ts). */
+  async runAll(now: Date): Promise<PermitLifeSweepReport> {
+    const report: PermitLifeSweepReport = { provisionalWarnings: 0, provisionalEnded: 0, renewalReminders: 0 };
+    for (const district of this.deps.districts.all) {
+      const r = await this.run(district, localDate(now, district.timeZone));
+      report.provisionalWarnings += r.provisionalWarnings;
+      report.provisionalEnded += r.provisionalEnded;
+      report.renewalReminders += r.renewalReminders;
+    }
+    return report;
   }
 
   async run(district: DistrictConfig, today: string): Promise<PermitLifeSweepReport> {

@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { AuditLog } from '../access/audit-log.js';
+import type { AuditLog } from '../access/audit-log.js';
 import { DashboardService } from './dashboard.js';
 import { requireStaff } from '../../platform/http/guards.js';
 import { queryOf, queryValue, typed } from '../../platform/http/route-schemas.js';
 import { DashboardPage } from './views/dashboard-page.js';
 
 /** The permit office dashboard: every staff role, scoped as the queue is (site administrators: their schools). */
-export async function dashboardRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function dashboardRoutes(app: FastifyInstance, deps: Deps, audit: AuditLog): Promise<void> {
   const dashboard = new DashboardService(deps);
-  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
 
   typed(app).get('/staff/dashboard', { schema: { querystring: queryOf({ year: queryValue }) } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);

@@ -9,8 +9,8 @@ import { own } from '../../platform/own.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { DOCUMENT_STATUSES, DocumentReview, FILE_TYPES, INLINE_TYPES, ReviewSchema, canReview, heicToJpeg, isHeic, readAll } from '../documents/review.js';
-import { AuditLog } from '../access/audit-log.js';
-import { RequestScope } from '../access/request-scope.js';
+import type { AuditLog } from '../access/audit-log.js';
+import type { RequestScope } from '../access/request-scope.js';
 import { RequestViews } from './request-view.js';
 import { requireStaff } from '../../platform/http/guards.js';
 import { DocumentReviewPage } from './views/document-list.js';
@@ -44,11 +44,10 @@ const viewerHeaders: onSendHookHandler = async (_req, reply, payload) => {
 };
 
 /** DOC-3: reviewing, viewing and finding documents (registered by staffRoutes). */
-export async function documentStaffRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function documentStaffRoutes(app: FastifyInstance, deps: Deps, built: { audit: AuditLog; scope: RequestScope }): Promise<void> {
+  const { audit, scope } = built;
   const review = new DocumentReview(deps);
-  const scope = new RequestScope(deps.db);
   const views = new RequestViews(deps);
-  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
   const route = typed(app);
   /** The routes of one document of a request. */
   const documentRoute = { schema: { params: paramsOf('id', 'documentId') } };

@@ -11,16 +11,16 @@ import { ErrorPage } from '../../platform/views/error-page.js';
 import { NewPasswordSchema, SignInSchema } from '../accounts/validation.js';
 import { PasswordPage } from '../accounts/views/password-page.js';
 import { NoticePage, SignInPage } from '../accounts/views/sign-in-page.js';
-import { AUDIT_OUTCOMES, AuditLog, type AuditFilters } from '../access/audit-log.js';
+import { AUDIT_OUTCOMES, type AuditLog, type AuditFilters } from '../access/audit-log.js';
 import { QueueService, filterParams, type QueueFilter } from './queue.js';
 import { queueCsv } from './queue-csv.js';
 import { StaffService } from './service.js';
 import { isBusy } from '../../platform/passwords/hasher.js';
 import { sendHashingBusy } from '../../platform/passwords/busy-page.js';
 import { QueuePage } from './views/queue-page.js';
-import { showRequest } from './show-request.js';
+import type { ShowStaffRequestPage } from '../../platform/modules.js';
 import { AuditPage } from './views/audit-page.js';
-import { RequestScope } from '../access/request-scope.js';
+import type { RequestScope } from '../access/request-scope.js';
 import { StudentNumbers } from '../applications/student-number.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { teamRoutes } from './team-routes.js';
@@ -38,11 +38,10 @@ function queueFilter(q: z.infer<typeof queueQuery>): QueueFilter {
   };
 }
 
-export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { audit: AuditLog; scope: RequestScope; showRequestPage: ShowStaffRequestPage }): Promise<void> {
+  const { audit, scope, showRequestPage } = built;
   const service = new StaffService(deps);
   const queue = new QueueService(deps);
-  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
-  const scope = new RequestScope(deps.db);
   const studentNumbers = new StudentNumbers(deps.db, deps.clock);
   const route = typed(app);
 
@@ -138,7 +137,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   route.get('/staff/requests/:id', { schema: { params: idParams } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    return showRequest(deps, req, reply, staff, req.params.id);
+    return showRequestPage(req, reply, staff, req.params.id);
   });
 
   route.post('/staff/requests/:id/student-number', { schema: { params: idParams } }, async (req, reply) => {
@@ -150,7 +149,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     if (!r.ok) await audit.refusedIf(r.problem.code, staff, 'application.student-number', { type: 'application', id }, req.ip);
     if (!r.ok && r.problem.code === 'not-found') return reply.callNotFound();
     if (!r.ok && r.problem.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
-    if (!r.ok) return showRequest(deps, req, reply, staff, id, { studentNumberForm: { values: { student_number: value }, errors: { student_number: { key: r.problem.messageKey } } }, status: 400 });
+    if (!r.ok) return showRequestPage(req, reply, staff, id, { forms: { staff: { values: { student_number: value }, errors: { student_number: { key: r.problem.messageKey } } } }, status: 400 });
     await audit.record(staff, 'application.student-number', { type: 'application', id }, req.ip, { student_number: r.value });
     return reply.redirect(`/staff/requests/${id}`, 303);
   });
@@ -194,7 +193,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return reply.page((ctx) => AuditPage({ ctx, rows, filters, ownDistrict: staff.districtId, districtName: (id) => districtName(id, ctx.lang) }));
   });
 
-  await teamRoutes(app, deps);
-  await dashboardRoutes(app, deps);
-  await documentStaffRoutes(app, deps);
+  await teamRoutes(app, deps, audit);
+  await dashboardRoutes(app, deps, audit);
+  await documentStaffRoutes(app, deps, { audit, scope });
 }

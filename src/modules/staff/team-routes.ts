@@ -5,15 +5,14 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
-import { AuditLog } from '../access/audit-log.js';
+import type { AuditLog } from '../access/audit-log.js';
 import { StaffInvitations, inviteSchema } from './invitations.js';
 import { requireStaff } from '../../platform/http/guards.js';
 import { TeamPage } from './views/team-page.js';
 
 /** District administrators see their district's staff and invite more by email; everyone else finds nothing. */
-export async function teamRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function teamRoutes(app: FastifyInstance, deps: Deps, audit: AuditLog): Promise<void> {
   const invitations = new StaffInvitations(deps);
-  const audit = new AuditLog(deps.db, deps.clock, deps.writer);
 
   /** The signed-in district administrator, or null once the visitor was redirected or shown "not found". */
   const requireAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<SessionStaff | null> => {

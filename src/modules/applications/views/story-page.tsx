@@ -68,7 +68,7 @@ export function StoryPage({ ctx, student: s, story, moves }: Props) {
 
       <h2>{t('students.story.requests')}</h2>
       {story.requests.length === 0 ? <p>{t('students.story.none')}</p> : null}
-      {story.requests.map(({ application: a, districtName, decisions, permit, related, next, life }) => (
+      {story.requests.map(({ application: a, districtName, related, next, sections }) => (
         <section key={a.id} class="usa-summary-box margin-bottom-3" aria-labelledby={`req-${a.id}`}>
           <div class="usa-summary-box__body">
             <h3 class="usa-summary-box__heading" id={`req-${a.id}`}>
@@ -88,25 +88,7 @@ export function StoryPage({ ctx, student: s, story, moves }: Props) {
             <p>
               <strong>{t('students.story.nextLabel')}</strong> {t(next.key, dated(next.params))}
             </p>
-            {permit ? (
-              <p>
-                {permit.schoolName ? `${permit.schoolName} · ` : ''}
-                {t('decisions.letter.yearsValue', { first: permit.first_year, last: permit.last_year })} · {t('decisions.letter.verification')} {permit.code}
-              </p>
-            ) : null}
-            {decisions.length ? (
-              <ul class="usa-list">
-                {decisions.map((d) => (
-                  <li key={d.id}>
-                    <a class="usa-link" href={`/applications/${a.id}/letters/${d.id}.pdf`}>
-                      {t(d.kind === 'approved' && a.kind !== 'incoming' ? `decisions.letter.title.approved_${a.kind}` : `decisions.letter.title.${d.kind}`)}
-                    </a>{' '}
-                    — {i18n.date(d.decided_on)} <span class="usa-sr-only">(PDF)</span>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-            {life ? life(ctx) : null}
+            {sections ? sections(ctx) : null}
             <p>
               <a class="usa-link" href={`/applications/${a.id}`}>{t('students.story.open')}</a>
             </p>

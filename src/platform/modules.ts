@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Fragment, h, type VNode } from 'preact';
+import type { ApplicationsTable, DecisionsTable, PermitsTable } from './db/schema.js';
+import type { SessionStaff } from './http/sessions.js';
+import type { BackgroundStep } from './ops/runner.js';
+import type { PageContext } from './views/context.js';
+
+/**
+ * What a domain module contributes to the app (issue 14): each module exports one declaration,
+ * built once from the wiring, and src/modules/index.ts assembles them — it registers the routes,
+ * hands the sections to the pages that show them and the steps to the background runner. A new
+ * domain plugs in by adding its declaration there; its neighbours do not change.
+ */
+export interface ModuleDeclaration {
+  name: string;
+  /** Registers the module's routes, given the pages assembled at the top (a lower module never imports a higher one to show its page). */
+  routes?: (app: FastifyInstance, pages: Pages) => Promise<void>;
+  /** Parts of pages other modules own, shown in the order the modules are assembled. */
+  sections?: {
+    /** The parent's application page (/applications/:id): its documents place or its decision place. */
+    applicationPage?: ApplicationPageSection[];
+    /** One request's box on the parent's student page (/students/:id). */
+    studentStory?: StorySection[];
+    /** The staff request page (/staff/requests/:id), below the request itself. */
+    staffRequestPage?: StaffRequestSection[];
+  };
+  /** Background steps, each idempotent and safe across instances. */
+  steps?: BackgroundStep[];
+}
+
+/** A part of a page owned by another module: rendered with the page's context, or nothing. */
+export type Section = ((ctx: PageContext) => VNode | null) | null;
+
+/** Several page sections shown one after the other, as one section. */
+export function combineSections(...sections: Section[]): Section {
+  const present = sections.filter((s): s is NonNullable<Section> => s !== null);
+  if (present.length === 0) return null;
+  return (ctx) => h(Fragment, null, ...present.map((s) => s(ctx)));
+}
+
+export interface ApplicationPageSection {
+  place: 'documents' | 'decision';
+  load: (req: FastifyRequest, application: ApplicationsTable) => Promise<Section>;
+}
+
+/** What the student page already read of one request, handed to its sections (no query of their own). */
+export interface StoryRequestFacts {
+  application: ApplicationsTable;
+  /** Its decisions, oldest first. */
+  decisions: DecisionsTable[];
+  permit: PermitsTable | null;
+}
+export type StorySection = (request: StoryRequestFacts) => Promise<Section>;
+
+/**
+ * Forms of the staff request page shown again with what was typed and their problems, by the
+ * module that owns them ('decisions', 'permit-life', 'staff'): each section reads its own.
+ */
+export type RequestPageForms = Partial<Record<string, unknown>>;
+export type StaffRequestSection = (staff: SessionStaff, application: ApplicationsTable, forms: RequestPageForms) => Promise<Section>;
+
+export interface StaffRequestPageOptions {
+  forms?: RequestPageForms;
+  status?: number;
+  alert?: { key: string; params?: Record<string, string | number> };
+}
+/** Shows the staff request page (404 outside the staff member's scope, PRV-1), e.g. again with a refused form. */
+export type ShowStaffRequestPage = (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, id: string, opts?: StaffRequestPageOptions) => Promise<unknown>;
+
+/** The pages assembled at the top from the registered sections, handed to every module's routes. */
+export interface Pages {
+  staffRequest: ShowStaffRequestPage;
+  /** The parent's application page's sections, by place. */
+  applicationSections: (req: FastifyRequest, application: ApplicationsTable) => Promise<Record<ApplicationPageSection['place'], Section>>;
+  /** One request's sections on the student page, in order. */
+  storySections: (request: StoryRequestFacts) => Promise<Section>;
+}
