@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { Deps } from '../../deps.js';
-import { parseForm } from '../../platform/http/forms.js';
+import { answered, handleForm, refuseProblem } from '../../platform/http/form-cycle.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { paramsOf, queryOf, queryValue, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
@@ -97,17 +97,22 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps, buil
     if (!staff) return;
     const found = await reviewable(req, reply, staff, 'document.review', req.params);
     if (!found) return;
-    const parsed = parseForm(ReviewSchema, req.body);
-    if (!parsed.ok) return reviewPage(reply, staff, found, parsed.form, 400);
-    const r = await review.review(staff, found.application.id, found.doc.id, parsed.data, req.ip);
-    if (!r.ok) {
-      await audit.refusedIf(r.problem.code, staff, 'document.review', { type: 'document', id: found.doc.id }, req.ip, { application: found.application.id });
-      if (r.problem.code === 'forbidden') return forbidden(req, reply);
-      if (r.problem.code === 'not-found') return reply.callNotFound();
-      return reviewPage(reply, staff, found, { values: parsed.values, errors: { [r.problem.field ?? 'reason']: { key: r.problem.messageKey } } }, 400);
-    }
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: `review.done.${r.value.status}`, params: { file: r.value.original_name } });
-    return reply.redirect(`/staff/requests/${found.application.id}#doc-${found.doc.id}`, 303);
+    return handleForm(reply, req.body, {
+      parse: ReviewSchema,
+      submit: async (data) => {
+        const r = await review.review(staff, found.application.id, found.doc.id, data, req.ip);
+        if (r.ok) return r;
+        await audit.refusedIf(r.problem.code, staff, 'document.review', { type: 'document', id: found.doc.id }, req.ip, { application: found.application.id });
+        if (r.problem.code === 'forbidden') return answered(forbidden(req, reply));
+        if (r.problem.code === 'not-found') return answered(reply.callNotFound());
+        return refuseProblem({ ...r.problem, params: undefined }, r.problem.field ?? 'reason');
+      },
+      render: (form, status) => reviewPage(reply, staff, found, form, status),
+      redirectTo: async (doc) => {
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: `review.done.${doc.status}`, params: { file: doc.original_name } });
+        return `/staff/requests/${found.application.id}#doc-${found.doc.id}`;
+      },
+    });
   });
 
   // The document in the browser: PDF, JPEG and PNG as they are, HEIC/HEIF converted to JPEG.

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { parseForm } from '../../platform/http/forms.js';
+import { answered, handleForm, refuseProblem } from '../../platform/http/form-cycle.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
@@ -41,16 +41,20 @@ export async function teamRoutes(app: FastifyInstance, deps: Deps, audit: AuditL
   app.post('/staff/team/invite', async (req, reply) => {
     const admin = await requireAdmin(req, reply);
     if (!admin) return;
-    const parsed = parseForm(inviteSchema(invitations.district(admin)), req.body);
-    if (!parsed.ok) return teamPage(reply, admin, parsed.form, 400);
-    const r = await invitations.invite(admin, parsed.data, req.i18n.lang);
-    if (!r.ok) {
-      if (!r.problem.field) return reply.callNotFound();
-      return teamPage(reply, admin, { values: parsed.values, errors: { [r.problem.field]: { key: r.problem.messageKey, params: r.problem.params } } }, 400);
-    }
-    await audit.record(admin, 'staff.invite', { type: 'staff', id: r.value.id }, req.ip, { email: parsed.data.email, role: parsed.data.role, schools: parsed.data.schools });
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'team.invited', params: { email: parsed.data.email } });
-    return reply.redirect('/staff/team', 303);
+    return handleForm(reply, req.body, {
+      parse: inviteSchema(invitations.district(admin)),
+      submit: async (data) => {
+        const r = await invitations.invite(admin, data, req.i18n.lang);
+        if (!r.ok) return r.problem.field ? refuseProblem(r.problem) : answered(reply.callNotFound());
+        await audit.record(admin, 'staff.invite', { type: 'staff', id: r.value.id }, req.ip, { email: data.email, role: data.role, schools: data.schools });
+        return { ok: true, value: data.email };
+      },
+      render: (form, status) => teamPage(reply, admin, form, status),
+      redirectTo: async (email) => {
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'team.invited', params: { email } });
+        return '/staff/team';
+      },
+    });
   });
 
   typed(app).post('/staff/team/:id/resend', { schema: { params: idParams } }, async (req, reply) => {

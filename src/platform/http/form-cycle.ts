@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import type { Problem } from '../result.js';
 import type { FormState } from '../views/context.js';
 import { formValues, parseForm } from './forms.js';
 
@@ -42,6 +43,11 @@ export const checkedBySubmit = (values: Record<string, string>): Parsed<Record<s
 /** A refusal of one field: `refuse('email', 'accounts.errors.signInFailed')`. */
 export function refuse(field: string, key: string, params?: Record<string, string | number>, opts: { status?: number; notes?: string[] } = {}): Refused {
   return { ok: false, errors: { [field]: { key, params } }, ...opts };
+}
+
+/** A service's problem shown beside its field (`field` when the problem names none). */
+export function refuseProblem(problem: Problem, field = problem.field ?? '_form'): Refused {
+  return refuse(field, problem.messageKey, problem.params);
 }
 
 export interface FormCycle<D, T> {
