@@ -1,6 +1,7 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
 import { DataTable } from '../../../platform/views/data-table.js';
+import { FilterSelect } from '../../../platform/views/filter-select.js';
 
 export interface AuditRow {
   at: string;
@@ -32,14 +33,14 @@ export function AuditPage({ ctx, rows, filters, ownDistrict, districtName }: { c
           <label class="usa-label" for="audit-entity">{t('staff.audit.entity')}</label>
           <input class="usa-input" id="audit-entity" name="entity" value={filters.entity} maxLength={64} />
         </div>
-        <div>
-          <label class="usa-label" for="audit-outcome">{t('staff.audit.outcome')}</label>
-          <select class="usa-select" id="audit-outcome" name="outcome">
-            <option value="">{t('staff.audit.outcomeAll')}</option>
-            <option value="refused" selected={filters.outcome === 'refused'}>{t('staff.audit.outcomeRefused')}</option>
-            <option value="allowed" selected={filters.outcome === 'allowed'}>{t('staff.audit.outcomeAllowed')}</option>
-          </select>
-        </div>
+        <FilterSelect
+          id="audit-outcome"
+          name="outcome"
+          label={t('staff.audit.outcome')}
+          all={t('staff.audit.outcomeAll')}
+          value={filters.outcome}
+          options={[['refused', t('staff.audit.outcomeRefused')], ['allowed', t('staff.audit.outcomeAllowed')]]}
+        />
         <button type="submit" class="usa-button usa-button--outline">{t('staff.queue.filter')}</button>
       </form>
       {rows.length === 0 ? <p>{t('staff.audit.empty')}</p> : (

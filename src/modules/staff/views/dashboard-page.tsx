@@ -9,6 +9,7 @@ import type { Count, Dashboard } from '../dashboard.js';
 import { BarChart, type Bar } from './bar-chart.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
 import { DataTable } from '../../../platform/views/data-table.js';
+import { FilterSelect } from '../../../platform/views/filter-select.js';
 import { ShortDate } from './short-date.js';
 
 interface Row {
@@ -181,14 +182,7 @@ export function DashboardPage({ ctx, district, data }: { ctx: PageContext; distr
       </section>
 
       <form method="get" action="/staff/dashboard" class="usa-form app-filters">
-        <div>
-          <label class="usa-label" for="dashboard-year">{t('dashboard.year.label')}</label>
-          <select class="usa-select" id="dashboard-year" name="year">
-            {district.schoolYears.map((y) => (
-              <option value={y.year} selected={y.year === year} key={y.year}>{y.year}</option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="dashboard-year" name="year" label={t('dashboard.year.label')} value={year} options={district.schoolYears.map((y) => [y.year, y.year])} />
         <button type="submit" class="usa-button usa-button--outline">{t('dashboard.year.show')}</button>
       </form>
 

@@ -6,21 +6,8 @@ import { DOCUMENT_STATUSES, FILE_TYPES, SEARCH_LIMIT, type DocumentSearchFilter,
 import { DocumentStatus } from './document-list.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
 import { DataTable } from '../../../platform/views/data-table.js';
+import { FilterSelect } from '../../../platform/views/filter-select.js';
 import { ShortDate } from './short-date.js';
-
-function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value: string; options: [string, string][] }) {
-  return (
-    <div>
-      <label class="usa-label" for={id}>{label}</label>
-      <select class="usa-select" id={id} name={name}>
-        <option value="">{all}</option>
-        {options.map(([v, l]) => (
-          <option value={v} selected={v === value} key={v}>{l}</option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 /** DOC-3: documents across the district's requests, by student ID or name, status and file type. */
 export function DocumentsPage({ ctx, district, rows, filter }: { ctx: PageContext; district: DistrictConfig; rows: DocumentSearchRow[]; filter: DocumentSearchFilter }) {
@@ -39,8 +26,8 @@ export function DocumentsPage({ ctx, district, rows, filter }: { ctx: PageContex
           <input class="usa-input" id="documents-q" name="q" value={filter.q} maxLength={80} aria-describedby="documents-q-hint" />
           <span class="usa-hint" id="documents-q-hint">{t('review.search.qHint')}</span>
         </div>
-        <Select id="documents-status" name="status" label={t('review.search.status')} all={t('review.search.allStatuses')} value={filter.status} options={DOCUMENT_STATUSES.map((s) => [s, t(`review.status.${s}`)])} />
-        <Select id="documents-type" name="type" label={t('review.search.type')} all={t('review.search.allTypes')} value={filter.type} options={Object.keys(FILE_TYPES).map((k) => [k, t(`review.types.${k}`)])} />
+        <FilterSelect id="documents-status" name="status" label={t('review.search.status')} all={t('review.search.allStatuses')} value={filter.status} options={DOCUMENT_STATUSES.map((s) => [s, t(`review.status.${s}`)])} />
+        <FilterSelect id="documents-type" name="type" label={t('review.search.type')} all={t('review.search.allTypes')} value={filter.type} options={Object.keys(FILE_TYPES).map((k) => [k, t(`review.types.${k}`)])} />
         <button type="submit" class="usa-button usa-button--outline">{t('review.search.submit')}</button>
       </form>
       {rows.length === 0 ? (

@@ -8,20 +8,7 @@ import { KINDS, filterParams, type QueueFilter, type QueueRow } from '../queue.j
 import { inLanguage } from '../../../platform/i18n/translator.js';
 import { ShortDate } from './short-date.js';
 import { DataTable } from '../../../platform/views/data-table.js';
-
-function Select({ id, name, label, all, value, options }: { id: string; name: string; label: string; all: string; value?: string; options: [string, string][] }) {
-  return (
-    <div>
-      <label class="usa-label" for={id}>{label}</label>
-      <select class="usa-select" id={id} name={name}>
-        <option value="">{all}</option>
-        {options.map(([v, l]) => (
-          <option value={v} selected={v === value} key={v}>{l}</option>
-        ))}
-      </select>
-    </div>
-  );
-}
+import { FilterSelect } from '../../../platform/views/filter-select.js';
 
 /** The permit office's queue: in the order received, due dates first among the facts. */
 export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageContext; district: DistrictConfig; rows: QueueRow[]; next: string | null; filter: QueueFilter }) {
@@ -42,12 +29,12 @@ export function QueuePage({ ctx, district, rows, next, filter }: { ctx: PageCont
           <input class="usa-input" id="filter-q" name="q" value={filter.q ?? ''} maxLength={80} aria-describedby="filter-q-hint" />
           <span class="usa-hint" id="filter-q-hint">{t('queue.searchHint')}</span>
         </div>
-        <Select id="filter-status" name="status" label={t('staff.queue.status')} all={t('staff.queue.allStatuses')} value={filter.status} options={STATUSES.map((s) => [s, t(`applications.status.${s}`)])} />
-        <Select id="filter-reason" name="reason" label={t('staff.queue.reason')} all={t('staff.queue.all')} value={filter.reason} options={district.reasons.map((r) => [r.code, inLanguage(r.label, ctx.lang)])} />
-        <Select id="filter-school" name="school" label={t('staff.queue.school')} all={t('staff.queue.all')} value={filter.school} options={district.schools.map((s) => [s.code, s.name])} />
-        <Select id="filter-grade" name="grade" label={t('staff.queue.grade')} all={t('staff.queue.all')} value={filter.grade} options={GRADES.map((g) => [g, t(`applications.grades.${g}`)])} />
-        <Select id="filter-year" name="year" label={t('staff.request.year')} all={t('staff.queue.all')} value={filter.year} options={district.schoolYears.map((y) => [y.year, y.year])} />
-        <Select id="filter-kind" name="kind" label={t('queue.filters.kind')} all={t('staff.queue.all')} value={filter.kind} options={KINDS.map((k) => [k, t(`applications.kinds.${k}`)])} />
+        <FilterSelect id="filter-status" name="status" label={t('staff.queue.status')} all={t('staff.queue.allStatuses')} value={filter.status} options={STATUSES.map((s) => [s, t(`applications.status.${s}`)])} />
+        <FilterSelect id="filter-reason" name="reason" label={t('staff.queue.reason')} all={t('staff.queue.all')} value={filter.reason} options={district.reasons.map((r) => [r.code, inLanguage(r.label, ctx.lang)])} />
+        <FilterSelect id="filter-school" name="school" label={t('staff.queue.school')} all={t('staff.queue.all')} value={filter.school} options={district.schools.map((s) => [s.code, s.name])} />
+        <FilterSelect id="filter-grade" name="grade" label={t('staff.queue.grade')} all={t('staff.queue.all')} value={filter.grade} options={GRADES.map((g) => [g, t(`applications.grades.${g}`)])} />
+        <FilterSelect id="filter-year" name="year" label={t('staff.request.year')} all={t('staff.queue.all')} value={filter.year} options={district.schoolYears.map((y) => [y.year, y.year])} />
+        <FilterSelect id="filter-kind" name="kind" label={t('queue.filters.kind')} all={t('staff.queue.all')} value={filter.kind} options={KINDS.map((k) => [k, t(`applications.kinds.${k}`)])} />
         <div class="usa-checkbox">
           <input class="usa-checkbox__input" id="filter-overdue" type="checkbox" name="overdue" value="1" checked={filter.overdue} />
           <label class="usa-checkbox__label" for="filter-overdue">{t('staff.queue.overdueOnly')}</label>
