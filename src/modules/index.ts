@@ -13,6 +13,7 @@ import { applicationsModule } from './applications/module.js';
 import { staffModule } from './staff/module.js';
 import { decisionsModule } from './decisions/module.js';
 import { withdrawnRecords } from './decisions/withdrawn.js';
+import { carriedDocuments } from './documents/carried.js';
 import { addressesModule } from './addresses/module.js';
 import { permitLifeModule } from './permit-life/module.js';
 import { staffRequestPage } from './staff/request-page.js';
@@ -39,7 +40,7 @@ export function declareModules(deps: Deps): DeclaredModules {
     accountsModule(deps),
     studentsModule(deps),
     documentsModule(deps),
-    applicationsModule(deps, { withdrawn: withdrawnRecords(deps.db) }),
+    applicationsModule(deps, { withdrawn: withdrawnRecords(deps.db), carried: carriedDocuments(deps.db) }),
     staffModule(deps, { audit, scope }),
     decisionsModule(deps, { audit, scope }),
     addressesModule(deps, { audit }),

@@ -1,18 +1,28 @@
 import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
-import type { Database } from '../../platform/db/schema.js';
+import type { Database, DocumentsTable } from '../../platform/db/schema.js';
 import { localDate } from '../../platform/clock.js';
-import { newId } from '../../platform/ids.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { decisionDueDate } from '../districts/deadlines.js';
-import { DocumentsRepository } from '../documents/repository.js';
 import { insertApplication, NO_KIND_COLUMNS } from './insert-request.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
 import { recordOpening } from './lifecycle.js';
 
 /** The reason an incoming request takes when the receiving district has none of the release's code. */
 const FALLBACK_REASONS = ['exception', 'other'];
+
+/**
+ * The documents a release carries to the request it becomes, kept by the documents module and
+ * handed in at the top (modules/index.ts): applications is below documents. Both in the
+ * hand-off's transaction.
+ */
+export interface CarriedDocuments {
+  /** The release's documents the receiving district takes: all but the rejected ones. */
+  of(trx: Transaction<Database>, releaseId: string): Promise<DocumentsTable[]>;
+  /** Copies them onto the new request, as received and sent with the release. */
+  copy(trx: Transaction<Database>, docs: DocumentsTable[], toApplicationId: string): Promise<void>;
+}
 
 /**
  * DEC-5, DEC-16, DEC-19: when both districts run here, a release becomes an incoming request of
@@ -23,11 +33,9 @@ const FALLBACK_REASONS = ['exception', 'other'];
  */
 export class Handoff {
   private repo: ApplicationsRepository;
-  private documents: DocumentsRepository;
 
-  constructor(private deps: Deps) {
+  constructor(private deps: Deps, private documents: CarriedDocuments) {
     this.repo = new ApplicationsRepository(deps.db);
-    this.documents = new DocumentsRepository(deps.db);
   }
 
   /** The receiving district's reason for the release's: the same code when it has it. */
@@ -48,7 +56,7 @@ export class Handoff {
     const year = receiving.schoolYears.find((y) => y.year === release.school_year);
     // Its deadline (DEC-3) runs from the day this district receives it — today — not from the day the release was asked.
     const receivedHere = localDate(this.deps.clock.now(), receiving.timeZone);
-    const docs = (await this.documents.forApplication(release.id, trx)).filter((d) => d.status !== 'rejected');
+    const docs = await this.documents.of(trx, release.id);
     const missing = this.deps.districts
       .checklist(receiving, 'incoming', reason.code)
       .filter((c) => c.required && c.code !== 'release' && !docs.some((d) => d.doc_type === c.code));
@@ -99,12 +107,7 @@ export class Handoff {
         note: opts.byLaw ? `forwarded from release ${release.confirmation_number} (DEC-19: the district of residence cannot block it)` : `forwarded from approved release ${release.confirmation_number}`,
         trx,
         also: async (t, row) => {
-          if (docs.length) {
-            await this.documents.insert(
-              docs.map((d) => ({ ...d, id: newId(), application_id: row.id, status: 'received', uploaded_via: 'release' as const, review_reason: null, review_note: null, reviewed_by: null, reviewed_at: null })),
-              t,
-            );
-          }
+          if (docs.length) await this.documents.copy(t, docs, row.id);
           await this.repo.link(t, release.id, row.id, now);
           await recordOpening(t, { id: release.id, actor: 'system', at: now, status: release.status, note: `sent to ${receiving.shortName} as ${row.confirmation_number}` });
         },

@@ -12,6 +12,7 @@ import type { ApplicationRow } from './repository.js';
 import { OutgoingRequests } from './outgoing.js';
 import { IntraRequests } from './intra.js';
 import type { Withdrawals } from './withdraw.js';
+import type { Handoff } from './handoff.js';
 import { IntraApplicationSchema, OutgoingApplicationSchema } from './validation.js';
 import { ReleaseFormPage } from './views/release-form-page.js';
 import { TransferFormPage } from './views/transfer-form-page.js';
@@ -26,8 +27,8 @@ const formRoute = { schema: { params: slugParams, querystring: queryOf({ student
  * another school of that district. Each is one page — guidelines, agreement and fields — for
  * one student, named in the link and carried by the form.
  */
-export async function kindRoutes(app: FastifyInstance, deps: Deps, service: ApplicationsService, withdrawals: Withdrawals): Promise<void> {
-  const outgoing = new OutgoingRequests(deps, service);
+export async function kindRoutes(app: FastifyInstance, deps: Deps, service: ApplicationsService, withdrawals: Withdrawals, handoff: Handoff): Promise<void> {
+  const outgoing = new OutgoingRequests(deps, service, handoff);
   const intra = new IntraRequests(deps, service);
   const route = typed(app);
 

@@ -8,7 +8,7 @@ import { windowRefusal } from './window-refusal.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import type { ApplicationRow } from './repository.js';
 import type { ApplicationsService } from './service.js';
-import { Handoff } from './handoff.js';
+import type { Handoff } from './handoff.js';
 import { OTHER_DISTRICT, type OutgoingApplicationInput } from './validation.js';
 
 /** The request of the same year a district still counts against DEC-17's one-a-year rule. */
@@ -21,7 +21,7 @@ const COUNTS_FOR_THE_YEAR = ['incomplete', 'submitted', 'info_requested', 'appro
  * request travels at once, because the district of residence cannot block it.
  */
 export class OutgoingRequests {
-  constructor(private deps: Deps, private apps: ApplicationsService) {}
+  constructor(private deps: Deps, private apps: ApplicationsService, private handoff: Handoff) {}
 
   /** School years open for release requests today; after the window closes, only late reasons (DEC-17). */
   openYears(district: DistrictConfig, reasonCode?: string): string[] {
@@ -104,7 +104,7 @@ export class OutgoingRequests {
         columns: { target_district_slug: target.slug, target_district_name: target.name, target_school: target.school },
         email: { template: 'applications.emails.outgoingSubmitted', params: { receiving: receivingName } },
         // DEC-19: the district of residence cannot block a priority transfer: it goes to the hosted receiving district now.
-        also: reason.value.priority && target.slug ? (trx, row) => new Handoff(this.deps).forward(trx, row, { byLaw: true }).then(() => undefined) : undefined,
+        also: reason.value.priority && target.slug ? (trx, row) => this.handoff.forward(trx, row, { byLaw: true }).then(() => undefined) : undefined,
       });
     });
   }

@@ -6,6 +6,7 @@ import { err, ok, type Result } from '../../platform/result.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
 import { Handoff } from '../applications/handoff.js';
+import { carriedDocuments } from '../documents/carried.js';
 import { DecisionsRepository } from './repository.js';
 import { RequestScope } from '../access/request-scope.js';
 import { refuse } from '../../platform/db/refuse.js';
@@ -27,8 +28,10 @@ const RELEASE_PENDING: readonly Status[] = ['incomplete', 'submitted', 'info_req
  */
 export class ReleaseDecisions {
   private scope: RequestScope;
+  private handoff: Handoff;
   constructor(private deps: Deps, private repo: DecisionsRepository) {
     this.scope = new RequestScope(deps.db);
+    this.handoff = new Handoff(deps, carriedDocuments(deps.db));
   }
 
   /**
@@ -69,7 +72,7 @@ export class ReleaseDecisions {
       const decision = newDecision(app, 'approved', staff.id, decidedOn, today);
       const permit = newPermit(app, decision, { schoolId: releasedTo(app), lastYear: shiftSchoolYear(app.school_year, count - 1), renew: input.renew });
       await this.repo.recordApproval(trx, app, decision, permit);
-      const forwarded = app.linked_application_id ? null : await new Handoff(this.deps).forward(trx, { ...app, status: 'approved' }, { byLaw: false });
+      const forwarded = app.linked_application_id ? null : await this.handoff.forward(trx, { ...app, status: 'approved' }, { byLaw: false });
       await notifyParent(this.deps, trx, app, district, forwarded ? 'decisions.email.releaseForwarded' : 'decisions.email.releaseApproved', `decision:${decision.id}`, {
         receiving: this.receivingName(app),
         years: `${app.school_year} – ${shiftSchoolYear(app.school_year, count - 1)}`,
