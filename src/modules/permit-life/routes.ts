@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { formValues } from '../../platform/http/forms.js';
+import { answered, checkedBySubmit, handleForm, refuseProblem, refuseWhole } from '../../platform/http/form-cycle.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { setFlash } from '../../platform/http/web.js';
 import type { FormState } from '../../platform/views/context.js';
@@ -25,17 +25,21 @@ export async function permitLifeRoutes(app: FastifyInstance, deps: Deps, built: 
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const { id } = req.params;
-    const firstDay = (formValues(req.body).first_day ?? '').slice(0, 40);
-    const r = await service.recordProvisional(staff, id, { firstDay }, req.ip);
-    if (!r.ok) {
-      const p = r.problem;
-      await audit.refusedIf(p.code, staff, 'application.provisional', { type: 'application', id }, req.ip); // PRV-2
-      if (p.code === 'not-found') return reply.callNotFound();
-      if (p.code === 'forbidden') return forbidden(reply);
-      if (p.field) return showRequestPage(req, reply, staff, id, { forms: { 'permit-life': { values: { first_day: firstDay }, errors: { [p.field]: { key: p.messageKey, params: p.params } } } }, status: 400 });
-      return showRequestPage(req, reply, staff, id, { alert: { key: p.messageKey, params: p.params }, status: 409 });
-    }
-    return reply.redirect(`/staff/requests/${id}#provisional-heading`, 303);
+    return handleForm(reply, req.body, {
+      parse: checkedBySubmit,
+      keep: (values) => ({ first_day: (values.first_day ?? '').slice(0, 40) }),
+      submit: async (values) => {
+        const r = await service.recordProvisional(staff, id, { firstDay: (values.first_day ?? '').slice(0, 40) }, req.ip);
+        if (r.ok) return r;
+        const p = r.problem;
+        await audit.refusedIf(p.code, staff, 'application.provisional', { type: 'application', id }, req.ip); // PRV-2
+        if (p.code === 'not-found') return answered(reply.callNotFound());
+        if (p.code === 'forbidden') return answered(forbidden(reply));
+        return p.field ? refuseProblem(p) : refuseWhole(p);
+      },
+      render: (form, status, refused) => showRequestPage(req, reply, staff, id, refused?.alert ? { alert: refused.alert, status } : { forms: { 'permit-life': form }, status }),
+      redirectTo: () => `/staff/requests/${id}#provisional-heading`,
+    });
   });
 
   const reviewsPage = async (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, opts: { forms?: Record<string, FormState>; alert?: { key: string; params?: Record<string, string | number> }; status?: number } = {}) => {
@@ -60,18 +64,24 @@ export async function permitLifeRoutes(app: FastifyInstance, deps: Deps, built: 
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const { permitId } = req.params;
-    const values = formValues(req.body);
-    const input = { outcome: (values.outcome ?? '').slice(0, 20), note: (values.note ?? '').slice(0, 10_000) };
-    const r = await service.recordReview(staff, permitId, input, req.ip);
-    if (!r.ok) {
-      const p = r.problem;
-      await audit.refusedIf(p.code, staff, 'permit.review', { type: 'permit', id: permitId }, req.ip); // PRV-2
-      if (p.code === 'not-found') return reply.callNotFound();
-      if (p.code === 'forbidden') return forbidden(reply);
-      if (p.field) return reviewsPage(req, reply, staff, { forms: { [permitId]: { values: input, errors: { [p.field]: { key: p.messageKey, params: p.params } } } }, status: 400 });
-      return reviewsPage(req, reply, staff, { alert: { key: p.messageKey, params: p.params }, status: 409 });
-    }
-    await setFlash(req, deps.sessions, { type: 'success', messageKey: 'permit-life.reviews.recorded' });
-    return reply.redirect('/staff/reviews', 303);
+    const reviewInput = (values: Record<string, string>) => ({ outcome: (values.outcome ?? '').slice(0, 20), note: (values.note ?? '').slice(0, 10_000) });
+    return handleForm(reply, req.body, {
+      parse: checkedBySubmit,
+      keep: reviewInput,
+      submit: async (values) => {
+        const r = await service.recordReview(staff, permitId, reviewInput(values), req.ip);
+        if (r.ok) return r;
+        const p = r.problem;
+        await audit.refusedIf(p.code, staff, 'permit.review', { type: 'permit', id: permitId }, req.ip); // PRV-2
+        if (p.code === 'not-found') return answered(reply.callNotFound());
+        if (p.code === 'forbidden') return answered(forbidden(reply));
+        return p.field ? refuseProblem(p) : refuseWhole(p);
+      },
+      render: (form, status, refused) => reviewsPage(req, reply, staff, refused?.alert ? { alert: refused.alert, status } : { forms: { [permitId]: form }, status }),
+      redirectTo: async () => {
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'permit-life.reviews.recorded' });
+        return '/staff/reviews';
+      },
+    });
   });
 }

@@ -2,9 +2,8 @@ import { sendRateLimited } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { formValues } from '../../platform/http/forms.js';
 import { requireStaff, safeNext } from '../../platform/http/guards.js';
-import { answered, handleForm, refuse } from '../../platform/http/form-cycle.js';
+import { answered, checkedBySubmit, handleForm, refuse } from '../../platform/http/form-cycle.js';
 import { idParams, nextQuery, paramsOf, queryOf, queryValue, tokenParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
@@ -144,14 +143,23 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const { id } = req.params;
-    const value = formValues(req.body).student_number ?? '';
-    const r = await studentNumbers.set(staff, id, value);
-    if (!r.ok) await audit.refusedIf(r.problem.code, staff, 'application.student-number', { type: 'application', id }, req.ip);
-    if (!r.ok && r.problem.code === 'not-found') return reply.callNotFound();
-    if (!r.ok && r.problem.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
-    if (!r.ok) return showRequestPage(req, reply, staff, id, { forms: { staff: { values: { student_number: value }, errors: { student_number: { key: r.problem.messageKey } } } }, status: 400 });
-    await audit.record(staff, 'application.student-number', { type: 'application', id }, req.ip, { student_number: r.value });
-    return reply.redirect(`/staff/requests/${id}`, 303);
+    return handleForm(reply, req.body, {
+      parse: checkedBySubmit,
+      keep: (values) => ({ student_number: values.student_number ?? '' }),
+      submit: async (values) => {
+        const r = await studentNumbers.set(staff, id, values.student_number ?? '');
+        if (r.ok) {
+          await audit.record(staff, 'application.student-number', { type: 'application', id }, req.ip, { student_number: r.value });
+          return r;
+        }
+        await audit.refusedIf(r.problem.code, staff, 'application.student-number', { type: 'application', id }, req.ip);
+        if (r.problem.code === 'not-found') return answered(reply.callNotFound());
+        if (r.problem.code === 'forbidden') return answered(reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 }));
+        return refuse('student_number', r.problem.messageKey);
+      },
+      render: (form, status) => showRequestPage(req, reply, staff, id, { forms: { staff: form }, status }),
+      redirectTo: () => `/staff/requests/${id}`,
+    });
   });
 
   route.get('/staff/requests/:id/documents/:documentId', { schema: { params: paramsOf('id', 'documentId') } }, async (req, reply) => {

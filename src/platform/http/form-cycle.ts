@@ -24,6 +24,8 @@ export interface Refused {
   status?: number;
   /** Lines the page shows beside the field as well (the password rules not met). */
   notes?: string[];
+  /** Refused as a whole, on no field (already decided, too late…): why, said at the top of the page. */
+  alert?: { key: string; params?: Record<string, string | number> };
 }
 
 /** The submit sent its own answer (not found, forbidden, too many tries…): nothing more to do. */
@@ -48,6 +50,11 @@ export function refuse(field: string, key: string, params?: Record<string, strin
 /** A service's problem shown beside its field (`field` when the problem names none). */
 export function refuseProblem(problem: Problem, field = problem.field ?? '_form'): Refused {
   return refuse(field, problem.messageKey, problem.params);
+}
+
+/** A service's problem that is on no field: the page again (409) saying why, nothing changed. */
+export function refuseWhole(problem: Problem, status = 409): Refused {
+  return { ok: false, errors: {}, status, alert: { key: problem.messageKey, params: problem.params } };
 }
 
 export interface FormCycle<D, T> {
