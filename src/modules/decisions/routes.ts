@@ -2,7 +2,8 @@ import { sendRateLimited } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { checkedValues, formValues } from '../../platform/http/forms.js';
+import { checkedValues } from '../../platform/http/forms.js';
+import { answered, checkedBySubmit, handleForm, refuseProblem, refuseWhole } from '../../platform/http/form-cycle.js';
 import { requireParent, requireStaff } from '../../platform/http/guards.js';
 import { idParams, paramsOf, queryOf, typed } from '../../platform/http/route-schemas.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
@@ -40,20 +41,25 @@ export async function decisionRoutes(
       const staff = await requireStaff(req, reply);
       if (!staff) return;
       const { id } = req.params;
-      const values = formValues(req.body);
-      const r = await run(staff, id, values);
-      if (!r.ok) {
-        const p = r.problem;
-        // PRV-2: not theirs to see, or not theirs to do: refused as before, and now on the record.
-        await audit.refusedIf(p.code, staff, action, { type: 'application', id }, req.ip);
-        if (p.code === 'not-found') return reply.callNotFound();
-        if (p.code === 'forbidden') return reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 });
-        if (p.field) return showRequestPage(req, reply, staff, id, { forms: { decisions: { [form]: { values, errors: { [p.field]: { key: p.messageKey, params: p.params } } } } }, status: 400 });
-        // Refused as a whole (already decided, protected permit, late appeal…): say why, change nothing.
-        return showRequestPage(req, reply, staff, id, { alert: { key: p.messageKey, params: p.params }, status: 409 });
-      }
-      await audit.record(staff, action, { type: 'application', id }, req.ip, { result: r.value as Record<string, unknown> });
-      return reply.redirect(`/staff/requests/${id}#decision-heading`, 303);
+      return handleForm(reply, req.body, {
+        parse: checkedBySubmit,
+        submit: async (values) => {
+          const r = await run(staff, id, values);
+          if (r.ok) {
+            await audit.record(staff, action, { type: 'application', id }, req.ip, { result: r.value as Record<string, unknown> });
+            return r;
+          }
+          const p = r.problem;
+          // PRV-2: not theirs to see, or not theirs to do: refused as before, and now on the record.
+          await audit.refusedIf(p.code, staff, action, { type: 'application', id }, req.ip);
+          if (p.code === 'not-found') return answered(reply.callNotFound());
+          if (p.code === 'forbidden') return answered(reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('decisions.errors.forbidden'), message: ctx.t('decisions.errors.forbidden') }), { status: 403 }));
+          // Refused as a whole (already decided, protected permit, late appeal…): say why, change nothing.
+          return p.field ? refuseProblem(p) : refuseWhole(p);
+        },
+        render: (shown, status, refused) => showRequestPage(req, reply, staff, id, refused?.alert ? { alert: refused.alert, status } : { forms: { decisions: { [form]: shown } }, status }),
+        redirectTo: () => `/staff/requests/${id}#decision-heading`,
+      });
     });
 
   act('approve', 'approve', 'application.approve', (s, id, v) => service.approve(s, id, { school: v.school ?? '', years: v.years ?? '', renew: checkedValues(v, 'conditions').includes('renew') }));
