@@ -1,14 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
-import { parseForm, formValues, rawField } from '../../platform/http/forms.js';
+import { rawField } from '../../platform/http/forms.js';
 import { idParams, queryOf, queryValue, slugParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
-import type { Result } from '../../platform/result.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import type { ApplicationsService, StudentForApplication } from './service.js';
-import type { ApplicationRow } from './repository.js';
 import { OutgoingRequests } from './outgoing.js';
 import { IntraRequests } from './intra.js';
 import type { Withdrawals } from './withdraw.js';
@@ -16,8 +13,7 @@ import type { Handoff } from './handoff.js';
 import { IntraApplicationSchema, OutgoingApplicationSchema } from './validation.js';
 import { ReleaseFormPage } from './views/release-form-page.js';
 import { TransferFormPage } from './views/transfer-form-page.js';
-
-const newSubmissionKey = () => randomBytes(18).toString('base64url');
+import { firstValues, handleRequestForm } from './request-form.js';
 
 /** A kind's form: the district in the path, the student in the link (`?student=`) or the form. */
 const formRoute = { schema: { params: slugParams, querystring: queryOf({ student: queryValue }) } };
@@ -49,22 +45,6 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
     return { district, user, student };
   };
 
-  const firstValues = (years: string[], student: StudentForApplication, email: string) => ({
-    submission_key: newSubmissionKey(),
-    school_year: years.length === 1 ? years[0] : '',
-    current_grade: student.current_grade ?? '',
-    decision_email: email,
-  });
-
-  /** Shows the problem beside its field (or on the school year), keeping everything typed. */
-  const refused = (values: Record<string, string>, r: Extract<Result<unknown>, { ok: false }>): FormState => ({
-    values,
-    errors: { [r.problem.field ?? 'school_year']: { key: r.problem.messageKey, params: r.problem.params } },
-  });
-
-  const done = (reply: FastifyReply, r: { application: ApplicationRow; repeated: boolean }) =>
-    reply.redirect(`/applications/${r.application.id}/confirmation${r.repeated ? '?repeated=1' : ''}`, 303);
-
   // Outgoing: a release from the district of residence (DEC-5, DEC-17).
   const showRelease = (reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) =>
     reply.page((ctx) => ReleaseFormPage({ ctx, district, student, openYears: outgoing.formYears(district), today: service.today(district), receiving: outgoing.receivingDistricts(district), form }), { status });
@@ -78,13 +58,13 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
   route.post('/apply/:slug/outgoing', formRoute, async (req, reply) => {
     const c = await context(req, reply, req.params.slug, req.query.student);
     if (!c) return;
-    const values = formValues(req.body);
-    if (!values.submission_key) values.submission_key = newSubmissionKey();
-    const parsed = parseForm(OutgoingApplicationSchema, values);
-    if (!parsed.ok) return showRelease(reply, c.district, c.student, { values, errors: parsed.form.errors }, 400);
-    const r = await outgoing.submit(c.user, c.district.slug, c.student.id, parsed.data, req.i18n.lang);
-    if (!r.ok) return showRelease(reply, c.district, c.student, refused(values, r), 400);
-    return done(reply, r.value);
+    return handleRequestForm(
+      reply,
+      req.body,
+      OutgoingApplicationSchema,
+      (data) => outgoing.submit(c.user, c.district.slug, c.student.id, data, req.i18n.lang),
+      (form, status) => showRelease(reply, c.district, c.student, form, status),
+    );
   });
 
   // Intra-district: another school of the district of residence.
@@ -103,13 +83,13 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
   route.post('/apply/:slug/intra', formRoute, async (req, reply) => {
     const c = await context(req, reply, req.params.slug, req.query.student);
     if (!c) return;
-    const values = formValues(req.body);
-    if (!values.submission_key) values.submission_key = newSubmissionKey();
-    const parsed = parseForm(IntraApplicationSchema, values);
-    if (!parsed.ok) return showTransfer(reply, c.district, c.student, { values, errors: parsed.form.errors }, 400);
-    const r = await intra.submit(c.user, c.district.slug, c.student.id, parsed.data, req.i18n.lang);
-    if (!r.ok) return showTransfer(reply, c.district, c.student, refused(values, r), 400);
-    return done(reply, r.value);
+    return handleRequestForm(
+      reply,
+      req.body,
+      IntraApplicationSchema,
+      (data) => intra.submit(c.user, c.district.slug, c.student.id, data, req.i18n.lang),
+      (form, status) => showTransfer(reply, c.district, c.student, form, status),
+    );
   });
 
   // A parent withdraws a request (and with a release, the request it became elsewhere).
