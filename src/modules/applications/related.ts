@@ -1,15 +1,14 @@
 import type { Deps } from '../../deps.js';
 import { formatConfirmationNumber } from './confirmation-number.js';
 import { targetSchoolName } from './outgoing.js';
-import { ApplicationsRepository, type ApplicationRow } from './repository.js';
+import type { ApplicationsRepository, ApplicationRow } from './repository.js';
 
 /**
  * What a request has beyond its own fields, for the parent's page: the receiving district of a
  * release, the two schools of an intra-district request, and the other half of an
  * inter-district permit (DEC-5).
  */
-export async function relatedView(deps: Deps, app: ApplicationRow, lang: 'en' | 'es') {
-  const repo = new ApplicationsRepository(deps.db);
+export async function relatedView(deps: Deps, repo: ApplicationsRepository, app: ApplicationRow, lang: 'en' | 'es') {
   const linkedRow = app.linked_application_id
     ? await repo.linkedFor(app.account_id, app.linked_application_id)
     : undefined;

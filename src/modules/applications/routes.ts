@@ -187,7 +187,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
       reasonLabel: reason ? (reason.label[lang] ?? reason.label.en) : application.reason_code,
       events: await service.repo.events(application.id),
       messages: await service.repo.messagesForApplication(application.id),
-      ...(await relatedView(deps, application, lang)),
+      ...(await relatedView(deps, service.repo, application, lang)),
       canWithdraw: await withdrawals.allowed(application),
       notice: (['withdrawn', 'notWithdrawable'] as const).find((n) => n === req.query.notice) ?? null,
     };

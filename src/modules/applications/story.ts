@@ -1,10 +1,10 @@
 import type { Deps } from '../../deps.js';
 import type { ApplicationsTable, DecisionsTable } from '../../platform/db/schema.js';
 import { localDate } from '../../platform/clock.js';
-import { AddressService } from '../addresses/service.js';
+import type { AddressService } from '../addresses/service.js';
 import type { Pages, Section } from '../../platform/modules.js';
 import { relatedView } from './related.js';
-import { ApplicationsRepository } from './repository.js';
+import type { ApplicationsRepository } from './repository.js';
 
 /** One request in a student's story, with everything a parent needs to read it. */
 export interface StoryRequest {
@@ -28,8 +28,8 @@ export interface Story {
  * ACC-6, DEC-11: one student's whole story for the parent — where the student lives, every
  * request of every kind with its decisions, letters and permits, and what to do next.
  */
-export async function studentStory(deps: Deps, student: { id: string; account_id: string; address_line1: string; address_line2: string | null; zip: string; current_grade: string | null }, lang: 'en' | 'es', sections: Pages['storySections']): Promise<Story> {
-  const home = await new AddressService(deps).resolve({ line1: student.address_line1, line2: student.address_line2, zip: student.zip }, student.current_grade);
+export async function studentStory(deps: Deps, built: { repo: ApplicationsRepository; addresses: AddressService }, student: { id: string; account_id: string; address_line1: string; address_line2: string | null; zip: string; current_grade: string | null }, lang: 'en' | 'es', sections: Pages['storySections']): Promise<Story> {
+  const home = await built.addresses.resolve({ line1: student.address_line1, line2: student.address_line2, zip: student.zip }, student.current_grade);
   const resident = home.kind === 'resolved' ? deps.districts.get(home.districtSlug) : undefined;
   const nameOf = (slug: string) => {
     const d = deps.districts.get(slug);
@@ -51,13 +51,13 @@ export async function studentStory(deps: Deps, student: { id: string; account_id
     if (d.slug !== resident?.slug && d.windows.incoming) actions.push({ key: 'students.story.actions.incoming', href: `/apply/${d.slug}${q}`, params: { district: nameOf(d.slug) } });
   }
 
-  const { apps, decisions, permits, openInfoRequests: infoRequests } = await new ApplicationsRepository(deps.db).storyOf(student.account_id, student.id);
+  const { apps, decisions, permits, openInfoRequests: infoRequests } = await built.repo.storyOf(student.account_id, student.id);
   const requests: StoryRequest[] = [];
   for (const a of apps) {
     const district = deps.districts.get(a.district_id)!;
     const permit = permits.find((p) => p.application_id === a.id);
     const mine = decisions.filter((d) => d.application_id === a.id);
-    const related = await relatedView(deps, a, lang);
+    const related = await relatedView(deps, built.repo, a, lang);
     requests.push({
       application: a,
       districtName: nameOf(a.district_id),

@@ -1,7 +1,7 @@
 import type { Translator } from '../../platform/i18n/translator.js';
 import type { Deps } from '../../deps.js';
-import { DecisionsRepository } from './repository.js';
-import { RequestScope } from '../access/request-scope.js';
+import type { DecisionsRepository } from './repository.js';
+import type { RequestScope } from '../access/request-scope.js';
 import type { ApplicationsTable, DecisionsTable, PermitsTable } from '../../platform/db/schema.js';
 import { createPdf } from '../../platform/pdf/pdf.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
@@ -27,15 +27,15 @@ export interface LetterInput {
  * DEC-5: the other district's part of an inter-district permit, for its letter — the district a
  * release goes to, or the release an incoming permit came with.
  */
-export async function bothDistricts(deps: Deps, app: ApplicationsTable, lang: 'en' | 'es'): Promise<Pick<LetterInput, 'receiving' | 'release'>> {
+export async function bothDistricts(deps: Deps, reads: { repo: DecisionsRepository; scope: RequestScope }, app: ApplicationsTable, lang: 'en' | 'es'): Promise<Pick<LetterInput, 'receiving' | 'release'>> {
   if (app.kind === 'outgoing') {
     const d = app.target_district_slug ? deps.districts.get(app.target_district_slug) : undefined;
     const school = app.target_school && d ? (d.schools.find((s) => s.code === app.target_school)?.name ?? null) : app.target_school;
     return { receiving: { district: d ? (d.name[lang] ?? d.name.en) : (app.target_district_name ?? ''), school } };
   }
   if (app.kind !== 'incoming' || !app.linked_application_id) return {};
-  const repo = new DecisionsRepository(deps.db);
-  const release = await new RequestScope(deps.db).otherParty(app);
+  const { repo } = reads;
+  const release = await reads.scope.otherParty(app);
   if (!release || release.status !== 'approved') return {};
   const [decidedOn, permit] = await Promise.all([repo.latestDecisionOn(release.id, 'approved'), repo.activePermitCode(release.id)]);
   const d = deps.districts.get(release.district_id);

@@ -15,8 +15,8 @@ import { DecisionDeadlines } from './sweeper.js';
  */
 export function decisionsModule(deps: Deps, built: { audit: AuditLog; scope: RequestScope }): ModuleDeclaration {
   const service = new DecisionService(deps);
-  const schools = new SchoolApprovals(deps);
-  const sections = decisionSections(deps, { repo: service.repo, schools });
+  const schools = new SchoolApprovals(deps, service.readiness);
+  const sections = decisionSections(deps, { repo: service.repo, scope: built.scope, readiness: service.readiness, schools });
   const deadlines = new DecisionDeadlines(deps, service.repo);
   return {
     name: 'decisions',

@@ -1,8 +1,8 @@
 import type { Deps } from '../../deps.js';
 import type { ApplicationsTable } from '../../platform/db/schema.js';
 import { err, ok, type Result } from '../../platform/result.js';
-import { DocumentsService } from '../documents/service.js';
-import { DecisionsRepository } from './repository.js';
+import type { DocumentsService } from '../documents/service.js';
+import type { DecisionsRepository } from './repository.js';
 
 /** The checklist item of the district of residence's release (DEC-5). */
 const RELEASE = 'release';
@@ -41,27 +41,34 @@ export interface NotReady {
  * deemed denial (DEC-15) or after the county granted an appeal (DEC-8) carries out a decision
  * already made, and such a request takes no more documents that could complete it.
  */
-export async function decisionReadiness(deps: Deps, app: ApplicationsTable): Promise<NotReady | null> {
-  if (!OPEN.includes(app.status)) return null;
-  const repo = new DecisionsRepository(deps.db);
-  const [checklist, infoRequests] = await Promise.all([new DocumentsService(deps).checklistStatus(app), repo.infoRequests(deps.db, app.id)]);
-  const open = infoRequests.filter((r) => !r.answered_at && !r.closed_at);
-  const infoDue = open.length ? open.map((r) => r.due_on).sort()[0] : null;
-  const missing = checklist.missingRequired;
-  if (infoDue) return { why: 'awaiting-info', missing, infoDue, onlyRelease: false };
-  if (missing.length || app.status === 'incomplete') return { why: 'incomplete', missing, infoDue: null, onlyRelease: app.kind === 'incoming' && missing.length === 1 && missing[0] === RELEASE };
-  return null;
-}
+export class DecisionReadiness {
+  constructor(
+    private deps: Pick<Deps, 'db'>,
+    private repo: DecisionsRepository,
+    private documents: DocumentsService,
+  ) {}
 
-/**
- * The same check as a service answer: a problem with its message key, or ok. `noReleaseDenial`:
- * the decision is a denial because no release was ever issued (DEC-16), which the missing
- * release alone does not hold back.
- */
-export async function readyToDecide(deps: Deps, app: ApplicationsTable, opts: { noReleaseDenial?: boolean } = {}): Promise<Result<null>> {
-  const notReady = await decisionReadiness(deps, app);
-  if (!notReady || (opts.noReleaseDenial && notReady.onlyRelease)) return ok(null);
-  return notReady.why === 'awaiting-info'
-    ? err('awaiting-info', 'decisions.errors.awaitingInfo')
-    : err('incomplete', 'decisions.errors.incomplete');
+  async check(app: ApplicationsTable): Promise<NotReady | null> {
+    if (!OPEN.includes(app.status)) return null;
+    const [checklist, infoRequests] = await Promise.all([this.documents.checklistStatus(app), this.repo.infoRequests(this.deps.db, app.id)]);
+    const open = infoRequests.filter((r) => !r.answered_at && !r.closed_at);
+    const infoDue = open.length ? open.map((r) => r.due_on).sort()[0] : null;
+    const missing = checklist.missingRequired;
+    if (infoDue) return { why: 'awaiting-info', missing, infoDue, onlyRelease: false };
+    if (missing.length || app.status === 'incomplete') return { why: 'incomplete', missing, infoDue: null, onlyRelease: app.kind === 'incoming' && missing.length === 1 && missing[0] === RELEASE };
+    return null;
+  }
+
+  /**
+   * The same check as a service answer: a problem with its message key, or ok. `noReleaseDenial`:
+   * the decision is a denial because no release was ever issued (DEC-16), which the missing
+   * release alone does not hold back.
+   */
+  async ready(app: ApplicationsTable, opts: { noReleaseDenial?: boolean } = {}): Promise<Result<null>> {
+    const notReady = await this.check(app);
+    if (!notReady || (opts.noReleaseDenial && notReady.onlyRelease)) return ok(null);
+    return notReady.why === 'awaiting-info'
+      ? err('awaiting-info', 'decisions.errors.awaitingInfo')
+      : err('incomplete', 'decisions.errors.incomplete');
+  }
 }

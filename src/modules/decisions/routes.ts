@@ -84,7 +84,7 @@ export async function decisionRoutes(
     const permit = decision.kind === 'approved' ? await service.repo.permit(deps.db, applicationId) : undefined;
     const school = permit ? district.schools.find((s) => schoolId(district.slug, s.code) === permit.school_id) : undefined;
     const i18n = translator(deps.catalogs, decision.language, district.timeZone);
-    const pdf = await letterPdf(i18n, { district, application, decision, permit, schoolName: school?.name, schoolAddress: school?.address, verifyUrl: `${deps.config.publicUrl}/permits/verify`, ...(await bothDistricts(deps, application, i18n.lang as 'en' | 'es')) });
+    const pdf = await letterPdf(i18n, { district, application, decision, permit, schoolName: school?.name, schoolAddress: school?.address, verifyUrl: `${deps.config.publicUrl}/permits/verify`, ...(await bothDistricts(deps, { repo: service.repo, scope }, application, i18n.lang as 'en' | 'es')) });
     return reply
       .type('application/pdf')
       .header('Content-Disposition', `inline; filename="${decision.kind}-${application.confirmation_number}.pdf"`)

@@ -10,7 +10,7 @@ import { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { refusable, refuse } from '../../platform/db/refuse.js';
 import { asStatus, moveRequest, noteRequest } from '../applications/lifecycle.js';
-import { readyToDecide } from './readiness.js';
+import type { DecisionReadiness } from './readiness.js';
 import { seatsFor } from './rules.js';
 import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './decision-rows.js';
 
@@ -25,7 +25,10 @@ export type SchoolRole = SchoolApprovalsTable['role'];
 export class SchoolApprovals {
   private repo: DecisionsRepository;
   private scope: RequestScope;
-  constructor(private deps: Deps) {
+  constructor(
+    private deps: Deps,
+    private readiness: DecisionReadiness,
+  ) {
     this.repo = new DecisionsRepository(deps.db);
     this.scope = new RequestScope(deps.db);
   }
@@ -54,7 +57,7 @@ export class SchoolApprovals {
     if (app.kind !== 'intra') return err('not-intra', 'decisions.errors.notIntra');
     if (!roles.includes(role)) return err('forbidden', 'decisions.errors.forbidden');
     // APP-11: neither school decides an incomplete request, or one waiting for the parent's answer.
-    const ready = await readyToDecide(this.deps, app);
+    const ready = await this.readiness.ready(app);
     if (!ready.ok) return ready;
     if (input.decision !== 'approved' && input.decision !== 'denied') return err('invalid', 'decisions.errors.schoolDecisionRequired', { field: `school_decision_${role}` });
     const note = input.note.trim();

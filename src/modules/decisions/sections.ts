@@ -4,19 +4,17 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import type { RequestPageForms, Section, StoryRequestFacts } from '../../platform/modules.js';
 import type { PageContext } from '../../platform/views/context.js';
 import { schoolId } from '../districts/catalog.js';
-import type { DecisionsRepository } from './repository.js';
 import { formatVerificationCode } from './rules.js';
 import type { SchoolApprovals } from './school-approvals.js';
-import { decisionReadiness } from './readiness.js';
-import { decisionState } from './state.js';
+import { decisionState, type DecisionReads } from './state.js';
 import { DecisionPanel, type DecisionForms } from './views/decision-panel.js';
 import { ParentDecisionSection } from './views/parent-decision.js';
 import { SchoolApprovalsPanel } from './views/school-approvals-panel.js';
 import { StoryDecisions } from './views/story-section.js';
 
 /** The decisions' parts of pages other modules own, registered in the module's declaration (decisions/module.ts). */
-export function decisionSections(deps: Deps, built: { repo: DecisionsRepository; schools: SchoolApprovals }) {
-  const { repo, schools } = built;
+export function decisionSections(deps: Deps, built: DecisionReads & { schools: SchoolApprovals }) {
+  const { repo, schools, readiness } = built;
   /** The decision forms of the staff request page shown again, if any. */
   const formsOf = (forms: RequestPageForms): DecisionForms => (forms.decisions as DecisionForms | undefined) ?? {};
   return {
@@ -39,14 +37,14 @@ export function decisionSections(deps: Deps, built: { repo: DecisionsRepository;
     async schoolApprovals(staff: SessionStaff, app: ApplicationsTable, forms: RequestPageForms): Promise<Section> {
       if (app.kind !== 'intra') return null;
       const f = formsOf(forms);
-      const [approvals, roles, notReady] = await Promise.all([schools.list(app.id), schools.rolesFor(staff, app), decisionReadiness(deps, app)]);
+      const [approvals, roles, notReady] = await Promise.all([schools.list(app.id), schools.rolesFor(staff, app), readiness.check(app)]);
       const district = deps.districts.get(app.district_id)!;
       return (ctx: PageContext) => SchoolApprovalsPanel({ ctx, district, application: app, approvals, roles, notReady, forms: { 'school-residence': f['school-residence'], 'school-requested': f['school-requested'] } });
     },
 
     /** The permit office's decision panel of the staff request page. */
     async decisionPanel(staff: SessionStaff, app: ApplicationsTable, forms: RequestPageForms): Promise<Section> {
-      const state = await decisionState(deps, staff, app);
+      const state = await decisionState(deps, built, staff, app);
       const district = deps.districts.get(staff.districtId)!;
       return (ctx: PageContext) => DecisionPanel({ ctx, district, application: app, state, forms: forms.decisions as DecisionForms | undefined });
     },

@@ -16,7 +16,8 @@ import { canChangeRecords } from '../access/roles.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { ReleaseDecisions } from './releases.js';
 import type { AppealInput, ApproveInput, DenyInput, InfoInput, OutcomeInput, RevokeInput } from './inputs.js';
-import { readyToDecide } from './readiness.js';
+import { DecisionReadiness } from './readiness.js';
+import { DocumentsService } from '../documents/service.js';
 import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './decision-rows.js';
 import { MAX_PERMIT_YEARS, assignableSchools, revocationBarred, schoolYearOf, seatsFor, shiftSchoolYear, yearsCovered } from './rules.js';
 
@@ -37,9 +38,12 @@ const realDate = (s: string) => isoDate.test(s) && new Date(`${s}T00:00:00Z`).to
  */
 export class DecisionService {
   readonly repo: DecisionsRepository;
+  /** APP-11: whether an open request can be decided now (shared with the two schools' decisions and the panel). */
+  readonly readiness: DecisionReadiness;
   private releases: ReleaseDecisions;
   constructor(private deps: Deps) {
     this.repo = new DecisionsRepository(deps.db);
+    this.readiness = new DecisionReadiness(deps, this.repo, new DocumentsService(deps));
     this.releases = new ReleaseDecisions(deps, this.repo);
   }
 
@@ -88,7 +92,7 @@ export class DecisionService {
     if (from.length === 0) return err('not-decidable', app.status === 'incomplete' ? 'decisions.errors.incomplete' : 'decisions.errors.alreadyDecided', { params: { status: app.status } });
     if (app.kind === 'intra') return err('by-schools', 'decisions.errors.intraBySchools');
     // APP-11: an incomplete request, or one waiting for the parent's answer, is not decided.
-    const ready = await readyToDecide(this.deps, app);
+    const ready = await this.readiness.ready(app);
     if (!ready.ok) return ready;
     if (app.kind === 'outgoing') return this.releases.approve(staff, app, district, from, input, (work) => this.run(work));
     const release = await this.releases.standing(app);
@@ -133,7 +137,7 @@ export class DecisionService {
     const release = await this.releases.standing(app);
     if (!release.ok) return release;
     // APP-11: the same check as approval; a denial for want of a release is not held back by that release alone (DEC-16).
-    const ready = await readyToDecide(this.deps, app, { noReleaseDenial: input.appealRight === 'no-release' });
+    const ready = await this.readiness.ready(app, { noReleaseDenial: input.appealRight === 'no-release' });
     if (!ready.ok) return ready;
     const picked = pickReasons(district.denialReasons, input, 'deny');
     if (!picked.ok) return picked;

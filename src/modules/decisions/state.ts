@@ -3,11 +3,11 @@ import { addDays, localDate } from '../../platform/clock.js';
 import type { AppealsTable, ApplicationsTable, DecisionsTable, InfoRequestsTable, PermitsTable } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { schoolId } from '../districts/catalog.js';
-import { DecisionsRepository } from './repository.js';
+import type { DecisionsRepository } from './repository.js';
 import { assignableSchools, revocationBarred, seatsFor } from './rules.js';
 import { canChangeRecords } from '../access/roles.js';
-import { RequestScope } from '../access/request-scope.js';
-import { decisionReadiness, type NotReady } from './readiness.js';
+import type { RequestScope } from '../access/request-scope.js';
+import type { DecisionReadiness, NotReady } from './readiness.js';
 
 /** What the decision panel shows and allows for one request, for one staff member. */
 export interface DecisionState {
@@ -42,8 +42,15 @@ export interface DecisionState {
   notReady: NotReady | null;
 }
 
-export async function decisionState(deps: Deps, staff: SessionStaff, app: ApplicationsTable): Promise<DecisionState> {
-  const repo = new DecisionsRepository(deps.db);
+/** What the panel reads with, built once in the module's declaration (decisions/module.ts). */
+export interface DecisionReads {
+  repo: DecisionsRepository;
+  scope: RequestScope;
+  readiness: DecisionReadiness;
+}
+
+export async function decisionState(deps: Deps, reads: DecisionReads, staff: SessionStaff, app: ApplicationsTable): Promise<DecisionState> {
+  const { repo } = reads;
   const district = deps.districts.get(app.district_id)!;
   const today = localDate(deps.clock.now(), district.timeZone);
   const [decisions, permit, infoRequests, appeals] = await Promise.all([
@@ -62,7 +69,7 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
   const overturned = appeals.some((a) => a.outcome === 'overturned');
   const lastDenial = [...decisions].reverse().find((d) => d.kind === 'denied' || d.kind === 'deemed_denied');
   const denied = app.status === 'denied' || app.status === 'deemed_denied';
-  const notReady = await decisionReadiness(deps, app);
+  const notReady = await reads.readiness.check(app);
   const { barred, gradeNow } = permit ? revocationBarred(permit, today) : { barred: false, gradeNow: undefined };
   return {
     canDecide: canChangeRecords(staff),
@@ -82,7 +89,7 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
     appealUntil: lastDenial?.appeal_until ?? null,
     outcomePending: appeals.some((a) => a.outcome === 'pending'),
     suggestedDue: addDays(today, 14),
-    otherSide: await otherSide(deps, app),
+    otherSide: await otherSide(deps, reads, app),
     cannotBlock,
     withoutRelease:
       app.kind === 'incoming' && !app.linked_application_id && !app.priority &&
@@ -92,12 +99,11 @@ export async function decisionState(deps: Deps, staff: SessionStaff, app: Applic
 }
 
 /** PRV-1: the party district of an inter-district permit sees that request's status and decision. */
-async function otherSide(deps: Deps, app: ApplicationsTable): Promise<DecisionState['otherSide']> {
+async function otherSide(deps: Deps, reads: DecisionReads, app: ApplicationsTable): Promise<DecisionState['otherSide']> {
   if (!app.linked_application_id) return null;
-  const repo = new DecisionsRepository(deps.db);
-  const other = await new RequestScope(deps.db).otherParty(app);
+  const other = await reads.scope.otherParty(app);
   if (!other) return null;
-  const decidedOn = await repo.latestDecisionOn(other.id);
+  const decidedOn = await reads.repo.latestDecisionOn(other.id);
   return {
     role: app.kind === 'outgoing' ? 'incoming' : 'release',
     district: deps.districts.get(other.district_id)?.name.en ?? other.district_id,

@@ -22,8 +22,10 @@ export interface RequestView {
 /** One request as the permit office sees it on its page. Outside the staff member's scope it is not found (PRV-1). */
 export class RequestViews {
   private scope: RequestScope;
+  private documents: DocumentsService;
   constructor(private deps: Deps) {
     this.scope = new RequestScope(deps.db);
+    this.documents = new DocumentsService(deps);
   }
 
   async view(staff: SessionStaff, id: string): Promise<Result<RequestView>> {
@@ -37,7 +39,7 @@ export class RequestViews {
       this.deps.db.selectFrom('outbox').select(['id', 'subject', 'created_at', 'status']).where('application_id', '=', id).orderBy('created_at').execute(),
     ]);
     const lateMoves = await this.deps.db.selectFrom('address_changes').select(['moved_on', 'reported_on']).where('student_id', '=', application.student_id).where('late', '=', 1).orderBy('moved_on').execute();
-    const checklist = await new DocumentsService(this.deps).checklistStatus(application);
+    const checklist = await this.documents.checklistStatus(application);
     return ok({ application, parent, student, events, documents, messages, lateMoves, checklist });
   }
 }
