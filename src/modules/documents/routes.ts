@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Multipart } from '@fastify/multipart';
 import type { Deps } from '../../deps.js';
-import { formValues } from '../../platform/http/forms.js';
 import { requireParent } from '../../platform/http/guards.js';
+import { handleForm, refuseProblem } from '../../platform/http/form-cycle.js';
 import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.js';
 import { translator } from '../../platform/i18n/translator.js';
@@ -118,20 +118,24 @@ export function documentRoutes(app: FastifyInstance, deps: Deps, built: { servic
       return reply.page((ctx) => LookupPage({ ctx, form, title: t(texts.title), intro: t(texts.intro), action: path, submitLabel: t(texts.submit) }), { status });
     };
     app.get(path, async (req, reply) => page(req, reply, emptyForm()));
-    app.post(path, async (req, reply) => {
-      const values = formValues(req.body);
-      const errors = lookup.validate(values);
-      if (Object.keys(errors).length) return page(req, reply, { values, errors }, 400);
-      const found = await lookup.find(values, req.ip);
-      if (!found.ok) {
-        const status = found.problem.code === 'rate-limited' ? 429 : 400;
-        return page(req, reply, { values, errors: { _form: { key: found.problem.messageKey, params: found.problem.params } } }, status);
-      }
-      const session = await req.ensureSession();
-      session.data[PUBLIC_KEY] = { id: found.value.id, at: deps.clock.now().getTime() } satisfies Verified;
-      await deps.sessions.saveData(session);
-      return reply.redirect(resultPath, 303);
-    });
+    app.post(path, async (req, reply) =>
+      handleForm(reply, req.body, {
+        parse: (values) => {
+          const errors = lookup.validate(values);
+          return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data: values };
+        },
+        submit: async (values) => {
+          const found = await lookup.find(values, req.ip);
+          if (!found.ok) return { ...refuseProblem(found.problem, '_form'), status: found.problem.code === 'rate-limited' ? 429 : 400 };
+          const session = await req.ensureSession();
+          session.data[PUBLIC_KEY] = { id: found.value.id, at: deps.clock.now().getTime() } satisfies Verified;
+          await deps.sessions.saveData(session);
+          return found;
+        },
+        render: (form, status) => page(req, reply, form, status),
+        redirectTo: () => resultPath,
+      }),
+    );
   };
 
   lookupRoutes('/upload', { title: 'documents.publicUpload.title', intro: 'documents.publicUpload.intro', submit: 'common.continue' }, '/upload/documents');
