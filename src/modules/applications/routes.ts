@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
-import { parseForm, formValues, rawField } from '../../platform/http/forms.js';
+import { handleForm, refuse } from '../../platform/http/form-cycle.js';
+import { parseForm, rawField } from '../../platform/http/forms.js';
 import { idParams, queryOf, queryValue, slugParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import type { Pages } from '../../platform/modules.js';
@@ -21,10 +21,10 @@ import { ConfirmationPage } from './views/confirmation-page.js';
 import { ApplicationPage, type ApplicationView } from './views/application-page.js';
 import { AccountPage } from './views/account-page.js';
 import { MessagePage } from './views/message-page.js';
+import { firstValues, handleRequestForm } from './request-form.js';
 import type { ApplicationRow } from './repository.js';
 
 const AGREEMENT_TTL_MS = 2 * 60 * 60_000;
-const newSubmissionKey = () => randomBytes(18).toString('base64url');
 
 type Agreement = { studentId: string; at: number };
 
@@ -83,17 +83,20 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     if (!district) return notFound(reply);
     const user = await requireParent(req, reply);
     if (!user) return;
-    const parsed = parseForm(AgreementSchema, req.body);
-    if (!parsed.ok) return showStart(req, reply, district, parsed.form, 400);
-    const student = await service.student(user.id, parsed.data.student);
-    if (!student) {
-      return showStart(req, reply, district, { values: parsed.values, errors: { student: { key: 'applications.errors.studentRequired' } } }, 400);
-    }
-    const session = req.session!;
-    session.data[`apply:${district.slug}`] = { studentId: student.id, at: Date.now() } satisfies Agreement;
-    session.data[`apply:${district.slug}:${student.id}`] = Date.now();
-    await deps.sessions.saveData(session);
-    return reply.redirect(`/apply/${district.slug}/form?student=${encodeURIComponent(student.id)}`, 303);
+    return handleForm(reply, req.body, {
+      parse: AgreementSchema,
+      submit: async (data) => {
+        const student = await service.student(user.id, data.student);
+        if (!student) return refuse('student', 'applications.errors.studentRequired');
+        const session = req.session!;
+        session.data[`apply:${district.slug}`] = { studentId: student.id, at: Date.now() } satisfies Agreement;
+        session.data[`apply:${district.slug}:${student.id}`] = Date.now();
+        await deps.sessions.saveData(session);
+        return { ok: true, value: student };
+      },
+      render: (form, status) => showStart(req, reply, district, form, status),
+      redirectTo: (student) => `/apply/${district.slug}/form?student=${encodeURIComponent(student.id)}`,
+    });
   });
 
   // Step 2: the form itself.
@@ -134,29 +137,19 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
   route.get('/apply/:slug/form', { schema: { params: slugParams, querystring: studentQuery } }, async (req, reply) => {
     const c = await loadFormContext(req, reply, req.params.slug, req.query.student);
     if (!c) return;
-    const years = service.openYears(c.district);
-    return showForm(req, reply, c.district, c.student, emptyForm({
-      submission_key: newSubmissionKey(),
-      school_year: years.length === 1 ? years[0] : '',
-      current_grade: c.student.current_grade ?? '',
-      decision_email: c.user.email,
-    }));
+    return showForm(req, reply, c.district, c.student, emptyForm(firstValues(service.openYears(c.district), c.student, c.user.email)));
   });
 
   route.post('/apply/:slug/form', { schema: { params: slugParams, querystring: studentQuery } }, async (req, reply) => {
     const c = await loadFormContext(req, reply, req.params.slug, req.query.student);
     if (!c) return;
-    const values = formValues(req.body);
-    if (!values.submission_key) values.submission_key = newSubmissionKey();
-    const parsed = parseForm(IncomingApplicationSchema, values);
-    if (!parsed.ok) return showForm(req, reply, c.district, c.student, { values, errors: parsed.form.errors }, 400);
-    const result = await service.submitIncoming(c.user, c.district.slug, c.student.id, parsed.data, req.i18n.lang);
-    if (!result.ok) {
-      const field = result.problem.field ?? 'school_year';
-      return showForm(req, reply, c.district, c.student, { values, errors: { [field]: { key: result.problem.messageKey, params: result.problem.params } } }, 400);
-    }
-    const { application, repeated } = result.value;
-    return reply.redirect(`/applications/${application.id}/confirmation${repeated ? '?repeated=1' : ''}`, 303);
+    return handleRequestForm(
+      reply,
+      req.body,
+      IncomingApplicationSchema,
+      (data) => service.submitIncoming(c.user, c.district.slug, c.student.id, data, req.i18n.lang),
+      (form, status) => showForm(req, reply, c.district, c.student, form, status),
+    );
   });
 
   route.get('/applications/:id/confirmation', { schema: { params: idParams, querystring: queryOf({ repeated: queryValue }) } }, async (req, reply) => {
