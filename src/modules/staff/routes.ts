@@ -20,6 +20,7 @@ import { QueuePage } from './views/queue-page.js';
 import type { ShowStaffRequestPage } from '../../platform/modules.js';
 import { AuditPage } from './views/audit-page.js';
 import type { RequestScope } from '../access/request-scope.js';
+import { canSearchAudit } from '../access/roles.js';
 import { StudentNumbers } from '../applications/student-number.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { teamRoutes } from './team-routes.js';
@@ -184,7 +185,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
   route.get('/staff/audit', { schema: { querystring: queryOf({ email: queryValue, entity: queryValue, outcome: queryValue }) } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    if (staff.role !== 'district_admin' && staff.role !== 'auditor') return reply.callNotFound();
+    if (!canSearchAudit(staff)) return reply.callNotFound();
     const q = req.query;
     const filters: AuditFilters = {
       email: typeof q.email === 'string' ? q.email.trim().toLowerCase().slice(0, 254) : '',
