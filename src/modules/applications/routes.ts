@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
 import { handleForm, refuse } from '../../platform/http/form-cycle.js';
-import { parseForm, rawField } from '../../platform/http/forms.js';
+import { rawField } from '../../platform/http/forms.js';
 import { idParams, queryOf, queryValue, slugParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import type { Pages } from '../../platform/modules.js';
