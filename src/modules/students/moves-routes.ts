@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { localDate } from '../../platform/clock.js';
-import { answered, checkedBySubmit, handleForm } from '../../platform/http/form-cycle.js';
+import { answered, checkedBySubmit, handleForm, type FormErrors } from '../../platform/http/form-cycle.js';
 import { requireParent } from '../../platform/http/guards.js';
 import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
@@ -44,6 +44,29 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     return reply.page((ctx) => MovePage({ ctx, student, form, lastMove, history }), { status });
   };
 
+  /** A move or a change of school reported: the service checks the values; the student's page once done. */
+  const report = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    c: { student: StudentRow },
+    run: (values: Record<string, string>) => Promise<{ kind: 'not-found' } | { kind: 'invalid'; errors: FormErrors } | { kind: 'done' }>,
+    show: (req: FastifyRequest, reply: FastifyReply, student: StudentRow, form: FormState, status: number) => Promise<unknown>,
+    flashKey: string,
+  ) =>
+    handleForm(reply, req.body, {
+      parse: checkedBySubmit,
+      submit: async (values) => {
+        const r = await run(values);
+        if (r.kind === 'not-found') return answered(reply.callNotFound());
+        return r.kind === 'invalid' ? { ok: false, errors: r.errors } : { ok: true, value: r };
+      },
+      render: (form, status) => show(req, reply, c.student, form, status),
+      redirectTo: async () => {
+        await setFlash(req, deps.sessions, { type: 'success', messageKey: flashKey, params: { name: c.student.first_name } });
+        return `/students/${c.student.id}`;
+      },
+    });
+
   route.get('/students/:id/move', { schema: { params: idParams } }, async (req, reply) => {
     const c = await load(req, reply, req.params.id);
     if (!c) return;
@@ -53,19 +76,7 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   route.post('/students/:id/move', { schema: { params: idParams } }, async (req, reply) => {
     const c = await load(req, reply, req.params.id);
     if (!c) return;
-    return handleForm(reply, req.body, {
-      parse: checkedBySubmit,
-      submit: async (values) => {
-        const r = await service.reportMove(c.user.id, c.student.id, values);
-        if (r.kind === 'not-found') return answered(reply.callNotFound());
-        return r.kind === 'invalid' ? { ok: false, errors: r.errors } : { ok: true, value: r };
-      },
-      render: (form, status) => showMove(req, reply, c.student, form, status),
-      redirectTo: async () => {
-        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'moves.reported', params: { name: c.student.first_name } });
-        return `/students/${c.student.id}`;
-      },
-    });
+    return report(req, reply, c, (values) => service.reportMove(c.user.id, c.student.id, values), showMove, 'moves.reported');
   });
 
   const showSchoolChange = async (req: FastifyRequest, reply: FastifyReply, student: StudentRow, form: FormState, status = 200) => {
@@ -98,18 +109,6 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   route.post('/students/:id/school-change', { schema: { params: idParams } }, async (req, reply) => {
     const c = await load(req, reply, req.params.id);
     if (!c) return;
-    return handleForm(reply, req.body, {
-      parse: checkedBySubmit,
-      submit: async (values) => {
-        const r = await service.reportSchoolChange(c.user.id, c.student.id, values);
-        if (r.kind === 'not-found') return answered(reply.callNotFound());
-        return r.kind === 'invalid' ? { ok: false, errors: r.errors } : { ok: true, value: r };
-      },
-      render: (form, status) => showSchoolChange(req, reply, c.student, form, status),
-      redirectTo: async () => {
-        await setFlash(req, deps.sessions, { type: 'success', messageKey: 'moves.schoolChangeReported', params: { name: c.student.first_name } });
-        return `/students/${c.student.id}`;
-      },
-    });
+    return report(req, reply, c, (values) => service.reportSchoolChange(c.user.id, c.student.id, values), showSchoolChange, 'moves.schoolChangeReported');
   });
 }
