@@ -1,6 +1,6 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { CsrfField, ErrorSummary, RadioGroup, SubmitButton } from '../../../platform/views/forms.js';
+import { CsrfField, RadioGroup, SubmitButton } from '../../../platform/views/forms.js';
 
 /**
  * LNG-1: the language an account's emails and letters go in. A form with its CSRF token, since
@@ -8,11 +8,8 @@ import { CsrfField, ErrorSummary, RadioGroup, SubmitButton } from '../../../plat
  */
 export function LanguagePage({ ctx, form }: { ctx: PageContext; form: FormState }) {
   const { t } = ctx;
-  const hasErrors = Object.keys(form.errors).length > 0;
   return (
-    <Layout ctx={ctx} title={t('accounts.language.title')} hasErrors={hasErrors}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{t('accounts.language.title')}</h1>
+    <FormLayout ctx={ctx} title={t('accounts.language.title')} form={form}>
       <p class="usa-intro">{t('accounts.language.intro')}</p>
       <p>{t('accounts.language.requests')}</p>
       <p>{t('accounts.language.pages')}</p>
@@ -21,6 +18,6 @@ export function LanguagePage({ ctx, form }: { ctx: PageContext; form: FormState 
         <RadioGroup ctx={ctx} form={form} name="language" label={t('accounts.language.legend')} options={ctx.languages.map((l) => ({ value: l.code, label: l.name }))} required />
         <SubmitButton>{t('accounts.language.submit')}</SubmitButton>
       </form>
-    </Layout>
+    </FormLayout>
   );
 }

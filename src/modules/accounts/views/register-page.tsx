@@ -1,16 +1,13 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { CsrfField, ErrorSummary, SubmitButton, TextInput, fieldId } from '../../../platform/views/forms.js';
+import { CsrfField, SubmitButton, TextInput, fieldId } from '../../../platform/views/forms.js';
 import { HONEYPOT_FIELD, POW_BITS, numberWord, type HumanChallenge } from '../human-check.js';
 
 /** ACC-1: registration, with an accessible, self-hosted human check. */
 export function RegisterPage({ ctx, form, challenge }: { ctx: PageContext; form: FormState; challenge: HumanChallenge }) {
   const { t } = ctx;
-  const hasErrors = Object.keys(form.errors).length > 0;
   return (
-    <Layout ctx={ctx} title={t('accounts.register.title')} hasErrors={hasErrors} scripts={['/assets/human-check.js']}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{t('accounts.register.title')}</h1>
+    <FormLayout ctx={ctx} title={t('accounts.register.title')} form={form} scripts={['/assets/human-check.js']}>
       <p class="usa-intro">{t('accounts.register.intro')}</p>
       <p>
         {t('accounts.register.haveAccount')} <a class="usa-link" href="/sign-in">{t('common.signIn')}</a>
@@ -43,6 +40,6 @@ export function RegisterPage({ ctx, form, challenge }: { ctx: PageContext; form:
         </div>
         <SubmitButton>{t('accounts.register.submit')}</SubmitButton>
       </form>
-    </Layout>
+    </FormLayout>
   );
 }

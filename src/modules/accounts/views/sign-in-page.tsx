@@ -1,14 +1,13 @@
 import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { CsrfField, ErrorSummary, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { CsrfField, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 
 export function SignInPage({ ctx, form, next, action = '/sign-in', title, staff }: { ctx: PageContext; form: FormState; next: string; action?: string; title?: string; staff?: boolean }) {
   const { t } = ctx;
   const heading = title ?? t('accounts.signIn.title');
   return (
-    <Layout ctx={ctx} title={heading} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{heading}</h1>
+    <FormLayout ctx={ctx} title={heading} form={form}>
       <form method="post" action={`${action}?next=${encodeURIComponent(next)}`} class="usa-form" novalidate>
         <CsrfField ctx={ctx} />
         <TextInput ctx={ctx} form={form} name="email" type="email" label={t('accounts.signIn.email')} autocomplete="username" required maxLength={254} />
@@ -22,7 +21,7 @@ export function SignInPage({ ctx, form, next, action = '/sign-in', title, staff 
         <li><a class="usa-link" href="/activate/resend">{t('accounts.signIn.resend')}</a></li>
       </ul>
       )}
-    </Layout>
+    </FormLayout>
   );
 }
 
@@ -30,16 +29,14 @@ export function SignInPage({ ctx, form, next, action = '/sign-in', title, staff 
 export function EmailFormPage({ ctx, form, title, intro, action, submitLabel }: { ctx: PageContext; form: FormState; title: string; intro: string; action: string; submitLabel: string }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{title}</h1>
+    <FormLayout ctx={ctx} title={title} form={form}>
       <p class="usa-intro">{intro}</p>
       <form method="post" action={action} class="usa-form" novalidate>
         <CsrfField ctx={ctx} />
         <TextInput ctx={ctx} form={form} name="email" type="email" label={t('accounts.signIn.email')} autocomplete="email" required maxLength={254} />
         <SubmitButton>{submitLabel}</SubmitButton>
       </form>
-    </Layout>
+    </FormLayout>
   );
 }
 

@@ -1,6 +1,6 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { CsrfField, ErrorSummary, SelectInput, SubmitButton } from '../../../platform/views/forms.js';
+import { CsrfField, SelectInput, SubmitButton } from '../../../platform/views/forms.js';
 import type { DistrictConfig, SchoolConfig } from '../../districts/config-schema.js';
 import { ApplicantFields, gradeLabel, ReasonField, schoolOption, YearAndGrades } from './request-fields.js';
 import type { StudentForApplication } from '../service.js';
@@ -22,11 +22,8 @@ export function ApplyFormPage({ ctx, district, student, openYears, schools, magn
   const { t } = ctx;
   const lang = ctx.lang as 'en' | 'es';
   const name = district.name[lang] ?? district.name.en;
-  const hasErrors = Object.keys(form.errors).length > 0;
   return (
-    <Layout ctx={ctx} title={t('applications.form.title', { district: name })} hasErrors={hasErrors}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{t('applications.form.title', { district: name })}</h1>
+    <FormLayout ctx={ctx} title={t('applications.form.title', { district: name })} form={form}>
       <p class="usa-intro">{t('applications.form.for', { student: `${student.first_name} ${student.last_name}` })}</p>
       <p>{t('applications.form.requiredNote')}</p>
       <form method="post" action={`/apply/${district.slug}/form`} class="usa-form usa-form--large" novalidate>
@@ -50,6 +47,6 @@ export function ApplyFormPage({ ctx, district, student, openYears, schools, magn
         <ApplicantFields ctx={ctx} form={form} />
         <SubmitButton>{t('applications.form.submit')}</SubmitButton>
       </form>
-    </Layout>
+    </FormLayout>
   );
 }

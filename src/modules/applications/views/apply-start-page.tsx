@@ -1,6 +1,6 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SubmitButton } from '../../../platform/views/forms.js';
+import { Checkbox, CsrfField, RadioGroup, SubmitButton } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import type { StudentForApplication } from '../service.js';
 import { WindowNotes } from './request-fields.js';
@@ -20,11 +20,8 @@ export function ApplyStartPage({ ctx, district, students, openYears, today, form
   const { t } = ctx;
   const lang = ctx.lang as 'en' | 'es';
   const name = district.name[lang] ?? district.name.en;
-  const hasErrors = Object.keys(form.errors).length > 0;
   return (
-    <Layout ctx={ctx} title={t('applications.start.title', { district: name })} hasErrors={hasErrors}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{t('applications.start.title', { district: name })}</h1>
+    <FormLayout ctx={ctx} title={t('applications.start.title', { district: name })} form={form}>
       <p class="usa-intro">{t('applications.start.intro')}</p>
       {openYears.length === 0 ? (
         <div class="usa-alert usa-alert--warning" role="status">
@@ -76,6 +73,6 @@ export function ApplyStartPage({ ctx, district, students, openYears, today, form
           <SubmitButton>{t('common.continue')}</SubmitButton>
         </form>
       ) : null}
-    </Layout>
+    </FormLayout>
   );
 }

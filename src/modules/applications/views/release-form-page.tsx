@@ -1,6 +1,6 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { ErrorSummary, RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import type { StudentForApplication } from '../service.js';
 import { OTHER_DISTRICT } from '../validation.js';
@@ -27,9 +27,7 @@ export function ReleaseFormPage({ ctx, district, student, openYears, today, rece
   const name = district.name[lang] ?? district.name.en;
   const title = t('applications.release.title', { district: name });
   return (
-    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{title}</h1>
+    <FormLayout ctx={ctx} title={title} form={form}>
       <p class="usa-intro">{t('applications.release.intro', { student: `${student.first_name} ${student.last_name}`, district: name })}</p>
       <Guidelines ctx={ctx} district={district} kind="outgoing" />
       <KindForm ctx={ctx} form={form} district={district} kind="outgoing" studentId={student.id} openYears={openYears} today={today}>
@@ -50,7 +48,7 @@ export function ReleaseFormPage({ ctx, district, student, openYears, today, rece
         <ApplicantFields ctx={ctx} form={form} />
         <SubmitButton>{t('applications.release.submit')}</SubmitButton>
       </KindForm>
-    </Layout>
+    </FormLayout>
   );
 }
 

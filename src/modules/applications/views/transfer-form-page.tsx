@@ -1,6 +1,6 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { ErrorSummary, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig, SchoolConfig } from '../../districts/config-schema.js';
 import type { StudentForApplication } from '../service.js';
 import { ApplicantFields, Guidelines, KindForm, schoolOption } from './request-fields.js';
@@ -24,9 +24,7 @@ export function TransferFormPage({ ctx, district, student, openYears, today, res
   const name = district.name[lang] ?? district.name.en;
   const title = t('applications.transfer.title', { district: name });
   return (
-    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{title}</h1>
+    <FormLayout ctx={ctx} title={title} form={form}>
       <p class="usa-intro">{t('applications.transfer.intro', { student: `${student.first_name} ${student.last_name}` })}</p>
       {residence ? <p>{t('applications.transfer.residence', { school: residence.name })}</p> : null}
       <p>{t('applications.transfer.bothSchools')}</p>
@@ -47,6 +45,6 @@ export function TransferFormPage({ ctx, district, student, openYears, today, res
         <ApplicantFields ctx={ctx} form={form} />
         <SubmitButton>{t('applications.transfer.submit')}</SubmitButton>
       </KindForm>
-    </Layout>
+    </FormLayout>
   );
 }

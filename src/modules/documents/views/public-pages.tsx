@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { CsrfField, DateFields, ErrorSummary, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { CsrfField, DateFields, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { Application, ChecklistStatus } from '../service.js';
 import { ChecklistTable, RejectedAlert } from './documents-section.js';
@@ -10,9 +11,7 @@ import { ChecklistTable, RejectedAlert } from './documents-section.js';
 export function LookupPage({ ctx, form, title, intro, action, submitLabel }: { ctx: PageContext; form: FormState; title: string; intro: string; action: string; submitLabel: string }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{title}</h1>
+    <FormLayout ctx={ctx} title={title} form={form}>
       <p class="usa-intro">{intro}</p>
       {form.errors._form ? (
         <div class="usa-alert usa-alert--error usa-alert--slim" id="field-_form">
@@ -28,7 +27,7 @@ export function LookupPage({ ctx, form, title, intro, action, submitLabel }: { c
         <SubmitButton>{submitLabel}</SubmitButton>
       </form>
       <p>{t('documents.lookup.signInInstead')} <a class="usa-link" href="/sign-in">{t('common.signIn')}</a></p>
-    </Layout>
+    </FormLayout>
   );
 }
 

@@ -1,6 +1,6 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SubmitButton, TextInput, fieldId } from '../../../platform/views/forms.js';
+import { Checkbox, CsrfField, RadioGroup, SubmitButton, TextInput, fieldId } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { ACTIVATION_DAYS, STAFF_ROLES } from '../service.js';
 import { schoolField, type TeamMember } from '../invitations.js';
@@ -33,11 +33,8 @@ function SchoolsField({ ctx, form, district }: { ctx: PageContext; form: FormSta
 /** District administrators: the district's staff accounts, and inviting another by email. */
 export function TeamPage({ ctx, district, members, form }: { ctx: PageContext; district: DistrictConfig; members: TeamMember[]; form: FormState }) {
   const { t } = ctx;
-  const hasErrors = Object.keys(form.errors).length > 0;
   return (
-    <Layout ctx={ctx} title={t('team.title')} hasErrors={hasErrors}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{t('team.title')}</h1>
+    <FormLayout ctx={ctx} title={t('team.title')} form={form}>
       <p class="usa-intro">{t('team.intro', { district: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en })}</p>
       <DataTable
         id="team"
@@ -90,6 +87,6 @@ export function TeamPage({ ctx, district, members, form }: { ctx: PageContext; d
         <SchoolsField ctx={ctx} form={form} district={district} />
         <SubmitButton>{t('team.form.submit')}</SubmitButton>
       </form>
-    </Layout>
+    </FormLayout>
   );
 }

@@ -1,6 +1,6 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { CsrfField, DateFields, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import { GRADES } from '../../districts/config-schema.js';
 import { US_STATES } from '../validation.js';
 
@@ -9,9 +9,7 @@ export function StudentFormPage({ ctx, form, action, editing }: { ctx: PageConte
   const { t } = ctx;
   const title = editing ? t('students.form.editTitle') : t('students.form.addTitle');
   return (
-    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{title}</h1>
+    <FormLayout ctx={ctx} title={title} form={form}>
       <p class="usa-intro">{t('students.form.intro')}</p>
       <form method="post" action={action} class="usa-form usa-form--large" novalidate>
         <CsrfField ctx={ctx} />
@@ -36,6 +34,6 @@ export function StudentFormPage({ ctx, form, action, editing }: { ctx: PageConte
         </fieldset>
         <SubmitButton>{editing ? t('students.form.saveChanges') : t('students.form.add')}</SubmitButton>
       </form>
-    </Layout>
+    </FormLayout>
   );
 }
