@@ -87,7 +87,19 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     return reply.page((ctx) => PasswordPage({ ctx, form, title: t('accounts.activate.title'), intro: t('accounts.activate.intro'), action: `/activate/${token}`, submitLabel: t('accounts.activate.submit'), passwordErrors }), { status });
   };
 
-  /** ACC-3, ACC-5: a new password by an emailed link; the account is signed in once it is set. */
+  /**
+   * ACC-3, ACC-5: a new password by an emailed link (`<path>/:token`): the form while the link is
+   * valid, and the account signed in once the password is set. `resend`: where to ask for a new link.
+   */
+  const passwordByLink = (path: string, purpose: 'activate' | 'reset', page: typeof activationPage, resend: string) => {
+    route.get(`${path}/:token`, { schema: { params: tokenParams } }, async (req, reply) => {
+      const { token } = req.params;
+      if (!(await service.validToken(token, purpose))) return linkInvalid(req, reply, resend);
+      return page(req, reply, token, emptyForm());
+    });
+    route.post(`${path}/:token`, { schema: { params: tokenParams } }, async (req, reply) => setPasswordByLink(req, reply, req.params.token, purpose, page, resend));
+  };
+
   const setPasswordByLink = (req: FastifyRequest, reply: FastifyReply, token: string, purpose: 'activate' | 'reset', page: typeof activationPage, resend: string) =>
     handleForm(reply, req.body, {
       parse: NewPasswordSchema,
@@ -125,15 +137,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     return reply.page((ctx) => NoticePage({ ctx, title: t('accounts.checkEmail.title'), paragraphs: [t('accounts.resend.done', { email: parsed.data.email })] }));
   });
 
-  route.get('/activate/:token', { schema: { params: tokenParams } }, async (req, reply) => {
-    const { token } = req.params;
-    if (!(await service.validToken(token, 'activate'))) return linkInvalid(req, reply, '/activate/resend');
-    return activationPage(req, reply, token, emptyForm());
-  });
-
-  route.post('/activate/:token', { schema: { params: tokenParams } }, async (req, reply) => {
-    return setPasswordByLink(req, reply, req.params.token, 'activate', activationPage, '/activate/resend');
-  });
+  passwordByLink('/activate', 'activate', activationPage, '/activate/resend');
 
   // --- Sign in and out ---
   route.get('/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => {
@@ -191,14 +195,7 @@ export async function accountRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const { t } = req.i18n;
     return reply.page((ctx) => PasswordPage({ ctx, form, title: t('accounts.reset.title'), intro: t('accounts.reset.intro'), action: `/reset-password/${token}`, submitLabel: t('accounts.reset.submit'), passwordErrors }), { status });
   };
-  route.get('/reset-password/:token', { schema: { params: tokenParams } }, async (req, reply) => {
-    const { token } = req.params;
-    if (!(await service.validToken(token, 'reset'))) return linkInvalid(req, reply, '/forgot-password');
-    return resetPage(req, reply, token, emptyForm());
-  });
-  route.post('/reset-password/:token', { schema: { params: tokenParams } }, async (req, reply) => {
-    return setPasswordByLink(req, reply, req.params.token, 'reset', resetPage, '/forgot-password');
-  });
+  passwordByLink('/reset-password', 'reset', resetPage, '/forgot-password');
 
   // --- The language of emails and letters (LNG-1): stored only by a form with its CSRF token ---
   app.get('/account/language', async (req, reply) => {
