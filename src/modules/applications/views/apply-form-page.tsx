@@ -1,18 +1,11 @@
 import { FormLayout } from '../../../platform/views/form-layout.js';
-import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { CsrfField, SelectInput, SubmitButton } from '../../../platform/views/forms.js';
-import type { DistrictConfig, SchoolConfig } from '../../districts/config-schema.js';
-import { ApplicantFields, gradeLabel, ReasonField, schoolOption, YearAndGrades } from './request-fields.js';
-import type { StudentForApplication } from '../service.js';
+import { SelectInput, SubmitButton } from '../../../platform/views/forms.js';
+import type { SchoolConfig } from '../../districts/config-schema.js';
+import { ApplicantFields, gradeLabel, ReasonField, RequestFormKeys, schoolOption, YearAndGrades, type RequestPageProps } from './request-fields.js';
 
-interface Props {
-  ctx: PageContext;
-  district: DistrictConfig;
-  student: StudentForApplication;
-  openYears: string[];
+interface Props extends RequestPageProps {
   schools: SchoolConfig[];
   magnetSchools: SchoolConfig[];
-  form: FormState;
 }
 
 export { gradeLabel };
@@ -27,9 +20,7 @@ export function ApplyFormPage({ ctx, district, student, openYears, schools, magn
       <p class="usa-intro">{t('applications.form.for', { student: `${student.first_name} ${student.last_name}` })}</p>
       <p>{t('applications.form.requiredNote')}</p>
       <form method="post" action={`/apply/${district.slug}/form`} class="usa-form usa-form--large" novalidate>
-        <CsrfField ctx={ctx} />
-        <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
-        <input type="hidden" name="student" value={student.id} />
+        <RequestFormKeys ctx={ctx} form={form} studentId={student.id} />
         <YearAndGrades ctx={ctx} form={form} openYears={openYears} />
         <ReasonField ctx={ctx} form={form} district={district} kind="incoming" />
         <SelectInput

@@ -2,19 +2,13 @@ import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
-import type { StudentForApplication } from '../service.js';
 import { OTHER_DISTRICT } from '../validation.js';
-import { ApplicantFields, Guidelines, KindForm } from './request-fields.js';
+import { ApplicantFields, Guidelines, KindForm, type RequestPageProps } from './request-fields.js';
 
-interface Props {
-  ctx: PageContext;
-  district: DistrictConfig;
-  student: StudentForApplication;
-  openYears: string[];
+interface Props extends RequestPageProps {
   /** The district's date today (YYYY-MM-DD): the window notes speak in its tense (APP-2). */
   today: string;
   receiving: DistrictConfig[];
-  form: FormState;
 }
 
 /**

@@ -4,6 +4,27 @@ import { Checkbox, CsrfField, RadioGroup, SelectInput, TextInput } from '../../.
 import { GRADES, type DistrictConfig, type PermitKind, type SchoolConfig } from '../../districts/config-schema.js';
 import { windowPhases } from '../../districts/windows.js';
 import { RELATIONSHIPS } from '../validation.js';
+import type { StudentForApplication } from '../service.js';
+
+/** What every request form's page is given: the district asked, the student, the years open, the form. */
+export interface RequestPageProps {
+  ctx: PageContext;
+  district: DistrictConfig;
+  student: StudentForApplication;
+  openYears: string[];
+  form: FormState;
+}
+
+/** A request form's own hidden fields: the CSRF token, the form's key (APP-8) and the student it is for. */
+export function RequestFormKeys({ ctx, form, studentId }: { ctx: PageContext; form: FormState; studentId: string }) {
+  return (
+    <>
+      <CsrfField ctx={ctx} />
+      <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
+      <input type="hidden" name="student" value={studentId} />
+    </>
+  );
+}
 
 export function gradeLabel(ctx: PageContext, g: string): string {
   return ctx.t(`applications.grades.${g}`);
@@ -92,9 +113,7 @@ export function KindForm({ ctx, form, district, kind, studentId, openYears, toda
     <>
       <WindowNotes ctx={ctx} district={district} kind={kind} today={today} />
       <form method="post" action={`/apply/${district.slug}/${kind}`} class="usa-form usa-form--large" novalidate>
-        <CsrfField ctx={ctx} />
-        <input type="hidden" name="submission_key" value={form.values.submission_key ?? ''} />
-        <input type="hidden" name="student" value={studentId} />
+        <RequestFormKeys ctx={ctx} form={form} studentId={studentId} />
         <p>{t('applications.form.requiredNote')}</p>
         <Checkbox ctx={ctx} form={form} name="agree" label={t('applications.start.agree')} required />
         <YearAndGrades ctx={ctx} form={form} openYears={openYears} />

@@ -1,20 +1,13 @@
 import { FormLayout } from '../../../platform/views/form-layout.js';
-import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
-import type { DistrictConfig, SchoolConfig } from '../../districts/config-schema.js';
-import type { StudentForApplication } from '../service.js';
-import { ApplicantFields, Guidelines, KindForm, schoolOption } from './request-fields.js';
+import type { SchoolConfig } from '../../districts/config-schema.js';
+import { ApplicantFields, Guidelines, KindForm, schoolOption, type RequestPageProps } from './request-fields.js';
 
-interface Props {
-  ctx: PageContext;
-  district: DistrictConfig;
-  student: StudentForApplication;
-  openYears: string[];
+interface Props extends RequestPageProps {
   /** The district's date today (YYYY-MM-DD): the window notes speak in its tense (APP-2). */
   today: string;
   /** The school of residence for the student's current grade, when the address gives one (STU-2). */
   residence: SchoolConfig | undefined;
-  form: FormState;
 }
 
 /** APP-1: an intra-district request — another school of the district the student lives in. */
