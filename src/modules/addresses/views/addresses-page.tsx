@@ -1,6 +1,7 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { ErrorSummary, fieldId } from '../../../platform/views/forms.js';
+import { ErrorMessage } from '../../../platform/views/error-message.js';
 import { acceptAttribute } from '../../../platform/views/accept.js';
 import { FileInputWordsScript, fileInputWords } from '../../../platform/views/file-input.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
@@ -62,12 +63,7 @@ export function AddressesPage({ ctx, district, count, maxMb, form, failure }: {
         <div class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
           <label class="usa-label" id={`${id}-label`} for={id}>{t('addresses.form.file')}</label>
           <span class="usa-hint" id={`${id}-hint`}>{t('addresses.form.hint', { max: maxMb })}</span>
-          {error ? (
-            <span class="usa-error-message" id={`${id}-error`}>
-              <span class="usa-sr-only">{t('common.errorPrefix')} </span>
-              {t(error.key, error.params)}
-            </span>
-          ) : null}
+          <ErrorMessage ctx={ctx} id={`${id}-error`} error={error} />
           <input class="usa-file-input" id={id} name="file" type="file" accept={acceptAttribute(['csv'], ['text/csv'])} required aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`} aria-labelledby={`${id}-label`} {...fileInputWords(ctx, false)} />
         </div>
         <p>{t('addresses.format.replace')}</p>

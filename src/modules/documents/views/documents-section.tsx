@@ -1,6 +1,7 @@
 import type { PageContext, FormState } from '../../../platform/views/context.js';
 import { ErrorSummary, fieldId } from '../../../platform/views/forms.js';
 import { DataTable } from '../../../platform/views/data-table.js';
+import { ErrorMessage } from '../../../platform/views/error-message.js';
 import type { DocumentsTable } from '../../../platform/db/schema.js';
 import { counts, type ChecklistItem } from '../service.js';
 import { REJECT_REASONS } from '../review.js';
@@ -135,12 +136,7 @@ export function UploadForm({ ctx, action, items, form, maxMb, maxFiles }: { ctx:
           return (
             <div class={`usa-form-group${e ? ' usa-form-group--error' : ''}`} key={i.code}>
               <label class="usa-label" id={`${fieldId(name)}-label`} for={fieldId(name)}>{i.label}</label>
-              {e ? (
-                <span class="usa-error-message" id={`${fieldId(name)}-error`}>
-                  <span class="usa-sr-only">{t('common.errorPrefix')} </span>
-                  {t(e.key, e.params)}
-                </span>
-              ) : null}
+              <ErrorMessage ctx={ctx} id={`${fieldId(name)}-error`} error={e} />
               <input
                 class="usa-file-input"
                 id={fieldId(name)}

@@ -2,6 +2,7 @@ import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, SubmitButton } from '../../../platform/views/forms.js';
 import { DataTable } from '../../../platform/views/data-table.js';
+import { ErrorMessage } from '../../../platform/views/error-message.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import { REVIEW_NOTE_MAX, REVIEW_OUTCOMES, type ReviewRow } from '../service.js';
@@ -21,7 +22,7 @@ function ReviewForm({ ctx, row, form }: { ctx: PageContext; row: ReviewRow; form
         <div class={`usa-form-group${errors.outcome ? ' usa-form-group--error' : ''}`}>
           <fieldset class="usa-fieldset" id={id('outcome')} aria-describedby={errors.outcome ? id('outcome-error') : undefined}>
             <legend class="usa-legend">{t('permit-life.reviews.outcome')}</legend>
-            {errors.outcome ? <span class="usa-error-message" id={id('outcome-error')}><span class="usa-sr-only">{t('common.errorPrefix')} </span>{t(errors.outcome.key, errors.outcome.params)}</span> : null}
+            <ErrorMessage ctx={ctx} id={id('outcome-error')} error={errors.outcome} />
             {REVIEW_OUTCOMES.map((o) => (
               <div class="usa-radio" key={o}>
                 <input class="usa-radio__input" id={id(`outcome-${o}`)} type="radio" name="outcome" value={o} checked={values.outcome === o} />
@@ -33,7 +34,7 @@ function ReviewForm({ ctx, row, form }: { ctx: PageContext; row: ReviewRow; form
         <div class={`usa-form-group${errors.note ? ' usa-form-group--error' : ''}`}>
           <label class="usa-label" for={id('note')}>{t('permit-life.reviews.note')} <span class="usa-hint">({t('common.optional')})</span></label>
           <div class="usa-hint" id={id('note-hint')}>{t('permit-life.reviews.noteHint', { max: REVIEW_NOTE_MAX })}</div>
-          {errors.note ? <span class="usa-error-message" id={id('note-error')}><span class="usa-sr-only">{t('common.errorPrefix')} </span>{t(errors.note.key, errors.note.params)}</span> : null}
+          <ErrorMessage ctx={ctx} id={id('note-error')} error={errors.note} />
           <textarea class={`usa-textarea${errors.note ? ' usa-input--error' : ''}`} id={id('note')} name="note" rows={3} maxLength={REVIEW_NOTE_MAX} aria-invalid={errors.note ? 'true' : undefined} aria-describedby={[id('note-hint'), errors.note ? id('note-error') : ''].filter(Boolean).join(' ')}>
             {values.note ?? ''}
           </textarea>

@@ -7,6 +7,7 @@ import { NOTE_MAX, REJECT_REASONS, canReview } from '../../documents/review.js';
 import type { RequestView } from '../request-view.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
 import { DataTable } from '../../../platform/views/data-table.js';
+import { ErrorMessage } from '../../../platform/views/error-message.js';
 import { ShortDate } from './short-date.js';
 
 const base = (applicationId: string, documentId: string) => `/staff/requests/${applicationId}/documents/${documentId}`;
@@ -43,9 +44,7 @@ export function RejectForm({ ctx, action, form, suffix, name }: { ctx: PageConte
       <input type="hidden" name="decision" value="rejected" />
       <div class={`usa-form-group${reasonError ? ' usa-form-group--error' : ''}`}>
         <label class="usa-label" for={id('reason')}>{t('review.list.reason')}</label>
-        {reasonError ? (
-          <span class="usa-error-message" id={`${id('reason')}-error`}><span class="usa-sr-only">{t('common.errorPrefix')} </span>{t(reasonError.key, reasonError.params)}</span>
-        ) : null}
+        <ErrorMessage ctx={ctx} id={`${id('reason')}-error`} error={reasonError} />
         <select class={`usa-select${reasonError ? ' usa-input--error' : ''}`} id={id('reason')} name="reason" aria-invalid={reasonError ? 'true' : undefined} aria-describedby={reasonError ? `${id('reason')}-error` : undefined}>
           <option value="">{t('review.list.chooseReason')}</option>
           {REJECT_REASONS.map((r) => (
@@ -56,9 +55,7 @@ export function RejectForm({ ctx, action, form, suffix, name }: { ctx: PageConte
       <div class={`usa-form-group${noteError ? ' usa-form-group--error' : ''}`}>
         <label class="usa-label" for={id('note')}>{t('review.list.note')} <span class="usa-hint">({t('common.optional')})</span></label>
         <div class="usa-hint" id={`${id('note')}-hint`}>{t('review.list.noteHint')}</div>
-        {noteError ? (
-          <span class="usa-error-message" id={`${id('note')}-error`}><span class="usa-sr-only">{t('common.errorPrefix')} </span>{t(noteError.key, noteError.params)}</span>
-        ) : null}
+        <ErrorMessage ctx={ctx} id={`${id('note')}-error`} error={noteError} />
         <textarea
           class={`usa-textarea${noteError ? ' usa-input--error' : ''}`}
           id={id('note')}

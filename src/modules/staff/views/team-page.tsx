@@ -1,4 +1,5 @@
 import { FormLayout } from '../../../platform/views/form-layout.js';
+import { ErrorMessage } from '../../../platform/views/error-message.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { Checkbox, CsrfField, RadioGroup, SubmitButton, TextInput, fieldId } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
@@ -16,12 +17,7 @@ function SchoolsField({ ctx, form, district }: { ctx: PageContext; form: FormSta
       <fieldset class="usa-fieldset" id={id} aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}>
         <legend class="usa-legend">{t('team.form.schools')}</legend>
         <div class="usa-hint" id={`${id}-hint`}>{t('team.form.schoolsHint')}</div>
-        {error ? (
-          <span class="usa-error-message" id={`${id}-error`}>
-            <span class="usa-sr-only">{t('common.errorPrefix')} </span>
-            {t(error.key, error.params)}
-          </span>
-        ) : null}
+        <ErrorMessage ctx={ctx} id={`${id}-error`} error={error} />
         {district.schools.map((s) => (
           <Checkbox ctx={ctx} form={form} name={schoolField(s.code)} label={s.name} key={s.code} />
         ))}
