@@ -1,12 +1,12 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { DataTable } from '../../../platform/views/data-table.js';
-import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
+import { CsrfField, DateFields, ErrorSummary, SubmitButton } from '../../../platform/views/forms.js';
 import type { StudentRow } from '../repository.js';
 import { adviceSummaryKey, type RenderedAdviceLine } from '../move-advice.js';
 import { oneLine } from '../move-forms.js';
 import type { MoveSummary } from '../moves.js';
-import { US_STATES } from '../validation.js';
+import { AddressFields } from './address-fields.js';
 
 export interface LastMove {
   movedOn: string;
@@ -63,15 +63,7 @@ export function MovePage({ ctx, student, form, lastMove, history }: { ctx: PageC
       <p>{oneLine(student)}</p>
       <form method="post" action={`/students/${student.id}/move`} class="usa-form usa-form--large" novalidate>
         <CsrfField ctx={ctx} />
-        <fieldset class="usa-fieldset">
-          <legend class="usa-legend usa-legend--large">{t('moves.page.newAddressHeading')}</legend>
-          <p class="usa-hint">{t('moves.page.newAddressHint', { name })}</p>
-          <TextInput ctx={ctx} form={form} name="address_line1" label={t('students.form.address1')} autocomplete="address-line1" required maxLength={100} />
-          <TextInput ctx={ctx} form={form} name="address_line2" label={t('students.form.address2')} autocomplete="address-line2" maxLength={100} />
-          <TextInput ctx={ctx} form={form} name="city" label={t('students.form.city')} autocomplete="address-level2" required maxLength={60} />
-          <SelectInput ctx={ctx} form={form} name="state" label={t('students.form.state')} required options={US_STATES.map((s) => ({ value: s, label: s }))} />
-          <TextInput ctx={ctx} form={form} name="zip" label={t('students.form.zip')} autocomplete="postal-code" inputMode="numeric" required maxLength={10} width="medium" />
-        </fieldset>
+        <AddressFields ctx={ctx} form={form} heading={t('moves.page.newAddressHeading')} hint={t('moves.page.newAddressHint', { name })} />
         <DateFields ctx={ctx} form={form} name="moved_on" prefix="moved" label={t('moves.page.movedOn')} hint={t('moves.page.movedOnHint', { name })} required />
         <SubmitButton>{t('moves.page.submit')}</SubmitButton>
       </form>

@@ -2,7 +2,7 @@ import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, DateFields, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import { GRADES } from '../../districts/config-schema.js';
-import { US_STATES } from '../validation.js';
+import { AddressFields } from './address-fields.js';
 
 /** STU-1: add or edit a student. */
 export function StudentFormPage({ ctx, form, action, editing }: { ctx: PageContext; form: FormState; action: string; editing: boolean }) {
@@ -23,15 +23,7 @@ export function StudentFormPage({ ctx, form, action, editing }: { ctx: PageConte
           <TextInput ctx={ctx} form={form} name="current_school" label={t('students.form.currentSchool')} maxLength={100} />
           <TextInput ctx={ctx} form={form} name="current_district" label={t('students.form.currentDistrict')} maxLength={100} />
         </fieldset>
-        <fieldset class="usa-fieldset">
-          <legend class="usa-legend usa-legend--large">{t('students.form.addressHeading')}</legend>
-          <p class="usa-hint">{t('students.form.addressHint')}</p>
-          <TextInput ctx={ctx} form={form} name="address_line1" label={t('students.form.address1')} autocomplete="address-line1" required maxLength={100} />
-          <TextInput ctx={ctx} form={form} name="address_line2" label={t('students.form.address2')} autocomplete="address-line2" maxLength={100} />
-          <TextInput ctx={ctx} form={form} name="city" label={t('students.form.city')} autocomplete="address-level2" required maxLength={60} />
-          <SelectInput ctx={ctx} form={form} name="state" label={t('students.form.state')} required options={US_STATES.map((s) => ({ value: s, label: s }))} />
-          <TextInput ctx={ctx} form={form} name="zip" label={t('students.form.zip')} autocomplete="postal-code" inputMode="numeric" required maxLength={10} width="medium" />
-        </fieldset>
+        <AddressFields ctx={ctx} form={form} heading={t('students.form.addressHeading')} hint={t('students.form.addressHint')} />
         <SubmitButton>{editing ? t('students.form.saveChanges') : t('students.form.add')}</SubmitButton>
       </form>
     </FormLayout>
