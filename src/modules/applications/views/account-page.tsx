@@ -6,12 +6,13 @@ import { formatConfirmationNumber } from '../confirmation-number.js';
 import type { ApplicationRow } from '../repository.js';
 import type { StudentForApplication } from '../service.js';
 import { StatusTag } from './application-page.js';
+import { SentMessages, type SentMessage } from './sent-messages.js';
 
 interface Props {
   ctx: PageContext;
   students: StudentForApplication[];
   applications: (ApplicationRow & { school_name: string | null })[];
-  messages: { id: string; subject: string; created_at: string }[];
+  messages: SentMessage[];
   districts: DistrictConfig[];
 }
 
@@ -73,18 +74,7 @@ export function AccountPage({ ctx, students, applications, messages, districts }
         <a class="usa-button usa-button--outline" href="/students/new">{t('applications.account.addStudent')}</a>
       </p>
 
-      <h2>{t('applications.account.messagesHeading')}</h2>
-      {messages.length === 0 ? (
-        <p>{t('applications.account.noMessages')}</p>
-      ) : (
-        <ul class="usa-list">
-          {messages.map((m) => (
-            <li key={m.id}>
-              <a class="usa-link" href={`/account/messages/${m.id}`}>{m.subject}</a> — {ctx.i18n.dateTime(m.created_at)}
-            </li>
-          ))}
-        </ul>
-      )}
+      <SentMessages ctx={ctx} heading={t('applications.account.messagesHeading')} empty={t('applications.account.noMessages')} messages={messages} when={ctx.i18n.dateTime} />
       <h2>{t('applications.account.settingsHeading')}</h2>
       <ul class="usa-list">
         <li><a class="usa-link" href="/account/password">{t('applications.account.changePassword')}</a></li>

@@ -5,6 +5,7 @@ import { CsrfField } from '../../../platform/views/forms.js';
 import { formatConfirmationNumber } from '../confirmation-number.js';
 import type { ApplicationRow } from '../repository.js';
 import { gradeLabel } from './apply-form-page.js';
+import { SentMessages, type SentMessage } from './sent-messages.js';
 
 export interface ApplicationView {
   application: ApplicationRow;
@@ -12,7 +13,7 @@ export interface ApplicationView {
   schoolName: string | null;
   reasonLabel: string;
   events: { at: string; to_status: string; note: string | null }[];
-  messages: { id: string; subject: string; created_at: string }[];
+  messages: SentMessage[];
   /** Outgoing: the receiving district and school, as named on the request. */
   receiving: { district: string; school: string | null } | null;
   /** Intra-district: the school of residence, and what each school decided so far. */
@@ -129,18 +130,7 @@ export function ApplicationPage({ ctx, view, documents, decision }: { ctx: PageC
           <button type="submit" class="usa-button usa-button--secondary">{t('applications.withdraw.button')}</button>
         </form>
       ) : null}
-      <h2>{t('applications.page.messagesHeading')}</h2>
-      {view.messages.length === 0 ? (
-        <p>{t('applications.page.noMessages')}</p>
-      ) : (
-        <ul class="usa-list">
-          {view.messages.map((m) => (
-            <li key={m.id}>
-              <a class="usa-link" href={`/account/messages/${m.id}`}>{m.subject}</a> — {ctx.i18n.dateTime(m.created_at)}
-            </li>
-          ))}
-        </ul>
-      )}
+      <SentMessages ctx={ctx} heading={t('applications.page.messagesHeading')} empty={t('applications.page.noMessages')} messages={view.messages} when={ctx.i18n.dateTime} />
       <h2>{t('applications.page.historyHeading')}</h2>
       <ol class="usa-list">
         {view.events.map((e, i) => (

@@ -4,6 +4,7 @@ import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { CsrfField, DateFields, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
+import { SentMessages, type SentMessage } from '../../applications/views/sent-messages.js';
 import type { Application, ChecklistStatus } from '../service.js';
 import { ChecklistTable, RejectedAlert } from './documents-section.js';
 
@@ -58,7 +59,7 @@ export function PublicRequestPage({ ctx, app, title, districtName, hasErrors = f
 export function StatusDetails({ ctx, checklist, messages, when }: {
   ctx: PageContext;
   checklist: ChecklistStatus;
-  messages: { id: string; subject: string; created_at: string }[];
+  messages: SentMessage[];
   /** Writes out an instant in the district's time zone. */
   when: (iso: string) => string;
 }) {
@@ -72,18 +73,7 @@ export function StatusDetails({ ctx, checklist, messages, when }: {
       <p>
         <a class="usa-button" href="/upload/documents">{t('common.uploadDocuments')}</a>
       </p>
-      <h2>{t('applications.page.messagesHeading')}</h2>
-      {messages.length === 0 ? (
-        <p>{t('applications.page.noMessages')}</p>
-      ) : (
-        <ul class="usa-list">
-          {messages.map((m) => (
-            <li key={m.id}>
-              {m.subject} — {when(m.created_at)}
-            </li>
-          ))}
-        </ul>
-      )}
+      <SentMessages ctx={ctx} heading={t('applications.page.messagesHeading')} empty={t('applications.page.noMessages')} messages={messages} when={when} linked={false} />
       <p>{t('documents.status.signInForMore')}</p>
     </>
   );
