@@ -117,7 +117,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; re
   // with its CSRF token (POST /account/language, docs/adr/0016).
   typed(app).get('/language', { schema: { querystring: queryOf({ to: queryValue, next: queryValue }) } }, async (req, reply) => {
     const q = req.query;
-    const to = typeof q.to === 'string' && deps.catalogs.messages.has(q.to) ? q.to : deps.catalogs.defaultLanguage;
+    const to = q.to && deps.catalogs.messages.has(q.to) ? q.to : deps.catalogs.defaultLanguage;
     setLanguageCookie(reply, to, deps.config.cookieSecure);
     return reply.redirect(safeNext(q.next, '/'), 303);
   });

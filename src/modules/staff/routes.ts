@@ -188,8 +188,8 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
     if (!canSearchAudit(staff)) return reply.callNotFound();
     const q = req.query;
     const filters: AuditFilters = {
-      email: typeof q.email === 'string' ? q.email.trim().toLowerCase().slice(0, 254) : '',
-      entity: typeof q.entity === 'string' ? q.entity.trim().slice(0, 64) : '',
+      email: (q.email ?? '').trim().toLowerCase().slice(0, 254),
+      entity: (q.entity ?? '').trim().slice(0, 64),
       outcome: AUDIT_OUTCOMES.find((o) => o === q.outcome) ?? '',
     };
     const rows = await audit.search(staff.districtId, filters);
