@@ -1,6 +1,6 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
-import { CsrfField, ErrorSummary, fieldId } from '../../../platform/views/forms.js';
+import { CsrfField, fieldId } from '../../../platform/views/forms.js';
 import type { ApplicationsTable, DocumentsTable } from '../../../platform/db/schema.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { NOTE_MAX, REJECT_REASONS, canReview } from '../../documents/review.js';
@@ -157,10 +157,7 @@ export function DocumentReviewPage({ ctx, district, application: a, doc, form }:
   const action = `${base(a.id, doc.id)}/review`;
   const name = `${label(ctx, district, doc.doc_type)}: ${doc.original_name}`;
   return (
-    <Layout ctx={ctx} title={t('review.page.title')} hasErrors={Object.keys(form.errors).length > 0}>
-      <p><a class="usa-link" href={`/staff/requests/${a.id}#doc-${doc.id}`}>{t('review.page.back')}</a></p>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{t('review.page.title')}</h1>
+    <FormLayout ctx={ctx} title={t('review.page.title')} form={form} back={{ href: `/staff/requests/${a.id}#doc-${doc.id}`, label: t('review.page.back') }}>
       <dl class="app-summary">
         <dt>{t('staff.request.student')}</dt><dd>{`${a.student_last_name}, ${a.student_first_name}`}</dd>
         <dt>{t('documents.checklist.document')}</dt><dd>{label(ctx, district, doc.doc_type)}</dd>
@@ -174,6 +171,6 @@ export function DocumentReviewPage({ ctx, district, application: a, doc, form }:
       {doc.status !== 'accepted' ? <p><DecisionButton ctx={ctx} action={action} decision="accepted" text={t('review.list.accept')} name={name} /></p> : null}
       <h2>{t('review.list.reject')}</h2>
       <RejectForm ctx={ctx} action={action} form={form} name={name} />
-    </Layout>
+    </FormLayout>
   );
 }

@@ -1,7 +1,7 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { DataTable } from '../../../platform/views/data-table.js';
-import { CsrfField, DateFields, ErrorSummary, SubmitButton } from '../../../platform/views/forms.js';
+import { CsrfField, DateFields, SubmitButton } from '../../../platform/views/forms.js';
 import type { StudentRow } from '../repository.js';
 import { adviceSummaryKey, type RenderedAdviceLine } from '../move-advice.js';
 import { oneLine } from '../move-forms.js';
@@ -39,10 +39,7 @@ export function MovePage({ ctx, student, form, lastMove, history }: { ctx: PageC
   const name = student.first_name;
   const title = t('moves.page.title', { name: `${student.first_name} ${student.last_name}` });
   return (
-    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <p><a class="usa-link" href={`/students/${student.id}`}>{t('moves.backToStudent', { name: `${student.first_name} ${student.last_name}` })}</a></p>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{title}</h1>
+    <FormLayout ctx={ctx} title={title} form={form} back={{ href: `/students/${student.id}`, label: t('moves.backToStudent', { name: `${student.first_name} ${student.last_name}` }) }}>
       {lastMove ? (
         <section class="usa-alert usa-alert--info" aria-labelledby="move-advice-heading">
           <div class="usa-alert__body">
@@ -89,6 +86,6 @@ export function MovePage({ ctx, student, form, lastMove, history }: { ctx: PageC
           />
         </div>
       )}
-    </Layout>
+    </FormLayout>
   );
 }

@@ -1,7 +1,7 @@
-import { Layout } from '../../../platform/views/layout.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { DataTable } from '../../../platform/views/data-table.js';
-import { CsrfField, DateFields, ErrorSummary, SelectInput, SubmitButton } from '../../../platform/views/forms.js';
+import { CsrfField, DateFields, SelectInput, SubmitButton } from '../../../platform/views/forms.js';
 import type { StudentRow } from '../repository.js';
 import type { RenderedAdviceLine } from '../move-advice.js';
 import { AdviceList } from './move-page.js';
@@ -37,10 +37,7 @@ export function SchoolChangePage(props: {
   const full = `${student.first_name} ${student.last_name}`;
   const title = t('moves.school.title', { name: full });
   return (
-    <Layout ctx={ctx} title={title} hasErrors={Object.keys(form.errors).length > 0}>
-      <p><a class="usa-link" href={`/students/${student.id}`}>{t('moves.backToStudent', { name: full })}</a></p>
-      <ErrorSummary ctx={ctx} form={form} />
-      <h1>{title}</h1>
+    <FormLayout ctx={ctx} title={title} form={form} back={{ href: `/students/${student.id}`, label: t('moves.backToStudent', { name: full }) }}>
       {last ? (
         <section class="usa-alert usa-alert--info" aria-labelledby="school-advice-heading">
           <div class="usa-alert__body">
@@ -90,6 +87,6 @@ export function SchoolChangePage(props: {
           </div>
         </>
       ) : null}
-    </Layout>
+    </FormLayout>
   );
 }
