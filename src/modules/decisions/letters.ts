@@ -73,8 +73,12 @@ export async function letterPdf(i18n: Translator, x: LetterInput): Promise<Buffe
     [t('decisions.letter.schoolYear'), app.school_year],
     [t('decisions.letter.grade'), t(`applications.grades.${app.grade_requested}`)],
   ]);
-  const reasonLabels = (list: { code: string; label: { en: string; es: string } }[]) =>
-    (JSON.parse(decision.reasons) as string[]).map((c) => list.find((r) => r.code === c)?.label[lang] ?? c);
+  /** The reasons chosen (DEC-7, DEC-10), as the district words them, then the staff's note. */
+  const reasonsAndNote = (list: { code: string; label: { en: string; es: string } }[]) => {
+    pdf.heading(t('decisions.letter.reasons'));
+    pdf.bullets((JSON.parse(decision.reasons) as string[]).map((c) => list.find((r) => r.code === c)?.label[lang] ?? c));
+    if (decision.note) pdf.paragraph(`${t('decisions.letter.note')}: ${decision.note}`);
+  };
   const office = district.appeals.office[lang] ?? district.appeals.office.en;
 
   switch (decision.kind) {
@@ -110,9 +114,7 @@ export async function letterPdf(i18n: Translator, x: LetterInput): Promise<Buffe
     }
     case 'denied':
       pdf.paragraph(t('decisions.letter.denied.intro', { district: districtName }));
-      pdf.heading(t('decisions.letter.reasons'));
-      pdf.bullets(reasonLabels(district.denialReasons));
-      if (decision.note) pdf.paragraph(`${t('decisions.letter.note')}: ${decision.note}`);
+      reasonsAndNote(district.denialReasons);
       appealSection();
       break;
     case 'deemed_denied':
@@ -121,9 +123,7 @@ export async function letterPdf(i18n: Translator, x: LetterInput): Promise<Buffe
       break;
     case 'revoked':
       pdf.paragraph(t('decisions.letter.revoked.intro', { district: districtName }));
-      pdf.heading(t('decisions.letter.reasons'));
-      pdf.bullets(reasonLabels(district.revocationReasons));
-      if (decision.note) pdf.paragraph(`${t('decisions.letter.note')}: ${decision.note}`);
+      reasonsAndNote(district.revocationReasons);
       pdf.paragraph(t('decisions.letter.revoked.noAppeal'));
       break;
     case 'abandoned':
