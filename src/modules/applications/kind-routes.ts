@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
-import { rawField } from '../../platform/http/forms.js';
 import { idParams, queryOf, queryValue, slugParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import type { Result } from '../../platform/result.js';
@@ -15,7 +14,7 @@ import type { Handoff } from './handoff.js';
 import { IntraApplicationSchema, OutgoingApplicationSchema } from './validation.js';
 import { ReleaseFormPage } from './views/release-form-page.js';
 import { TransferFormPage } from './views/transfer-form-page.js';
-import { firstValues, handleRequestForm } from './request-form.js';
+import { firstValues, handleRequestForm, requestFormContext } from './request-form.js';
 import type { Submitted } from './submit-pipeline.js';
 
 /** A kind's form: the district in the path, the student in the link (`?student=`) or the form. */
@@ -31,22 +30,8 @@ export async function kindRoutes(app: FastifyInstance, deps: Deps, service: Appl
   const intra = new IntraRequests(deps, service);
   const route = typed(app);
 
-  const context = async (req: FastifyRequest, reply: FastifyReply, slug: string, studentInQuery: string | undefined) => {
-    const district = service.district(slug);
-    if (!district) {
-      await reply.callNotFound();
-      return null;
-    }
-    const user = await requireParent(req, reply);
-    if (!user) return null;
-    const named = rawField(req.body, 'student') ?? studentInQuery;
-    const student = typeof named === 'string' ? await service.student(user.id, named.slice(0, 64)) : undefined;
-    if (!student) {
-      await reply.redirect('/students', 303);
-      return null;
-    }
-    return { district, user, student };
-  };
+  const context = (req: FastifyRequest, reply: FastifyReply, slug: string, studentInQuery: string | undefined) =>
+    requestFormContext(req, reply, service, slug, studentInQuery, async (userId, named) => (named ? service.student(userId, named) : undefined), () => '/students');
 
   /** A kind's page: shown with its first values; its POST through the one request-form cycle. */
   const kindPage = <D>(kind: 'outgoing' | 'intra', page: {

@@ -1,10 +1,13 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { handleForm, refuseProblem } from '../../platform/http/form-cycle.js';
+import { rawField } from '../../platform/http/forms.js';
+import { requireParent } from '../../platform/http/guards.js';
 import type { FormState } from '../../platform/views/context.js';
 import type { Result } from '../../platform/result.js';
-import type { StudentForApplication } from './service.js';
+import type { DistrictConfig } from '../districts/config-schema.js';
+import type { ApplicationsService, StudentForApplication } from './service.js';
 import type { Submitted } from './submit-pipeline.js';
 
 /** A form's own key (APP-8): the same form sent twice names the same request. */
@@ -43,4 +46,35 @@ export function handleRequestForm<D>(
     render,
     redirectTo: ({ application, repeated }) => `/applications/${application.id}/confirmation${repeated ? '?repeated=1' : ''}`,
   });
+}
+
+/**
+ * Whom and what a request form is for: the district in the path (not found otherwise), the
+ * signed-in parent, and the student the form (hidden field) or its link names — never only the
+ * session — as `findStudent` reads it; without one, the browser goes to `otherwise`. Null when
+ * the answer is sent.
+ */
+export async function requestFormContext(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  service: ApplicationsService,
+  slug: string,
+  studentInQuery: string | undefined,
+  findStudent: (userId: string, named: string | undefined, district: DistrictConfig) => Promise<StudentForApplication | undefined>,
+  otherwise: (district: DistrictConfig) => string,
+) {
+  const district = service.district(slug);
+  if (!district) {
+    await reply.callNotFound();
+    return null;
+  }
+  const user = await requireParent(req, reply);
+  if (!user) return null;
+  const named = rawField(req.body, 'student') ?? studentInQuery;
+  const student = await findStudent(user.id, typeof named === 'string' ? named.slice(0, 64) : undefined, district);
+  if (!student) {
+    await reply.redirect(otherwise(district), 303);
+    return null;
+  }
+  return { district, user, student };
 }

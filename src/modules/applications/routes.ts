@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { requireParent } from '../../platform/http/guards.js';
 import { handleForm, refuse } from '../../platform/http/form-cycle.js';
-import { rawField } from '../../platform/http/forms.js';
 import { idParams, queryOf, queryValue, slugParams, typed } from '../../platform/http/route-schemas.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import type { Pages } from '../../platform/modules.js';
@@ -21,7 +20,7 @@ import { ConfirmationPage } from './views/confirmation-page.js';
 import { ApplicationPage, type ApplicationView } from './views/application-page.js';
 import { AccountPage } from './views/account-page.js';
 import { MessagePage } from './views/message-page.js';
-import { firstValues, handleRequestForm } from './request-form.js';
+import { firstValues, handleRequestForm, requestFormContext } from './request-form.js';
 import type { ApplicationRow } from './repository.js';
 
 const AGREEMENT_TTL_MS = 2 * 60 * 60_000;
@@ -100,24 +99,20 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
   });
 
   // Step 2: the form itself.
-  const loadFormContext = async (req: FastifyRequest, reply: FastifyReply, slug: string, studentInQuery: string | undefined) => {
-    const district = service.district(slug);
-    if (!district) {
-      await notFound(reply);
-      return null;
-    }
-    const user = await requireParent(req, reply);
-    if (!user) return null;
-    // The student comes with the form (hidden field) or its link, never only from the session.
-    const named = rawField(req.body, 'student') ?? studentInQuery;
-    const agreement = agreementOf(req, district.slug, typeof named === 'string' ? named.slice(0, 64) : undefined);
-    const student = agreement ? await service.student(user.id, agreement.studentId) : undefined;
-    if (!student) {
-      await reply.redirect(`/apply/${district.slug}`, 303);
-      return null;
-    }
-    return { district, user, student };
-  };
+  // The student of the agreement (APP-3) the form or its link names; without one, step 1 again.
+  const loadFormContext = (req: FastifyRequest, reply: FastifyReply, slug: string, studentInQuery: string | undefined) =>
+    requestFormContext(
+      req,
+      reply,
+      service,
+      slug,
+      studentInQuery,
+      async (userId, named, district) => {
+        const agreement = agreementOf(req, district.slug, named);
+        return agreement ? service.student(userId, agreement.studentId) : undefined;
+      },
+      (district) => `/apply/${district.slug}`,
+    );
 
   const showForm = async (req: FastifyRequest, reply: FastifyReply, district: DistrictConfig, student: StudentForApplication, form: FormState, status = 200) => {
     const eligible = await service.eligibility(student, district);
@@ -152,22 +147,30 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
     );
   });
 
-  route.get('/applications/:id/confirmation', { schema: { params: idParams, querystring: queryOf({ repeated: queryValue }) } }, async (req, reply) => {
+  /** A request of the signed-in parent's own account, with its district (another's reads as not found). */
+  const ownRequest = async (req: FastifyRequest, reply: FastifyReply, id: string) => {
     const user = await requireParent(req, reply);
-    if (!user) return;
-    const application = await service.forAccount(user.id, req.params.id);
-    if (!application) return notFound(reply);
-    const district = deps.districts.get(application.district_id)!;
+    if (!user) return null;
+    const application = await service.forAccount(user.id, id);
+    if (!application) {
+      await notFound(reply);
+      return null;
+    }
+    return { application, district: deps.districts.get(application.district_id)! };
+  };
+
+  route.get('/applications/:id/confirmation', { schema: { params: idParams, querystring: queryOf({ repeated: queryValue }) } }, async (req, reply) => {
+    const own = await ownRequest(req, reply, req.params.id);
+    if (!own) return;
+    const { application, district } = own;
     const repeated = req.query.repeated === '1';
     return reply.page((ctx) => ConfirmationPage({ ctx, application, districtName: district.name[ctx.lang as 'en' | 'es'] ?? district.name.en, repeated }), { forms: true });
   });
 
   route.get('/applications/:id', { schema: { params: idParams, querystring: queryOf({ notice: queryValue }) } }, async (req, reply) => {
-    const user = await requireParent(req, reply);
-    if (!user) return;
-    const application = await service.forAccount(user.id, req.params.id);
-    if (!application) return notFound(reply);
-    const district = deps.districts.get(application.district_id)!;
+    const own = await ownRequest(req, reply, req.params.id);
+    if (!own) return;
+    const { application, district } = own;
     const lang = req.i18n.lang as 'en' | 'es';
     const school = application.requested_school_id
       ? district.schools.find((s) => `${district.slug}:${s.code}` === application.requested_school_id)
