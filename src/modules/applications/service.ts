@@ -7,7 +7,7 @@ import { openSchoolYears } from '../districts/windows.js';
 import { AddressService, type Residence } from '../addresses/service.js';
 import { windowRefusal } from './window-refusal.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
-import { gradeOrder, kindReason, servesGrade, submitRequest, type Submitted } from './submit-pipeline.js';
+import { gradeOrder, kindReason, requestedSchool, servesGrade, submitRequest, type Submitted } from './submit-pipeline.js';
 import type { IncomingApplicationInput } from './validation.js';
 
 export interface StudentForApplication {
@@ -119,8 +119,9 @@ export class ApplicationsService {
       if (!this.openYears(district).includes(input.school_year)) return windowRefusal(this.deps, district, 'incoming', input.school_year, this.today(district), language);
       const reason = kindReason(this.deps, district, input.reason, 'incoming');
       if (!reason.ok) return reason;
-      const school = district.schools.find((s) => s.code === input.school);
-      if (!school) return err('bad-school', 'applications.errors.schoolRequired', { field: 'school' });
+      const asked = requestedSchool(district, input.school);
+      if (!asked.ok) return asked;
+      const school = asked.value;
       if (school.magnet) return err('magnet', 'applications.errors.magnetRefused', { field: 'school', params: { school: school.name } });
       const served = servesGrade(school, input.grade_requested, 'school');
       if (!served.ok) return served;

@@ -118,6 +118,12 @@ export function kindReason(deps: Deps, district: DistrictConfig, code: string, k
   return reason ? ok(reason) : err('bad-reason', 'applications.errors.reasonRequired', { field: 'reason' });
 }
 
+/** The district's school the form names (its code), or the refusal beside the school field. */
+export function requestedSchool(district: DistrictConfig, code: string): Result<SchoolConfig> {
+  const school = district.schools.find((s) => s.code === code);
+  return school ? ok(school) : err('bad-school', 'applications.errors.schoolRequired', { field: 'school' });
+}
+
 /** A school asked for serves the grade requested; the refusal stands beside `field`. */
 export function servesGrade(school: Pick<SchoolConfig, 'name' | 'lowestGrade' | 'highestGrade'>, grade: string, field: string): Result<true> {
   const g = gradeIndex(grade);
