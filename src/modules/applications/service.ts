@@ -7,20 +7,10 @@ import { openSchoolYears } from '../districts/windows.js';
 import { AddressService, type Residence } from '../addresses/service.js';
 import { windowRefusal } from './window-refusal.js';
 import { ApplicationsRepository, type ApplicationRow } from './repository.js';
-import { gradeOrder, kindReason, requestedSchool, servesGrade, submitRequest, type Submitted } from './submit-pipeline.js';
+import { gradeOrder, kindReason, requestedSchool, servesGrade, submitRequest, type StudentForApplication, type Submitted } from './submit-pipeline.js';
 import type { IncomingApplicationInput } from './validation.js';
 
-export interface StudentForApplication {
-  id: string;
-  account_id: string;
-  first_name: string;
-  last_name: string;
-  date_of_birth: string;
-  current_grade: string | null;
-  address_line1: string;
-  address_line2: string | null;
-  zip: string;
-}
+export type { StudentForApplication };
 
 const STUDENT_COLUMNS = ['id', 'account_id', 'first_name', 'last_name', 'date_of_birth', 'current_grade', 'address_line1', 'address_line2', 'zip'] as const;
 

@@ -7,7 +7,26 @@ import { gradeIndex, type DistrictConfig, type PermitKind, type SchoolConfig } f
 import { decisionDueDate } from '../districts/deadlines.js';
 import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft } from './insert-request.js';
 import type { ApplicationRow } from './repository.js';
-import type { ApplicationsService, StudentForApplication } from './service.js';
+
+/** A student as a request is made for them: who, born when, and the home address (STU-2, STU-3). */
+export interface StudentForApplication {
+  id: string;
+  account_id: string;
+  first_name: string;
+  last_name: string;
+  date_of_birth: string;
+  current_grade: string | null;
+  address_line1: string;
+  address_line2: string | null;
+  zip: string;
+}
+
+/** What the pipeline reads first (the applications service gives it): the district, a form sent before, the student. */
+export interface SubmitSources {
+  district(slug: string): DistrictConfig | undefined;
+  student(accountId: string, studentId: string): Promise<StudentForApplication | undefined>;
+  repo: { bySubmissionKey(accountId: string, key: string): Promise<ApplicationRow | undefined> };
+}
 
 /** The fields every kind's form carries (validation.ts's common fields). */
 export interface RequestInput {
@@ -53,7 +72,7 @@ export interface Submission<I extends RequestInput> {
  * kind's own checks, then the row with its first history line and its email in one durable
  * commit (insertApplication): the confirmation number is shown only after that commit.
  */
-export async function submitRequest<I extends RequestInput>(deps: Deps, apps: ApplicationsService, s: Submission<I>, checks: KindChecks): Promise<Result<Submitted>> {
+export async function submitRequest<I extends RequestInput>(deps: Deps, apps: SubmitSources, s: Submission<I>, checks: KindChecks): Promise<Result<Submitted>> {
   const district = apps.district(s.districtSlug);
   if (!district) return err('not-found', 'applications.errors.districtNotFound');
   const again = await apps.repo.bySubmissionKey(s.account.id, s.input.submission_key);
