@@ -69,15 +69,21 @@ export class AccountsService {
     }
   }
 
-  private async issueActivation(trx: Transaction<Database>, user: { id: string; email: string; first_name: string; language: string }, nowIso: string, dedupeKey?: string) {
+  /** A new one-use link's token for the account (only its hash is kept), good for `ttlMs`. */
+  private async issueToken(trx: Transaction<Database>, userId: string, purpose: 'activate' | 'reset', ttlMs: number, nowIso: string): Promise<string> {
     const token = newToken();
     await this.repo.insertToken(trx, {
       token_hash: sha256(token),
-      user_id: user.id,
-      purpose: 'activate',
-      expires_at: new Date(this.now().getTime() + ACTIVATION_TTL_MS).toISOString(),
+      user_id: userId,
+      purpose,
+      expires_at: new Date(this.now().getTime() + ttlMs).toISOString(),
       created_at: nowIso,
     });
+    return token;
+  }
+
+  private async issueActivation(trx: Transaction<Database>, user: { id: string; email: string; first_name: string; language: string }, nowIso: string, dedupeKey?: string) {
+    const token = await this.issueToken(trx, user.id, 'activate', ACTIVATION_TTL_MS, nowIso);
     await enqueueEmail(trx, this.deps.catalogs, {
       dedupeKey: dedupeKey ?? `activation:${sha256(token)}`,
       to: user.email,
@@ -184,16 +190,9 @@ export class AccountsService {
   async requestReset(email: string): Promise<void> {
     const user = await this.repo.userByEmail(email);
     if (!user) return;
-    const token = newToken();
     const nowIso = this.now().toISOString();
     await this.deps.writer.run(async (trx) => {
-      await this.repo.insertToken(trx, {
-        token_hash: sha256(token),
-        user_id: user.id,
-        purpose: 'reset',
-        expires_at: new Date(this.now().getTime() + RESET_TTL_MS).toISOString(),
-        created_at: nowIso,
-      });
+      const token = await this.issueToken(trx, user.id, 'reset', RESET_TTL_MS, nowIso);
       await enqueueEmail(trx, this.deps.catalogs, {
         dedupeKey: `reset:${sha256(token)}`,
         to: user.email,
