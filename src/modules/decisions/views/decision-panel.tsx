@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { formatConfirmationNumber } from '../../applications/confirmation-number.js';
 import type { PageContext, FormState } from '../../../platform/views/context.js';
 import { emptyForm } from '../../../platform/views/context.js';
@@ -12,6 +13,19 @@ import { DataTable } from '../../../platform/views/data-table.js';
 
 export type DecisionForm = 'approve' | 'deny' | 'info' | 'revoke' | 'appeal' | 'outcome' | 'school-residence' | 'school-requested';
 export type DecisionForms = Partial<Record<DecisionForm, FormState>>;
+
+/** One action of the panel: its own form, heading (and hint), CSRF token, fields and button. */
+function ActionForm({ ctx, action, heading, hint, submit, children }: { ctx: PageContext; action: string; heading: string; hint?: string; submit: string; children: ComponentChildren }) {
+  return (
+    <form method="post" action={action} class="usa-form usa-form--large app-decision__form" novalidate>
+      <h3>{heading}</h3>
+      {hint ? <p class="usa-hint">{hint}</p> : null}
+      <CsrfField ctx={ctx} />
+      {children}
+      <SubmitButton>{submit}</SubmitButton>
+    </form>
+  );
+}
 
 /**
  * The permit office's decision panel on a request's page: what was decided and sent, then the
@@ -91,20 +105,15 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
       {state.notReady && a.kind !== 'intra' ? <NotReadyNotice ctx={ctx} district={district} notReady={state.notReady} /> : null}
 
       {state.canDecide && state.askable ? (
-        <form method="post" action={action('request-info')} class="usa-form usa-form--large app-decision__form" novalidate>
-          <h3>{t('decisions.staff.askHeading')}</h3>
-          <CsrfField ctx={ctx} />
+        <ActionForm ctx={ctx} action={action('request-info')} heading={t('decisions.staff.askHeading')} submit={t('decisions.staff.askSubmit')}>
           <TextArea ctx={ctx} form={f('info')} name="info_message" label={t('decisions.staff.askMessage')} hint={t('decisions.staff.askMessageHint')} required maxLength={2000} />
           <CheckboxGroup ctx={ctx} form={f('info')} name="info_docs" label={t('decisions.staff.askDocuments')} options={district.documents.map((d) => ({ value: d.code, label: inLanguage(d.label, ctx.lang) }))} />
           <TextInput ctx={ctx} form={withDefault(f('info'), 'info_due', state.suggestedDue)} name="info_due" type="date" label={t('decisions.staff.askDue')} hint={t('decisions.staff.askDueHint', { due: a.decision_due_on ? i18n.date(a.decision_due_on) : '—' })} required />
-          <SubmitButton>{t('decisions.staff.askSubmit')}</SubmitButton>
-        </form>
+        </ActionForm>
       ) : null}
 
       {state.canDecide && state.approvable ? (
-        <form method="post" action={action('approve')} class="usa-form usa-form--large app-decision__form" novalidate>
-          <h3>{state.afterAppeal ? t('decisions.staff.approveAfterAppeal') : t(a.kind === 'outgoing' ? 'decisions.staff.releaseHeading' : 'decisions.staff.approveHeading')}</h3>
-          <CsrfField ctx={ctx} />
+        <ActionForm ctx={ctx} action={action('approve')} heading={state.afterAppeal ? t('decisions.staff.approveAfterAppeal') : t(a.kind === 'outgoing' ? 'decisions.staff.releaseHeading' : 'decisions.staff.approveHeading')} submit={t('decisions.staff.approveSubmit')}>
           {a.kind === 'outgoing' ? (
             <p>{t('decisions.staff.releaseHelp')}</p>
           ) : (
@@ -114,14 +123,11 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
           <SelectInput ctx={ctx} form={withDefault(f('approve'), 'years', '1')} name="years" required label={t('decisions.staff.years')} hint={t('decisions.staff.yearsHint', { max: MAX_PERMIT_YEARS })}
             options={Array.from({ length: MAX_PERMIT_YEARS }, (_, i) => ({ value: String(i + 1), label: String(i + 1) }))} />
           <CheckboxGroup ctx={ctx} form={f('approve')} name="conditions" label={t('decisions.letter.conditions')} options={[{ value: 'renew', label: t('decisions.letter.condition.renew') }]} />
-          <SubmitButton>{t('decisions.staff.approveSubmit')}</SubmitButton>
-        </form>
+        </ActionForm>
       ) : null}
 
       {state.canDecide && state.deniable ? (
-        <form method="post" action={action('deny')} class="usa-form usa-form--large app-decision__form" novalidate>
-          <h3>{t('decisions.staff.denyHeading')}</h3>
-          <CsrfField ctx={ctx} />
+        <ActionForm ctx={ctx} action={action('deny')} heading={t('decisions.staff.denyHeading')} submit={t('decisions.staff.denySubmit')}>
           <CheckboxGroup ctx={ctx} form={f('deny')} name="deny_reasons" required label={t('decisions.letter.reasons')} options={district.denialReasons.map((r) => ({ value: r.code, label: inLanguage(r.label, ctx.lang) }))} />
           <TextArea ctx={ctx} form={f('deny')} name="deny_note" label={t('decisions.letter.note')} hint={t('decisions.staff.noteHint')} maxLength={2000} />
           {state.withoutRelease ? <p class="usa-hint">{t('decisions.staff.withoutRelease')}</p> : null}
@@ -131,19 +137,14 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
               { value: 'expulsion', label: t('decisions.staff.appealExpulsion') },
               ...(a.kind === 'incoming' ? [{ value: 'no-release', label: t('decisions.staff.appealNoRelease') }] : []),
             ]} />
-          <SubmitButton>{t('decisions.staff.denySubmit')}</SubmitButton>
-        </form>
+        </ActionForm>
       ) : null}
 
       {state.canDecide && state.revocable ? (
-        <form method="post" action={action('revoke')} class="usa-form usa-form--large app-decision__form" novalidate>
-          <h3>{t('decisions.staff.revokeHeading')}</h3>
-          <p class="usa-hint">{t('decisions.staff.revokeHint')}</p>
-          <CsrfField ctx={ctx} />
+        <ActionForm ctx={ctx} action={action('revoke')} heading={t('decisions.staff.revokeHeading')} hint={t('decisions.staff.revokeHint')} submit={t('decisions.staff.revokeSubmit')}>
           <CheckboxGroup ctx={ctx} form={f('revoke')} name="revoke_reasons" required label={t('decisions.letter.reasons')} options={district.revocationReasons.map((r) => ({ value: r.code, label: inLanguage(r.label, ctx.lang) }))} />
           <TextArea ctx={ctx} form={f('revoke')} name="revoke_note" label={t('decisions.letter.note')} maxLength={2000} />
-          <SubmitButton>{t('decisions.staff.revokeSubmit')}</SubmitButton>
-        </form>
+        </ActionForm>
       ) : null}
 
       {state.revocationBarredIn ? (
@@ -154,24 +155,18 @@ export function DecisionPanel({ ctx, district, application: a, state, forms = {}
       ) : null}
 
       {state.canDecide && state.appealable ? (
-        <form method="post" action={action('appeal')} class="usa-form usa-form--large app-decision__form" novalidate>
-          <h3>{t('decisions.staff.appealHeading')}</h3>
-          <CsrfField ctx={ctx} />
+        <ActionForm ctx={ctx} action={action('appeal')} heading={t('decisions.staff.appealHeading')} submit={t('decisions.staff.appealSubmit')}>
           <TextInput ctx={ctx} form={f('appeal')} name="appeal_filed_on" type="date" required label={t('decisions.staff.filedOn')} hint={state.appealUntil ? t('decisions.staff.filedOnHint', { until: i18n.date(state.appealUntil) }) : undefined} />
-          <SubmitButton>{t('decisions.staff.appealSubmit')}</SubmitButton>
-        </form>
+        </ActionForm>
       ) : null}
 
       {state.canDecide && state.outcomePending ? (
-        <form method="post" action={action('appeal-outcome')} class="usa-form usa-form--large app-decision__form" novalidate>
-          <h3>{t('decisions.staff.outcomeHeading')}</h3>
-          <CsrfField ctx={ctx} />
+        <ActionForm ctx={ctx} action={action('appeal-outcome')} heading={t('decisions.staff.outcomeHeading')} submit={t('decisions.staff.outcomeSubmit')}>
           <RadioGroup ctx={ctx} form={f('outcome')} name="outcome" required label={t('decisions.staff.outcomeLabel')}
             options={[{ value: 'upheld', label: t('decisions.staff.outcome.upheld') }, { value: 'overturned', label: t('decisions.staff.outcome.overturned') }]} />
           <TextInput ctx={ctx} form={f('outcome')} name="outcome_on" type="date" required label={t('decisions.staff.outcomeOn')} />
           <TextArea ctx={ctx} form={f('outcome')} name="outcome_note" label={t('decisions.letter.note')} maxLength={2000} />
-          <SubmitButton>{t('decisions.staff.outcomeSubmit')}</SubmitButton>
-        </form>
+        </ActionForm>
       ) : null}
     </section>
   );
