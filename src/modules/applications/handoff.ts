@@ -66,6 +66,7 @@ export class Handoff {
     const from = this.deps.districts.get(release.district_id)!;
     const { application } = await insertApplication(
       this.deps,
+      this.repo,
       {
         ...NO_KIND_COLUMNS,
         kind: 'incoming',

@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { isUniqueViolation } from '../../platform/db/kysely.js';
 import { newId } from '../../platform/ids.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
-import { ApplicationsRepository, type ApplicationRow } from './repository.js';
+import type { ApplicationRow, ApplicationsRepository } from './repository.js';
 import { formatConfirmationNumber, generateConfirmationNumber } from './confirmation-number.js';
 import { recordOpening } from './lifecycle.js';
 
@@ -23,6 +23,9 @@ export const NO_KIND_COLUMNS = {
   arrived_at: null,
 } as const;
 
+/** What writing a new request needs of the applications repository (built once, by the caller's service). */
+export type RequestWrites = Pick<ApplicationsRepository, 'insert' | 'bySubmissionKey'>;
+
 /**
  * Writes a new request of any kind with its first history line and its "received" email, in
  * one transaction (APP-8): the confirmation number is shown only after this commit. `also`
@@ -31,11 +34,11 @@ export const NO_KIND_COLUMNS = {
  */
 export async function insertApplication(
   deps: Deps,
+  repo: RequestWrites,
   draft: ApplicationDraft,
   email: { template: string; params: Record<string, string> },
   opts: { actor: string; note: string; trx?: Transaction<Database>; also?: (trx: Transaction<Database>, row: ApplicationRow) => Promise<void> },
 ): Promise<{ application: ApplicationRow; repeated: boolean }> {
-  const repo = new ApplicationsRepository(deps.db);
   const write = async (trx: Transaction<Database>, row: ApplicationRow) => {
     await repo.insert(row, trx);
     await recordOpening(trx, { id: row.id, actor: opts.actor, at: row.received_at, status: row.status, note: opts.note });

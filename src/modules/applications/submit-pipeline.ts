@@ -5,7 +5,7 @@ import { localDate } from '../../platform/clock.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { gradeIndex, type DistrictConfig, type PermitKind, type SchoolConfig } from '../districts/config-schema.js';
 import { decisionDueDate } from '../districts/deadlines.js';
-import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft } from './insert-request.js';
+import { insertApplication, NO_KIND_COLUMNS, type ApplicationDraft, type RequestWrites } from './insert-request.js';
 import type { ApplicationRow } from './repository.js';
 
 /** A student as a request is made for them: who, born when, and the home address (STU-2, STU-3). */
@@ -25,7 +25,7 @@ export interface StudentForApplication {
 export interface SubmitSources {
   district(slug: string): DistrictConfig | undefined;
   student(accountId: string, studentId: string): Promise<StudentForApplication | undefined>;
-  repo: { bySubmissionKey(accountId: string, key: string): Promise<ApplicationRow | undefined> };
+  repo: RequestWrites;
 }
 
 /** The fields every kind's form carries (validation.ts's common fields). */
@@ -92,7 +92,7 @@ export async function submitRequest<I extends RequestInput>(deps: Deps, apps: Su
     schoolYear: s.input.school_year,
     ...email.params,
   };
-  return ok(await insertApplication(deps, draft, { template: email.template, params }, { actor: `parent:${s.account.id}`, note: 'submitted', also }));
+  return ok(await insertApplication(deps, apps.repo, draft, { template: email.template, params }, { actor: `parent:${s.account.id}`, note: 'submitted', also }));
 }
 
 /**
