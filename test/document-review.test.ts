@@ -8,6 +8,8 @@ import { samplePdf, sampleJpeg, samplePng, sampleHeic } from './support/files.js
 import { newId } from '../src/platform/ids.js';
 import type { SessionStaff } from '../src/platform/http/sessions.js';
 import { DocumentReview } from '../src/modules/documents/review.js';
+import { AuditLog } from '../src/modules/access/audit-log.js';
+import { RequestScope } from '../src/modules/access/request-scope.js';
 import { DocumentsService } from '../src/modules/documents/service.js';
 
 /** What an LAUSD-like incoming request for parent employment needs (config/districts/lausd-sample.yaml). */
@@ -193,7 +195,7 @@ for (const db of databases) {
         expect((await s.client.get(reviewUrl(app.id, docId))).status).toBe(404);
       }
       // The service decides, not only the page.
-      const service = new DocumentReview(t.deps);
+      const service = new DocumentReview(t.deps, { audit: new AuditLog(t.deps.db, t.deps.clock), scope: new RequestScope(t.deps.db) });
       const asAuditor = await service.review(await sessionOf(t, auditor.id), app.id, docId, { decision: 'accepted', reason: '', note: '' }, '127.0.0.1');
       expect(!asAuditor.ok && asAuditor.problem.code).toBe('forbidden');
       const asForeign = await service.review(await sessionOf(t, foreign.id), app.id, docId, { decision: 'accepted', reason: '', note: '' }, '127.0.0.1');

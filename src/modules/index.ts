@@ -44,7 +44,7 @@ export function declareModules(deps: Deps): DeclaredModules {
     staffModule(deps, { audit, scope }),
     decisionsModule(deps, { audit, scope }),
     addressesModule(deps, { audit }),
-    permitLifeModule(deps, { audit }),
+    permitLifeModule(deps, { audit, scope }),
   ];
   return { modules, audit, scope };
 }

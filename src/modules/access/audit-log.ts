@@ -20,6 +20,15 @@ export class AuditLog {
    */
   constructor(private db: Db, private clock: Clock, private writer?: Writer) {}
 
+  /**
+   * The same log writing inside the caller's transaction (`trx`): its entries commit or roll back
+   * with the change they record. The log built once at the top hands this out, so no service
+   * builds a log of its own.
+   */
+  in(trx: Db): AuditLog {
+    return new AuditLog(trx, this.clock);
+  }
+
   async record(staff: SessionStaff, action: string, entity: AuditEntity, ip: string, detail?: Record<string, unknown>): Promise<void> {
     await this.write(staff, staff.districtId, 'allowed', action, entity, ip, detail);
   }

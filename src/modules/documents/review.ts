@@ -11,9 +11,9 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { enqueueEmail } from '../../platform/mail/outbox.js';
 import { translator } from '../../platform/i18n/translator.js';
-import { AuditLog } from '../access/audit-log.js';
+import type { AuditLog } from '../access/audit-log.js';
 import { canChangeRecords } from '../access/roles.js';
-import { RequestScope } from '../access/request-scope.js';
+import type { RequestScope } from '../access/request-scope.js';
 
 const require = createRequire(import.meta.url);
 
@@ -66,9 +66,12 @@ export const SEARCH_LIMIT = 100;
 
 /** DOC-3: staff set each document's status and find documents across their district's requests. */
 export class DocumentReview {
+  private audit: AuditLog;
   private scope: RequestScope;
-  constructor(private deps: Deps) {
-    this.scope = new RequestScope(deps.db);
+  /** `built`: the audit log and the scope of a request, built once at the top. */
+  constructor(private deps: Deps, built: { audit: AuditLog; scope: RequestScope }) {
+    this.audit = built.audit;
+    this.scope = built.scope;
   }
 
   /**
@@ -94,7 +97,7 @@ export class DocumentReview {
     };
     await this.deps.db.transaction().execute(async (trx) => {
       await trx.updateTable('documents').set(change).where('id', '=', documentId).where('application_id', '=', applicationId).execute();
-      await new AuditLog(trx, this.deps.clock).record(staff, 'document.review', { type: 'document', id: documentId }, ip, {
+      await this.audit.in(trx).record(staff, 'document.review', { type: 'document', id: documentId }, ip, {
         application: applicationId, from: found.value.status, to: change.status, reason: change.review_reason,
       });      // DOC-3: the parent hears of a rejection by email too (and in the account), with what to send instead.
       if (rejected && found.value.status !== 'rejected') await this.tellParent(trx, applicationId, found.value, input, now);

@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.js';
 import type { ModuleDeclaration } from '../../platform/modules.js';
 import type { AuditLog } from '../access/audit-log.js';
+import type { RequestScope } from '../access/request-scope.js';
 import { permitLifeRoutes } from './routes.js';
 import { permitLifeSections } from './sections.js';
 import { PermitLifeService } from './service.js';
@@ -11,8 +12,8 @@ import { PermitLifeSweep } from './sweep.js';
  * application and student pages and of the staff request page, and its daily step (provisional
  * enrollments ending, renewals coming). Built once.
  */
-export function permitLifeModule(deps: Deps, built: { audit: AuditLog }): ModuleDeclaration {
-  const service = new PermitLifeService(deps);
+export function permitLifeModule(deps: Deps, built: { audit: AuditLog; scope: RequestScope }): ModuleDeclaration {
+  const service = new PermitLifeService(deps, built);
   const sections = permitLifeSections(service);
   const sweep = new PermitLifeSweep(deps, service.repo);
   return {

@@ -13,9 +13,9 @@ import { windowsFor } from '../districts/windows.js';
 import { noteRequest } from '../applications/lifecycle.js';
 import { notifyParent } from '../decisions/notify.js';
 import { schoolYearOf, shiftSchoolYear } from '../decisions/rules.js';
-import { AuditLog } from '../access/audit-log.js';
+import type { AuditLog } from '../access/audit-log.js';
 import { canChangeRecords } from '../access/roles.js';
-import { RequestScope } from '../access/request-scope.js';
+import type { RequestScope } from '../access/request-scope.js';
 import { isSchoolDay, provisionalEnd, schoolDaysLeft, schoolYearContaining, warnOn } from './calendar.js';
 import { PermitLifeRepository, UNDECIDED } from './repository.js';
 
@@ -108,10 +108,13 @@ export function gradeNow(permit: Pick<PermitsTable, 'grade' | 'first_year'>, tod
  */
 export class PermitLifeService {
   readonly repo: PermitLifeRepository;
+  private audit: AuditLog;
   private scope: RequestScope;
-  constructor(private deps: Deps) {
+  /** `built`: the audit log and the scope of a request, built once at the top. */
+  constructor(private deps: Deps, built: { audit: AuditLog; scope: RequestScope }) {
     this.repo = new PermitLifeRepository(deps.db);
-    this.scope = new RequestScope(deps.db);
+    this.audit = built.audit;
+    this.scope = built.scope;
   }
 
   private district(staff: SessionStaff): DistrictConfig {
@@ -174,7 +177,7 @@ export class PermitLifeService {
       if (!(await this.repo.touchIfUndecided(trx, app.id, row.recorded_at))) refuse(err('decided', 'permit-life.errors.decided', { params: { status: app.status } }));
       await this.repo.insertProvisional(trx, row);
       await noteRequest(trx, { id: app.id, actor: `staff:${staff.id}`, at: row.recorded_at, status: app.status, note: `provisional ${row.first_day} – ${row.ends_on}` });
-      await new AuditLog(trx, this.deps.clock).record(staff, 'application.provisional', { type: 'application', id: app.id }, ip, { first_day: row.first_day, ends_on: row.ends_on, warn_on: row.warn_on });
+      await this.audit.in(trx).record(staff, 'application.provisional', { type: 'application', id: app.id }, ip, { first_day: row.first_day, ends_on: row.ends_on, warn_on: row.warn_on });
       await notifyParent(this.deps, trx, app, district, 'permit-life.email.provisionalRecorded', `provisional:${row.id}`, {
         school: school?.name ?? '',
         firstDay: lang.date(row.first_day),
@@ -260,7 +263,7 @@ export class PermitLifeService {
     return this.run(async (trx) => {
       await this.repo.insertReview(trx, row);
       await noteRequest(trx, { id: permit.application_id, actor: `staff:${staff.id}`, at: row.created_at, status: 'approved', note: `review:${outcome}` });
-      await new AuditLog(trx, this.deps.clock).record(staff, 'permit.review', { type: 'permit', id: permit.id }, ip, { application: permit.application_id, outcome });
+      await this.audit.in(trx).record(staff, 'permit.review', { type: 'permit', id: permit.id }, ip, { application: permit.application_id, outcome });
       return { reviewId: row.id };
     }, err('conflict', 'permit-life.errors.notActive'));
   }

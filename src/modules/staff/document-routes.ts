@@ -46,7 +46,7 @@ const viewerHeaders: onSendHookHandler = async (_req, reply, payload) => {
 /** DOC-3: reviewing, viewing and finding documents (registered by staffRoutes). */
 export async function documentStaffRoutes(app: FastifyInstance, deps: Deps, built: { audit: AuditLog; scope: RequestScope }): Promise<void> {
   const { audit, scope } = built;
-  const review = new DocumentReview(deps);
+  const review = new DocumentReview(deps, built);
   const views = new RequestViews(deps);
   const route = typed(app);
   /** The routes of one document of a request. */
