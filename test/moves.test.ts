@@ -5,7 +5,7 @@ import { TestClient, textOf } from './support/client.js';
 import { buildStudent, signedInParent } from './support/parents.js';
 import { completeRequest, request, staffMember } from './support/staff.js';
 import { newId } from '../src/platform/ids.js';
-import { movesSummary } from '../src/modules/students/moves.js';
+import { MovesService } from '../src/modules/students/moves.js';
 
 const P = 'paramount-sample';
 const L = 'lausd-sample';
@@ -80,7 +80,7 @@ for (const db of databases) {
       expect(page).toContain('Thursday, October 22, 2026');
       expect(page).toContain('No, late: the right to a Continuing Enrollment permit is forfeited');
       expect(page).toContain('No permit affected');
-      expect(await movesSummary(t.deps, s.id)).toEqual([expect.objectContaining({ movedOn: '2026-10-22', reportedOn: '2026-11-22', late: true, advice: 'moves.advice.noPermit' })]);
+      expect(await new MovesService(t.deps).movesSummary(s.id)).toEqual([expect.objectContaining({ movedOn: '2026-10-22', reportedOn: '2026-11-22', late: true, advice: 'moves.advice.noPermit' })]);
       // The permit office sees it on the student's next request: no Continuing Enrollment right.
       const later = await request(t, 'lausd-sample', { student_id: s.id, reason_code: 'continuing-enrollment' }, user);
       const { client: clerk } = await staffMember(t, 'lausd-sample');
@@ -99,7 +99,7 @@ for (const db of databases) {
       const page = textOf((await client.get(`/students/${s.id}/move`)).html);
       expect(page).toContain('Friday, October 23, 2026');
       expect(page).not.toContain('No, late');
-      expect((await movesSummary(t.deps, s.id))[0].late).toBe(false);
+      expect((await new MovesService(t.deps).movesSummary(s.id))[0].late).toBe(false);
     });
 
     it('DEC-13 LNG-1 "today" is the district\'s: 23:30 in Los Angeles is still the same day, and the email goes in the parent\'s language', async () => {

@@ -7,7 +7,7 @@ import { idParams, typed } from '../../platform/http/route-schemas.js';
 import { setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { renderAdvice } from './move-advice.js';
-import { MovesService, movesSummary } from './moves.js';
+import { moveSummaries, MovesService } from './moves.js';
 import type { ActivePermit, StudentRow } from './repository.js';
 import { MovePage } from './views/move-page.js';
 import { SchoolChangePage } from './views/school-change-page.js';
@@ -37,7 +37,8 @@ export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   };
 
   const showMove = async (req: FastifyRequest, reply: FastifyReply, student: StudentRow, form: FormState, status = 200) => {
-    const [history, permits, changes] = await Promise.all([movesSummary(deps, student.id), service.activePermits(student.id), service.repo.addressChanges(student.id)]);
+    const [permits, changes] = await Promise.all([service.activePermits(student.id), service.repo.addressChanges(student.id)]);
+    const history = moveSummaries(changes);
     const last = await service.lastMoveAdvice(student, changes, permits);
     const { t, lang } = req.i18n;
     const lastMove = last ? { movedOn: last.change.moved_on, address: last.change.new_address, lines: renderAdvice(deps.districts, t, lang, last.advice) } : null;

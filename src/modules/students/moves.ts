@@ -132,6 +132,14 @@ export class MovesService {
    * What the latest reported move to the student's present address means now (`changes` newest
    * first); null when the present address came from no reported move.
    */
+  /**
+   * DEC-13: the moves reported for a student, newest first. For the student's page: the caller
+   * has already checked that the student belongs to the account (PRV-1).
+   */
+  async movesSummary(studentId: string): Promise<MoveSummary[]> {
+    return moveSummaries(await this.repo.addressChanges(studentId));
+  }
+
   async lastMoveAdvice(student: StudentsTable, changes: AddressChangesTable[], permits: ActivePermit[]): Promise<{ change: AddressChangesTable; advice: Advice } | null> {
     const here = oneLine(student);
     const last = changes.find((c) => c.new_address === here);
@@ -223,11 +231,7 @@ export interface MoveSummary {
   newAddress: string;
 }
 
-/**
- * DEC-13: the moves reported for a student, newest first. For the student's page: the caller
- * has already checked that the student belongs to the account (PRV-1).
- */
-export async function movesSummary(deps: Pick<Deps, 'db'>, studentId: string): Promise<MoveSummary[]> {
-  const rows = await new MovesRepository(deps.db).addressChanges(studentId);
+/** DEC-13: the moves reported, from their rows in address_changes (newest first, as MovesRepository reads them). */
+export function moveSummaries(rows: AddressChangesTable[]): MoveSummary[] {
   return rows.map((r) => ({ id: r.id, movedOn: r.moved_on, reportedOn: r.reported_on, late: r.late === 1, advice: r.advice, oldAddress: r.old_address, newAddress: r.new_address }));
 }
