@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ComponentChildren } from 'preact';
 import type { FormState, PageContext } from './context.js';
+import { ErrorMessage } from './error-message.js';
 
 /** USWDS form components that show errors beside fields and keep what was typed. */
 
@@ -76,13 +77,45 @@ interface FieldProps {
 }
 
 function FieldError({ ctx, form, name }: { ctx: PageContext; form: FormState; name: string }) {
-  const e = form.errors[name];
-  if (!e) return null;
+  return <ErrorMessage ctx={ctx} id={`${fieldId(name)}-error`} error={form.errors[name]} />;
+}
+
+/** A field's form group, marked when the field has an error. */
+function FormGroup({ form, name, children }: { form: FormState; name: string; children: ComponentChildren }) {
+  return <div class={`usa-form-group${form.errors[name] ? ' usa-form-group--error' : ''}`}>{children}</div>;
+}
+
+/** A field's hint (under the id its aria-describedby names) and its error, below the label or legend. */
+function HintAndError({ ctx, form, name, hint, hintTag = 'div' }: Omit<FieldProps, 'label' | 'required'> & { hintTag?: 'div' | 'span' }) {
+  const Hint = hintTag;
   return (
-    <span class="usa-error-message" id={`${fieldId(name)}-error`}>
-      <span class="usa-sr-only">{ctx.t('common.errorPrefix')} </span>
-      {ctx.t(e.key, e.params)}
-    </span>
+    <>
+      {hint ? <Hint class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</Hint> : null}
+      <FieldError ctx={ctx} form={form} name={name} />
+    </>
+  );
+}
+
+/** A labelled field's head: its label, hint and error. */
+function FieldHead({ ctx, form, name, label, hint, required }: FieldProps) {
+  return (
+    <>
+      <Label ctx={ctx} name={name} label={label} required={required} />
+      <HintAndError ctx={ctx} form={form} name={name} hint={hint} />
+    </>
+  );
+}
+
+/** A fieldset's legend (the label, marked when required), then its hint and error. */
+function LegendHead({ ctx, form, name, label, hint, required, hintTag }: FieldProps & { hintTag?: 'div' | 'span' }) {
+  return (
+    <>
+      <legend class="usa-legend">
+        {label}
+        {required ? <RequiredMark ctx={ctx} /> : null}
+      </legend>
+      <HintAndError ctx={ctx} form={form} name={name} hint={hint} hintTag={hintTag} />
+    </>
   );
 }
 
@@ -120,10 +153,8 @@ export function TextInput(
   const { ctx, form, name, label, hint, required, type = 'text', autocomplete, inputMode, maxLength, width } = props;
   const hasError = Boolean(form.errors[name]);
   return (
-    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
-      <Label ctx={ctx} name={name} label={label} required={required} />
-      {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
-      <FieldError ctx={ctx} form={form} name={name} />
+    <FormGroup form={form} name={name}>
+      <FieldHead ctx={ctx} form={form} name={name} label={label} hint={hint} required={required} />
       <input
         class={`usa-input${hasError ? ' usa-input--error' : ''}${width ? ` usa-input--${width}` : ''}`}
         id={fieldId(name)}
@@ -138,7 +169,7 @@ export function TextInput(
         aria-invalid={hasError ? 'true' : undefined}
         aria-describedby={describedBy(form, name, hint)}
       />
-    </div>
+    </FormGroup>
   );
 }
 
@@ -147,10 +178,8 @@ export function SelectInput(props: FieldProps & { options: { value: string; labe
   const hasError = Boolean(form.errors[name]);
   const current = form.values[name] ?? '';
   return (
-    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
-      <Label ctx={ctx} name={name} label={label} required={required} />
-      {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
-      <FieldError ctx={ctx} form={form} name={name} />
+    <FormGroup form={form} name={name}>
+      <FieldHead ctx={ctx} form={form} name={name} label={label} hint={hint} required={required} />
       <select
         class={`usa-select${hasError ? ' usa-input--error' : ''}`}
         id={fieldId(name)}
@@ -166,7 +195,7 @@ export function SelectInput(props: FieldProps & { options: { value: string; labe
           </option>
         ))}
       </select>
-    </div>
+    </FormGroup>
   );
 }
 
@@ -174,17 +203,11 @@ export function RadioGroup(
   props: FieldProps & { options: { value: string; label: string; description?: string }[]; tile?: boolean },
 ) {
   const { ctx, form, name, label, hint, required, options, tile } = props;
-  const hasError = Boolean(form.errors[name]);
   const current = form.values[name] ?? '';
   return (
-    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+    <FormGroup form={form} name={name}>
       <fieldset class="usa-fieldset" id={fieldId(name)} aria-describedby={describedBy(form, name, hint)}>
-        <legend class="usa-legend">
-          {label}
-          {required ? <RequiredMark ctx={ctx} /> : null}
-        </legend>
-        {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
-        <FieldError ctx={ctx} form={form} name={name} />
+        <LegendHead ctx={ctx} form={form} name={name} label={label} hint={hint} required={required} />
         {options.map((o, i) => (
           <div class="usa-radio" key={o.value}>
             <input
@@ -202,7 +225,7 @@ export function RadioGroup(
           </div>
         ))}
       </fieldset>
-    </div>
+    </FormGroup>
   );
 }
 
@@ -210,7 +233,7 @@ export function Checkbox(props: FieldProps & { value?: string }) {
   const { ctx, form, name, label, value = 'yes' } = props;
   const hasError = Boolean(form.errors[name]);
   return (
-    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+    <FormGroup form={form} name={name}>
       <FieldError ctx={ctx} form={form} name={name} />
       <div class="usa-checkbox">
         <input
@@ -225,7 +248,7 @@ export function Checkbox(props: FieldProps & { value?: string }) {
         />
         <label class="usa-checkbox__label" for={fieldId(name)}>{label}</label>
       </div>
-    </div>
+    </FormGroup>
   );
 }
 
@@ -233,10 +256,8 @@ export function TextArea(props: FieldProps & { maxLength?: number; rows?: number
   const { ctx, form, name, label, hint, required, maxLength, rows = 4 } = props;
   const hasError = Boolean(form.errors[name]);
   return (
-    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
-      <Label ctx={ctx} name={name} label={label} required={required} />
-      {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
-      <FieldError ctx={ctx} form={form} name={name} />
+    <FormGroup form={form} name={name}>
+      <FieldHead ctx={ctx} form={form} name={name} label={label} hint={hint} required={required} />
       <textarea
         class={`usa-textarea${hasError ? ' usa-input--error' : ''}`}
         id={fieldId(name)}
@@ -249,7 +270,7 @@ export function TextArea(props: FieldProps & { maxLength?: number; rows?: number
       >
         {form.values[name] ?? ''}
       </textarea>
-    </div>
+    </FormGroup>
   );
 }
 
@@ -259,16 +280,10 @@ export function TextArea(props: FieldProps & { maxLength?: number; rows?: number
  */
 export function CheckboxGroup(props: FieldProps & { options: { value: string; label: string }[] }) {
   const { ctx, form, name, label, hint, required, options } = props;
-  const hasError = Boolean(form.errors[name]);
   return (
-    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+    <FormGroup form={form} name={name}>
       <fieldset class="usa-fieldset" id={fieldId(name)} aria-describedby={describedBy(form, name, hint)}>
-        <legend class="usa-legend">
-          {label}
-          {required ? <RequiredMark ctx={ctx} /> : null}
-        </legend>
-        {hint ? <div class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</div> : null}
-        <FieldError ctx={ctx} form={form} name={name} />
+        <LegendHead ctx={ctx} form={form} name={name} label={label} hint={hint} required={required} />
         {options.map((o) => (
           <div class="usa-checkbox" key={o.value}>
             <input class="usa-checkbox__input" id={fieldId(`${name}__${o.value}`)} type="checkbox" name={`${name}__${o.value}`} value="yes" checked={form.values[`${name}__${o.value}`] === 'yes'} />
@@ -276,7 +291,7 @@ export function CheckboxGroup(props: FieldProps & { options: { value: string; la
           </div>
         ))}
       </fieldset>
-    </div>
+    </FormGroup>
   );
 }
 
@@ -288,14 +303,9 @@ export function DateFields(props: FieldProps & { prefix: string }) {
     new Intl.DateTimeFormat(ctx.lang === 'es' ? 'es-US' : 'en-US', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, i, 1))),
   );
   return (
-    <div class={`usa-form-group${hasError ? ' usa-form-group--error' : ''}`}>
+    <FormGroup form={form} name={name}>
       <fieldset class="usa-fieldset" id={fieldId(name)}>
-        <legend class="usa-legend">
-          {label}
-          {required ? <RequiredMark ctx={ctx} /> : null}
-        </legend>
-        {hint ? <span class="usa-hint" id={`${fieldId(name)}-hint`}>{hint}</span> : null}
-        <FieldError ctx={ctx} form={form} name={name} />
+        <LegendHead ctx={ctx} form={form} name={name} label={label} hint={hint} required={required} hintTag="span" />
         <div class="usa-memorable-date">
           <div class="usa-form-group usa-form-group--month usa-form-group--select">
             <label class="usa-label" for={fieldId(`${prefix}_month`)}>{ctx.t('common.month')}</label>
@@ -320,7 +330,7 @@ export function DateFields(props: FieldProps & { prefix: string }) {
           </div>
         </div>
       </fieldset>
-    </div>
+    </FormGroup>
   );
 }
 
