@@ -1,7 +1,6 @@
-import { FormLayout } from '../../../platform/views/form-layout.js';
 import { SelectInput, SubmitButton } from '../../../platform/views/forms.js';
 import type { SchoolConfig } from '../../districts/config-schema.js';
-import { ApplicantFields, gradeLabel, ReasonField, RequestFormKeys, schoolOption, YearAndGrades, type RequestPageProps } from './request-fields.js';
+import { ApplicantFields, gradeLabel, ReasonField, RequestFormKeys, RequestFormLayout, schoolOption, YearAndGrades, type RequestPageProps } from './request-fields.js';
 
 interface Props extends RequestPageProps {
   schools: SchoolConfig[];
@@ -13,11 +12,8 @@ export { gradeLabel };
 /** The incoming application form (APP-4…APP-10). */
 export function ApplyFormPage({ ctx, district, student, openYears, schools, magnetSchools, form }: Props) {
   const { t } = ctx;
-  const lang = ctx.lang as 'en' | 'es';
-  const name = district.name[lang] ?? district.name.en;
   return (
-    <FormLayout ctx={ctx} title={t('applications.form.title', { district: name })} form={form}>
-      <p class="usa-intro">{t('applications.form.for', { student: `${student.first_name} ${student.last_name}` })}</p>
+    <RequestFormLayout ctx={ctx} district={district} student={student} form={form} title="applications.form.title" intro="applications.form.for">
       <p>{t('applications.form.requiredNote')}</p>
       <form method="post" action={`/apply/${district.slug}/form`} class="usa-form usa-form--large" novalidate>
         <RequestFormKeys ctx={ctx} form={form} studentId={student.id} />
@@ -38,6 +34,6 @@ export function ApplyFormPage({ ctx, district, student, openYears, schools, magn
         <ApplicantFields ctx={ctx} form={form} />
         <SubmitButton>{t('applications.form.submit')}</SubmitButton>
       </form>
-    </FormLayout>
+    </RequestFormLayout>
   );
 }

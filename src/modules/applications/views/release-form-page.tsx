@@ -1,9 +1,8 @@
-import { FormLayout } from '../../../platform/views/form-layout.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { RadioGroup, SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { OTHER_DISTRICT } from '../validation.js';
-import { ApplicantFields, Guidelines, KindForm, type RequestPageProps } from './request-fields.js';
+import { ApplicantFields, Guidelines, KindForm, RequestFormLayout, type RequestPageProps } from './request-fields.js';
 
 interface Props extends RequestPageProps {
   /** The district's date today (YYYY-MM-DD): the window notes speak in its tense (APP-2). */
@@ -18,11 +17,8 @@ interface Props extends RequestPageProps {
 export function ReleaseFormPage({ ctx, district, student, openYears, today, receiving, form }: Props) {
   const { t } = ctx;
   const lang = ctx.lang as 'en' | 'es';
-  const name = district.name[lang] ?? district.name.en;
-  const title = t('applications.release.title', { district: name });
   return (
-    <FormLayout ctx={ctx} title={title} form={form}>
-      <p class="usa-intro">{t('applications.release.intro', { student: `${student.first_name} ${student.last_name}`, district: name })}</p>
+    <RequestFormLayout ctx={ctx} district={district} student={student} form={form} title="applications.release.title" intro="applications.release.intro">
       <Guidelines ctx={ctx} district={district} kind="outgoing" />
       <KindForm ctx={ctx} form={form} district={district} kind="outgoing" studentId={student.id} openYears={openYears} today={today}>
         <RadioGroup
@@ -42,7 +38,7 @@ export function ReleaseFormPage({ ctx, district, student, openYears, today, rece
         <ApplicantFields ctx={ctx} form={form} />
         <SubmitButton>{t('applications.release.submit')}</SubmitButton>
       </KindForm>
-    </FormLayout>
+    </RequestFormLayout>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
+import { FormLayout } from '../../../platform/views/form-layout.js';
 import { Checkbox, CsrfField, RadioGroup, SelectInput, TextInput } from '../../../platform/views/forms.js';
 import { GRADES, type DistrictConfig, type PermitKind, type SchoolConfig } from '../../districts/config-schema.js';
 import { windowPhases } from '../../districts/windows.js';
@@ -13,6 +14,21 @@ export interface RequestPageProps {
   student: StudentForApplication;
   openYears: string[];
   form: FormState;
+}
+
+/**
+ * The head of a request form's page: its title naming the district asked, the error summary
+ * (FormLayout), and the intro naming the student (`intro` may name the district too); the
+ * page's own content follows as `children`.
+ */
+export function RequestFormLayout({ ctx, district, student, form, title, intro, children }: Omit<RequestPageProps, 'openYears'> & { title: string; intro: string; children: ComponentChildren }) {
+  const name = district.name[ctx.lang as 'en' | 'es'] ?? district.name.en;
+  return (
+    <FormLayout ctx={ctx} title={ctx.t(title, { district: name })} form={form}>
+      <p class="usa-intro">{ctx.t(intro, { student: `${student.first_name} ${student.last_name}`, district: name })}</p>
+      {children}
+    </FormLayout>
+  );
 }
 
 /** A request form's own hidden fields: the CSRF token, the form's key (APP-8) and the student it is for. */

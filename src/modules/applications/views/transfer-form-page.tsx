@@ -1,7 +1,6 @@
-import { FormLayout } from '../../../platform/views/form-layout.js';
 import { SelectInput, SubmitButton, TextInput } from '../../../platform/views/forms.js';
 import type { SchoolConfig } from '../../districts/config-schema.js';
-import { ApplicantFields, Guidelines, KindForm, schoolOption, type RequestPageProps } from './request-fields.js';
+import { ApplicantFields, Guidelines, KindForm, RequestFormLayout, schoolOption, type RequestPageProps } from './request-fields.js';
 
 interface Props extends RequestPageProps {
   /** The district's date today (YYYY-MM-DD): the window notes speak in its tense (APP-2). */
@@ -13,12 +12,8 @@ interface Props extends RequestPageProps {
 /** APP-1: an intra-district request — another school of the district the student lives in. */
 export function TransferFormPage({ ctx, district, student, openYears, today, residence, form }: Props) {
   const { t } = ctx;
-  const lang = ctx.lang as 'en' | 'es';
-  const name = district.name[lang] ?? district.name.en;
-  const title = t('applications.transfer.title', { district: name });
   return (
-    <FormLayout ctx={ctx} title={title} form={form}>
-      <p class="usa-intro">{t('applications.transfer.intro', { student: `${student.first_name} ${student.last_name}` })}</p>
+    <RequestFormLayout ctx={ctx} district={district} student={student} form={form} title="applications.transfer.title" intro="applications.transfer.intro">
       {residence ? <p>{t('applications.transfer.residence', { school: residence.name })}</p> : null}
       <p>{t('applications.transfer.bothSchools')}</p>
       <Guidelines ctx={ctx} district={district} kind="intra" />
@@ -38,6 +33,6 @@ export function TransferFormPage({ ctx, district, student, openYears, today, res
         <ApplicantFields ctx={ctx} form={form} />
         <SubmitButton>{t('applications.transfer.submit')}</SubmitButton>
       </KindForm>
-    </FormLayout>
+    </RequestFormLayout>
   );
 }
