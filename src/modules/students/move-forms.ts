@@ -41,20 +41,37 @@ function collect(issues: readonly { path: readonly PropertyKey[]; message: strin
   return errors;
 }
 
+type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FormErrors };
+
+/**
+ * A form of fields and one memorable date (DEC-11, DEC-13): the schema's problems and the date's
+ * (its fields' prefix, `kind`, names its messages; `field` is where they show), every one at once; else what `build` makes.
+ */
+function parseDated<S extends z.ZodType, T>(
+  schema: S,
+  values: Record<string, string>,
+  today: string,
+  date: { kind: 'moved' | 'from'; field: string },
+  build: (v: z.infer<S>, date: string) => T,
+): Parsed<T> {
+  const r = schema.safeParse(values);
+  const errors = r.success ? {} : collect(r.error.issues);
+  const d = checkDate(values, date.kind, date.kind, today);
+  if ('error' in d) errors[date.field] = { key: d.error };
+  if (!r.success || 'error' in d) return { ok: false, errors };
+  return { ok: true, data: build(r.data, d.date) };
+}
+
 // ---------------------------------------------------------------- the move form
 
 export const moveSchema = z.object({ ...addressFields, moved_month: z.string().default(''), moved_day: z.string().default(''), moved_year: z.string().default('') });
 export type MoveInput = Address & { moved_on: string };
 
 /** DEC-13: the new address and the day of the move, every problem at once. */
-export function parseMoveForm(values: Record<string, string>, today: string): { ok: true; data: MoveInput } | { ok: false; errors: FormErrors } {
-  const r = moveSchema.safeParse(values);
-  const errors = r.success ? {} : collect(r.error.issues);
-  const date = checkDate(values, 'moved', 'moved', today);
-  if ('error' in date) errors.moved_on = { key: date.error };
-  if (!r.success || 'error' in date) return { ok: false, errors };
-  const v = r.data;
-  return { ok: true, data: { address_line1: v.address_line1, address_line2: v.address_line2 || null, city: v.city, state: v.state, zip: v.zip.slice(0, 5), moved_on: date.date } };
+export function parseMoveForm(values: Record<string, string>, today: string): Parsed<MoveInput> {
+  return parseDated(moveSchema, values, today, { kind: 'moved', field: 'moved_on' }, (v, movedOn) => ({
+    address_line1: v.address_line1, address_line2: v.address_line2 || null, city: v.city, state: v.state, zip: v.zip.slice(0, 5), moved_on: movedOn,
+  }));
 }
 
 /** An address on one line, as stored in address_changes. */
@@ -87,11 +104,6 @@ export interface SchoolChangeInput {
   from: string;
 }
 
-export function parseSchoolChangeForm(values: Record<string, string>, today: string): { ok: true; data: SchoolChangeInput } | { ok: false; errors: FormErrors } {
-  const r = schoolChangeSchema.safeParse(values);
-  const errors = r.success ? {} : collect(r.error.issues);
-  const date = checkDate(values, 'from', 'from', today);
-  if ('error' in date) errors.from = { key: date.error };
-  if (!r.success || 'error' in date) return { ok: false, errors };
-  return { ok: true, data: { district: r.data.district, school: r.data.school, from: date.date } };
+export function parseSchoolChangeForm(values: Record<string, string>, today: string): Parsed<SchoolChangeInput> {
+  return parseDated(schoolChangeSchema, values, today, { kind: 'from', field: 'from' }, (v, from) => ({ district: v.district, school: v.school, from }));
 }
