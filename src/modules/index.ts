@@ -14,6 +14,7 @@ import { staffModule } from './staff/module.js';
 import { decisionsModule } from './decisions/module.js';
 import { withdrawnRecords } from './decisions/withdrawn.js';
 import { carriedDocuments } from './documents/carried.js';
+import { Handoff } from './applications/handoff.js';
 import { addressesModule } from './addresses/module.js';
 import { permitLifeModule } from './permit-life/module.js';
 import { staffRequestPage } from './staff/request-page.js';
@@ -34,15 +35,17 @@ export interface DeclaredModules {
 export function declareModules(deps: Deps): DeclaredModules {
   const audit = new AuditLog(deps.db, deps.clock, deps.writer);
   const scope = new RequestScope(deps.db);
+  /** The hand-off of a release to the receiving district (DEC-5, DEC-19): a parent's release and a release's approval use the one. */
+  const handoff = new Handoff(deps, carriedDocuments(deps.db));
   const modules = [
     homeModule(deps),
     districtsModule(deps),
     accountsModule(deps),
     studentsModule(deps),
     documentsModule(deps),
-    applicationsModule(deps, { withdrawn: withdrawnRecords(deps.db), carried: carriedDocuments(deps.db) }),
+    applicationsModule(deps, { withdrawn: withdrawnRecords(deps.db), handoff }),
     staffModule(deps, { audit, scope }),
-    decisionsModule(deps, { audit, scope }),
+    decisionsModule(deps, { audit, scope, handoff }),
     addressesModule(deps, { audit }),
     permitLifeModule(deps, { audit, scope }),
   ];

@@ -10,7 +10,7 @@ import { ApplicationsService, type StudentForApplication } from './service.js';
 import { kindRoutes } from './kind-routes.js';
 import { storyRoutes } from './story-routes.js';
 import { Withdrawals, type WithdrawnRecords } from './withdraw.js';
-import { Handoff, type CarriedDocuments } from './handoff.js';
+import type { Handoff } from './handoff.js';
 import { relatedView } from './related.js';
 import { AgreementSchema, IncomingApplicationSchema } from './validation.js';
 import { ApplyStartPage } from './views/apply-start-page.js';
@@ -35,15 +35,15 @@ export interface ApplicationPageExtras {
   sections: Pick<Pages, 'applicationSections' | 'storySections'>;
   /** What a withdrawal ends of the decisions' records, supplied by the decisions module. */
   withdrawn: WithdrawnRecords;
-  /** The documents a release carries to the receiving district (DEC-19 at once), supplied by the documents module. */
-  carried: CarriedDocuments;
+  /** A release handed to the receiving district with the documents it carries (DEC-19 at once), built once at the top. */
+  handoff: Handoff;
 }
 
 export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras: ApplicationPageExtras): Promise<void> {
   const service = new ApplicationsService(deps);
   const route = typed(app);
   const withdrawals = new Withdrawals(deps, extras.withdrawn);
-  await kindRoutes(app, deps, service, withdrawals, new Handoff(deps, extras.carried));
+  await kindRoutes(app, deps, service, withdrawals, extras.handoff);
   await storyRoutes(app, deps, extras.sections.storySections);
 
   const notFound = (reply: FastifyReply) => reply.callNotFound();

@@ -5,10 +5,9 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { schoolId } from '../districts/catalog.js';
-import { Handoff } from '../applications/handoff.js';
-import { carriedDocuments } from '../documents/carried.js';
+import type { Handoff } from '../applications/handoff.js';
 import { DecisionsRepository } from './repository.js';
-import { RequestScope } from '../access/request-scope.js';
+import type { RequestScope } from '../access/request-scope.js';
 import { refuse } from '../../platform/db/refuse.js';
 import { asStatus, moveRequest, type Status } from '../applications/lifecycle.js';
 import { localDate } from '../../platform/clock.js';
@@ -29,9 +28,9 @@ const RELEASE_PENDING: readonly Status[] = ['incomplete', 'submitted', 'info_req
 export class ReleaseDecisions {
   private scope: RequestScope;
   private handoff: Handoff;
-  constructor(private deps: Deps, private repo: DecisionsRepository) {
-    this.scope = new RequestScope(deps.db);
-    this.handoff = new Handoff(deps, carriedDocuments(deps.db));
+  constructor(private deps: Deps, private repo: DecisionsRepository, built: { handoff: Handoff; scope: RequestScope }) {
+    this.scope = built.scope;
+    this.handoff = built.handoff;
   }
 
   /**

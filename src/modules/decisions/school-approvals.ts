@@ -5,8 +5,8 @@ import { localDate } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { canChangeRecords } from '../access/roles.js';
-import { RequestScope } from '../access/request-scope.js';
-import { DecisionsRepository } from './repository.js';
+import type { RequestScope } from '../access/request-scope.js';
+import type { DecisionsRepository } from './repository.js';
 import { notifyParent } from './notify.js';
 import { refusable, refuse } from '../../platform/db/refuse.js';
 import { asStatus, moveRequest, noteRequest } from '../applications/lifecycle.js';
@@ -24,13 +24,13 @@ export type SchoolRole = SchoolApprovalsTable['role'];
  */
 export class SchoolApprovals {
   private repo: DecisionsRepository;
+  private readiness: DecisionReadiness;
   private scope: RequestScope;
-  constructor(
-    private deps: Deps,
-    private readiness: DecisionReadiness,
-  ) {
-    this.repo = new DecisionsRepository(deps.db);
-    this.scope = new RequestScope(deps.db);
+  /** `built`: the decisions' repository and readiness (DecisionService's) and the scope of a request, built once. */
+  constructor(private deps: Deps, built: { repo: DecisionsRepository; readiness: DecisionReadiness; scope: RequestScope }) {
+    this.repo = built.repo;
+    this.readiness = built.readiness;
+    this.scope = built.scope;
   }
 
   /** The school roles this staff member may decide for on a request. */

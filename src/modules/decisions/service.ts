@@ -15,6 +15,8 @@ import { notifyParent } from './notify.js';
 import { canChangeRecords } from '../access/roles.js';
 import { translator } from '../../platform/i18n/translator.js';
 import { ReleaseDecisions } from './releases.js';
+import type { Handoff } from '../applications/handoff.js';
+import type { RequestScope } from '../access/request-scope.js';
 import type { AppealInput, ApproveInput, DenyInput, InfoInput, OutcomeInput, RevokeInput } from './inputs.js';
 import { DecisionReadiness } from './readiness.js';
 import { DocumentsService } from '../documents/service.js';
@@ -41,10 +43,11 @@ export class DecisionService {
   /** APP-11: whether an open request can be decided now (shared with the two schools' decisions and the panel). */
   readonly readiness: DecisionReadiness;
   private releases: ReleaseDecisions;
-  constructor(private deps: Deps) {
+  /** `built`: the hand-off of a release and the scope of a request, built once at the top. */
+  constructor(private deps: Deps, built: { handoff: Handoff; scope: RequestScope }) {
     this.repo = new DecisionsRepository(deps.db);
     this.readiness = new DecisionReadiness(deps, this.repo, new DocumentsService(deps));
-    this.releases = new ReleaseDecisions(deps, this.repo);
+    this.releases = new ReleaseDecisions(deps, this.repo, built);
   }
 
   private district(staff: SessionStaff): DistrictConfig {
