@@ -30,6 +30,8 @@ export interface DeclaredModules {
   modules: ModuleDeclaration[];
   audit: AuditLog;
   scope: RequestScope;
+  /** One request as the permit office sees it: the staff request page and the document review read it. */
+  views: RequestViews;
 }
 
 export function declareModules(deps: Deps): DeclaredModules {
@@ -37,6 +39,7 @@ export function declareModules(deps: Deps): DeclaredModules {
   const scope = new RequestScope(deps.db);
   /** The hand-off of a release to the receiving district (DEC-5, DEC-19): a parent's release and a release's approval use the one. */
   const handoff = new Handoff(deps, carriedDocuments(deps.db));
+  const views = new RequestViews(deps, scope);
   const modules = [
     homeModule(deps),
     districtsModule(deps),
@@ -44,22 +47,22 @@ export function declareModules(deps: Deps): DeclaredModules {
     studentsModule(deps),
     documentsModule(deps),
     applicationsModule(deps, { withdrawn: withdrawnRecords(deps.db), handoff }),
-    staffModule(deps, { audit, scope }),
+    staffModule(deps, { audit, scope, views }),
     decisionsModule(deps, { audit, scope, handoff }),
     addressesModule(deps, { audit }),
     permitLifeModule(deps, { audit, scope }),
   ];
-  return { modules, audit, scope };
+  return { modules, audit, scope, views };
 }
 
 /** Registers every module's routes, handing them the pages built from every module's sections. */
 export async function registerModules(app: FastifyInstance, deps: Deps, declared: DeclaredModules = declareModules(deps)): Promise<void> {
-  const { modules, audit } = declared;
+  const { modules, audit, views } = declared;
   const applicationPage = modules.flatMap((m) => m.sections?.applicationPage ?? []);
   const studentStory = modules.flatMap((m) => m.sections?.studentStory ?? []);
   const staffRequest = modules.flatMap((m) => m.sections?.staffRequestPage ?? []);
   const pages: Pages = {
-    staffRequest: staffRequestPage(deps, { audit, views: new RequestViews(deps) }, staffRequest),
+    staffRequest: staffRequestPage(deps, { audit, views }, staffRequest),
     async applicationSections(req, application) {
       const shown: Record<'documents' | 'decision', Section[]> = { documents: [], decision: [] };
       for (const s of applicationPage) shown[s.place].push(await s.load(req, application));

@@ -11,7 +11,7 @@ import { ErrorPage } from '../../platform/views/error-page.js';
 import { DOCUMENT_STATUSES, DocumentReview, FILE_TYPES, INLINE_TYPES, ReviewSchema, canReview, heicToJpeg, isHeic, readAll } from '../documents/review.js';
 import type { AuditLog } from '../access/audit-log.js';
 import type { RequestScope } from '../access/request-scope.js';
-import { RequestViews } from './request-view.js';
+import type { RequestViews } from './request-view.js';
 import { requireStaff } from '../../platform/http/guards.js';
 import { DocumentReviewPage } from './views/document-list.js';
 import { DocumentsPage } from './views/documents-page.js';
@@ -44,10 +44,9 @@ const viewerHeaders: onSendHookHandler = async (_req, reply, payload) => {
 };
 
 /** DOC-3: reviewing, viewing and finding documents (registered by staffRoutes). */
-export async function documentStaffRoutes(app: FastifyInstance, deps: Deps, built: { audit: AuditLog; scope: RequestScope }): Promise<void> {
-  const { audit, scope } = built;
+export async function documentStaffRoutes(app: FastifyInstance, deps: Deps, built: { audit: AuditLog; scope: RequestScope; views: RequestViews }): Promise<void> {
+  const { audit, scope, views } = built;
   const review = new DocumentReview(deps, built);
-  const views = new RequestViews(deps);
   const route = typed(app);
   /** The routes of one document of a request. */
   const documentRoute = { schema: { params: paramsOf('id', 'documentId') } };

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
-import { RequestScope } from '../access/request-scope.js';
+import type { RequestScope } from '../access/request-scope.js';
 import { history } from '../applications/lifecycle.js';
 
 export interface RequestView {
@@ -23,8 +23,9 @@ export interface RequestView {
 export class RequestViews {
   private scope: RequestScope;
   private documents: DocumentsService;
-  constructor(private deps: Deps) {
-    this.scope = new RequestScope(deps.db);
+  /** `scope`: the scope of a request, built once at the top. */
+  constructor(private deps: Deps, scope: RequestScope) {
+    this.scope = scope;
     this.documents = new DocumentsService(deps);
   }
 

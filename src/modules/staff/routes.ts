@@ -20,6 +20,7 @@ import { QueuePage } from './views/queue-page.js';
 import type { ShowStaffRequestPage } from '../../platform/modules.js';
 import { AuditPage } from './views/audit-page.js';
 import type { RequestScope } from '../access/request-scope.js';
+import type { RequestViews } from './request-view.js';
 import { canSearchAudit } from '../access/roles.js';
 import { StudentNumbers } from '../applications/student-number.js';
 import { dashboardRoutes } from './dashboard-routes.js';
@@ -38,7 +39,7 @@ function queueFilter(q: z.infer<typeof queueQuery>): QueueFilter {
   };
 }
 
-export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { audit: AuditLog; scope: RequestScope; showRequestPage: ShowStaffRequestPage }): Promise<void> {
+export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { audit: AuditLog; scope: RequestScope; views: RequestViews; showRequestPage: ShowStaffRequestPage }): Promise<void> {
   const { audit, scope, showRequestPage } = built;
   const service = new StaffService(deps);
   const queue = new QueueService(deps);
@@ -204,5 +205,5 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
 
   await teamRoutes(app, deps, audit);
   await dashboardRoutes(app, deps, audit);
-  await documentStaffRoutes(app, deps, { audit, scope });
+  await documentStaffRoutes(app, deps, { audit, scope, views: built.views });
 }
