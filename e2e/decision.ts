@@ -56,6 +56,11 @@ export async function clerkDecides(browser: Browser, baseUrl: string, dataDir: s
     await page.locator('svg[role="img"]').first().waitFor();
     await checkA11y(page, 'staff dashboard', visited);
 
+    // The list of reports, from the dashboard's link.
+    await page.getByRole('link', { name: t('dashboard.reports') }).click();
+    await page.getByRole('heading', { level: 1, name: t('reports.title') }).waitFor();
+    await checkA11y(page, 'staff reports', visited);
+
     await page.goto('/staff/queue');
     await page.getByLabel(/^Search/).fill(parent.confirmation);
     await page.getByRole('button', { name: t('staff.queue.filter') }).click();

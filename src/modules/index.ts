@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
-import { combineSections, type ModuleDeclaration, type Pages, type Section } from '../platform/modules.js';
+import { combineSections, type ModuleDeclaration, type Pages, type ReportDeclaration, type Section } from '../platform/modules.js';
 import { BackgroundRunner, type BackgroundStep } from '../platform/ops/runner.js';
 import { AuditLog } from './access/audit-log.js';
 import { RequestScope } from './access/request-scope.js';
@@ -73,8 +73,20 @@ export async function registerModules(app: FastifyInstance, deps: Deps, declared
       for (const s of studentStory) shown.push(await s(request));
       return combineSections(...shown);
     },
+    reports: collectReports(modules),
   };
   for (const m of modules) await m.routes?.(app, pages);
+}
+
+/** Every module's reports, in the order of the modules; two with one id are a mistake in the declarations. */
+export function collectReports(modules: ModuleDeclaration[]): ReportDeclaration[] {
+  const reports = modules.flatMap((m) => m.reports ?? []);
+  const seen = new Set<string>();
+  for (const r of reports) {
+    if (seen.has(r.id)) throw new Error(`Two reports are declared with the id "${r.id}"`);
+    seen.add(r.id);
+  }
+  return reports;
 }
 
 /** The registered background steps of one run ('deadlines' or 'files'), in the order of the modules. */

@@ -26,6 +26,26 @@ export interface ModuleDeclaration {
   };
   /** Background steps, each idempotent and safe across instances. */
   steps?: BackgroundStep[];
+  /** Reports the module serves from its own routes, listed for the staff on /staff/reports. */
+  reports?: ReportDeclaration[];
+}
+
+/**
+ * A report a module serves (a CSV download or a page), as the staff's list of reports shows it.
+ * Listing is not authorizing: the module's route checks who may open it, as every route does;
+ * `openedBy` only keeps off the list what the route would refuse.
+ */
+export interface ReportDeclaration {
+  /** Unique among every module's reports, e.g. 'queue-csv'. */
+  id: string;
+  /** Catalog keys of its title and of one sentence saying what it holds. */
+  titleKey: string;
+  descriptionKey: string;
+  /** Where the module serves it. */
+  path: string;
+  format: 'csv' | 'page';
+  /** Whether this staff member may open it, by the declaring module's role rules. */
+  openedBy: (staff: SessionStaff) => boolean;
 }
 
 /** A part of a page owned by another module: rendered with the page's context, or nothing. */
@@ -74,4 +94,6 @@ export interface Pages {
   applicationSections: (req: FastifyRequest, application: ApplicationsTable) => Promise<Record<ApplicationPageSection['place'], Section>>;
   /** One request's sections on the student page, in order. */
   storySections: (request: StoryRequestFacts) => Promise<Section>;
+  /** Every module's reports, in the order of the modules. */
+  reports: ReportDeclaration[];
 }

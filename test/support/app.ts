@@ -10,6 +10,7 @@ import { buildApp } from '../../src/app.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { openDatabase, type DbHandle } from '../../src/platform/db/kysely.js';
 import type { Deps } from '../../src/deps.js';
+import type { DeclaredModules } from '../../src/modules/index.js';
 
 /** The databases every database test runs on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export const databases: { name: 'sqlite' | 'postgres'; url: string }[] = [
@@ -51,9 +52,10 @@ export async function openTestDatabase(url: string): Promise<{ handle: DbHandle;
 
 /**
  * A whole app on a real database, with the clock fixed (default: 2026-11-22, 10:00 in Los Angeles)
- * and data (files, mail) in a temporary folder.
+ * and data (files, mail) in a temporary folder. `modules` replaces the declared modules (e.g. with one
+ * declared by a test).
  */
-export async function makeTestApp(opts: { dbUrl?: string; now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { dbUrl?: string; now?: string; env?: Record<string, string>; modules?: (deps: Deps) => DeclaredModules } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -65,7 +67,7 @@ export async function makeTestApp(opts: { dbUrl?: string; now?: string; env?: Re
   const clock = fixedClock(opts.now ?? config.clockStart ?? '2026-11-22T18:00:00Z');
   const { handle, drop } = await openTestDatabase(opts.dbUrl ?? 'sqlite::memory:');
   const deps = await wire(config, { clock, handle });
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, { modules: opts.modules?.(deps) });
   await app.ready();
   return {
     app,

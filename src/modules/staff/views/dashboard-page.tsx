@@ -126,6 +126,9 @@ export function DashboardPage({ ctx, district, data }: { ctx: PageContext; distr
     <Layout ctx={ctx} title={t('dashboard.title')}>
       <h1>{t('dashboard.title')}</h1>
       <p class="usa-intro">{t('dashboard.intro', { district: inLanguage(district.name, ctx.lang) })}</p>
+      <p>
+        <a class="usa-link" href="/staff/reports">{t('dashboard.reports')}</a>
+      </p>
 
       <section aria-labelledby="due-heading" class="usa-summary-box margin-bottom-4" id="due">
         <div class="usa-summary-box__body">
