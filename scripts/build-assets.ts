@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { PurgeCSS } from 'purgecss';
 import { BUILT_CSS } from '../src/platform/http/built-assets.js';
+import { KEPT_BY_PREFIX } from './stylesheet-keep.js';
 
 const require = createRequire(import.meta.url);
 const uswdsDist = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
@@ -20,11 +21,11 @@ const [result] = await new PurgeCSS().purge({
   // Words as class names are written, responsive prefixes included (`tablet:grid-col-6`), which
   // PurgeCSS's default extractor would cut at the colon.
   defaultExtractor: (content: string) => content.match(/[\w:-]+/g) ?? [],
-  // Classes put together at run time by our views from parts, and those USWDS's script adds to the
-  // components we use (the file input's parts and states, is-*/has-* states, the screen-reader
-  // class). USWDS's script itself is not read: it names every component's classes (range, combo
-  // box, date picker, banner, modal…), and reading it kept ~60 KB of rules no page uses.
-  safelist: { greedy: [/^usa-file-input/, /^usa-alert/, /^usa-button/, /^usa-input/, /^usa-form/, /^usa-error/, /^usa-sr-only/, /^is-/, /^has-/, /^usa-js-/, /^usa-tag/, /^usa-summary-box/, /^usa-checkbox/, /^usa-radio/, /^usa-select/, /^usa-hint/] },
+  // Classes put together at run time by our views from parts, and those USWDS's script adds
+  // (scripts/stylesheet-keep.ts). USWDS's script itself is not read: it names every component's
+  // classes (range, combo box, date picker, banner, modal…), and reading it kept ~60 KB of rules
+  // no page uses.
+  safelist: { greedy: KEPT_BY_PREFIX },
   // Fonts: only the faces the kept rules use are fetched by the browser anyway.
   fontFace: false,
   keyframes: true,

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IMMUTABLE, USWDS_DIST, builtStylesheet } from '../src/platform/http/built-assets.js';
 import { CSP } from '../src/platform/http/security.js';
+import { KEPT_BY_PREFIX } from '../scripts/stylesheet-keep.js';
 
 /** Light pages on a phone plan (APP-9): compressed as the browser asks, and a favicon. */
 describe('assets and compression', () => {
@@ -100,6 +101,23 @@ describe('assets and compression', () => {
     expect(lost).toEqual([]);
     // And it is a fraction of the whole.
     expect(built.size).toBeLessThan(whole.size / 3);
+  });
+
+  it('APP-9 a USWDS class a view puts together at run time from parts is one the build keeps by its prefix', () => {
+    // The build keeps a class only if a source file writes it out whole, or its prefix is kept
+    // (scripts/stylesheet-keep.ts): `usa-table--${variant}` would lose the variant's rules.
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    // A class name cut short (ending in - or _) by a template's placeholder or a string joined to something.
+    const cutShort = (text: string) => [...text.matchAll(/\b(usa-[\w-]*[-_])(?:\$\{|['"]\s*\+)/g)].map((m) => m[1]!);
+    expect(cutShort('const c = `usa-table--${v}`;')).toEqual(['usa-table--']);
+    expect(cutShort("const c = 'usa-table--' + v;")).toEqual(['usa-table--']);
+    expect(cutShort('<table class="usa-table usa-table--stacked">')).toEqual([]);
+    expect(cutShort('class={`usa-textarea${bad ? " usa-input--error" : ""}`}')).toEqual([]);
+    const notKept: string[] = [];
+    for (const f of files('src').filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts'))) {
+      for (const prefix of cutShort(fs.readFileSync(f, 'utf8'))) if (!KEPT_BY_PREFIX.some((re) => re.test(prefix))) notKept.push(`${f}: ${prefix}`);
+    }
+    expect(notKept).toEqual([]);
   });
 
   /** What a page's head links: each stylesheet, icon and script, in order. */
