@@ -26,6 +26,7 @@ const MODULE_FLOORS = [
   ['documents'],
   ['decisions'],
   ['permit-life'],
+  ['enrollment'], //         a school's roll (issue 15): may read the permit that placed a student
   ['staff'], //              the staff office's own pages
   ['home'],
 ];

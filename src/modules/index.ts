@@ -17,6 +17,7 @@ import { carriedDocuments } from './documents/carried.js';
 import { Handoff } from './applications/handoff.js';
 import { addressesModule } from './addresses/module.js';
 import { permitLifeModule } from './permit-life/module.js';
+import { enrollmentModule } from './enrollment/module.js';
 import { staffRequestPage } from './staff/request-page.js';
 import { RequestViews } from './staff/request-view.js';
 
@@ -51,6 +52,7 @@ export function declareModules(deps: Deps): DeclaredModules {
     decisionsModule(deps, { audit, scope, handoff }),
     addressesModule(deps, { audit }),
     permitLifeModule(deps, { audit, scope }),
+    enrollmentModule(deps),
   ];
   return { modules, audit, scope, views };
 }

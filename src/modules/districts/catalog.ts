@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/kysely.js';
-import type { DistrictConfig, PermitKind, ReasonConfig, SchoolConfig } from './config-schema.js';
+import type { DistrictConfig, EnrollmentStatusConfig, EntryTypeConfig, ExitCodeConfig, PermitKind, ReasonConfig, SchoolConfig } from './config-schema.js';
 
 export const schoolId = (districtSlug: string, schoolCode: string): string => `${districtSlug}:${schoolCode}`;
 
@@ -27,6 +27,18 @@ export class DistrictCatalog {
   }
   reasonsFor(district: DistrictConfig, kind: PermitKind): ReasonConfig[] {
     return district.reasons.filter((r) => r.kinds.includes(kind));
+  }
+  /** WDR-4: one of the district's entry types by its own code (`district.enrollmentCodes.entryTypes` lists them all). */
+  entryType(district: DistrictConfig, code: string): EntryTypeConfig | undefined {
+    return district.enrollmentCodes.entryTypes.find((c) => c.code === code);
+  }
+  /** WDR-4: one of the district's exit codes by its own code, with its required document (WDR-1) and due diligence (WDR-2). */
+  exitCode(district: DistrictConfig, code: string): ExitCodeConfig | undefined {
+    return district.enrollmentCodes.exitCodes.find((c) => c.code === code);
+  }
+  /** WDR-4: one of the district's enrollment statuses by its own code. */
+  enrollmentStatus(district: DistrictConfig, code: string): EnrollmentStatusConfig | undefined {
+    return district.enrollmentCodes.statuses.find((c) => c.code === code);
   }
   /** Checklist for a request: the kind's common documents, then the reason's own. */
   checklist(district: DistrictConfig, kind: PermitKind, reasonCode: string): { code: string; required: boolean; label: DistrictConfig['documents'][number]['label']; description: DistrictConfig['documents'][number]['description'] }[] {

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  CALPADS_ENROLLMENT_STATUSES,
+  CALPADS_EXIT_CODES,
+  CALPADS_TRANSFER_CODES,
+  EDFI_ENTRY_TYPES,
+  EDFI_EXIT_WITHDRAW_TYPES,
+  EDFI_NAMESPACE,
+} from './state-codes.js';
 
 /**
  * The format of a district configuration file (config/districts/*.yaml).
@@ -26,6 +34,79 @@ export const localized = z.object({ en: z.string().min(1), es: z.string().min(1)
 export type Localized = z.infer<typeof localized>;
 
 const grade = z.enum(GRADES);
+
+/** WDR-1: the document a withdrawal with an exit code must be supported by. */
+export const WITHDRAWAL_DOCUMENTS = ['records_request', 'private_school_affidavit', 'not_attending_letter', 'death_notice', 'none'] as const;
+export type WithdrawalDocument = (typeof WITHDRAWAL_DOCUMENTS)[number];
+
+/** A district's own enrollment code: letters (either case), digits and dashes, as student information systems write them. */
+const enrollmentCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'must use letters, digits and dashes');
+
+/** A code of one of the state's lists (state-codes.ts); YAML reads `10` as a number, so numbers are taken as their digits. */
+const calpadsCode = (known: Record<string, string>, list: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'number' ? String(v) : v),
+    z.string().superRefine((s, ctx) => {
+      if (!Object.hasOwn(known, s)) ctx.addIssue({ code: 'custom', message: `"${s}" is not a CALPADS ${list} (known: ${Object.keys(known).join(', ')})` });
+    }),
+  );
+
+/** An Ed-Fi descriptor value, `uri://<namespace>/<Descriptor>#<code value>`; in Ed-Fi's own namespace the code value must be one of Ed-Fi's. */
+const edfiDescriptor = (descriptor: string, values: readonly string[]) => {
+  const form = new RegExp(`^(uri://[^\\s#]+)/${descriptor}#(\\S.*)$`);
+  return z.string().superRefine((s, ctx) => {
+    const m = form.exec(s);
+    if (!m) ctx.addIssue({ code: 'custom', message: `must be an Ed-Fi descriptor written uri://<namespace>/${descriptor}#<code value>` });
+    else if (m[1] === EDFI_NAMESPACE && !values.includes(m[2]))
+      ctx.addIssue({ code: 'custom', message: `"${m[2]}" is not a code value of Ed-Fi's ${descriptor} (${values.join(', ')})` });
+  });
+};
+
+/**
+ * WDR-4: the district's entry types, exit (withdrawal) codes and enrollment statuses, each mapped
+ * to its CALPADS code and (for entries and exits) its Ed-Fi descriptor value.
+ */
+const enrollmentCodesSchema = z.object({
+  /** Which edition of the state's and the standard's code sets the file follows (codes change from year to year). */
+  edition: z.string().min(1),
+  entryTypes: z
+    .array(
+      z.object({
+        code: enrollmentCode,
+        label: localized,
+        /** The CALPADS student school transfer code (field 1.30), or null when the student attends without a transfer (a resident). */
+        calpads: calpadsCode(CALPADS_TRANSFER_CODES, 'student school transfer code').nullable(),
+        edfi: edfiDescriptor('EntryTypeDescriptor', EDFI_ENTRY_TYPES),
+      }),
+    )
+    .min(1),
+  exitCodes: z
+    .array(
+      z.object({
+        code: enrollmentCode,
+        label: localized,
+        calpads: calpadsCode(CALPADS_EXIT_CODES, 'exit reason code'),
+        edfi: edfiDescriptor('ExitWithdrawTypeDescriptor', EDFI_EXIT_WITHDRAW_TYPES),
+        /** WDR-1: the document that supports a withdrawal with this code. */
+        document: z.enum(WITHDRAWAL_DOCUMENTS, { error: `must be one of ${WITHDRAWAL_DOCUMENTS.join(', ')}` }),
+        /** WDR-2: due diligence to locate the student must be logged (and exhausted) before this exit. */
+        dueDiligence: z.boolean().default(false),
+      }),
+    )
+    .min(1),
+  statuses: z
+    .array(
+      z.object({
+        code: enrollmentCode,
+        label: localized,
+        calpads: calpadsCode(CALPADS_ENROLLMENT_STATUSES, 'enrollment status'),
+        /** Ed-Fi has no descriptor for it: an Ed-Fi student-school association says it with its primarySchool flag. */
+        primarySchool: z.boolean(),
+      }),
+    )
+    .min(1),
+});
+
 const seats = z.number().int().min(0);
 
 export const DistrictConfigSchema = z
@@ -129,6 +210,8 @@ export const DistrictConfigSchema = z
     guidelines: localized,
     /** APP-3: guidelines for release and intra-district requests; without them, `guidelines`. */
     kindGuidelines: z.object({ outgoing: localized.optional(), intra: localized.optional() }).default({}),
+    /** WDR-4: entry types, exit codes and enrollment statuses with their CALPADS and Ed-Fi values (docs/district-configuration.md). */
+    enrollmentCodes: enrollmentCodesSchema,
   })
   .superRefine((d, ctx) => {
     const docCodes = new Set(d.documents.map((x) => x.code));
@@ -153,6 +236,18 @@ export const DistrictConfigSchema = z
       if (seen.has(s.code)) ctx.addIssue({ code: 'custom', path: ['schools', i, 'code'], message: `"${s.code}" is used twice` });
       seen.add(s.code);
     });
+    for (const list of ['entryTypes', 'exitCodes', 'statuses'] as const) {
+      const codes = new Set<string>();
+      d.enrollmentCodes[list].forEach((c, i) => {
+        if (codes.has(c.code)) ctx.addIssue({ code: 'custom', path: ['enrollmentCodes', list, i, 'code'], message: `"${c.code}" is used twice` });
+        codes.add(c.code);
+      });
+    }
+    // WDR-4: an exit for truancy with no known enrollment comes only after logged due diligence.
+    d.enrollmentCodes.exitCodes.forEach((c, i) => {
+      if (c.calpads === 'E140' && !c.dueDiligence)
+        ctx.addIssue({ code: 'custom', path: ['enrollmentCodes', 'exitCodes', i, 'dueDiligence'], message: 'must be true for CALPADS E140 (no known enrollment, truant): due diligence comes first' });
+    });
     d.schoolYears.forEach((y, i) => {
       const [a, b] = y.year.split('-').map(Number);
       if (b !== a + 1) ctx.addIssue({ code: 'custom', path: ['schoolYears', i, 'year'], message: 'must be two consecutive years' });
@@ -163,3 +258,7 @@ export const DistrictConfigSchema = z
 export type DistrictConfig = z.infer<typeof DistrictConfigSchema>;
 export type SchoolConfig = DistrictConfig['schools'][number];
 export type ReasonConfig = DistrictConfig['reasons'][number];
+export type EnrollmentCodes = DistrictConfig['enrollmentCodes'];
+export type EntryTypeConfig = EnrollmentCodes['entryTypes'][number];
+export type ExitCodeConfig = EnrollmentCodes['exitCodes'][number];
+export type EnrollmentStatusConfig = EnrollmentCodes['statuses'][number];

@@ -10,9 +10,11 @@ import type { Db, Dialect } from './kysely.js';
  *
  * - The writer, for a unit on a path whose traffic grows with the families — a parent's or the
  *   public's form (registering, activating, setting a password, a new request, a report, a
- *   withdrawal) and the small writes every request makes (the idempotency key, a staff page's
- *   audit line, the outbox's records on SQLite) — when the unit touches only the database between
- *   its BEGIN and COMMIT and holds no lock beyond its own statements. On SQLite the units of the
+ *   withdrawal), a change of a school's roll (an enrollment, an exit: its traffic grows with the
+ *   students, hundreds a second in a large district's first days of the year), and the small
+ *   writes every request makes (the idempotency key, a staff page's audit line, the outbox's
+ *   records on SQLite) — when the unit touches only the database between its BEGIN and COMMIT
+ *   and holds no lock beyond its own statements. On SQLite the units of the
  *   moment share one commit (one fsync); on PostgreSQL it is a plain transaction.
  * - A plain transaction for everything else: the staff office's actions (few people; longer units
  *   with seats, letters and audit lines), background steps (sweeps, the storage janitor: nobody

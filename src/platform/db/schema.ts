@@ -377,7 +377,46 @@ export interface AddressChangesTable {
   created_at: string;
 }
 
+export type EnrollmentStatus = 'pre_enrolled' | 'active' | 'exited';
+
+/** A student's enrollment at a school for a school year (issue 15; written only by modules/enrollment/roll.ts). */
+export interface EnrollmentsTable {
+  id: string;
+  district_id: string;
+  school_id: string;
+  student_id: string;
+  school_year: string;
+  grade: string;
+  status: EnrollmentStatus;
+  /** A code of the district's entry types (WDR-4), stored as text. */
+  entry_type: string;
+  /** ENR-3: the first day of in-seat attendance; null while pre-enrolled. */
+  entry_date: string | null;
+  exit_date: string | null;
+  exit_code: string | null;
+  /** 1 for the student's primary school: at most one active primary enrollment per student. */
+  is_primary: number;
+  /** The permit's request this enrollment came from (ENR-7), if any. */
+  application_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The history of an enrollment: who, when, what, from, to. */
+export interface EnrollmentEventsTable {
+  id: string;
+  enrollment_id: string;
+  at: string;
+  actor: string;
+  what: string;
+  from_status: EnrollmentStatus | null;
+  to_status: EnrollmentStatus;
+  note: string | null;
+}
+
 export interface Database {
+  enrollments: EnrollmentsTable;
+  enrollment_events: EnrollmentEventsTable;
   school_approvals: SchoolApprovalsTable;
   address_ranges: AddressRangesTable;
   provisional_enrollments: ProvisionalEnrollmentsTable;

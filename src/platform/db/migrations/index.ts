@@ -12,6 +12,7 @@ import * as m0010 from './0010_audit_refusals.js';
 import * as m0011 from './0011_documents_by_storage_key.js';
 import * as m0012 from './0012_student_name_words.js';
 import * as m0013 from './0013_outbox_priority.js';
+import * as m0014 from './0014_enrollments.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_documents_by_storage_key': m0011,
   '0012_student_name_words': m0012,
   '0013_outbox_priority': m0013,
+  '0014_enrollments': m0014,
 };
