@@ -186,7 +186,9 @@ for (const db of databases) {
       const future = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: SUNRISE, firstDay: '2026-12-03', exitCode: 'T160', entryType: 'E2' });
       expect(future).toMatchObject({ ok: false, problem: { code: 'enrollment.entry-in-future' } });
       const otherDistrict = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: 'paramount-sample:101', firstDay: '2026-11-16', exitCode: 'T160', entryType: 'E2' });
-      expect(otherDistrict).toMatchObject({ ok: false, problem: { field: 'toSchoolId' } });
+      expect(otherDistrict).toMatchObject({ ok: false, problem: { code: 'enrollment.school-unknown', field: 'toSchoolId' } });
+      const noSuchSchool = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: `${D}:9999`, firstDay: '2026-11-16', exitCode: 'T160', entryType: 'E2' });
+      expect(noSuchSchool).toMatchObject({ ok: false, problem: { code: 'enrollment.school-unknown', field: 'toSchoolId' } });
       expect(await rowsOf(s)).toEqual([expect.objectContaining({ id: e.value.id, status: 'active', exit_date: null, exit_code: null })]);
       expect(await eventsOf(s)).toHaveLength(eventsBefore);
     });

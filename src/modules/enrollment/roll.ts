@@ -162,7 +162,8 @@ export async function exitIn(trx: Trx, deps: RollDeps, actor: Actor, input: Exit
 export async function transferIn(trx: Trx, deps: RollDeps, actor: Actor, input: TransferInput): Promise<{ exited: EnrollmentsTable; entered: EnrollmentsTable }> {
   const from = await current(trx, input.enrollmentId);
   if (input.toSchoolId === from.school_id) refuse(problem('same-school', 'toSchoolId'));
-  if (schoolsDistrict(deps, input.toSchoolId).slug !== from.district_id) refuse(problem('school-unknown', 'toSchoolId'));
+  const toDistrict = deps.districts.schoolById(input.toSchoolId) ? input.toSchoolId.split(':')[0] : undefined;
+  if (toDistrict !== from.district_id) refuse(problem('school-unknown', 'toSchoolId'));
   if (!realDate(input.firstDay)) refuse(problem('date-invalid', 'firstDay'));
   const exited = await exitIn(trx, deps, actor, { enrollmentId: from.id, exitCode: input.exitCode, exitDate: addDays(input.firstDay, -1), note: input.note });
   const entered = await enrollIn(trx, deps, actor, {
