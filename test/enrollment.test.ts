@@ -40,7 +40,7 @@ for (const db of databases) {
         .selectAll('enrollment_events')
         .where('enrollments.student_id', '=', studentId)
         .execute();
-    const active = { schoolId: ELM, schoolYear: YEAR, grade: '2', entryType: 'E1' };
+    const active = { schoolId: ELM, schoolYear: YEAR, grade: '2', entryType: 'new' };
 
     it('ENR-1 enrolls at once on any day of the year, mid-year included, never on a waiting list', async () => {
       const s = await student();
@@ -116,7 +116,7 @@ for (const db of databases) {
 
       // The partial unique index itself refuses a raw second active primary row.
       const now = t.clock.now().toISOString();
-      const raw = { id: newId(), district_id: D, school_id: SUNRISE, student_id: s, school_year: YEAR, grade: '2', status: 'active' as const, entry_type: 'E1', entry_date: '2026-11-03', exit_date: null, exit_code: null, is_primary: 1, application_id: null, created_at: now, updated_at: now };
+      const raw = { id: newId(), district_id: D, school_id: SUNRISE, student_id: s, school_year: YEAR, grade: '2', status: 'active' as const, entry_type: 'new', entry_date: '2026-11-03', exit_date: null, exit_code: null, is_primary: 1, application_id: null, created_at: now, updated_at: now };
       const error = await t.deps.db.insertInto('enrollments').values(raw).execute().then(
         () => undefined,
         (e: unknown) => e,
@@ -155,16 +155,30 @@ for (const db of databases) {
       expect((await roll.enroll(CLERK, { studentId: s, ...active, schoolId: SUNRISE, entryDate: '2026-11-30' })).ok).toBe(true);
     });
 
+    it('WDR-4 an entry type or an exit code the district does not have is refused on its field, nothing saved', async () => {
+      const s = await student();
+      // E1 is no entry type of the sample district (its entry types are its own codes, each mapped to CALPADS and Ed-Fi).
+      expect(await roll.enroll(CLERK, { studentId: s, ...active, entryType: 'E1', entryDate: '2026-10-05' })).toMatchObject({ ok: false, problem: { code: 'enrollment.entry-type-unknown', field: 'entryType' } });
+      expect(await rowsOf(s)).toEqual([]);
+      const e = await roll.enroll(CLERK, { studentId: s, ...active, entryType: 'inter-district-permit', entryDate: '2026-10-05' });
+      if (!e.ok) throw new Error('not enrolled');
+      // T999 is no exit code of the district; T160 is.
+      expect(await roll.exit(CLERK, { enrollmentId: e.value.id, exitCode: 'T999', exitDate: '2026-11-20' })).toMatchObject({ ok: false, problem: { code: 'enrollment.exit-code-unknown', field: 'exitCode' } });
+      expect((await rowsOf(s))[0]).toMatchObject({ status: 'active', exit_code: null });
+      expect((await eventsOf(s)).map((ev) => ev.what)).toEqual(['enrolled']);
+      expect((await roll.exit(CLERK, { enrollmentId: e.value.id, exitCode: 'T160', exitDate: '2026-11-20' })).ok).toBe(true);
+    });
+
     it('transfers between two schools of the district on consecutive days, in one transaction', async () => {
       const s = await student();
       const e = await roll.enroll(CLERK, { studentId: s, ...active, entryDate: '2026-09-01' });
       if (!e.ok) throw new Error('not enrolled');
       t.clock.advance(60_000); // a minute later, so the history reads in order
-      const r = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: SUNRISE, firstDay: '2026-11-16', exitCode: 'T160', entryType: 'E2' });
+      const r = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: SUNRISE, firstDay: '2026-11-16', exitCode: 'T160', entryType: 'transfer' });
       expect(r.ok).toBe(true);
       if (!r.ok) return;
       expect(r.value.exited).toMatchObject({ school_id: ELM, status: 'exited', exit_date: '2026-11-15', exit_code: 'T160' });
-      expect(r.value.entered).toMatchObject({ school_id: SUNRISE, status: 'active', entry_date: '2026-11-16', entry_type: 'E2', grade: '2', is_primary: 1 });
+      expect(r.value.entered).toMatchObject({ school_id: SUNRISE, status: 'active', entry_date: '2026-11-16', entry_type: 'transfer', grade: '2', is_primary: 1 });
 
       const history = await repo.history(s);
       expect(history.map((h) => [h.school_id, h.status, h.entry_date, h.exit_date])).toEqual([
@@ -181,13 +195,13 @@ for (const db of databases) {
       if (!e.ok) throw new Error('not enrolled');
       const eventsBefore = (await eventsOf(s)).length;
       // The exit would be valid; the entry is not (grade 2 at a middle school): both roll back.
-      const wrongGrade = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: MISSION, firstDay: '2026-11-16', exitCode: 'T160', entryType: 'E2' });
+      const wrongGrade = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: MISSION, firstDay: '2026-11-16', exitCode: 'T160', entryType: 'transfer' });
       expect(wrongGrade).toMatchObject({ ok: false, problem: { code: 'enrollment.grade-not-served' } });
-      const future = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: SUNRISE, firstDay: '2026-12-03', exitCode: 'T160', entryType: 'E2' });
+      const future = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: SUNRISE, firstDay: '2026-12-03', exitCode: 'T160', entryType: 'transfer' });
       expect(future).toMatchObject({ ok: false, problem: { code: 'enrollment.entry-in-future' } });
-      const otherDistrict = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: 'paramount-sample:101', firstDay: '2026-11-16', exitCode: 'T160', entryType: 'E2' });
+      const otherDistrict = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: 'paramount-sample:101', firstDay: '2026-11-16', exitCode: 'T160', entryType: 'transfer' });
       expect(otherDistrict).toMatchObject({ ok: false, problem: { code: 'enrollment.school-unknown', field: 'toSchoolId' } });
-      const noSuchSchool = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: `${D}:9999`, firstDay: '2026-11-16', exitCode: 'T160', entryType: 'E2' });
+      const noSuchSchool = await roll.transfer(CLERK, { enrollmentId: e.value.id, toSchoolId: `${D}:9999`, firstDay: '2026-11-16', exitCode: 'T160', entryType: 'transfer' });
       expect(noSuchSchool).toMatchObject({ ok: false, problem: { code: 'enrollment.school-unknown', field: 'toSchoolId' } });
       expect(await rowsOf(s)).toEqual([expect.objectContaining({ id: e.value.id, status: 'active', exit_date: null, exit_code: null })]);
       expect(await eventsOf(s)).toHaveLength(eventsBefore);
@@ -199,7 +213,7 @@ for (const db of databases) {
       for (const grade of ['3', '3', '4', '3', 'K']) {
         const s = await student();
         ids.push(s);
-        expect((await roll.enroll(CLERK, { studentId: s, schoolId: school, schoolYear: YEAR, grade, entryType: 'E1', entryDate: '2026-09-08' })).ok).toBe(true);
+        expect((await roll.enroll(CLERK, { studentId: s, schoolId: school, schoolYear: YEAR, grade, entryType: 'new', entryDate: '2026-09-08' })).ok).toBe(true);
       }
       const seen: string[] = [];
       let after: Awaited<ReturnType<EnrollmentRepository['rollPage']>>['next'];
@@ -218,7 +232,7 @@ for (const db of databases) {
       const third = await repo.rollPage({ schoolId: school, schoolYear: YEAR, status: 'active', grade: '3', limit: 10 });
       expect(third.rows).toHaveLength(3);
       expect(third.next).toBeUndefined();
-      expect(third.rows[0]).toMatchObject({ firstName: 'Mateo', lastName: 'López', entryDate: '2026-09-08', entryType: 'E1' });
+      expect(third.rows[0]).toMatchObject({ firstName: 'Mateo', lastName: 'López', entryDate: '2026-09-08', entryType: 'new' });
       expect((await repo.rollPage({ schoolId: school, schoolYear: YEAR, status: 'pre_enrolled', limit: 10 })).rows).toEqual([]);
     });
   });

@@ -108,8 +108,9 @@ type RollDeps = Pick<Deps, 'clock' | 'districts'>;
 export async function enrollIn(trx: Trx, deps: RollDeps, actor: Actor, input: EnrollInput): Promise<EnrollmentsTable> {
   const district = schoolsDistrict(deps, input.schoolId);
   checkGrade(deps, input.schoolId, input.grade);
-  // TODO(issue 15, point 2): check entryType against the district's configured entry types.
   if (!input.entryType.trim()) refuse(problem('entry-type-missing', 'entryType'));
+  // WDR-4: an entry is one of the district's configured entry types, each mapped to CALPADS and Ed-Fi.
+  if (!deps.districts.entryType(district, input.entryType)) refuse(problem('entry-type-unknown', 'entryType'));
   const status: EnrollmentStatus = input.entryDate === undefined ? 'pre_enrolled' : 'active';
   if (status === 'active') checkFirstDay(deps, district, input.schoolYear, input.entryDate!, 'entryDate');
   else yearOf(district, input.schoolYear);
@@ -151,8 +152,10 @@ export async function startIn(trx: Trx, deps: RollDeps, actor: Actor, enrollment
 export async function exitIn(trx: Trx, deps: RollDeps, actor: Actor, input: ExitInput): Promise<EnrollmentsTable> {
   const e = await current(trx, input.enrollmentId);
   if (e.status !== 'active') refuse(problem('not-active', 'exitDate'));
-  // TODO(issue 15, point 2): check exitCode against the district's exit codes, their documents (WDR-1) and due diligence (WDR-2).
   if (!input.exitCode.trim()) refuse(problem('exit-code-missing', 'exitCode'));
+  // WDR-4: an exit is one of the district's configured exit codes. TODO(issue 15, point 8): the
+  // document its code requires (WDR-1) and the due diligence logged first (WDR-2), with the withdrawal form.
+  if (!deps.districts.exitCode(schoolsDistrict(deps, e.school_id), input.exitCode)) refuse(problem('exit-code-unknown', 'exitCode'));
   if (!realDate(input.exitDate)) refuse(problem('date-invalid', 'exitDate'));
   if (input.exitDate < e.entry_date!) refuse(problem('exit-before-entry', 'exitDate', { entryDate: e.entry_date! }));
   return move(trx, deps, actor, e, 'exited', { status: 'exited', exit_date: input.exitDate, exit_code: input.exitCode }, input.note);
