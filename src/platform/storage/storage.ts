@@ -242,9 +242,13 @@ class Meter extends Transform {
 export async function spoolToTempFile(dir: string, source: Readable, opts: PutOptions): Promise<SpooledFile> {
   const tmp = path.join(dir, `${SPOOL_PREFIX}${Date.now()}-${randomBytes(8).toString('hex')}`);
   const meter = new Meter(opts.maxBytes, opts.prefix);
+  const out = fs.createWriteStream(tmp, { flags: 'wx' });
   try {
-    await pipeline(source, meter, fs.createWriteStream(tmp, { flags: 'wx' }));
+    await pipeline(source, meter, out);
   } catch (e) {
+    // A refusal can come before the file has finished opening: the stream, destroyed, still
+    // creates it and then closes it. Removing it before that close would leave it behind.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await fs.promises.rm(tmp, { force: true });
     throw e;
   }
