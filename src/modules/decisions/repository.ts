@@ -11,6 +11,16 @@ export class DecisionsRepository {
     return q.selectFrom('applications').selectAll().where('id', '=', id).where('district_id', '=', districtId).executeTakeFirst();
   }
 
+  /** A request whose letter is sent: its scope is checked before (staff) or by `isParents` (the parent). */
+  letterRequest(id: string) {
+    return this.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  }
+
+  /** Whether this request is the parent's own (a letter is shown only to its family). */
+  async isParents(id: string, accountId: string): Promise<boolean> {
+    return !!(await this.db.selectFrom('applications').select('id').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst());
+  }
+
   insertDecision(q: Q, d: DecisionsTable) {
     return q.insertInto('decisions').values(d).execute();
   }

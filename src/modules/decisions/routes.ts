@@ -77,7 +77,7 @@ export async function decisionRoutes(
 
   /** The letter as the parent received it: in the application's language. */
   const sendLetter = async (reply: FastifyReply, applicationId: string, decisionId: string) => {
-    const application = await deps.db.selectFrom('applications').selectAll().where('id', '=', applicationId).executeTakeFirstOrThrow();
+    const application = await service.repo.letterRequest(applicationId);
     const decision = await service.repo.decision(deps.db, applicationId, decisionId);
     if (!decision) return reply.callNotFound();
     const district = deps.districts.get(application.district_id)!;
@@ -111,8 +111,7 @@ export async function decisionRoutes(
     const user = await requireParent(req, reply);
     if (!user) return;
     const { id, decisionId } = req.params;
-    const mine = await deps.db.selectFrom('applications').select('id').where('id', '=', id).where('account_id', '=', user.id).executeTakeFirst();
-    if (!mine) return reply.callNotFound();
+    if (!(await service.repo.isParents(id, user.id))) return reply.callNotFound();
     return sendLetter(reply, id, decisionId);
   });
 
