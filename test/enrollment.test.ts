@@ -116,7 +116,7 @@ for (const db of databases) {
 
       // The partial unique index itself refuses a raw second active primary row.
       const now = t.clock.now().toISOString();
-      const raw = { id: newId(), district_id: D, school_id: SUNRISE, student_id: s, school_year: YEAR, grade: '2', status: 'active' as const, entry_type: 'new', entry_date: '2026-11-03', exit_date: null, exit_code: null, is_primary: 1, application_id: null, created_at: now, updated_at: now };
+      const raw = { id: newId(), district_id: D, school_id: SUNRISE, student_id: s, school_year: YEAR, grade: '2', status: 'active' as const, entry_type: 'new', entry_date: '2026-11-03', exit_date: null, exit_code: null, is_primary: 1, application_id: null, transfer_code: null, residence_district: null, expected_first_day: null, grade_rank: 3, exit_document_id: null, created_at: now, updated_at: now };
       const error = await t.deps.db.insertInto('enrollments').values(raw).execute().then(
         () => undefined,
         (e: unknown) => e,
@@ -207,7 +207,7 @@ for (const db of databases) {
       expect(await eventsOf(s)).toHaveLength(eventsBefore);
     });
 
-    it("reads a school's roll a page at a time by keyset, by status and grade", async () => {
+    it("reads a school's roll a page at a time by keyset, by status and grade, grades in school order (K before 3, 3 before 10)", async () => {
       const school = `${D}:1003`; // Figueroa Science Magnet, K–8
       const ids: string[] = [];
       for (const grade of ['3', '3', '4', '3', 'K']) {
@@ -228,7 +228,7 @@ for (const db of databases) {
       expect(pages).toBe(3);
       expect(seen).toHaveLength(5);
       expect(new Set(seen.map((x) => x.split(':')[1]))).toEqual(new Set(ids));
-      expect(seen.map((x) => x.split(':')[0])).toEqual(['3', '3', '3', '4', 'K']);
+      expect(seen.map((x) => x.split(':')[0])).toEqual(['K', '3', '3', '3', '4']);
       const third = await repo.rollPage({ schoolId: school, schoolYear: YEAR, status: 'active', grade: '3', limit: 10 });
       expect(third.rows).toHaveLength(3);
       expect(third.next).toBeUndefined();

@@ -4,6 +4,7 @@ import { combineSections, type ModuleDeclaration, type Pages, type ReportDeclara
 import { BackgroundRunner, type BackgroundStep } from '../platform/ops/runner.js';
 import { AuditLog } from './access/audit-log.js';
 import { RequestScope } from './access/request-scope.js';
+import { RollScope } from './access/roll-scope.js';
 import { homeModule } from './home/module.js';
 import { districtsModule } from './districts/module.js';
 import { accountsModule } from './accounts/module.js';
@@ -52,7 +53,7 @@ export function declareModules(deps: Deps): DeclaredModules {
     decisionsModule(deps, { audit, scope, handoff }),
     addressesModule(deps, { audit }),
     permitLifeModule(deps, { audit, scope }),
-    enrollmentModule(deps),
+    enrollmentModule(deps, { audit, rollScope: new RollScope(deps.db) }),
   ];
   return { modules, audit, scope, views };
 }

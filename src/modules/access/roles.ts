@@ -11,3 +11,19 @@ export const canManageDistrict = (staff: Pick<SessionStaff, 'role'>): boolean =>
 
 /** PRV-2: who searches the district's audit log: district administrators and auditors. */
 export const canSearchAudit = (staff: Pick<SessionStaff, 'role'>): boolean => staff.role === 'district_admin' || staff.role === 'auditor';
+
+/**
+ * Who keeps a school's roll (issue 15): enrolls, withdraws, logs contacts, investigates — the
+ * school's attendance and enrollment office for its schools, and district administrators for
+ * every school of the district.
+ */
+export const canKeepRoll = (staff: Pick<SessionStaff, 'role'>): boolean => staff.role === 'district_admin' || staff.role === 'school_office';
+
+/** Who reads a school's roll: those who keep it, and teachers of the school (read only). */
+export const canReadRoll = (staff: Pick<SessionStaff, 'role'>): boolean => canKeepRoll(staff) || staff.role === 'teacher';
+
+/**
+ * The roles of a school (the roll's office and teachers): PRV-1, they see their schools' roll
+ * and nothing of the permit office's requests.
+ */
+export const isSchoolRole = (staff: Pick<SessionStaff, 'role'>): boolean => staff.role === 'school_office' || staff.role === 'teacher';

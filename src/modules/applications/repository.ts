@@ -133,8 +133,10 @@ export class ApplicationsRepository {
   }
 
   /** ACC-6: the account's own student, every field. */
-  studentOf(accountId: string, studentId: string) {
-    return this.db.selectFrom('students').selectAll().where('id', '=', studentId).where('account_id', '=', accountId).executeTakeFirst();
+  async studentOf(accountId: string, studentId: string) {
+    const row = await this.db.selectFrom('students').selectAll().where('id', '=', studentId).where('account_id', '=', accountId).executeTakeFirst();
+    // Read by its account, so it has one (a student on a school's roll may have none yet, PRV-1).
+    return row && { ...row, account_id: accountId };
   }
 
   /** DEC-13: the moves reported for a student, newest first. */

@@ -40,12 +40,14 @@ export class ApplicationsService {
   }
 
   async student(accountId: string, studentId: string): Promise<StudentForApplication | undefined> {
-    return this.deps.db
+    const row = await this.deps.db
       .selectFrom('students')
       .select(STUDENT_COLUMNS)
       .where('id', '=', studentId)
       .where('account_id', '=', accountId)
       .executeTakeFirst();
+    // Read by its account, so it has one (a student on a school's roll may have none yet, PRV-1).
+    return row && { ...row, account_id: accountId };
   }
 
   async students(accountId: string): Promise<StudentForApplication[]> {
@@ -54,7 +56,8 @@ export class ApplicationsService {
       .select(STUDENT_COLUMNS)
       .where('account_id', '=', accountId)
       .orderBy('created_at')
-      .execute();
+      .execute()
+      .then((rows) => rows.map((r) => ({ ...r, account_id: accountId })));
   }
 
   /**

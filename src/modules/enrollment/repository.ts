@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/kysely.js';
+import { gradeIndex } from '../districts/config-schema.js';
 import type { EnrollmentEventsTable, EnrollmentStatus, EnrollmentsTable } from '../../platform/db/schema.js';
 
 /** One student on a school's roll page. */
@@ -14,9 +15,9 @@ export interface RollRow {
   entryDate: string | null;
 }
 
-/** Where a roll page starts: after the last row of the page before (grade, then enrollment id). */
+/** Where a roll page starts: after the last row of the page before (grade's rank, then enrollment id). */
 export interface RollCursor {
-  grade: string;
+  gradeRank: number;
   id: string;
 }
 
@@ -65,8 +66,8 @@ export class EnrollmentRepository {
 
   /**
    * One page of a school's roll for a year and a status (optionally one grade), in order of grade
-   * and id, starting after `after`: a keyset read of the index on (school_id, school_year, status,
-   * grade, id), as fast on the last page as on the first (no OFFSET). `next` is the cursor of the
+   * (TK, K, 1 … 12) and id, starting after `after`: a keyset read of the index on (school_id, school_year, status,
+   * grade_rank, id), as fast on the last page as on the first (no OFFSET). `next` is the cursor of the
    * page after, if there is one.
    */
   async rollPage(q: RollQuery): Promise<{ rows: RollRow[]; next?: RollCursor }> {
@@ -86,16 +87,16 @@ export class EnrollmentRepository {
       .where('enrollments.school_id', '=', q.schoolId)
       .where('enrollments.school_year', '=', q.schoolYear)
       .where('enrollments.status', '=', q.status);
-    if (q.grade !== undefined) query = query.where('enrollments.grade', '=', q.grade);
+    if (q.grade !== undefined) query = query.where('enrollments.grade_rank', '=', gradeIndex(q.grade));
     const after = q.after;
-    if (after) query = query.where((eb) => eb.or([eb('enrollments.grade', '>', after.grade), eb.and([eb('enrollments.grade', '=', after.grade), eb('enrollments.id', '>', after.id)])]));
+    if (after) query = query.where((eb) => eb.or([eb('enrollments.grade_rank', '>', after.gradeRank), eb.and([eb('enrollments.grade_rank', '=', after.gradeRank), eb('enrollments.id', '>', after.id)])]));
     const rows = await query
-      .orderBy('enrollments.grade')
+      .orderBy('enrollments.grade_rank')
       .orderBy('enrollments.id')
       .limit(q.limit + 1)
       .execute();
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    return { rows: page, next: rows.length > q.limit ? { grade: last.grade, id: last.id } : undefined };
+    return { rows: page, next: rows.length > q.limit ? { gradeRank: gradeIndex(last.grade), id: last.id } : undefined };
   }
 }

@@ -39,6 +39,12 @@ export interface EnrollInput {
   primary?: boolean;
   /** The permit's request the enrollment comes from (ENR-7). */
   applicationId?: string;
+  /** ENR-7: the CALPADS student school transfer code (a permit's: '1' inter-district, '6' intra-district). */
+  transferCode?: string;
+  /** ENR-7: the district of geographic residence. */
+  residenceDistrict?: string;
+  /** WDR-3: a pre-enrollment's first expected instructional day (the no-show step looks at its evening). */
+  expectedFirstDay?: string;
   note?: string;
 }
 
@@ -47,6 +53,8 @@ export interface ExitInput {
   /** A code of the district's exit (withdrawal) codes (WDR-4). */
   exitCode: string;
   exitDate: string;
+  /** WDR-1: the enrollment document (enrollment_documents.id) that supports the exit. */
+  documentId?: string;
   note?: string;
 }
 
@@ -131,6 +139,11 @@ export async function enrollIn(trx: Trx, deps: RollDeps, actor: Actor, input: En
     exit_code: null,
     is_primary: primary ? 1 : 0,
     application_id: input.applicationId ?? null,
+    transfer_code: input.transferCode ?? null,
+    residence_district: input.residenceDistrict ?? null,
+    expected_first_day: status === 'pre_enrolled' ? (input.expectedFirstDay ?? null) : null,
+    grade_rank: gradeIndex(input.grade),
+    exit_document_id: null,
     created_at: at,
     updated_at: at,
   };
@@ -158,7 +171,7 @@ export async function exitIn(trx: Trx, deps: RollDeps, actor: Actor, input: Exit
   if (!deps.districts.exitCode(schoolsDistrict(deps, e.school_id), input.exitCode)) refuse(problem('exit-code-unknown', 'exitCode'));
   if (!realDate(input.exitDate)) refuse(problem('date-invalid', 'exitDate'));
   if (input.exitDate < e.entry_date!) refuse(problem('exit-before-entry', 'exitDate', { entryDate: e.entry_date! }));
-  return move(trx, deps, actor, e, 'exited', { status: 'exited', exit_date: input.exitDate, exit_code: input.exitCode }, input.note);
+  return move(trx, deps, actor, e, 'exited', { status: 'exited', exit_date: input.exitDate, exit_code: input.exitCode, exit_document_id: input.documentId ?? null }, input.note);
 }
 
 /** Exits one school of the district and enters another on consecutive days, in the caller's transaction. */

@@ -65,7 +65,7 @@ export interface RateLimitsTable {
 
 export interface StudentsTable {
   id: string;
-  account_id: string;
+  account_id: string | null;
   first_name: string;
   middle_name: string | null;
   last_name: string;
@@ -201,7 +201,11 @@ export interface OutboxTable {
   created_at: string;
 }
 
-export type StaffRole = 'district_admin' | 'permit_staff' | 'site_admin' | 'auditor';
+/**
+ * `school_office`: a school's attendance and enrollment office (issue 15), and `teacher`, both
+ * scoped to their schools (staff_schools) as a site administrator is.
+ */
+export type StaffRole = 'district_admin' | 'permit_staff' | 'site_admin' | 'auditor' | 'school_office' | 'teacher';
 
 export interface StaffTable {
   id: string;
@@ -398,8 +402,127 @@ export interface EnrollmentsTable {
   is_primary: number;
   /** The permit's request this enrollment came from (ENR-7), if any. */
   application_id: string | null;
+  /** ENR-7: the CALPADS student school transfer code (e.g. '1', a formal inter-district agreement), if any. */
+  transfer_code: string | null;
+  /** ENR-7: the district of geographic residence (its CDS code or the hosted district's slug), if known. */
+  residence_district: string | null;
+  /** WDR-3: the first instructional day a pre-enrolled student is expected in the seat. */
+  expected_first_day: string | null;
+  /** The grade's place in TK, K, 1 … 12 (0 … 13), so a roll sorts by grade. */
+  grade_rank: number;
+  /** WDR-1: the document that supports the exit (enrollment_documents.id). */
+  exit_document_id: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** ENR-2: a student's immunization status (not dose-level health records). */
+export type ImmunizationStatus = 'complete' | 'conditional' | 'exempt' | 'missing';
+
+/** What the roll knows of a student beyond the enrollment (ENR-1, ENR-2, ENR-5). */
+export interface RollStudentsTable {
+  student_id: string;
+  district_id: string;
+  /** Special population codes separated by commas ('' for none). */
+  populations: string;
+  immunization: ImmunizationStatus;
+  /** A conditional admission's date (ENR-2). */
+  immunization_until: string | null;
+  /** JSON array of what is still to be collected ('records', 'immunizations', 'residence_proof'). */
+  to_collect: string;
+  emancipated: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** ENR-4: a student's emergency contacts, in order. */
+export interface EmergencyContactsTable {
+  id: string;
+  student_id: string;
+  position: number;
+  name: string;
+  relationship: string;
+  phone: string;
+  alt_phone: string | null;
+  email: string | null;
+  language: string | null;
+  created_at: string;
+  updated_at: string;
+  /** 'account:<id>' or 'staff:<id>'. */
+  updated_by: string;
+}
+
+/** WDR-1: a document kept with an enrollment (a withdrawal's support). */
+export interface EnrollmentDocumentsTable {
+  id: string;
+  enrollment_id: string;
+  kind: string;
+  storage_key: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  uploaded_by: string;
+  uploaded_at: string;
+}
+
+export type ContactPurpose = 'due_diligence' | 'no_show' | 'investigation';
+
+/** The contact log: due diligence (WDR-2), no-shows (WDR-3), investigations (ENR-6). */
+export interface ContactAttemptsTable {
+  id: string;
+  enrollment_id: string;
+  purpose: ContactPurpose;
+  investigation_id: string | null;
+  contacted_at: string;
+  /** phone | email | letter | home_visit */
+  method: string;
+  reached: string | null;
+  outcome: string;
+  note: string | null;
+  logged_by: string;
+  created_at: string;
+}
+
+/** WDR-3: a pre-enrolled student flagged as not come by the evening of the first expected day. */
+export interface NoShowsTable {
+  enrollment_id: string;
+  school_id: string;
+  school_year: string;
+  expected_day: string;
+  flagged_at: string;
+  resolved_at: string | null;
+  resolution: 'came' | 'exited' | null;
+}
+
+/** ENR-6: an address investigation; the student stays enrolled throughout. */
+export interface InvestigationsTable {
+  id: string;
+  enrollment_id: string;
+  student_id: string;
+  district_id: string;
+  school_id: string;
+  reason: string;
+  school_error: number;
+  status: 'open' | 'closed';
+  outcome: 'confirmed' | 'corrected' | 'false' | null;
+  choice: 'stay' | 'continuing_permit' | 'transfer_residence' | 'inter_district_permit' | null;
+  note: string | null;
+  opened_at: string;
+  opened_by: string;
+  closed_at: string | null;
+  closed_by: string | null;
+}
+
+/** PRV-1: a one-time code linking a student on the roll to a parent's account (only its hash kept). */
+export interface LinkCodesTable {
+  id: string;
+  student_id: string;
+  code_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  used_by: string | null;
 }
 
 /** The history of an enrollment: who, when, what, from, to. */
@@ -417,6 +540,13 @@ export interface EnrollmentEventsTable {
 export interface Database {
   enrollments: EnrollmentsTable;
   enrollment_events: EnrollmentEventsTable;
+  roll_students: RollStudentsTable;
+  emergency_contacts: EmergencyContactsTable;
+  enrollment_documents: EnrollmentDocumentsTable;
+  contact_attempts: ContactAttemptsTable;
+  no_shows: NoShowsTable;
+  investigations: InvestigationsTable;
+  link_codes: LinkCodesTable;
   school_approvals: SchoolApprovalsTable;
   address_ranges: AddressRangesTable;
   provisional_enrollments: ProvisionalEnrollmentsTable;

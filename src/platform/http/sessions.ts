@@ -1,3 +1,4 @@
+import type { StaffRole } from '../db/schema.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/kysely.js';
@@ -21,7 +22,7 @@ export interface SessionStaff {
   email: string;
   firstName: string;
   lastName: string;
-  role: 'district_admin' | 'permit_staff' | 'site_admin' | 'auditor';
+  role: StaffRole;
 }
 
 export interface Session {

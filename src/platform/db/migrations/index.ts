@@ -13,6 +13,7 @@ import * as m0011 from './0011_documents_by_storage_key.js';
 import * as m0012 from './0012_student_name_words.js';
 import * as m0013 from './0013_outbox_priority.js';
 import * as m0014 from './0014_enrollments.js';
+import * as m0015 from './0015_roll_records.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012_student_name_words': m0012,
   '0013_outbox_priority': m0013,
   '0014_enrollments': m0014,
+  '0015_roll_records': m0015,
 };
