@@ -8,7 +8,10 @@ import { schoolId } from '../districts/catalog.js';
 import { brokenPasswordRules, passwordRuleKey } from '../accounts/password-rules.js';
 import { StaffRepository } from './repository.js';
 
-export const STAFF_ROLES: readonly StaffRole[] = ['district_admin', 'permit_staff', 'site_admin', 'auditor'];
+export const STAFF_ROLES: readonly StaffRole[] = ['district_admin', 'permit_staff', 'site_admin', 'auditor', 'school_office', 'teacher'];
+
+/** The roles that work at given schools and need at least one (PRV-1): site administrators, a school's office, teachers. */
+export const SCHOOL_SCOPED_ROLES: readonly StaffRole[] = ['site_admin', 'school_office', 'teacher'];
 export const ACTIVATION_DAYS = 7;
 const ACTIVATION_TTL_MS = ACTIVATION_DAYS * 24 * 3_600_000;
 
@@ -34,7 +37,7 @@ export class StaffService {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return err('bad-email', 'staff.errors.badEmail');
     if (await this.repo.byEmail(email)) return err('exists', 'staff.errors.exists');
     const codes = input.schoolCodes ?? [];
-    if (input.role === 'site_admin' && codes.length === 0) return err('no-schools', 'staff.errors.noSchools');
+    if (SCHOOL_SCOPED_ROLES.includes(input.role) && codes.length === 0) return err('no-schools', 'staff.errors.noSchools');
     const unknown = codes.filter((c) => !district.schools.some((s) => s.code === c));
     if (unknown.length) return err('bad-school', 'staff.errors.badSchool', { params: { codes: unknown.join(', ') } });
     const nowIso = this.deps.clock.now().toISOString();
