@@ -94,6 +94,16 @@ const enrollmentCodesSchema = z.object({
       }),
     )
     .min(1),
+  /**
+   * WDR-2: how many contact attempts, by how many different methods (phone, email, letter, home
+   * visit), count as due diligence exhausted before a student whose whereabouts are unknown is withdrawn.
+   */
+  dueDiligence: z
+    .object({
+      attempts: z.number().int().min(1).max(20),
+      methods: z.number().int().min(1).max(4),
+    })
+    .refine((r) => r.methods <= r.attempts, { path: ['methods'], message: 'cannot be more than attempts' }),
   statuses: z
     .array(
       z.object({
