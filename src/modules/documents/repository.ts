@@ -8,9 +8,13 @@ type Q = Kysely<Database> | Transaction<Database>;
  * Every column that holds a storage key. A blob no row of these names is unreferenced and, once
  * old enough, removed by the StorageJanitor: a new table that keeps a storage key must be added
  * here (a test reads the schema and fails otherwise). Receipts, letters, permit PDFs and HEIC
- * previews are made when asked for and never stored, so today this is one column.
+ * previews are made when asked for and never stored. A withdrawal's document (WDR-1) is kept by
+ * the roll in its own table.
  */
-export const BLOB_REFERENCES = [{ table: 'documents', column: 'storage_key' }] as const;
+export const BLOB_REFERENCES = [
+  { table: 'documents', column: 'storage_key' },
+  { table: 'enrollment_documents', column: 'storage_key' },
+] as const;
 
 /** Any number will do: the same on every instance. Uploads take it shared, the janitor exclusive. */
 const BLOB_LOCK = 0x53_50_42_4c;
