@@ -40,9 +40,9 @@ for (const db of databases) {
 
       const mails = await outboxTo('rosa.mendez@lausd.example.org');
       expect(mails).toHaveLength(1);
-      expect(mails[0]).toMatchObject({ subject: 'You are invited to the Student Permits permit office', status: 'pending', account_id: null, template: 'team.email.invite' });
+      expect(mails[0]).toMatchObject({ subject: 'You are invited to Student Permits', status: 'pending', account_id: null, template: 'team.email.invite' });
       expect(mails[0].text_body).toContain('Hello Rosa,');
-      expect(mails[0].text_body).toContain('Permit Clerk invited you to the permit office of');
+      expect(mails[0].text_body).toContain('Permit Clerk invited you to Los Angeles');
       expect(mails[0].text_body).toContain('as Permit office staff');
       expect(mails[0].text_body).toContain(`${t.config.publicUrl}/staff/activate/`);
       expect(mails[0].text_body).toContain('for 7 days');
@@ -102,7 +102,7 @@ for (const db of databases) {
 
       const noSchool = await admin.client.post('/staff/team/invite', { first_name: 'Sol', last_name: 'Site', email: 'sol@example.org', role: 'site_admin' });
       expect(noSchool.status).toBe(400);
-      expect(textOf(noSchool.html)).toContain('Choose at least one school for a site administrator');
+      expect(textOf(noSchool.html)).toContain('Choose at least one school for this role');
       expect(noSchool.html).toContain('href="#field-schools"');
       expect(noSchool.html).toMatch(/<input[^>]*id="field-first_name"[^>]*value="Sol"/);
       expect(noSchool.html).toMatch(/<input[^>]*value="site_admin"[^>]*checked/);
@@ -213,7 +213,7 @@ for (const db of databases) {
       expect(textOf(bad.html)).toContain('Elija una función');
       await admin.client.post('/staff/team/invite', { first_name: 'Luz', last_name: 'Vega', email: 'luz@example.org', role: 'auditor' });
       const [mail] = await outboxTo('luz@example.org');
-      expect(mail.subject).toBe('Invitación a la oficina de permisos en Permisos Estudiantiles');
+      expect(mail.subject).toBe('Invitación a Permisos Estudiantiles');
       expect(mail.text_body).toContain('Hola Luz:');
       expect(mail.text_body).toContain('como Auditor.');
     });

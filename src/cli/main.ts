@@ -18,7 +18,9 @@ Commands:
   create-staff --district <slug> --email <email> --first <name> --last <name> [--role <role>] [--school <code> ...]
       Creates a staff account and prints its single-use activation link (valid 7 days), on the
       deployment's PUBLIC_URL: run the CLI with the same environment as the server.
-      Roles: district_admin (default), permit_staff, site_admin (needs --school), auditor.
+      Roles: district_admin (default), permit_staff, site_admin, auditor, school_office (the
+      school's attendance and enrollment office), teacher. site_admin, school_office and teacher
+      work at given schools: name each with --school <code> (at least one).
       The first district administrator of a district is made this way.
   sweep
       Runs the deadline sweep now (abandonment, deemed denial, closed appeal windows, staff

@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/kysely.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
+import { canSeeRequests } from './roles.js';
 
 /**
  * PRV-1: which requests a staff member may see — their own district's, and for a site
@@ -18,6 +19,7 @@ export class RequestScope {
 
   /** The request, if it is within the staff member's scope; undefined otherwise (or if there is none). */
   async request(staff: SessionStaff, id: string): Promise<ApplicationsTable | undefined> {
+    if (!canSeeRequests(staff)) return undefined; // a school's roles see no request (PRV-1)
     const app = await this.db.selectFrom('applications').selectAll().where('id', '=', id).where('district_id', '=', staff.districtId).executeTakeFirst();
     if (!app || staff.role !== 'site_admin') return app;
     // Their schools' requests: the school asked for, the school of residence of an intra-district
@@ -40,17 +42,20 @@ export class RequestScope {
   }
 
   /**
-   * A site administrator's schools, the only ones whose requests they see; null for every other
-   * role, who see their whole district. Lists (the queue, the dashboard, document search, permit
-   * reviews) filter by these.
+   * A site administrator's schools, the only ones whose requests they see; none ([]) for a
+   * school's roles (the office and teachers, PRV-1: their schools are the roll's, not the permit
+   * office's); null for every other role, who see their whole district. Lists (the queue, the
+   * dashboard, document search, permit reviews) filter by these.
    */
   async schools(staff: Pick<SessionStaff, 'id' | 'role'>): Promise<string[] | null> {
+    if (!canSeeRequests(staff)) return [];
     if (staff.role !== 'site_admin') return null;
     return (await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
   }
 
-  /** Whether the school is one of the staff member's own (a site administrator's). */
-  async hasSchool(staff: Pick<SessionStaff, 'id'>, schoolId: string): Promise<boolean> {
+  /** Whether the school is one of the staff member's own (a site administrator's); never a school role's, for requests. */
+  async hasSchool(staff: Pick<SessionStaff, 'id' | 'role'>, schoolId: string): Promise<boolean> {
+    if (!canSeeRequests(staff)) return false;
     return Boolean(await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).where('school_id', '=', schoolId).executeTakeFirst());
   }
 

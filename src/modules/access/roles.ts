@@ -27,3 +27,9 @@ export const canReadRoll = (staff: Pick<SessionStaff, 'role'>): boolean => canKe
  * and nothing of the permit office's requests.
  */
 export const isSchoolRole = (staff: Pick<SessionStaff, 'role'>): boolean => staff.role === 'school_office' || staff.role === 'teacher';
+
+/**
+ * PRV-1: who sees the permit office's work — its requests, queue, dashboard, documents, letters
+ * and permit reviews: every role but a school's (the office and teachers keep and read the roll).
+ */
+export const canSeeRequests = (staff: Pick<SessionStaff, 'role'>): boolean => !isSchoolRole(staff);

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { checkedValues } from '../../platform/http/forms.js';
 import { answered, checkedBySubmit, handleForm, refuseProblem, refuseWhole } from '../../platform/http/form-cycle.js';
-import { requireParent, requireStaff } from '../../platform/http/guards.js';
+import { requireParent } from '../../platform/http/guards.js';
+import { requirePermitOffice } from '../access/permit-office.js';
 import { idParams, paramsOf, queryOf, typed } from '../../platform/http/route-schemas.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { translator } from '../../platform/i18n/translator.js';
@@ -38,7 +39,7 @@ export async function decisionRoutes(
    */
   const act = (path: string, form: DecisionForm, action: string, run: (staff: SessionStaff, id: string, values: Record<string, string>) => Promise<Result<unknown>>) =>
     route.post(`/staff/requests/:id/${path}`, { schema: { params: idParams } }, async (req, reply) => {
-      const staff = await requireStaff(req, reply);
+      const staff = await requirePermitOffice(req, reply, audit);
       if (!staff) return;
       const { id } = req.params;
       return handleForm(reply, req.body, {
@@ -93,7 +94,7 @@ export async function decisionRoutes(
   };
 
   route.get('/staff/requests/:id/letters/:decisionId.pdf', letterRoute, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const { id, decisionId } = req.params;
     const visible = await scope.request(staff, id);

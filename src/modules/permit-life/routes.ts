@@ -6,7 +6,7 @@ import { setFlash } from '../../platform/http/web.js';
 import type { FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import type { AuditLog } from '../access/audit-log.js';
-import { requireStaff } from '../../platform/http/guards.js';
+import { requirePermitOffice } from '../access/permit-office.js';
 import { idParams, paramsOf, typed } from '../../platform/http/route-schemas.js';
 import type { ShowStaffRequestPage } from '../../platform/modules.js';
 import type { PermitLifeService } from './service.js';
@@ -22,7 +22,7 @@ export async function permitLifeRoutes(app: FastifyInstance, deps: Deps, built: 
 
   // DEC-12: a school records the first day of attendance of a student whose incoming request is pending.
   route.post('/staff/requests/:id/provisional', { schema: { params: idParams } }, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const { id } = req.params;
     return handleForm(reply, req.body, {
@@ -55,13 +55,13 @@ export async function permitLifeRoutes(app: FastifyInstance, deps: Deps, built: 
 
   // DEC-14: the permits due for review; a site administrator sees their schools', everyone else the district's.
   app.get('/staff/reviews', async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     return reviewsPage(req, reply, staff);
   });
 
   route.post('/staff/reviews/:permitId', { schema: { params: paramsOf('permitId') } }, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const { permitId } = req.params;
     const reviewInput = (values: Record<string, string>) => ({ outcome: (values.outcome ?? '').slice(0, 20), note: (values.note ?? '').slice(0, 10_000) });

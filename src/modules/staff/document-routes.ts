@@ -12,7 +12,7 @@ import { DOCUMENT_STATUSES, DocumentReview, FILE_TYPES, INLINE_TYPES, ReviewSche
 import type { AuditLog } from '../access/audit-log.js';
 import type { RequestScope } from '../access/request-scope.js';
 import type { RequestViews } from './request-view.js';
-import { requireStaff } from '../../platform/http/guards.js';
+import { requirePermitOffice } from '../access/permit-office.js';
 import { DocumentReviewPage } from './views/document-list.js';
 import { DocumentsPage } from './views/documents-page.js';
 
@@ -82,7 +82,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps, buil
   };
 
   route.get('/staff/requests/:id/documents/:documentId/review', documentRoute, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const found = await reviewable(req, reply, staff, 'application.view', req.params);
     if (!found) return;
@@ -92,7 +92,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps, buil
 
   // DOC-3: accept, reject with a reason, or set back to received. Who may is checked again by the service.
   route.post('/staff/requests/:id/documents/:documentId/review', documentRoute, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const found = await reviewable(req, reply, staff, 'document.review', req.params);
     if (!found) return;
@@ -117,7 +117,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps, buil
   // The document in the browser: PDF, JPEG and PNG as they are, HEIC/HEIF converted to JPEG.
   // Same access as the download (PRV-1); each view is in the audit log (PRV-2).
   route.get('/staff/requests/:id/documents/:documentId/view', { ...documentRoute, onSend: viewerHeaders }, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const { id, documentId } = req.params;
     const r = await scope.document(staff, id, documentId);
@@ -153,7 +153,7 @@ export async function documentStaffRoutes(app: FastifyInstance, deps: Deps, buil
 
   // DOC-3: documents across the district's requests (a site administrator's: their schools').
   route.get('/staff/documents', { schema: { querystring: queryOf({ q: queryValue, status: queryValue, type: queryValue }) } }, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const q = req.query;
     const str = (k: 'q' | 'status' | 'type', max = 20) => (q[k] ?? '').trim().slice(0, max);

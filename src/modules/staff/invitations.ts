@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../../platform/result.js';
 import { sha256 } from '../../platform/ids.js';
 import type { DistrictConfig, Localized } from '../districts/config-schema.js';
 import { canManageDistrict } from '../access/roles.js';
-import { ACTIVATION_DAYS, STAFF_ROLES, StaffService } from './service.js';
+import { ACTIVATION_DAYS, SCHOOL_SCOPED_ROLES, STAFF_ROLES, StaffService } from './service.js';
 
 // Letters of any language, spaces, hyphens, apostrophes and periods: never markup.
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u;
@@ -26,9 +26,13 @@ const email = z
 /** Each school is its own checkbox, `school_<code>`, so the form keeps every one that was ticked. */
 export const schoolField = (code: string): string => `school_${code}`;
 
+/** Whether a role works at given schools (a site administrator, a school's office, a teacher). */
+const schoolScoped = (role: unknown): boolean => (SCHOOL_SCOPED_ROLES as readonly unknown[]).includes(role);
+
 /**
- * The invitation form of a district. Schools are required for a site administrator and only
- * kept for that role; every problem shows at once (`when`), as on the parents' forms.
+ * The invitation form of a district. Schools are required for the roles that work at given
+ * schools (a site administrator, a school's office, a teacher: PRV-1) and only kept for those;
+ * every problem shows at once (`when`), as on the parents' forms.
  */
 export function inviteSchema(district: DistrictConfig) {
   const withSchools = (v: unknown) => {
@@ -45,12 +49,12 @@ export function inviteSchema(district: DistrictConfig) {
         role: z.enum(STAFF_ROLES as [StaffRole, ...StaffRole[]], { message: 'team.errors.roleRequired' }),
         schools: z.array(z.string()),
       })
-      .refine((v) => v.role !== 'site_admin' || v.schools.length > 0, {
+      .refine((v) => !schoolScoped(v.role) || v.schools.length > 0, {
         path: ['schools'],
         message: 'team.errors.schoolsRequired',
-        when: (p) => (p.value as { role?: unknown }).role === 'site_admin',
+        when: (p) => schoolScoped((p.value as { role?: unknown }).role),
       })
-      .transform((v) => ({ ...v, schools: v.role === 'site_admin' ? v.schools : [] })),
+      .transform((v) => ({ ...v, schools: schoolScoped(v.role) ? v.schools : [] })),
   );
 }
 
@@ -62,7 +66,7 @@ export interface TeamMember {
   last_name: string;
   email: string;
   role: StaffRole;
-  /** School names, for site administrators. */
+  /** School names, for the roles that work at given schools. */
   schools: string[];
   status: 'active' | 'pending' | 'expired';
 }

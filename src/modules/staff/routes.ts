@@ -21,11 +21,28 @@ import type { ShowStaffRequestPage } from '../../platform/modules.js';
 import { AuditPage } from './views/audit-page.js';
 import type { RequestScope } from '../access/request-scope.js';
 import type { RequestViews } from './request-view.js';
-import { canSearchAudit } from '../access/roles.js';
+import { canSearchAudit, isSchoolRole } from '../access/roles.js';
+import type { SessionStaff } from '../../platform/http/sessions.js';
+import { requirePermitOffice } from '../access/permit-office.js';
 import { StudentNumbers } from '../applications/student-number.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { teamRoutes } from './team-routes.js';
 import { documentStaffRoutes } from './document-routes.js';
+
+/** Where a staff member starts: the queue for the permit office, the school's roll for a school's roles (PRV-1). */
+const homeOf = (staff: Pick<SessionStaff, 'role'>): string => (isSchoolRole(staff) ? '/staff/roll' : '/staff/queue');
+
+/**
+ * Where a sign-in or an activation goes: the page asked for, or the staff member's start. The
+ * queue is the staff entrance's default return address (the sign-in form carries it), so a
+ * school's role asked back there starts on the roll instead.
+ */
+function landing(req: FastifyRequest, next: string | undefined): string {
+  const staff = req.session?.staff;
+  const home = staff ? homeOf(staff) : '/staff/queue';
+  const asked = safeNext(next, home);
+  return asked === '/staff/queue' ? home : asked;
+}
 
 /** The queue's query string: each filter one string, or absent. */
 const queueQuery = queryOf({ status: queryValue, reason: queryValue, school: queryValue, grade: queryValue, year: queryValue, kind: queryValue, overdue: queryValue, missing: queryValue, q: queryValue, after: queryValue });
@@ -51,7 +68,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
     return reply.page((ctx) => SignInPage({ ctx, form, next, action: '/staff/sign-in', title: ctx.t('staff.signIn.title'), staff: true }), { status });
   };
 
-  app.get('/staff', async (_req, reply) => reply.redirect('/staff/queue', 303));
+  app.get('/staff', async (req, reply) => reply.redirect(req.session?.staff ? homeOf(req.session.staff) : '/staff/queue', 303));
   route.get('/staff/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => signInPage(req, reply, req.query.next, emptyForm()));
   route.post('/staff/sign-in', { schema: { querystring: nextQuery } }, async (req, reply) => {
     return handleForm(reply, req.body, {
@@ -70,7 +87,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
         return r;
       },
       render: (form, status) => signInPage(req, reply, req.query.next, form, status),
-      redirectTo: () => safeNext(req.query.next, '/staff/queue'),
+      redirectTo: () => landing(req, req.query.next),
     });
   });
   app.post('/staff/sign-out', async (req, reply) => {
@@ -105,12 +122,12 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
         return r;
       },
       render: (form, status, refused) => activatePage(req, reply, token, form, status, refused?.notes),
-      redirectTo: () => '/staff/queue',
+      redirectTo: () => landing(req, undefined),
     });
   });
 
   route.get('/staff/queue', { schema: { querystring: queueQuery } }, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const filter = queueFilter(req.query);
     const result = await queue.page(staff, filter);
@@ -121,7 +138,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
 
   // Every request matching the queue's filters, as a spreadsheet: same scope as the queue (PRV-1).
   route.get('/staff/queue.csv', { schema: { querystring: queueQuery } }, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const filter = { ...queueFilter(req.query), after: undefined }; // all rows, never from a page on
     const district = deps.districts.get(staff.districtId)!;
@@ -136,13 +153,13 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
   });
 
   route.get('/staff/requests/:id', { schema: { params: idParams } }, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     return showRequestPage(req, reply, staff, req.params.id);
   });
 
   route.post('/staff/requests/:id/student-number', { schema: { params: idParams } }, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const { id } = req.params;
     return handleForm(reply, req.body, {
@@ -165,7 +182,7 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
   });
 
   route.get('/staff/requests/:id/documents/:documentId', { schema: { params: paramsOf('id', 'documentId') } }, async (req, reply) => {
-    const staff = await requireStaff(req, reply);
+    const staff = await requirePermitOffice(req, reply, audit);
     if (!staff) return;
     const { id, documentId } = req.params;
     const r = await scope.document(staff, id, documentId);

@@ -66,10 +66,20 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
               <ul class="usa-list usa-list--unstyled app-nav__list">
                 {ctx.staff ? (
                   <>
-                    <li><a href="/staff/dashboard" class="usa-link">{t('dashboard.nav')}</a></li>
-                    <li><a href="/staff/queue" class="usa-link">{t('staff.nav.queue')}</a></li>
-                    <li><a href="/staff/documents" class="usa-link">{t('review.nav.documents')}</a></li>
-                    <li><a href="/staff/reviews" class="usa-link">{t('permit-life.nav.reviews')}</a></li>
+                    {/* PRV-1: a school's roles (its office, its teachers) see the roll, never the permit office's pages. */}
+                    {ctx.staff.role === 'school_office' || ctx.staff.role === 'teacher' ? (
+                      <>
+                        <li><a href="/staff/roll" class="usa-link">{t('roll-roles.nav.roll')}</a></li>
+                        <li><a href="/staff/reports" class="usa-link">{t('roll-roles.nav.reports')}</a></li>
+                      </>
+                    ) : (
+                      <>
+                        <li><a href="/staff/dashboard" class="usa-link">{t('dashboard.nav')}</a></li>
+                        <li><a href="/staff/queue" class="usa-link">{t('staff.nav.queue')}</a></li>
+                        <li><a href="/staff/documents" class="usa-link">{t('review.nav.documents')}</a></li>
+                        <li><a href="/staff/reviews" class="usa-link">{t('permit-life.nav.reviews')}</a></li>
+                      </>
+                    )}
                     {ctx.staff.role === 'district_admin' || ctx.staff.role === 'auditor' ? (
                       <li><a href="/staff/audit" class="usa-link">{t('staff.nav.audit')}</a></li>
                     ) : null}
