@@ -95,14 +95,6 @@ export class AuditLog {
           return this.db.selectFrom('decisions').innerJoin('applications', 'applications.id', 'decisions.application_id').select('applications.district_id').where('decisions.id', '=', id).executeTakeFirst();
         case 'permit':
           return this.db.selectFrom('permits').innerJoin('applications', 'applications.id', 'permits.application_id').select('applications.district_id').where('permits.id', '=', id).executeTakeFirst();
-        // The roll's records (issue 15): an enrollment, a student on a roll (the district of their
-        // latest enrollment), a school ('<district>:<code>').
-        case 'enrollment':
-          return this.db.selectFrom('enrollments').select('district_id').where('id', '=', id).executeTakeFirst();
-        case 'student':
-          return this.db.selectFrom('enrollments').select('district_id').where('student_id', '=', id).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
-        case 'school':
-          return this.db.selectFrom('schools').select('district_id').where('id', '=', id).executeTakeFirst();
         // The roll (issue 15): an enrollment is its district's; a student is the district of their latest enrollment; a school its district's.
         case 'enrollment':
           return this.db.selectFrom('enrollments').select('district_id').where('id', '=', id).executeTakeFirst();
