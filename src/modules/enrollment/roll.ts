@@ -94,7 +94,7 @@ export class Roll {
     return this.unit((trx) => startIn(trx, this.deps, actor, enrollmentId, firstDay));
   }
 
-  /** An active enrollment ends with an exit code and date, never before its entry. */
+  /** An active enrollment ends with an exit code and date, never before its entry; a pre-enrolled no-show only with the no-show code (WDR-3). */
   exit(actor: Actor, input: ExitInput): Promise<Result<EnrollmentsTable>> {
     return this.unit((trx) => exitIn(trx, this.deps, actor, input));
   }
@@ -158,20 +158,46 @@ export async function startIn(trx: Trx, deps: RollDeps, actor: Actor, enrollment
   if (e.status !== 'pre_enrolled') refuse(problem('not-pre-enrolled', 'entryDate'));
   checkFirstDay(deps, schoolsDistrict(deps, e.school_id), e.school_year, firstDay, 'entryDate');
   if (e.is_primary) await refuseSecondActivePrimary(trx, e.student_id);
-  return move(trx, deps, actor, e, 'started', { status: 'active', entry_date: firstDay });
+  const started = await move(trx, deps, actor, e, 'started', { status: 'active', entry_date: firstDay });
+  // WDR-3: a no-show who came after all is off the school's no-show list.
+  await resolveNoShow(trx, e.id, 'came', started.updated_at);
+  return started;
 }
 
-/** Active → exited with a code and a date not before the entry, inside a caller's transaction. */
+/**
+ * Active → exited with a code and a date not before the entry, inside a caller's transaction. A
+ * pre-enrolled student who never came (WDR-3) exits with the no-show code only, dated on the first
+ * expected day or the day before (WDR-4); the no-show, if flagged, is resolved with it.
+ */
 export async function exitIn(trx: Trx, deps: RollDeps, actor: Actor, input: ExitInput): Promise<EnrollmentsTable> {
   const e = await current(trx, input.enrollmentId);
-  if (e.status !== 'active') refuse(problem('not-active', 'exitDate'));
+  if (e.status !== 'active' && e.status !== 'pre_enrolled') refuse(problem('not-active', 'exitDate'));
   if (!input.exitCode.trim()) refuse(problem('exit-code-missing', 'exitCode'));
   // WDR-4: an exit is one of the district's configured exit codes. TODO(issue 15, point 8): the
   // document its code requires (WDR-1) and the due diligence logged first (WDR-2), with the withdrawal form.
-  if (!deps.districts.exitCode(schoolsDistrict(deps, e.school_id), input.exitCode)) refuse(problem('exit-code-unknown', 'exitCode'));
+  const district = schoolsDistrict(deps, e.school_id);
+  const code = deps.districts.exitCode(district, input.exitCode);
+  if (!code) refuse(problem('exit-code-unknown', 'exitCode'));
+  const noShow = code.calpads === NO_SHOW_EXIT;
+  // WDR-3: a pre-enrolled student who never came leaves with the no-show code only.
+  if (e.status === 'pre_enrolled' && !noShow) refuse(problem('pre-enrolled-no-show-only', 'exitCode'));
   if (!realDate(input.exitDate)) refuse(problem('date-invalid', 'exitDate'));
-  if (input.exitDate < e.entry_date!) refuse(problem('exit-before-entry', 'exitDate', { entryDate: e.entry_date! }));
-  return move(trx, deps, actor, e, 'exited', { status: 'exited', exit_date: input.exitDate, exit_code: input.exitCode, exit_document_id: input.documentId ?? null }, input.note);
+  if (noShow) {
+    // WDR-4: a no-show's exit is dated on its entry (the first expected day, for one who never came) or the day before.
+    const entry = e.entry_date ?? e.expected_first_day ?? yearOf(district, e.school_year).firstDay;
+    if (input.exitDate !== entry && input.exitDate !== addDays(entry, -1)) refuse(problem('no-show-exit-date', 'exitDate', { entryDate: entry, dayBefore: addDays(entry, -1) }));
+  } else if (input.exitDate < e.entry_date!) refuse(problem('exit-before-entry', 'exitDate', { entryDate: e.entry_date! }));
+  const exited = await move(trx, deps, actor, e, 'exited', { status: 'exited', exit_date: input.exitDate, exit_code: input.exitCode, exit_document_id: input.documentId ?? null }, input.note);
+  await resolveNoShow(trx, e.id, 'exited', exited.updated_at);
+  return exited;
+}
+
+/** The CALPADS exit reason of a no-show (WDR-3, WDR-4). */
+export const NO_SHOW_EXIT = 'N470';
+
+/** WDR-3: the enrollment's open no-show, if it was flagged, resolved in the same transaction as the start or the exit. */
+async function resolveNoShow(trx: Trx, enrollmentId: string, resolution: 'came' | 'exited', at: string): Promise<void> {
+  await trx.updateTable('no_shows').set({ resolved_at: at, resolution }).where('enrollment_id', '=', enrollmentId).where('resolved_at', 'is', null).execute();
 }
 
 /** Exits one school of the district and enters another on consecutive days, in the caller's transaction. */
