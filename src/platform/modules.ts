@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Fragment, h, type VNode } from 'preact';
-import type { ApplicationsTable, DecisionsTable, PermitsTable } from './db/schema.js';
+import type { ApplicationsTable, DecisionsTable, PermitsTable, StudentsTable } from './db/schema.js';
 import type { SessionStaff } from './http/sessions.js';
 import type { BackgroundStep } from './ops/runner.js';
 import type { PageContext } from './views/context.js';
@@ -23,6 +23,8 @@ export interface ModuleDeclaration {
     studentStory?: StorySection[];
     /** The staff request page (/staff/requests/:id), below the request itself. */
     staffRequestPage?: StaffRequestSection[];
+    /** The parent's student page (/students/:id) as a whole, not one request's box: e.g. the student's school and emergency contacts. */
+    studentPage?: StudentPageSection[];
   };
   /** Background steps, each idempotent and safe across instances. */
   steps?: BackgroundStep[];
@@ -73,6 +75,13 @@ export interface StoryRequestFacts {
 export type StorySection = (request: StoryRequestFacts) => Promise<Section>;
 
 /**
+ * A part of the parent's student page about the student as a whole (issue 15: the school the
+ * student is enrolled at, the enrollment history, the emergency contacts). The page has already
+ * checked that the student is the signed-in parent's (students.account_id, PRV-1).
+ */
+export type StudentPageSection = (req: FastifyRequest, student: StudentsTable) => Promise<Section>;
+
+/**
  * Forms of the staff request page shown again with what was typed and their problems, by the
  * module that owns them ('decisions', 'permit-life', 'staff'): each section reads its own.
  */
@@ -94,6 +103,8 @@ export interface Pages {
   applicationSections: (req: FastifyRequest, application: ApplicationsTable) => Promise<Record<ApplicationPageSection['place'], Section>>;
   /** One request's sections on the student page, in order. */
   storySections: (request: StoryRequestFacts) => Promise<Section>;
+  /** The student page's own sections (the student as a whole), in order. */
+  studentSections: (req: FastifyRequest, student: StudentsTable) => Promise<Section>;
   /** Every module's reports, in the order of the modules. */
   reports: ReportDeclaration[];
 }

@@ -32,7 +32,7 @@ const studentQuery = queryOf({ student: queryValue });
 
 export interface ApplicationPageExtras {
   /** The sections other modules registered for the application page (documents, decision) and the student page, assembled at the top. */
-  sections: Pick<Pages, 'applicationSections' | 'storySections'>;
+  sections: Pick<Pages, 'applicationSections' | 'storySections' | 'studentSections'>;
   /** What a withdrawal ends of the decisions' records, supplied by the decisions module. */
   withdrawn: WithdrawnRecords;
   /** A release handed to the receiving district with the documents it carries (DEC-19 at once), built once at the top. */
@@ -44,7 +44,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps, extras
   const route = typed(app);
   const withdrawals = new Withdrawals(deps, extras.withdrawn);
   await kindRoutes(app, deps, service, withdrawals, extras.handoff);
-  await storyRoutes(app, deps, extras.sections.storySections);
+  await storyRoutes(app, deps, extras.sections);
 
   const notFound = (reply: FastifyReply) => reply.callNotFound();
 

@@ -8,8 +8,12 @@ import { studentStory } from './story.js';
 import { ApplicationsRepository } from './repository.js';
 import { StoryPage } from './views/story-page.js';
 
-/** ACC-6: `/students/:id` — one student's whole story, for the parent who holds the student. */
-export async function storyRoutes(app: FastifyInstance, deps: Deps, sections: Pages['storySections']): Promise<void> {
+/**
+ * ACC-6: `/students/:id` — one student's whole story, for the parent who holds the student: the
+ * sections other modules declared for the student as a whole (the school's roll: the student's
+ * school and emergency contacts), then every request with its own sections.
+ */
+export async function storyRoutes(app: FastifyInstance, deps: Deps, sections: Pick<Pages, 'storySections' | 'studentSections'>): Promise<void> {
   const repo = new ApplicationsRepository(deps.db);
   const addresses = new AddressService(deps);
   typed(app).get('/students/:id', { schema: { params: idParams } }, async (req, reply) => {
@@ -17,7 +21,7 @@ export async function storyRoutes(app: FastifyInstance, deps: Deps, sections: Pa
     if (!user) return;
     const student = await repo.studentOf(user.id, req.params.id);
     if (!student) return reply.callNotFound();
-    const [story, moves] = await Promise.all([studentStory(deps, { repo, addresses }, student, req.i18n.lang as 'en' | 'es', sections), repo.movesOf(student.id)]);
-    return reply.page((ctx) => StoryPage({ ctx, student, story, moves }));
+    const [story, moves, own] = await Promise.all([studentStory(deps, { repo, addresses }, student, req.i18n.lang as 'en' | 'es', sections.storySections), repo.movesOf(student.id), sections.studentSections(req, student)]);
+    return reply.page((ctx) => StoryPage({ ctx, student, story, moves, sections: own }));
   });
 }

@@ -1,5 +1,6 @@
 import { Layout } from '../../../platform/views/layout.js';
 import type { PageContext } from '../../../platform/views/context.js';
+import type { Section } from '../../../platform/modules.js';
 import { formatConfirmationNumber } from '../confirmation-number.js';
 import type { Story } from '../story.js';
 import { DueDate, StatusTag } from './application-page.js';
@@ -10,12 +11,14 @@ interface Props {
   student: { id: string; first_name: string; last_name: string; date_of_birth: string; current_grade: string | null; address_line1: string; address_line2: string | null; city: string; state: string; zip: string };
   story: Story;
   moves: { moved_on: string; reported_on: string; late: number }[];
+  /** What other modules show of the student as a whole (the school's roll), declared at the top. */
+  sections?: Section;
 }
 
 const DATE_PARAMS = ['due', 'until'];
 
 /** ACC-6, DEC-11, DEC-13: one student's whole story — residence, every request, and what to do next. */
-export function StoryPage({ ctx, student: s, story, moves }: Props) {
+export function StoryPage({ ctx, student: s, story, moves, sections }: Props) {
   const { t, i18n } = ctx;
   const name = `${s.first_name} ${s.last_name}`;
   const dated = (params: Record<string, string>) =>
@@ -30,6 +33,8 @@ export function StoryPage({ ctx, student: s, story, moves }: Props) {
         {t('students.list.born', { date: i18n.date(s.date_of_birth) })}
         {s.current_grade ? ` · ${gradeLabel(ctx, s.current_grade)}` : ''}
       </p>
+
+      {sections ? sections(ctx) : null}
 
       <h2>{t('students.story.residence.heading')}</h2>
       <p>{`${s.address_line1}${s.address_line2 ? `, ${s.address_line2}` : ''}, ${s.city}, ${s.state} ${s.zip}`}</p>
