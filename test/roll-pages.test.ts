@@ -161,6 +161,9 @@ for (const db of databases) {
       expect(everySchool).toContain(ROLL.elm);
       expect(everySchool).toContain(ROLL.mission);
       expect(everySchool.length).toBe(t.deps.districts.get(ROLL.district)!.schools.length);
+      // The menu links the roll for those who read it, and not for the permit office's clerks.
+      expect(all.html).toContain('<a href="/staff/roll" class="usa-link">');
+      expect((await permitClerk.client.get('/staff/queue')).html).not.toContain('href="/staff/roll"');
     });
 
     it("PRV-1 a student's page: who, every enrollment with its codes, document and history, and actions for the office only", async () => {
@@ -206,6 +209,10 @@ for (const db of databases) {
       expect(office1.html).toContain(`action="/staff/roll/enrollments/${pre.enrollment.id}/start"`);
       expect(office1.html).toContain(`/staff/roll/enrollments/${pre.enrollment.id}/withdraw`);
       expect((await office.client.get(`/staff/roll?school=${ROLL.elm}`)).html).toContain(`/staff/roll/enroll?school=${encodeURIComponent(ROLL.elm)}`);
+      // The list of reports names the roll for a teacher too.
+      const reports = await teacher.client.get('/staff/reports');
+      expect(reports.html).toContain('href="/staff/roll"');
+      expect(reports.html).toContain('School roll');
     });
 
     it('PRV-1 PRV-2 a student of another school is not found, and the refusal is audited', async () => {

@@ -78,6 +78,8 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
                         <li><a href="/staff/queue" class="usa-link">{t('staff.nav.queue')}</a></li>
                         <li><a href="/staff/documents" class="usa-link">{t('review.nav.documents')}</a></li>
                         <li><a href="/staff/reviews" class="usa-link">{t('permit-life.nav.reviews')}</a></li>
+                        {/* Issue 15: a district administrator also reads (and keeps) every school's roll. */}
+                        {ctx.staff.role === 'district_admin' ? <li><a href="/staff/roll" class="usa-link">{t('roll-roles.nav.roll')}</a></li> : null}
                       </>
                     )}
                     {ctx.staff.role === 'district_admin' || ctx.staff.role === 'auditor' ? (
