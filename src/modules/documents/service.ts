@@ -59,8 +59,8 @@ const isOurOutage = (e: unknown): boolean => {
   return Boolean(x?.syscall) && !['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(x?.code ?? '');
 };
 
-/** Reads what is left of a file part and throws it away, so the next part can be read. */
-const drain = async (file: MultipartFile) => {
+/** Reads what is left of a file part and throws it away, so the next part can be read (the withdrawal form's upload too). */
+export const drain = async (file: MultipartFile) => {
   if (file.file.readableEnded || file.file.destroyed) return;
   file.file.resume();
   await new Promise<void>((resolve) => {
