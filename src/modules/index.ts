@@ -19,6 +19,7 @@ import { Handoff } from './applications/handoff.js';
 import { addressesModule } from './addresses/module.js';
 import { permitLifeModule } from './permit-life/module.js';
 import { enrollmentModule } from './enrollment/module.js';
+import { FromPermit } from './enrollment/from-permit.js';
 import { staffRequestPage } from './staff/request-page.js';
 import { RequestViews } from './staff/request-view.js';
 
@@ -42,17 +43,19 @@ export function declareModules(deps: Deps): DeclaredModules {
   /** The hand-off of a release to the receiving district (DEC-5, DEC-19): a parent's release and a release's approval use the one. */
   const handoff = new Handoff(deps, carriedDocuments(deps.db));
   const views = new RequestViews(deps, scope);
+  /** ENR-7: what a permit's life tells a school's roll (the enrollment module's), handed to decisions, permit-life and students below it. */
+  const fromPermit = new FromPermit(deps);
   const modules = [
     homeModule(deps),
     districtsModule(deps),
     accountsModule(deps),
-    studentsModule(deps),
+    studentsModule(deps, { movedOut: (trx, move) => fromPermit.endedByMove(trx, move) }),
     documentsModule(deps),
     applicationsModule(deps, { withdrawn: withdrawnRecords(deps.db), handoff }),
     staffModule(deps, { audit, scope, views }),
-    decisionsModule(deps, { audit, scope, handoff }),
+    decisionsModule(deps, { audit, scope, handoff, roll: fromPermit.roll }),
     addressesModule(deps, { audit }),
-    permitLifeModule(deps, { audit, scope }),
+    permitLifeModule(deps, { audit, scope, firstDay: fromPermit.firstDay }),
     enrollmentModule(deps, { audit, rollScope: new RollScope(deps.db) }),
   ];
   return { modules, audit, scope, views };
@@ -64,6 +67,7 @@ export async function registerModules(app: FastifyInstance, deps: Deps, declared
   const applicationPage = modules.flatMap((m) => m.sections?.applicationPage ?? []);
   const studentStory = modules.flatMap((m) => m.sections?.studentStory ?? []);
   const staffRequest = modules.flatMap((m) => m.sections?.staffRequestPage ?? []);
+  const studentPage = modules.flatMap((m) => m.sections?.studentPage ?? []);
   const pages: Pages = {
     staffRequest: staffRequestPage(deps, { audit, views }, staffRequest),
     async applicationSections(req, application) {
@@ -74,6 +78,11 @@ export async function registerModules(app: FastifyInstance, deps: Deps, declared
     async storySections(request) {
       const shown: Section[] = [];
       for (const s of studentStory) shown.push(await s(request));
+      return combineSections(...shown);
+    },
+    async studentSections(req, student) {
+      const shown: Section[] = [];
+      for (const s of studentPage) shown.push(await s(req, student));
       return combineSections(...shown);
     },
     reports: collectReports(modules),

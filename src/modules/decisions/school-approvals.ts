@@ -11,6 +11,7 @@ import { notifyParent } from './notify.js';
 import { refusable, refuse } from '../../platform/db/refuse.js';
 import { asStatus, moveRequest, noteRequest } from '../applications/lifecycle.js';
 import type { DecisionReadiness } from './readiness.js';
+import type { PermitRoll } from './permit-hooks.js';
 import { seatsFor } from './rules.js';
 import { DECIDABLE, NOTE_MAX, newDecision, newPermit } from './decision-rows.js';
 
@@ -26,9 +27,11 @@ export class SchoolApprovals {
   private repo: DecisionsRepository;
   private readiness: DecisionReadiness;
   private scope: RequestScope;
-  /** `built`: the decisions' repository and readiness (DecisionService's) and the scope of a request, built once. */
-  constructor(private deps: Deps, built: { repo: DecisionsRepository; readiness: DecisionReadiness; scope: RequestScope }) {
+  private roll: PermitRoll;
+  /** `built`: the decisions' repository and readiness (DecisionService's), the scope of a request and the roll's side of a permit, built once. */
+  constructor(private deps: Deps, built: { repo: DecisionsRepository; readiness: DecisionReadiness; scope: RequestScope; roll: PermitRoll }) {
     this.repo = built.repo;
+    this.roll = built.roll;
     this.readiness = built.readiness;
     this.scope = built.scope;
   }
@@ -90,7 +93,10 @@ export class SchoolApprovals {
       if (!(await this.repo.takeSeat(trx, sid, app.school_year, app.grade_requested, seatsFor(school, app.school_year, app.grade_requested))))
         refuse(err('full', 'decisions.errors.full', { params: { school: school.name, grade: app.grade_requested, year: app.school_year } }));
       const decision = newDecision(app, 'approved', staff.id, today, nowIso);
-      await this.repo.recordApproval(trx, app, decision, newPermit(app, decision, { schoolId: sid, lastYear: app.school_year, renew: false }));
+      const permit = newPermit(app, decision, { schoolId: sid, lastYear: app.school_year, renew: false });
+      await this.repo.recordApproval(trx, app, decision, permit);
+      // ENR-7: the permit becomes a pre-enrollment at the requested school, in this transaction.
+      await this.roll.approved(trx, { application: { ...app, status: 'approved' }, permit, residenceDistrict: district.slug, actor: `staff:${staff.id}` });
       await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: app.school_year });
       return 'approved' as const;
     }), { onUnique: err('already-decided', 'decisions.errors.schoolAlreadyDecided') });

@@ -17,6 +17,7 @@ import { translator } from '../../platform/i18n/translator.js';
 import { ReleaseDecisions } from './releases.js';
 import type { Handoff } from '../applications/handoff.js';
 import type { RequestScope } from '../access/request-scope.js';
+import type { PermitRoll } from './permit-hooks.js';
 import type { AppealInput, ApproveInput, DenyInput, InfoInput, OutcomeInput, RevokeInput } from './inputs.js';
 import { DecisionReadiness } from './readiness.js';
 import { DocumentsService } from '../documents/service.js';
@@ -43,8 +44,11 @@ export class DecisionService {
   /** APP-11: whether an open request can be decided now (shared with the two schools' decisions and the panel). */
   readonly readiness: DecisionReadiness;
   private releases: ReleaseDecisions;
-  /** `built`: the hand-off of a release and the scope of a request, built once at the top. */
-  constructor(private deps: Deps, built: { handoff: Handoff; scope: RequestScope }) {
+  /** ENR-7, DEC-10: what an approval or a revocation tells the school's roll (the enrollment module's, handed in). */
+  readonly roll: PermitRoll;
+  /** `built`: the hand-off of a release, the scope of a request and the roll's side of a permit, built once at the top. */
+  constructor(private deps: Deps, built: { handoff: Handoff; scope: RequestScope; roll: PermitRoll }) {
+    this.roll = built.roll;
     this.repo = new DecisionsRepository(deps.db);
     this.readiness = new DecisionReadiness(deps, this.repo, new DocumentsService(deps));
     this.releases = new ReleaseDecisions(deps, this.repo, built);
@@ -86,7 +90,7 @@ export class DecisionService {
   }
 
   /** DEC-6, DEC-18: approve into a school with seats for the grade, for one to five years. */
-  async approve(staff: SessionStaff, id: string, input: ApproveInput): Promise<Result<{ decisionId: string }>> {
+  async approve(staff: SessionStaff, id: string, input: ApproveInput): Promise<Result<{ decisionId: string; enrollmentId?: string }>> {
     const found = await this.actionable(staff, id);
     if (!found.ok) return found;
     const app = found.value;
@@ -122,8 +126,10 @@ export class DecisionService {
       await this.repo.recordApproval(trx, app, decision, permit);
       // DEC-19: the receiving district approved a priority transfer: the release follows by law.
       if (release.value?.byLaw) await this.releases.grantByLaw(trx, release.value.release, today);
+      // ENR-7: the permit becomes a pre-enrollment at its school, in this transaction; the district of residence is the releasing district's when it came from a release.
+      const enrolled = await this.roll.approved(trx, { application: { ...app, status: 'approved' }, permit, residenceDistrict: release.value?.release.district_id ?? null, actor: `staff:${staff.id}` });
       await notifyParent(this.deps, trx, app, district, 'decisions.email.approved', `decision:${decision.id}`, { school: school.name, years: `${app.school_year} – ${shiftSchoolYear(app.school_year, count - 1)}` });
-      return { decisionId: decision.id };
+      return { decisionId: decision.id, ...(enrolled ? { enrollmentId: enrolled.enrollmentId } : {}) };
     });
   }
 
@@ -227,6 +233,8 @@ export class DecisionService {
       for (const c of yearsCovered(permit.first_year, permit.grade, count)) if (c.grade && c.year > schoolYearOf(today)) await this.repo.releaseSeat(trx, permit.school_id, c.year, c.grade);
       const decision = newDecision(app, 'revoked', staff.id, today, nowIso, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, no_appeal_reason: 'revocation' });
       await this.repo.insertDecision(trx, decision);
+      // DEC-10: the school office is told what to do with the enrollment; the student is not exited by the revocation.
+      await this.roll.ended(trx, { application: app, permit, decisionId: decision.id });
       await notifyParent(this.deps, trx, app, district, 'decisions.email.revoked', `decision:${decision.id}`, {
         reasons: reasons.map((r) => `- ${district.revocationReasons.find((d) => d.code === r)!.label[lang] ?? r}`).join('\n'),
       });

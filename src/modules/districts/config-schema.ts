@@ -115,6 +115,12 @@ const enrollmentCodesSchema = z.object({
       }),
     )
     .min(1),
+  /**
+   * ENR-7: the entry type an approved permit's pre-enrollment takes, by the permit's kind: an
+   * incoming permit is a formal inter-district agreement (its entry type's CALPADS transfer code
+   * must be "1"); an intra-district permit takes the district's own choice.
+   */
+  fromPermit: z.object({ incoming: enrollmentCode, intra: enrollmentCode }),
 });
 
 const seats = z.number().int().min(0);
@@ -252,6 +258,13 @@ export const DistrictConfigSchema = z
         if (codes.has(c.code)) ctx.addIssue({ code: 'custom', path: ['enrollmentCodes', list, i, 'code'], message: `"${c.code}" is used twice` });
         codes.add(c.code);
       });
+    }
+    // ENR-7: a permit's entry type is one of the district's, and an incoming permit's is a formal inter-district agreement.
+    for (const kind of ['incoming', 'intra'] as const) {
+      const entry = d.enrollmentCodes.entryTypes.find((c) => c.code === d.enrollmentCodes.fromPermit[kind]);
+      if (!entry) ctx.addIssue({ code: 'custom', path: ['enrollmentCodes', 'fromPermit', kind], message: `names entry type "${d.enrollmentCodes.fromPermit[kind]}", which is not in entryTypes` });
+      else if (kind === 'incoming' && entry.calpads !== '1')
+        ctx.addIssue({ code: 'custom', path: ['enrollmentCodes', 'fromPermit', kind], message: `names entry type "${entry.code}", whose CALPADS transfer code is not "1" (a formal inter-district transfer agreement)` });
     }
     // WDR-4: an exit for truancy with no known enrollment comes only after logged due diligence.
     d.enrollmentCodes.exitCodes.forEach((c, i) => {

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import type { ModuleDeclaration } from '../../platform/modules.js';
 import type { AuditLog } from '../access/audit-log.js';
 import type { RequestScope } from '../access/request-scope.js';
+import type { RollFirstDay } from './roll-first-day.js';
 import { permitLifeRoutes } from './routes.js';
 import { permitLifeSections } from './sections.js';
 import { PermitLifeService } from './service.js';
@@ -12,7 +13,7 @@ import { PermitLifeSweep } from './sweep.js';
  * application and student pages and of the staff request page, and its daily step (provisional
  * enrollments ending, renewals coming). Built once.
  */
-export function permitLifeModule(deps: Deps, built: { audit: AuditLog; scope: RequestScope }): ModuleDeclaration {
+export function permitLifeModule(deps: Deps, built: { audit: AuditLog; scope: RequestScope; firstDay: RollFirstDay }): ModuleDeclaration {
   const service = new PermitLifeService(deps, built);
   const sections = permitLifeSections(service);
   const sweep = new PermitLifeSweep(deps, service.repo);

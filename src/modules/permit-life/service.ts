@@ -18,6 +18,7 @@ import { canChangeRecords } from '../access/roles.js';
 import type { RequestScope } from '../access/request-scope.js';
 import { isSchoolDay, provisionalEnd, schoolDaysLeft, schoolYearContaining, warnOn } from './calendar.js';
 import { PermitLifeRepository, UNDECIDED } from './repository.js';
+import type { RollFirstDay } from './roll-first-day.js';
 
 /** The longest review note. */
 export const REVIEW_NOTE_MAX = 2000;
@@ -41,6 +42,8 @@ export interface StaffLifeState {
   months: number;
   /** The form to record a first day is shown to this staff member. */
   canRecordProvisional: boolean;
+  /** DEC-12: the student's first day at the requested school as its roll has it; the form then takes it, not a typed one. */
+  rollFirstDay?: string;
   today: string;
   permit?: PermitsTable;
   reviews: Awaited<ReturnType<PermitLifeRepository['reviews']>>;
@@ -110,11 +113,19 @@ export class PermitLifeService {
   readonly repo: PermitLifeRepository;
   private audit: AuditLog;
   private scope: RequestScope;
-  /** `built`: the audit log and the scope of a request, built once at the top. */
-  constructor(private deps: Deps, built: { audit: AuditLog; scope: RequestScope }) {
+  private rollFirstDay: RollFirstDay;
+  /** `built`: the audit log, the scope of a request and the roll's first day (the enrollment module's), built once at the top. */
+  constructor(private deps: Deps, built: { audit: AuditLog; scope: RequestScope; firstDay: RollFirstDay }) {
     this.repo = new PermitLifeRepository(deps.db);
     this.audit = built.audit;
     this.scope = built.scope;
+    this.rollFirstDay = built.firstDay;
+  }
+
+  /** DEC-12: the request's student's first day at the requested school for the request's year, from the school's roll. */
+  private onRoll(app: ApplicationsTable) {
+    if (!app.requested_school_id) return Promise.resolve(undefined);
+    return this.rollFirstDay(this.deps.db, { studentId: app.student_id, schoolId: app.requested_school_id, schoolYear: app.school_year });
   }
 
   private district(staff: SessionStaff): DistrictConfig {
@@ -149,7 +160,12 @@ export class PermitLifeService {
     return ok(app);
   }
 
-  /** DEC-12: the school records the first day of attendance of a student whose incoming request is pending. */
+  /**
+   * DEC-12: the school records the first day of attendance of a student whose incoming request is
+   * pending. The provisional enrollment reads its first day from the enrollment when the student
+   * is on the school's roll for the year (the entry date, or the first expected day while
+   * pre-enrolled); a typed day is taken only when the roll has none.
+   */
   async recordProvisional(staff: SessionStaff, id: string, input: { firstDay: string }, ip: string): Promise<Result<{ id: string; endsOn: string; warnOn: string }>> {
     const found = await this.provisionalTarget(staff, id);
     if (!found.ok) return found;
@@ -158,13 +174,15 @@ export class PermitLifeService {
     if (app.kind !== 'incoming' || !app.requested_school_id) return err('not-incoming', 'permit-life.errors.notIncoming');
     if (!isUndecided(app.status)) return err('decided', 'permit-life.errors.decided', { params: { status: app.status } });
     if (await this.repo.provisional(this.deps.db, app.id)) return err('already', 'permit-life.errors.already');
-    const firstDay = input.firstDay.trim();
+    const onRoll = await this.onRoll(app);
+    const firstDay = onRoll?.day ?? input.firstDay.trim();
     if (!realDate(firstDay)) return err('invalid', 'permit-life.errors.date', { field: 'first_day' });
     const year = district.schoolYears.find((y) => y.year === app.school_year);
     if (!year || schoolYearContaining(district, firstDay)?.year !== app.school_year)
       return err('invalid', 'permit-life.errors.outsideYear', { field: 'first_day', params: { year: app.school_year, first: year?.firstDay ?? '—', last: year?.lastDay ?? '—' } });
-    if (firstDay > this.today(district)) return err('invalid', 'permit-life.errors.future', { field: 'first_day' });
-    if (!isSchoolDay(district, firstDay)) return err('invalid', 'permit-life.errors.notSchoolDay', { field: 'first_day', params: { date: firstDay } });
+    // A day from the roll was checked there (ENR-3); a pre-enrollment's is the school day the student is expected.
+    if (!onRoll && firstDay > this.today(district)) return err('invalid', 'permit-life.errors.future', { field: 'first_day' });
+    if (!onRoll && !isSchoolDay(district, firstDay)) return err('invalid', 'permit-life.errors.notSchoolDay', { field: 'first_day', params: { date: firstDay } });
     const period = provisionalEnd(district, firstDay)!;
     const row: ProvisionalEnrollmentsTable = {
       id: newId(), application_id: app.id, school_id: app.requested_school_id, first_day: firstDay, ends_on: period.endsOn, warn_on: warnOn(district, period.endsOn, period.start),
@@ -194,6 +212,8 @@ export class PermitLifeService {
     const today = this.today(district);
     const [provisional, permit] = await Promise.all([this.repo.provisional(this.deps.db, app.id), this.repo.permitOf(this.deps.db, app.id)]);
     const reviews = permit ? await this.repo.reviews(this.deps.db, [permit.id]) : [];
+    const undecidedIncoming = app.kind === 'incoming' && isUndecided(app.status) && !provisional;
+    const rollFirstDay = undecidedIncoming ? (await this.onRoll(app))?.day : undefined;
     const mayRecord = canChangeRecords(staff) || (staff.role === 'site_admin' && !!app.requested_school_id && (await this.scope.hasSchool(staff, app.requested_school_id)));
     const undecided = isUndecided(app.status);
     const cutoff = addDays(today, -district.permitLife.reviewEveryDays);
@@ -207,6 +227,7 @@ export class PermitLifeService {
       daysLeft: provisional && provisional.ends_on >= today ? schoolDaysLeft(district, today, provisional.ends_on) : 0,
       months: district.permitLife.provisionalSchoolMonths,
       canRecordProvisional: mayRecord && app.kind === 'incoming' && undecided && !provisional,
+      rollFirstDay,
       today,
       permit,
       reviews,

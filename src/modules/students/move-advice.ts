@@ -109,6 +109,31 @@ export function moveAdvice(args: {
   return { main, lines };
 }
 
+/**
+ * DEC-11, DEC-13: the incoming and intra-district permits a move ends, by where the new address
+ * resolves: an incoming permit when the student no longer lives where the permit was granted
+ * from (now in another district, or resident of the district of attendance itself), an
+ * intra-district permit when the student moved out of the district or now lives in the permit
+ * school's own area. An address that could not be placed ends none (nobody knows yet).
+ */
+export function permitsEndedByMove(districts: DistrictCatalog, permits: ActivePermit[], residence: Residence): { applicationId: string; schoolId: string; adviceKey: string }[] {
+  if (residence.kind === 'unmatched' || residence.kind === 'ambiguous' || residence.kind === 'unreadable') return [];
+  const R = residence.kind === 'resolved' && districts.get(residence.districtSlug) ? residence.districtSlug : null;
+  const newSchool = R && residence.kind === 'resolved' ? residence.schoolCode : null;
+  const ended: { applicationId: string; schoolId: string; adviceKey: string }[] = [];
+  for (const p of permits) {
+    const D = p.district_id;
+    let key: string | null = null;
+    if (p.kind === 'incoming') key = R === D ? 'moves.advice.incomingResident' : R ? 'moves.advice.incomingRelease' : 'moves.advice.incomingReleaseUnknown';
+    else if (p.kind === 'intra') {
+      if (R !== D) key = R ? 'moves.advice.intraMovedOut' : 'moves.advice.intraMovedOutUnknown';
+      else if (newSchool && schoolId(D, newSchool) === p.school_id) key = 'moves.advice.intraNowResident';
+    }
+    if (key) ended.push({ applicationId: p.application_id, schoolId: p.school_id, adviceKey: key });
+  }
+  return ended;
+}
+
 /** DEC-11: a change of school within the district of enrollment of a permit. */
 export function schoolChangeAdvice(args: { districts: DistrictCatalog; studentId: string; student: string; permit: ActivePermit; schoolCode: string }): Advice {
   const { districts, permit, studentId, student, schoolCode } = args;

@@ -9,6 +9,7 @@ import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { renderAdvice } from './move-advice.js';
 import { moveSummaries, MovesService } from './moves.js';
 import type { ActivePermit, StudentRow } from './repository.js';
+import type { OnMoveEndsPermits } from './move-hooks.js';
 import { MovePage } from './views/move-page.js';
 import { SchoolChangePage } from './views/school-change-page.js';
 
@@ -16,8 +17,8 @@ import { SchoolChangePage } from './views/school-change-page.js';
  * DEC-11, DEC-13: `/students/:id/move` and `/students/:id/school-change`, for the parent who
  * holds the student (another account's student is not found, PRV-1).
  */
-export async function movesRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
-  const service = new MovesService(deps);
+export async function movesRoutes(app: FastifyInstance, deps: Deps, built: { movedOut?: OnMoveEndsPermits } = {}): Promise<void> {
+  const service = new MovesService(deps, built);
   const route = typed(app);
   const districtName = (slug: string, lang: string) => {
     const d = deps.districts.get(slug);

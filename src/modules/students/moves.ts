@@ -10,7 +10,8 @@ import { noteRequest } from '../applications/lifecycle.js';
 import { AddressService } from '../addresses/service.js';
 import { schoolId, type DistrictCatalog } from '../districts/catalog.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
-import { adviceText, moveAdvice, renderAdvice, REPORT_WITHIN_DAYS, schoolChangeAdvice, type Advice } from './move-advice.js';
+import { adviceText, moveAdvice, permitsEndedByMove, renderAdvice, REPORT_WITHIN_DAYS, schoolChangeAdvice, type Advice } from './move-advice.js';
+import type { OnMoveEndsPermits } from './move-hooks.js';
 import { daysBetween, oneLine, parseMoveForm, parseSchoolChangeForm, sameAddress, type Address, type FormErrors } from './move-forms.js';
 import { MovesRepository, StudentsRepository, type ActivePermit } from './repository.js';
 
@@ -46,7 +47,8 @@ export class MovesService {
   readonly repo: MovesRepository;
   private students: StudentsRepository;
   private addresses: AddressService;
-  constructor(private deps: Deps) {
+  /** `built.movedOut`: what a move that ends permits tells the school's roll (the enrollment module's, handed in at the top). */
+  constructor(private deps: Deps, private built: { movedOut?: OnMoveEndsPermits } = {}) {
     this.repo = new MovesRepository(deps.db);
     this.students = new StudentsRepository(deps.db);
     this.addresses = new AddressService(deps);
@@ -66,8 +68,12 @@ export class MovesService {
     return this.repo.activePermits(studentId);
   }
 
+  private residenceOf(student: StudentsTable, permits: ActivePermit[], address: Address) {
+    return this.addresses.resolve({ line1: address.address_line1, line2: address.address_line2, zip: address.zip }, student.current_grade ?? permits[0]?.grade ?? null);
+  }
+
   private async adviceFor(student: StudentsTable, permits: ActivePermit[], address: Address, late: boolean, days: number): Promise<Advice> {
-    const residence = await this.addresses.resolve({ line1: address.address_line1, line2: address.address_line2, zip: address.zip }, student.current_grade ?? permits[0]?.grade ?? null);
+    const residence = await this.residenceOf(student, permits, address);
     return moveAdvice({ districts: this.deps.districts, studentId: student.id, student: student.first_name, permits, residence, zip: address.zip, late, days });
   }
 
@@ -95,6 +101,8 @@ export class MovesService {
     }
 
     const advice = await this.adviceFor(student, permits, input, late, days);
+    // DEC-13: the permits this move ends; each one's school office is told (never an exit by itself).
+    const ended = permitsEndedByMove(this.deps.districts, permits, await this.residenceOf(student, permits, input));
     const parent = await this.repo.parent(accountId);
     const oldAddress = oneLine(student);
     const nowIso = this.deps.clock.now().toISOString();
@@ -111,6 +119,7 @@ export class MovesService {
       });
       // The address changed under the form (another report, another tab): nothing of this one is kept.
       if (!moved) refuse(err('changed-meanwhile', 'moves.errors.changedMeanwhile', { field: 'address_line1' }));
+      if (ended.length && this.built.movedOut) await this.built.movedOut(trx, { studentId, addressChangeId: change.id, permits: ended });
       if (parent) {
         const tr = translator(this.deps.catalogs, parent.language);
         await enqueueEmail(trx, this.deps.catalogs, {

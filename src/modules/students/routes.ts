@@ -7,11 +7,12 @@ import { setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { StudentsService, studentFormValues } from './service.js';
 import { movesRoutes } from './moves-routes.js';
+import type { OnMoveEndsPermits } from './move-hooks.js';
 import { parseStudentForm } from './validation.js';
 import { StudentFormPage } from './views/student-form-page.js';
 import { StudentsPage } from './views/students-page.js';
 
-export async function studentRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function studentRoutes(app: FastifyInstance, deps: Deps, built: { movedOut?: OnMoveEndsPermits } = {}): Promise<void> {
   const service = new StudentsService(deps);
   const route = typed(app);
   const nextOf = (query: { next?: string }) => safeNext(query.next, '/students');
@@ -75,5 +76,5 @@ export async function studentRoutes(app: FastifyInstance, deps: Deps): Promise<v
   });
 
   // DEC-11, DEC-13: reporting a move or a change of school.
-  await movesRoutes(app, deps);
+  await movesRoutes(app, deps, built);
 }

@@ -525,6 +525,28 @@ export interface LinkCodesTable {
   used_by: string | null;
 }
 
+/** What a permit's end tells a school office (ENR-7, DEC-10, DEC-11, DEC-13): never an exit by itself. */
+export type RollNoticeKind = 'permit-revoked' | 'permit-ended-by-move';
+
+/** A notice on a school's roll, open until the office marks it done (migration 0016). */
+export interface RollNoticesTable {
+  id: string;
+  enrollment_id: string;
+  district_id: string;
+  school_id: string;
+  student_id: string;
+  kind: RollNoticeKind;
+  application_id: string | null;
+  /** What caused it: 'decision:<id>' (a revocation) or 'move:<address change id>'. */
+  source: string;
+  /** A catalog key that says more (the move's advice), or null. */
+  detail: string | null;
+  created_at: string;
+  resolved_at: string | null;
+  /** 'staff:<id>' */
+  resolved_by: string | null;
+}
+
 /** The history of an enrollment: who, when, what, from, to. */
 export interface EnrollmentEventsTable {
   id: string;
@@ -547,6 +569,7 @@ export interface Database {
   no_shows: NoShowsTable;
   investigations: InvestigationsTable;
   link_codes: LinkCodesTable;
+  roll_notices: RollNoticesTable;
   school_approvals: SchoolApprovalsTable;
   address_ranges: AddressRangesTable;
   provisional_enrollments: ProvisionalEnrollmentsTable;

@@ -42,7 +42,12 @@ export function PermitLifeStaffSection({ ctx, state, form }: { ctx: PageContext;
             <form method="post" action={`/staff/requests/${state.applicationId}/provisional`} class="usa-form" novalidate>
               <p>{t('permit-life.staff.provisionalIntro', { months: state.months })}</p>
               <CsrfField ctx={ctx} />
-              <TextInput ctx={ctx} form={f} name="first_day" type="date" required label={t('permit-life.staff.firstDayLabel')} hint={t('permit-life.staff.firstDayHint')} />
+              {state.rollFirstDay ? (
+                // DEC-12: the first day comes from the school's roll (ENR-7), not typed again.
+                <p id="provisional-roll-first-day">{t('roll-notices.provisional.fromRoll', { date: i18n.date(state.rollFirstDay) })}</p>
+              ) : (
+                <TextInput ctx={ctx} form={f} name="first_day" type="date" required label={t('permit-life.staff.firstDayLabel')} hint={t('permit-life.staff.firstDayHint')} />
+              )}
               <SubmitButton>{t('permit-life.staff.provisionalSubmit')}</SubmitButton>
             </form>
           ) : (

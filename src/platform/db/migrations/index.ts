@@ -14,6 +14,7 @@ import * as m0012 from './0012_student_name_words.js';
 import * as m0013 from './0013_outbox_priority.js';
 import * as m0014 from './0014_enrollments.js';
 import * as m0015 from './0015_roll_records.js';
+import * as m0016 from './0016_roll_notices.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_outbox_priority': m0013,
   '0014_enrollments': m0014,
   '0015_roll_records': m0015,
+  '0016_roll_notices': m0016,
 };
