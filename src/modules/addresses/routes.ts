@@ -32,6 +32,7 @@ export async function addressRoutes(app: FastifyInstance, deps: Deps, audit: Aud
     const staff = await requireStaff(req, reply);
     if (!staff) return null;
     if (!canManageDistrict(staff)) {
+      await audit.refused(staff, 'addresses.view', { type: 'address_ranges', id: staff.districtId }, req.ip, 'forbidden'); // PRV-2
       await forbidden(req, reply);
       return null;
     }
@@ -85,7 +86,10 @@ export async function addressRoutes(app: FastifyInstance, deps: Deps, audit: Aud
       tooLarge = true;
     }
     if (!checked) return sendCsrfFailure(req, reply);
-    if (!canManageDistrict(staff)) return forbidden(req, reply);
+    if (!canManageDistrict(staff)) {
+      await audit.refused(staff, 'addresses.import', { type: 'address_ranges', id: staff.districtId }, req.ip, 'forbidden'); // PRV-2
+      return forbidden(req, reply);
+    }
 
     const fileError = (key: string, params?: Record<string, string | number>) => page(reply, staff, { values: {}, errors: { file: { key, params } } }, null, 400);
     if (tooLarge) return fileError('addresses.errors.tooLarge', { max: maxMb });

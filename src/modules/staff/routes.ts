@@ -203,7 +203,10 @@ export async function staffRoutes(app: FastifyInstance, deps: Deps, built: { aud
   route.get('/staff/audit', { schema: { querystring: queryOf({ email: queryValue, entity: queryValue, outcome: queryValue }) } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    if (!canSearchAudit(staff)) return reply.callNotFound();
+    if (!canSearchAudit(staff)) {
+      await audit.refused(staff, 'audit.search', { type: 'audit_log' }, req.ip, 'not-found'); // PRV-2
+      return reply.callNotFound();
+    }
     const q = req.query;
     const filters: AuditFilters = {
       email: (q.email ?? '').trim().toLowerCase().slice(0, 254),

@@ -19,6 +19,7 @@ export async function teamRoutes(app: FastifyInstance, deps: Deps, audit: AuditL
     const staff = await requireStaff(req, reply);
     if (!staff) return null;
     if (!invitations.canManage(staff)) {
+      await audit.refused(staff, 'staff.team', { type: 'staff' }, req.ip, 'not-found'); // PRV-2
       await reply.callNotFound();
       return null;
     }

@@ -1,0 +1,297 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databases, makeTestApp, type TestApp } from './support/app.js';
+import { TestClient, textOf } from './support/client.js';
+import { PASSWORD } from './support/parents.js';
+import { request, staffMember, withRequiredDocuments } from './support/staff.js';
+import { samplePdf } from './support/files.js';
+import { ROLL, enrolledStudent } from './support/roll.js';
+import { newId } from '../src/platform/ids.js';
+import type { StaffRole } from '../src/platform/db/schema.js';
+import { StaffService } from '../src/modules/staff/service.js';
+import { RequestScope } from '../src/modules/access/request-scope.js';
+
+/**
+ * The role matrix of issue 15 (point 10; PRV-1, PRV-2): who opens which page, permit side and
+ * roll side, for every role of the Los Angeles sample district — its school office and teacher
+ * given Elm Street Elementary (1001), its site administrator the same school — and the same six
+ * roles of Paramount (their school: Orchard Lane, 101). Each answer that refuses (403 "your role
+ * cannot", 404 "not found") must also leave one refused entry in the audit log.
+ *
+ * A route that lands later is one more line in PERMIT_SIDE or ROLL_SIDE: its method, its path
+ * (built from the fixtures), the form it posts, and the twelve answers in WHO's order.
+ */
+const WHO = ['admin', 'clerk', 'site', 'auditor', 'office', 'teacher', 'pAdmin', 'pClerk', 'pSite', 'pAuditor', 'pOffice', 'pTeacher'] as const;
+type Who = (typeof WHO)[number];
+const ROLE: Record<Who, [district: string, role: StaffRole, schools: string[]]> = {
+  admin: [ROLL.district, 'district_admin', []],
+  clerk: [ROLL.district, 'permit_staff', []],
+  site: [ROLL.district, 'site_admin', ['1001']],
+  auditor: [ROLL.district, 'auditor', []],
+  office: [ROLL.district, 'school_office', ['1001']],
+  teacher: [ROLL.district, 'teacher', ['1001']],
+  pAdmin: ['paramount-sample', 'district_admin', []],
+  pClerk: ['paramount-sample', 'permit_staff', []],
+  pSite: ['paramount-sample', 'site_admin', ['101']],
+  pAuditor: ['paramount-sample', 'auditor', []],
+  pOffice: ['paramount-sample', 'school_office', ['101']],
+  pTeacher: ['paramount-sample', 'teacher', ['101']],
+};
+
+/** Twelve HTTP statuses in WHO's order: "Los Angeles' six | Paramount's six". */
+const answers = (row: string): number[] => {
+  const n = row.split(/\s+/).filter((x) => x && x !== '|').map(Number);
+  if (n.length !== WHO.length) throw new Error(`twelve answers expected: ${row}`);
+  return n;
+};
+
+/** The page's own content, without the header (whose language link carries the address). */
+const mainOf = (html: string): string => /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? '';
+
+/** What the cases are built from: a Los Angeles request of Elm Street with a document and a letter; students on rolls. */
+interface Fixtures {
+  request: string;
+  document: string;
+  decision: string;
+  /** Active at Elm Street (1001), the office's and teacher's school. */
+  elmStudent: string;
+  elmEnrollment: string;
+  /** Active at Sunrise Avenue (1002): another school of the district. */
+  sunriseStudent: string;
+  /** Active at Orchard Lane, Paramount. */
+  paramountStudent: string;
+}
+interface Case {
+  method: 'GET' | 'POST';
+  path: (f: Fixtures) => string;
+  form?: (f: Fixtures) => Record<string, string>;
+  expect: string;
+}
+
+/**
+ * The permit office's pages and actions (PRV-1): a school's roles get "your role cannot" (403)
+ * on every one, for a record that exists as for one that does not; the permit roles answer as
+ * before (a site administrator and an auditor read, only the permit office acts; another
+ * district's request is "not found").
+ */
+const PERMIT_SIDE: Record<string, Case> = {
+  dashboard: { method: 'GET', path: () => '/staff/dashboard', expect: '200 200 200 200 403 403 | 200 200 200 200 403 403' },
+  queue: { method: 'GET', path: () => '/staff/queue', expect: '200 200 200 200 403 403 | 200 200 200 200 403 403' },
+  'queue CSV': { method: 'GET', path: () => '/staff/queue.csv', expect: '200 200 200 200 403 403 | 200 200 200 200 403 403' },
+  'document search': { method: 'GET', path: () => '/staff/documents?q=Mateo', expect: '200 200 200 200 403 403 | 200 200 200 200 403 403' },
+  'permit reviews': { method: 'GET', path: () => '/staff/reviews', expect: '200 200 200 200 403 403 | 200 200 200 200 403 403' },
+  'request page': { method: 'GET', path: (f) => `/staff/requests/${f.request}`, expect: '200 200 200 200 403 403 | 404 404 404 404 403 403' },
+  'no such request': { method: 'GET', path: () => `/staff/requests/${newId()}`, expect: '404 404 404 404 403 403 | 404 404 404 404 403 403' },
+  'document download': { method: 'GET', path: (f) => `/staff/requests/${f.request}/documents/${f.document}`, expect: '200 200 200 200 403 403 | 404 404 404 404 403 403' },
+  'document view': { method: 'GET', path: (f) => `/staff/requests/${f.request}/documents/${f.document}/view`, expect: '200 200 200 200 403 403 | 404 404 404 404 403 403' },
+  'document review page': { method: 'GET', path: (f) => `/staff/requests/${f.request}/documents/${f.document}/review`, expect: '200 200 403 403 403 403 | 404 404 404 404 403 403' },
+  letter: { method: 'GET', path: (f) => `/staff/requests/${f.request}/letters/${f.decision}.pdf`, expect: '200 200 200 200 403 403 | 404 404 404 404 403 403' },
+  // Posts with nothing filled in: a role that may act sees the form's problem (400), the others are refused.
+  'review a document': { method: 'POST', path: (f) => `/staff/requests/${f.request}/documents/${f.document}/review`, form: () => ({}), expect: '400 400 403 403 403 403 | 404 404 404 404 403 403' },
+  // A role that may not take an action is refused it (403) before its record is looked up, in any district.
+  'student ID': { method: 'POST', path: (f) => `/staff/requests/${f.request}/student-number`, form: () => ({ student_number: 'not valid!' }), expect: '400 400 403 403 403 403 | 404 404 403 403 403 403' },
+  // The request is denied: those who may act get the rule's answer (409: nothing to revoke, no pending request to seat).
+  revoke: { method: 'POST', path: (f) => `/staff/requests/${f.request}/revoke`, form: () => ({}), expect: '409 409 403 403 403 403 | 404 404 403 403 403 403' },
+  'provisional enrollment': { method: 'POST', path: (f) => `/staff/requests/${f.request}/provisional`, form: () => ({}), expect: '409 409 409 403 403 403 | 404 404 404 404 403 403' },
+  'permit review': { method: 'POST', path: () => `/staff/reviews/${newId()}`, form: () => ({ outcome: 'continue' }), expect: '404 404 404 404 403 403 | 404 404 404 404 403 403' },
+  // The district's own set-up: district administrators only, as before.
+  'audit log': { method: 'GET', path: () => '/staff/audit', expect: '200 404 404 200 404 404 | 200 404 404 200 404 404' },
+  team: { method: 'GET', path: () => '/staff/team', expect: '200 404 404 404 404 404 | 200 404 404 404 404 404' },
+  'address ranges': { method: 'GET', path: () => '/staff/addresses', expect: '200 403 403 403 403 403 | 200 403 403 403 403 403' },
+  reports: { method: 'GET', path: () => '/staff/reports', expect: '200 200 200 200 200 200 | 200 200 200 200 200 200' },
+};
+
+/**
+ * The roll's pages and actions (issue 15): district administrators every school, the school's
+ * office and teachers their schools (teachers read only); the permit office, site
+ * administrators and auditors do not read the roll; outside the scope everything is "not found".
+ */
+const ROLL_SIDE: Record<string, Case> = {
+  "Elm Street's roll": { method: 'GET', path: () => `/staff/roll?school=${ROLL.elm}`, expect: '200 404 404 404 200 200 | 404 404 404 404 404 404' },
+  "Sunrise Avenue's roll": { method: 'GET', path: () => `/staff/roll?school=${ROLL.sunrise}`, expect: '200 404 404 404 404 404 | 404 404 404 404 404 404' },
+  'own roll': { method: 'GET', path: () => '/staff/roll', expect: '200 404 404 404 200 200 | 200 404 404 404 200 200' },
+  'a student of Elm Street': { method: 'GET', path: (f) => `/staff/roll/students/${f.elmStudent}`, expect: '200 404 404 404 200 200 | 404 404 404 404 404 404' },
+  'a student of Sunrise Avenue': { method: 'GET', path: (f) => `/staff/roll/students/${f.sunriseStudent}`, expect: '200 404 404 404 404 404 | 404 404 404 404 404 404' },
+  'a student of Paramount': { method: 'GET', path: (f) => `/staff/roll/students/${f.paramountStudent}`, expect: '404 404 404 404 404 404 | 200 404 404 404 200 200' },
+};
+
+for (const db of databases) {
+  describe(`the role matrix of the roll (${db.name})`, () => {
+    let t: TestApp;
+    const clients = {} as Record<Who, TestClient>;
+    const ids = {} as Record<Who, string>;
+    let f: Fixtures;
+
+    beforeAll(async () => {
+      // Tuesday, December 1, 2026, mid-year.
+      t = await makeTestApp({ dbUrl: db.url, now: '2026-12-01T18:00:00Z' });
+      for (const who of WHO) {
+        const [district, role, schools] = ROLE[who];
+        const m = await staffMember(t, district, role, schools);
+        clients[who] = m.client;
+        ids[who] = m.id;
+      }
+      const app = await request(t, ROLL.district);
+      const stored = await t.deps.storage.put(Readable.from([samplePdf('roles')]), { maxBytes: 1_000_000 });
+      const document = newId();
+      await t.deps.db.insertInto('documents').values({
+        id: document, application_id: app.id, doc_type: 'pay-stub', original_name: 'stub.pdf', content_type: 'application/pdf', size_bytes: stored.size, sha256: stored.sha256,
+        storage_key: stored.key, status: 'received', uploaded_via: 'account', uploaded_at: t.clock.now().toISOString(), review_reason: null, review_note: null, reviewed_by: null, reviewed_at: null,
+      }).execute();
+      await withRequiredDocuments(t, app);
+      await clients.clerk.get(`/staff/requests/${app.id}`);
+      expect((await clients.clerk.post(`/staff/requests/${app.id}/deny`, { 'deny_reasons__no-space-grade': 'yes', appeal_right: 'yes' })).status).toBe(303);
+      const decision = await t.deps.db.selectFrom('decisions').select('id').where('application_id', '=', app.id).executeTakeFirstOrThrow();
+      const elm = await enrolledStudent(t, { schoolId: ROLL.elm });
+      const sunrise = await enrolledStudent(t, { schoolId: ROLL.sunrise });
+      const paramount = await enrolledStudent(t, { schoolId: 'paramount-sample:101', schoolYear: '2026-2027' });
+      f = {
+        request: app.id, document, decision: decision.id,
+        elmStudent: elm.student.id, elmEnrollment: elm.enrollment.id, sunriseStudent: sunrise.student.id, paramountStudent: paramount.student.id,
+      };
+    });
+    afterAll(() => t.close());
+
+    const refusedCount = async (who: Who) =>
+      Number((await t.deps.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('staff_id', '=', ids[who]).where('outcome', '=', 'refused').executeTakeFirstOrThrow()).n);
+
+    /**
+     * Every case for every role: the status, and whether exactly one refused entry was logged —
+     * one when the answer refuses (403, 404), none otherwise. Compared whole, so a failure lists
+     * every answer that differs.
+     */
+    const runMatrix = async (cases: Record<string, Case>) => {
+      const seen: string[] = [];
+      const wanted: string[] = [];
+      for (const [name, c] of Object.entries(cases)) {
+        const expected = answers(c.expect);
+        for (const [i, who] of WHO.entries()) {
+          const client = clients[who];
+          const before = await refusedCount(who);
+          let res;
+          if (c.method === 'GET') res = await client.get(c.path(f));
+          else {
+            await client.get('/staff/reports'); // a fresh form token, as the page with the form would give
+            res = await client.post(c.path(f), c.form?.(f) ?? {});
+          }
+          const logged = (await refusedCount(who)) - before;
+          seen.push(`${name}: ${who} ${res.status}${logged ? ` refused×${logged}` : ''}`);
+          const want = expected[i];
+          wanted.push(`${name}: ${who} ${want}${want === 403 || want === 404 ? ' refused×1' : ''}`);
+        }
+      }
+      expect(seen).toEqual(wanted);
+    };
+
+    it('PRV-1 PRV-2 a school office and teachers open none of the permit office\'s pages and take none of its actions, each attempt refused and audited; the permit roles answer as before', async () => {
+      await runMatrix(PERMIT_SIDE);
+      // Nothing a refused post tried was done: the request is as the clerk left it.
+      const app = await t.deps.db.selectFrom('applications').select(['status', 'student_number']).where('id', '=', f.request).executeTakeFirstOrThrow();
+      expect(app).toEqual({ status: 'denied', student_number: null });
+      expect(await t.deps.db.selectFrom('provisional_enrollments').select('id').where('application_id', '=', f.request).execute()).toEqual([]);
+      const doc = await t.deps.db.selectFrom('documents').select('status').where('id', '=', f.document).executeTakeFirstOrThrow();
+      expect(doc.status).toBe('received');
+    });
+
+    it('PRV-1 PRV-2 the roll is read by district administrators (every school) and a school\'s office and teachers (their schools), by nobody else, and never across districts', async () => {
+      await runMatrix(ROLL_SIDE);
+    });
+
+    it('PRV-1 the scope of requests holds a school role to nothing: no request, no school, not the whole district', async () => {
+      const scope = new RequestScope(t.deps.db);
+      for (const who of ['office', 'teacher'] as const) {
+        const staff = { id: ids[who], role: ROLE[who][1], districtId: ROLL.district, email: '', firstName: '', lastName: '' };
+        expect(await scope.schools(staff), who).toEqual([]);
+        expect(await scope.request(staff, f.request), who).toBeUndefined();
+        expect(await scope.hasSchool(staff, ROLL.elm), who).toBe(false);
+      }
+      const site = { id: ids.site, role: 'site_admin' as const, districtId: ROLL.district, email: '', firstName: '', lastName: '' };
+      expect(await scope.schools(site)).toEqual([ROLL.elm]);
+      expect((await scope.request(site, f.request))?.id).toBe(f.request);
+    });
+
+    it('PRV-1 the refusal says the page is the permit office\'s, in the reader\'s language, and names no record', async () => {
+      const res = await clients.office.get(`/staff/requests/${f.request}`);
+      expect(res.status).toBe(403);
+      expect(textOf(res.html)).toContain('This page is for the permit office');
+      expect(mainOf(res.html)).not.toContain(f.request);
+      await clients.teacher.get('/language?to=es&next=/staff/roll');
+      const es = await clients.teacher.get('/staff/queue');
+      expect(es.status).toBe(403);
+      expect(textOf(es.html)).toContain('Esta página es para la oficina de permisos');
+      await clients.teacher.get('/language?to=en&next=/staff/roll');
+      // The attempt on a request is filed under the request's district, with who tried it (PRV-2).
+      const entry = await t.deps.db.selectFrom('audit_log').selectAll().where('staff_id', '=', ids.pOffice).where('action', '=', 'permit-office.open').where('entity_id', '=', '/staff/requests/:id').executeTakeFirstOrThrow();
+      expect(entry).toMatchObject({ outcome: 'refused', district_id: ROLL.district, actor_district_id: 'paramount-sample', entity_type: 'page' });
+      expect(JSON.parse(entry.detail!)).toMatchObject({ method: 'GET', application: f.request, refusal: 'forbidden' });
+    });
+
+    it('PRV-1 a school office and a teacher see the roll in the menu and reports, not the permit office\'s; the permit office the reverse', async () => {
+      const menu = (html: string) => [...(/<nav[^>]*app-nav[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '').matchAll(/href="(\/staff\/[^"]*)"/g)].map((m) => m[1]);
+      const reports = (html: string) => [...mainOf(html).matchAll(/href="(\/staff\/[^"]*)"/g)].map((m) => m[1]);
+      for (const who of ['office', 'teacher'] as const) {
+        const page = await clients[who].get('/staff/reports');
+        expect(menu(page.html), who).toEqual(['/staff/roll', '/staff/reports']);
+        expect(reports(page.html), who).not.toContain('/staff/queue.csv');
+        expect(reports(page.html), who).not.toContain('/staff/dashboard');
+      }
+      const clerkPage = await clients.clerk.get('/staff/reports');
+      expect(menu(clerkPage.html)).toEqual(['/staff/dashboard', '/staff/queue', '/staff/documents', '/staff/reviews']);
+      expect(reports(clerkPage.html)).toEqual(expect.arrayContaining(['/staff/queue.csv', '/staff/dashboard']));
+    });
+
+    it('PRV-1 a school office and a teacher start on the roll after signing in and after activating; the permit office on the queue', async () => {
+      for (const role of ['school_office', 'teacher', 'permit_staff'] as const) {
+        const member = await staffMember(t, ROLL.district, role, role === 'permit_staff' ? [] : ['1001']);
+        const home = role === 'permit_staff' ? '/staff/queue' : '/staff/roll';
+        const c = new TestClient(t.app, '10.61.0.9');
+        const form = await c.get('/staff/sign-in');
+        expect(form.status).toBe(200);
+        t.clock.advance(60_000);
+        const signedIn = await c.post('/staff/sign-in?next=%2Fstaff%2Fqueue', { email: member.email, password: PASSWORD });
+        expect(signedIn.location, role).toBe(home);
+        expect((await c.get('/staff')).location, role).toBe(home);
+        // A page asked for by name is still where they go.
+        const again = new TestClient(t.app, '10.61.0.10');
+        await again.get('/staff/sign-in?next=%2Fstaff%2Freports');
+        expect((await again.post('/staff/sign-in?next=%2Fstaff%2Freports', { email: member.email, password: PASSWORD })).location, role).toBe('/staff/reports');
+      }
+      // Activation: the invitation's link, then the roll.
+      const made = await new StaffService(t.deps).create({ districtSlug: ROLL.district, email: 'mateo.teacher@example.org', firstName: 'Mateo', lastName: 'Ruiz', role: 'teacher', schoolCodes: ['1001'] });
+      if (!made.ok) throw new Error(made.problem.code);
+      const link = new URL(made.value.activationLink).pathname;
+      const c = new TestClient(t.app, '10.61.0.11');
+      await c.get(link);
+      expect((await c.post(link, { password: PASSWORD, password_confirm: PASSWORD })).location).toBe('/staff/roll');
+    });
+
+    it('PRV-1 a district administrator invites a school office and a teacher with their schools; without a school they are refused on the field, in English and Spanish, what was typed kept', async () => {
+      const admin = clients.admin;
+      const page = await admin.get('/staff/team');
+      expect(textOf(page.html)).toContain('School attendance and enrollment office');
+      expect(textOf(page.html)).toContain('Teacher Reads the roll of the schools chosen below.');
+      const office = await admin.post('/staff/team/invite', { first_name: 'Ana', last_name: 'López', email: 'ana.office@example.org', role: 'school_office', school_1001: 'yes' });
+      expect(office.status).toBe(303);
+      const teacherNoSchool = await admin.post('/staff/team/invite', { first_name: 'Mateo', last_name: 'López', email: 'mateo.teacher2@example.org', role: 'teacher' });
+      expect(teacherNoSchool.status).toBe(400);
+      expect(textOf(teacherNoSchool.html)).toContain('Choose at least one school for this role');
+      expect(teacherNoSchool.html).toContain('href="#field-schools"');
+      expect(teacherNoSchool.html).toMatch(/<input[^>]*value="teacher"[^>]*checked/);
+      expect(teacherNoSchool.html).toMatch(/<input[^>]*id="field-email"[^>]*value="mateo.teacher2@example.org"/);
+      await admin.get('/language?to=es&next=/staff/team');
+      const es = await admin.post('/staff/team/invite', { first_name: 'Mateo', last_name: 'López', email: 'mateo.teacher2@example.org', role: 'teacher' });
+      expect(textOf(es.html)).toContain('Elija al menos una escuela para esta función');
+      expect(textOf(es.html)).toContain('Maestro');
+      await admin.get('/language?to=en&next=/staff/team');
+      // Saved with its school, and nothing of the refused one.
+      const rows = await t.deps.db.selectFrom('staff').leftJoin('staff_schools', 'staff_schools.staff_id', 'staff.id').select(['staff.email', 'staff.role', 'staff_schools.school_id']).where('staff.email', 'in', ['ana.office@example.org', 'mateo.teacher2@example.org']).execute();
+      expect(rows).toEqual([{ email: 'ana.office@example.org', role: 'school_office', school_id: ROLL.elm }]);
+      const listed = textOf((await admin.get('/staff/team')).html);
+      expect(listed).toContain('López, Ana ana.office@example.org School attendance and enrollment office Elm Street Elementary');
+      // A permit office role keeps no school, whatever was ticked.
+      expect((await admin.post('/staff/team/invite', { first_name: 'Rosa', last_name: 'Méndez', email: 'rosa.clerk@example.org', role: 'permit_staff', school_1001: 'yes' })).status).toBe(303);
+      const clerk = await t.deps.db.selectFrom('staff').innerJoin('staff_schools', 'staff_schools.staff_id', 'staff.id').select('staff_schools.school_id').where('staff.email', '=', 'rosa.clerk@example.org').execute();
+      expect(clerk).toEqual([]);
+    });
+  });
+}
