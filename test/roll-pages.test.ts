@@ -189,6 +189,19 @@ for (const db of databases) {
       expect(page.html).not.toContain(`/staff/roll/enrollments/${moved.ok && moved.value.entered.id}/withdraw`);
       expect(page.html).toContain(`/staff/roll/enroll?student=${student.id}`);
 
+      // WDR-1: an exit's document is linked from its enrollment.
+      const priv = await enrolledStudent(t, { grade: '2' });
+      const documentId = newId();
+      await t.deps.db
+        .insertInto('enrollment_documents')
+        .values({ id: documentId, enrollment_id: priv.enrollment.id, kind: 'private_school_affidavit', storage_key: 'k', file_name: 'affidavit.pdf', content_type: 'application/pdf', size_bytes: 10, uploaded_by: `staff:${office.id}`, uploaded_at: DEC_1 })
+        .execute();
+      const left = await new Roll(t.deps).exit(`staff:${office.id}`, { enrollmentId: priv.enrollment.id, exitCode: 'T180', exitDate: '2026-11-30', documentId });
+      expect(left.ok).toBe(true);
+      const withDocument = await teacher.client.get(`/staff/roll/students/${priv.student.id}`);
+      expect(withDocument.html).toContain('Transfer to a private school (CALPADS T180)');
+      expect(withDocument.html).toContain(`<a class="usa-link" href="/staff/roll/enrollment-documents/${documentId}">affidavit.pdf</a>`);
+
       const sunrise = await sunriseOffice.client.get(`/staff/roll/students/${student.id}`);
       expect(sunrise.html).toContain(`/staff/roll/enrollments/${moved.ok && moved.value.entered.id}/withdraw`);
       expect(sunrise.html).toContain(`/staff/roll/enrollments/${moved.ok && moved.value.entered.id}/transfer`);

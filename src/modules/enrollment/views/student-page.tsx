@@ -98,7 +98,7 @@ function Enrollment({ ctx, view, e, districts, forms }: { ctx: PageContext; view
           <>
             <dt>{t('roll.student.exitDocument')}</dt>
             <dd>
-              <a class="usa-link" href={`/staff/roll/documents/${e.document.id}`}>{e.document.file_name}</a>
+              <a class="usa-link" href={`/staff/roll/enrollment-documents/${e.document.id}`}>{e.document.file_name}</a>
             </dd>
           </>
         ) : null}
