@@ -4,7 +4,7 @@ import { parseLocalInstant } from '../../platform/clock.js';
 import { answered, checkedBySubmit, handleForm, refuseProblem, refuseWhole } from '../../platform/http/form-cycle.js';
 import { formValues, rawField } from '../../platform/http/forms.js';
 import { requireStaff } from '../../platform/http/guards.js';
-import { idParams, typed } from '../../platform/http/route-schemas.js';
+import { idParams, queryOf, queryValue, typed } from '../../platform/http/route-schemas.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.js';
 import type { Problem } from '../../platform/result.js';
@@ -102,14 +102,16 @@ export async function withdrawalRoutes(app: FastifyInstance, ctx: RollContext, s
   };
 
   // --- The withdrawal form (WDR-1, WDR-2, WDR-4, ENR-5) ---
-  route.get('/staff/roll/enrollments/:id/withdraw', { schema: { params: idParams } }, async (req, reply) => {
+  route.get('/staff/roll/enrollments/:id/withdraw', { schema: { params: idParams, querystring: queryOf({ code: queryValue }) } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const { id } = req.params;
     const r = await service.enrollmentFor(staff, id);
     if (!r.ok) return refusedAccess(req, reply, staff, r.problem, 'roll.withdraw.view', id);
     await audit.record(staff, 'roll.withdraw.view', { type: 'enrollment', id }, req.ip, { student: r.value.student_id }); // PRV-2
-    return withdrawPage(req, reply, r.value, { values: { exitDate: '' }, errors: {} });
+    // A page that sends here for one code (the no-show list: N470) has it chosen already.
+    const code = deps.districts.exitCode(service.district(r.value), (req.query.code ?? '').slice(0, 40))?.code;
+    return withdrawPage(req, reply, r.value, { values: code ? { exitCode: code } : {}, errors: {} });
   });
 
   /**
