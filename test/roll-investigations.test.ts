@@ -51,6 +51,11 @@ for (const db of databases) {
       expect(empty.html).toMatch(/name="school_error" value="yes" checked/);
       expect(await investigationsOf(enrollment.id)).toHaveLength(0);
 
+      // The office's page of the student offers to open one at the school.
+      const record = await office.client.get(`/staff/roll/students/${student.id}`);
+      expect(record.html).toContain('No address investigation.');
+      expect(record.html).toContain(`/staff/roll/enrollments/${enrollment.id}/investigations`);
+
       const id = await open(enrollment.id);
       const [inv] = await investigationsOf(enrollment.id);
       expect(inv).toMatchObject({ id, status: 'open', student_id: student.id, school_id: ROLL.elm, school_error: 0, outcome: null, choice: null });
@@ -91,6 +96,8 @@ for (const db of databases) {
       expect(list.status).toBe(200);
       expect(list.html).toContain('Mateo Investigado');
       expect(list.html).toContain(`/staff/roll/investigations/${id}`);
+
+      expect((await office.client.get(`/staff/roll/students/${student.id}`)).html).toContain(`/staff/roll/investigations/${id}`);
 
       // The enrollment never changed: same row, no event.
       expect(await enrollmentRow(enrollment.id)).toEqual(before);

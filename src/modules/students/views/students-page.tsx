@@ -28,6 +28,7 @@ export function StudentsPage({ ctx, students }: { ctx: PageContext; students: St
         ))}
       </ul>
       <a class="usa-button" href="/students/new">{t('students.list.add')}</a>
+      <p><a class="usa-link" href="/students/link">{t('linking.parent.haveCode')}</a></p>
     </Layout>
   );
 }
