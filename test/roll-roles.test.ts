@@ -56,8 +56,11 @@ interface Fixtures {
   /** Active at Elm Street (1001), the office's and teacher's school. */
   elmStudent: string;
   elmEnrollment: string;
+  /** Pre-enrolled at Elm Street, expected on its first day. */
+  elmPreEnrollment: string;
   /** Active at Sunrise Avenue (1002): another school of the district. */
   sunriseStudent: string;
+  sunriseEnrollment: string;
   /** Active at Orchard Lane, Paramount. */
   paramountStudent: string;
 }
@@ -113,6 +116,25 @@ const ROLL_SIDE: Record<string, Case> = {
   'a student of Elm Street': { method: 'GET', path: (f) => `/staff/roll/students/${f.elmStudent}`, expect: '200 404 404 404 200 200 | 404 404 404 404 404 404' },
   'a student of Sunrise Avenue': { method: 'GET', path: (f) => `/staff/roll/students/${f.sunriseStudent}`, expect: '200 404 404 404 404 404 | 404 404 404 404 404 404' },
   'a student of Paramount': { method: 'GET', path: (f) => `/staff/roll/students/${f.paramountStudent}`, expect: '404 404 404 404 404 404 | 200 404 404 404 200 200' },
+  // Keeping the roll (canKeepRoll): a teacher reads the contacts but changes nothing of the roll (403);
+  // posts with nothing filled in give the form's problem (400) to those who may.
+  'emergency contacts form': { method: 'GET', path: (f) => `/staff/roll/students/${f.elmStudent}/emergency-contacts`, expect: '200 404 404 404 200 200 | 404 404 404 404 404 404' },
+  'save emergency contacts': { method: 'POST', path: (f) => `/staff/roll/students/${f.elmStudent}/emergency-contacts`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  'withdrawal form': { method: 'GET', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/withdraw`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'withdrawal form, Sunrise': { method: 'GET', path: (f) => `/staff/roll/enrollments/${f.sunriseEnrollment}/withdraw`, expect: '200 404 404 404 404 404 | 404 404 404 404 404 404' },
+  withdraw: { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/withdraw`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  'log a contact attempt': { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/contacts`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  'investigation form': { method: 'GET', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/investigations`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'open an investigation': { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/investigations`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  "Elm Street's investigations": { method: 'GET', path: () => `/staff/roll/investigations?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'own investigations': { method: 'GET', path: () => '/staff/roll/investigations', expect: '200 404 404 404 200 403 | 200 404 404 404 200 403' },
+  // The no-show list answers a role that does not keep a roll "your role cannot" (403) rather than "not found".
+  "Elm Street's no-shows": { method: 'GET', path: () => `/staff/roll/no-shows?school=${ROLL.elm}`, expect: '200 403 403 403 200 403 | 404 403 403 403 404 403' },
+  'own no-shows': { method: 'GET', path: () => '/staff/roll/no-shows', expect: '200 403 403 403 200 403 | 200 403 403 403 200 403' },
+  // Not flagged yet (the evening's step has not run): those who may act get the rule's answer (409).
+  'a no-show came': { method: 'POST', path: (f) => `/staff/roll/no-shows/${f.elmPreEnrollment}/came`, form: () => ({}), expect: '409 403 403 403 409 403 | 404 403 403 403 404 403' },
+  'no-show contact attempt': { method: 'POST', path: (f) => `/staff/roll/no-shows/${f.elmPreEnrollment}/contacts`, form: () => ({}), expect: '409 403 403 403 409 403 | 404 403 403 403 404 403' },
+  "Elm Street's notices": { method: 'GET', path: () => `/staff/roll/notices?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
 };
 
 for (const db of databases) {
@@ -144,10 +166,12 @@ for (const db of databases) {
       const decision = await t.deps.db.selectFrom('decisions').select('id').where('application_id', '=', app.id).executeTakeFirstOrThrow();
       const elm = await enrolledStudent(t, { schoolId: ROLL.elm });
       const sunrise = await enrolledStudent(t, { schoolId: ROLL.sunrise });
+      const elmPre = await enrolledStudent(t, { schoolId: ROLL.elm, entryDate: null, expectedFirstDay: '2026-11-30' });
       const paramount = await enrolledStudent(t, { schoolId: 'paramount-sample:101', schoolYear: '2026-2027' });
       f = {
         request: app.id, document, decision: decision.id,
-        elmStudent: elm.student.id, elmEnrollment: elm.enrollment.id, sunriseStudent: sunrise.student.id, paramountStudent: paramount.student.id,
+        elmStudent: elm.student.id, elmEnrollment: elm.enrollment.id, elmPreEnrollment: elmPre.enrollment.id,
+        sunriseStudent: sunrise.student.id, sunriseEnrollment: sunrise.enrollment.id, paramountStudent: paramount.student.id,
       };
     });
     afterAll(() => t.close());
@@ -195,6 +219,12 @@ for (const db of databases) {
 
     it('PRV-1 PRV-2 the roll is read by district administrators (every school) and a school\'s office and teachers (their schools), by nobody else, and never across districts', async () => {
       await runMatrix(ROLL_SIDE);
+      // Nothing a refused (or empty) post tried was kept: the roll is as it was.
+      const enrollments = await t.deps.db.selectFrom('enrollments').select(['id', 'status']).where('id', 'in', [f.elmEnrollment, f.elmPreEnrollment, f.sunriseEnrollment]).orderBy('status').execute();
+      expect(enrollments.map((e) => e.status)).toEqual(['active', 'active', 'pre_enrolled']);
+      for (const table of ['contact_attempts', 'investigations', 'emergency_contacts'] as const) {
+        expect(await t.deps.db.selectFrom(table).select('id').execute(), table).toEqual([]);
+      }
     });
 
     it('PRV-1 the scope of requests holds a school role to nothing: no request, no school, not the whole district', async () => {
