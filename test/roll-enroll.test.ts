@@ -83,6 +83,18 @@ for (const db of databases) {
       expect(JSON.parse((await factsOf(s.id))!.to_collect)).toEqual(['immunizations', 'residence_proof']);
     });
 
+    it('ENR-1 a retried enrollment (a double click, a resent form) enrolls the counter student once', async () => {
+      await office.get('/staff/roll/enroll');
+      const form = { ...counterForm('Galvez'), _idem: 'retry-galvez-0123456789' };
+      const first = await office.post('/staff/roll/enroll', form);
+      const again = await office.post('/staff/roll/enroll', form);
+      expect(first.status).toBe(303);
+      expect(again).toMatchObject({ status: 303, location: first.location });
+      const students = await studentsNamed('Galvez');
+      expect(students).toHaveLength(1);
+      expect(await enrollmentsOf(students[0].id)).toHaveLength(1);
+    });
+
     it('ENR-2 any other new student without an immunization record is refused on its field, in Spanish too, what was typed kept and nothing saved', async () => {
       const page = await enroll(office, counterForm('Ibarra', { immunization: 'missing' }));
       refusedOn(page, 'immunization', 'Only a student in a special population is enrolled without one.');
