@@ -262,8 +262,12 @@ for (const db of databases) {
       for (const who of ['office', 'teacher'] as const) {
         const page = await clients[who].get('/staff/reports');
         expect(menu(page.html), who).toEqual(['/staff/roll', '/staff/reports']);
-        expect(reports(page.html), who).not.toContain('/staff/queue.csv');
-        expect(reports(page.html), who).not.toContain('/staff/dashboard');
+        const listed = reports(page.html);
+        expect(listed, who).not.toContain('/staff/queue.csv');
+        expect(listed, who).not.toContain('/staff/dashboard');
+        expect(listed, who).toContain('/staff/roll');
+        // Every report listed to them opens for them.
+        for (const href of listed) expect((await clients[who].get(href)).status, `${who} ${href}`).toBe(200);
       }
       const clerkPage = await clients.clerk.get('/staff/reports');
       expect(menu(clerkPage.html)).toEqual(['/staff/dashboard', '/staff/queue', '/staff/documents', '/staff/reviews']);
