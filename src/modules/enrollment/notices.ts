@@ -59,6 +59,22 @@ export class RollNotices {
     })));
   }
 
+  /** A student's open notices at the staff member's schools, the oldest first (the office's page of the student); none for a teacher. */
+  async ofStudent(staff: SessionStaff, studentId: string): Promise<{ id: string; schoolId: string; kind: RollNoticeKind; detailKey: string | null; createdAt: string }[]> {
+    if (!canKeepRoll(staff)) return [];
+    const schools = await this.ctx.scope.schools(staff);
+    if (schools !== null && schools.length === 0) return [];
+    let q = this.ctx.deps.db
+      .selectFrom('roll_notices')
+      .select(['id', 'school_id', 'kind', 'detail', 'created_at'])
+      .where('student_id', '=', studentId)
+      .where('district_id', '=', staff.districtId)
+      .where('resolved_at', 'is', null);
+    if (schools !== null) q = q.where('school_id', 'in', schools);
+    const rows = await q.orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, schoolId: r.school_id, kind: r.kind, detailKey: r.detail ? adviceSummaryKey(r.detail) : null, createdAt: r.created_at }));
+  }
+
   /**
    * The office marks a notice done (it has acted on the enrollment, or decided nothing is to be
    * done). Once: a notice already done stays as it was, and a retried form answers the same.
