@@ -249,7 +249,7 @@ export async function enrollRoutes(app: FastifyInstance, ctx: RollContext, servi
         return { ok: true, data: { enrollmentId: c.e.id, toSchoolId, exitCode, entryType, firstDay: d.date, ...(values.grade ? { grade: values.grade } : {}), ...(note ? { note } : {}) } };
       },
       // The day before the first day is the exit: an exit before the entry is the first day's problem; the new school's first day is `entryDate`.
-      submit: async (data) => submitted(reply, await service.transfer(c.staff, req.ip, data), { exitDate: 'first_date', entryDate: 'first_date', firstDay: 'first_date', schoolId: 'to_school' }),
+      submit: async (data) => submitted(reply, await service.transfer(c.staff, req.ip, data), { exitDate: 'first_date', entryDate: 'first_date', firstDay: 'first_date', status: 'first_date', schoolId: 'to_school' }),
       render: (form, status) => showTransfer(req, reply, c, form, status),
       redirectTo: async (r) => {
         await setFlash(req, deps.sessions, { type: 'success', messageKey: 'roll-enroll.flash.transferred', params: { name: c.facts.studentName, school: schoolName(r.entered.school_id) } });
