@@ -198,6 +198,22 @@ for (const db of databases) {
       await stillActive(enrollment.id);
     });
 
+    it('WDR-2 a pre-enrolled student who never came leaves with the no-show code (N470) once the no-show follow-ups exhaust due diligence', async () => {
+      const { enrollment } = await enrolledStudent(t, { entryDate: null, expectedFirstDay: '2026-11-30', student: { first_name: 'Lucía', last_name: 'López' } });
+      const fields = { exitCode: 'N470', exitDate: '2026-11-30', requestedBy: 'school' };
+      const letter = affidavit(PDF, 'no-show-letter.pdf');
+      const refused = await withdraw(office.client, enrollment.id, fields, letter);
+      expect(refused.status).toBe(400);
+      expect(textOf(refused.html)).toContain('0 attempts by 0 methods are logged');
+      // The no-show's follow-ups are the due diligence: two calls and a letter.
+      for (const [when, method] of [['2026-11-30T18:00', 'phone'], ['2026-12-01T08:00', 'phone'], ['2026-12-01T08:30', 'letter']]) {
+        expect((await contact(enrollment.id, { purpose: 'no_show', contact_when: when, contact_method: method })).status).toBe(303);
+      }
+      expect((await withdraw(office.client, enrollment.id, fields, letter)).status).toBe(303);
+      expect(await enrollmentOf(enrollment.id)).toMatchObject({ status: 'exited', exit_code: 'N470', exit_date: '2026-11-30' });
+      expect(await documentsOf(enrollment.id)).toEqual([expect.objectContaining({ kind: 'not_attending_letter', file_name: 'no-show-letter.pdf' })]);
+    });
+
     it('ENR-5 the student may ask for their own withdrawal only as an emancipated minor; who asked is recorded', async () => {
       const { enrollment, student: s } = await student();
       const fields = { exitCode: 'T180', requestedBy: 'student' };
