@@ -143,6 +143,28 @@ for (const db of databases) {
       expect(await auditOf(enrollment.id, 'roll.withdraw')).toHaveLength(1);
     });
 
+    it('WDR-1 a forged post (a wrong form token) withdraws nothing and keeps no file, as a form or as an upload', async () => {
+      const { enrollment } = await student();
+      const before = await blobs();
+      await office.client.get(withdrawUrl(enrollment.id));
+      const upload = await office.client.postMultipart(withdrawUrl(enrollment.id), { _csrf: 'forged', exitCode: 'T180', exitDate: '2026-11-30', requestedBy: 'parent' }, affidavit());
+      expect(upload.status).toBe(403);
+      const form = await office.client.post(withdrawUrl(enrollment.id), { _csrf: 'forged', exitCode: 'E230', exitDate: '2026-11-30', requestedBy: 'parent' });
+      expect(form.status).toBe(403);
+      await stillActive(enrollment.id);
+      expect(await blobs()).toEqual(before);
+    });
+
+    it('WDR-1 a code that needs no document is sent as a plain form too (E230, graduated)', async () => {
+      const { enrollment } = await student();
+      await office.client.get(withdrawUrl(enrollment.id));
+      const done = await office.client.post(withdrawUrl(enrollment.id), { exitCode: 'E230', exitDate: '2026-11-30', requestedBy: 'school', note: '' });
+      expect(done.status).toBe(303);
+      expect(await enrollmentOf(enrollment.id)).toMatchObject({ status: 'exited', exit_code: 'E230', exit_document_id: null });
+      expect(await documentsOf(enrollment.id)).toEqual([]);
+      expect(JSON.parse((await auditOf(enrollment.id, 'roll.withdraw'))[0].detail!)).toMatchObject({ code: 'E230', document: null, documentKind: 'none' });
+    });
+
     it('WDR-2 E140 is refused until due diligence is logged and exhausted by the district\'s rule (3 attempts by 2 methods); then allowed', async () => {
       const { enrollment } = await student();
       const letter = affidavit(PDF, 'letter.pdf');
