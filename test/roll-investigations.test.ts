@@ -108,6 +108,8 @@ for (const db of databases) {
       expect(await auditOf('roll.investigation.step', enrollment.id)).toHaveLength(2);
       expect((await auditOf('roll.investigation.view', enrollment.id)).length).toBeGreaterThanOrEqual(3);
       expect(await auditOf('roll.investigations.view', ROLL.elm)).toHaveLength(1);
+      // The list is one of the office's reports.
+      expect((await office.client.get('/staff/reports')).html).toContain('Open address investigations');
     });
 
     it('ENR-6 closes with the choices each finding allows and refuses a choice the finding does not allow; the student stays enrolled', async () => {
@@ -193,6 +195,7 @@ for (const db of databases) {
       const teacher = await staffMember(t, ROLL.district, 'teacher', ['1001']);
       await teacher.client.get('/staff/roll');
       expect((await teacher.client.get(`/staff/roll/investigations/${id}`)).status).toBe(403);
+      expect((await teacher.client.get('/staff/reports')).html).not.toContain('Open address investigations');
       expect((await teacher.client.post(`/staff/roll/enrollments/${enrollment.id}/investigations`, { reason: 'x' })).status).toBe(403);
 
       const other = await staffMember(t, ROLL.district, 'school_office', ['1002']);

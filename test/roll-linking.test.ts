@@ -55,7 +55,9 @@ for (const db of databases) {
       const parent = await signedInParent(t);
       // Before: the student is no parent's.
       expect((await parent.client.get(`/students/${student.id}`)).status).toBe(404);
-      expect((await parent.client.get('/students')).html).not.toContain('Lucía');
+      const mine = await parent.client.get('/students');
+      expect(mine.html).not.toContain('Lucía');
+      expect(mine.html).toContain('href="/students/link"');
 
       // The office's page of the student says no family is linked, and links to the linking page.
       const record = await office.client.get(`/staff/roll/students/${student.id}`);
