@@ -66,6 +66,13 @@ for (const db of databases) {
       expect(await enrollmentsOf(app.student_id)).toMatchObject([{ school_year: '2027-2028', grade: '4', status: 'pre_enrolled', expected_first_day: '2027-08-12', transfer_code: '1' }]);
     });
 
+    it('ENR-7 a permit for a year the district\'s calendar does not have yet is approved all the same, with nothing on the roll', async () => {
+      const app = await completeRequest(t, L, { school_year: '2028-2029', grade_requested: '4', decision_due_on: '2028-08-26' });
+      expect((await approve(clerk, app.id)).status).toBe(303);
+      expect(await statusOf(app.id)).toBe('approved');
+      expect(await enrollmentsOf(app.student_id)).toEqual([]);
+    });
+
     it('ENR-7 DEC-5 across the hand-off: a release Paramount approves becomes LAUSD\'s request; LAUSD\'s approval pre-enrolls with Paramount as the district of residence', async () => {
       const paramountClerk = (await staffMember(t, P)).client;
       const release = await completeRequest(t, P, {
