@@ -17,7 +17,7 @@ import { SNIFF_BYTES, cleanFileName, detectAcceptedType, readHead } from '../doc
 import { drain, maxUploadMb } from '../documents/service.js';
 import { CONTACT_PURPOSES } from './contact-log.js';
 import type { RecordSection, RollContext } from './context.js';
-import { WITHDRAWAL_FILE_TYPES, WITHDRAWAL_NOTE_MAX, Withdrawals, type UploadedDocument } from './withdrawal.js';
+import { REQUESTERS, WITHDRAWAL_FILE_TYPES, WITHDRAWAL_NOTE_MAX, Withdrawals, type UploadedDocument } from './withdrawal.js';
 import { CONTACT_FIELDS, ContactFormPage, ContactLogSection, type ContactLine, type ContactLogEnrollment } from './views/contact-log.js';
 import { WithdrawPage } from './views/withdraw-form.js';
 
@@ -198,7 +198,7 @@ export async function withdrawalRoutes(app: FastifyInstance, ctx: RollContext, s
     if (!code) errors.exitCode = { key: 'withdrawal.errors.code-missing' };
     else if (!exit) errors.exitCode = { key: 'withdrawal.errors.code-unknown' };
     if (!/^\d{4}-\d{2}-\d{2}$/.test((v.exitDate ?? '').trim())) errors.exitDate = { key: 'enrollment.errors.date-invalid' };
-    if (!['parent', 'student', 'school'].includes(v.requestedBy ?? '')) errors.requestedBy = { key: 'withdrawal.errors.requested-by-missing' };
+    if (!(REQUESTERS as readonly string[]).includes(v.requestedBy ?? '')) errors.requestedBy = { key: 'withdrawal.errors.requested-by-missing' };
     if (exit && exit.document !== 'none' && !got.document && !errors.document) errors.document = { key: `withdrawal.errors.document-missing.${exit.document}` };
     if ((v.note ?? '').trim().length > WITHDRAWAL_NOTE_MAX) errors.note = { key: 'withdrawal.errors.note-too-long', params: { max: WITHDRAWAL_NOTE_MAX } };
     return errors;
