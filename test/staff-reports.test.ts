@@ -19,6 +19,13 @@ function listed(html: string): { href: string; title: string; format: string }[]
 const QUEUE_CSV = { href: '/staff/queue.csv', title: 'Requests in the queue', format: 'CSV file' };
 const DASHBOARD = { href: '/staff/dashboard', title: 'Dashboard', format: 'Web page' };
 const AUDIT = { href: '/staff/audit', title: 'Audit log', format: 'Web page' };
+/** The school roll's reports (issue 15), which a district administrator keeps for every school. */
+const ROLL_REPORTS = [
+  { href: '/staff/roll/no-shows', title: 'No-shows', format: 'Web page' },
+  { href: '/staff/roll/notices', title: 'Permits revoked or ended by a move', format: 'Web page' },
+  { href: '/staff/roll', title: 'School roll', format: 'Web page' },
+  { href: '/staff/roll/investigations', title: 'Open address investigations', format: 'Web page' },
+];
 
 /** A module that is not staff's, declaring a report of its own (as attendance will). */
 const attendanceLike: ModuleDeclaration = {
@@ -52,7 +59,7 @@ for (const db of databases) {
         const expected: [StaffRole, string[], object[]][] = [
           ['permit_staff', [], [QUEUE_CSV, DASHBOARD]],
           ['site_admin', ['1001'], [QUEUE_CSV, DASHBOARD]],
-          ['district_admin', [], [QUEUE_CSV, DASHBOARD, AUDIT]],
+          ['district_admin', [], [QUEUE_CSV, DASHBOARD, AUDIT, ...ROLL_REPORTS]],
           ['auditor', [], [QUEUE_CSV, DASHBOARD, AUDIT]],
         ];
         for (const [role, schools, reports] of expected) {
@@ -112,7 +119,7 @@ for (const db of databases) {
       });
       const admin = await staffMember(t, 'lausd-sample', 'district_admin');
       expect(listed((await admin.client.get('/staff/reports')).html)).toEqual([
-        QUEUE_CSV, DASHBOARD, AUDIT, { href: '/staff/attendance/absences.csv', title: 'Dashboard', format: 'CSV file' },
+        QUEUE_CSV, DASHBOARD, AUDIT, ...ROLL_REPORTS, { href: '/staff/attendance/absences.csv', title: 'Dashboard', format: 'CSV file' },
       ]);
       const clerk = await staffMember(t, 'lausd-sample', 'permit_staff');
       expect(listed((await clerk.client.get('/staff/reports')).html)).toEqual([QUEUE_CSV, DASHBOARD]);
