@@ -4,6 +4,9 @@ import { textOf, type TestClient } from './support/client.js';
 import { ROLL } from './support/roll.js';
 import { staffMember } from './support/staff.js';
 import { checkFile, importDate } from '../src/modules/enrollment/roll-import.js';
+import { EnrollmentRefusal, enrollManyIn } from '../src/modules/enrollment/roll.js';
+import { refusable } from '../src/platform/db/refuse.js';
+import { buildStudent } from './support/parents.js';
 
 /** Tuesday, December 1, 2026, 10:00 in Los Angeles. */
 const DEC_1 = '2026-12-01T18:00:00Z';
@@ -155,6 +158,35 @@ for (const db of databases) {
 }
 
 describe('roll import checks (no writes)', () => {
+  it('ENR-1 enrollManyIn refuses one enrollment by its index, and the caller\'s transaction keeps none', async () => {
+    const t = await makeTestApp({ now: DEC_1 });
+    try {
+      const ana = await buildStudent(t, null as unknown as string, { account_id: null, first_name: 'Ana', last_name: 'Quintero' });
+      const luis = await buildStudent(t, null as unknown as string, { account_id: null, first_name: 'Luis', last_name: 'Quintero' });
+      const base = { schoolId: ROLL.elm, schoolYear: ROLL.year, entryType: 'new', entryDate: '2026-09-08' };
+      const r = await refusable(() =>
+        t.deps.db.transaction().execute(async (trx) => {
+          try {
+            return await enrollManyIn(trx, t.deps, 'staff:test', [{ ...base, studentId: ana.id, grade: '2' }, { ...base, studentId: luis.id, grade: '7' }]);
+          } catch (e) {
+            if (e instanceof EnrollmentRefusal) expect(e.index).toBe(1);
+            throw e;
+          }
+        }),
+      );
+      expect(r).toMatchObject({ ok: false, problem: { code: 'enrollment.grade-not-served' } });
+      expect(await t.deps.db.selectFrom('enrollments').select('id').where('student_id', 'in', [ana.id, luis.id]).execute()).toEqual([]);
+      // Twice the same student active at a primary school, in one batch: the second is refused.
+      const twice = await refusable(() => t.deps.db.transaction().execute((trx) => enrollManyIn(trx, t.deps, 'staff:test', [{ ...base, studentId: ana.id, grade: '2' }, { ...base, studentId: ana.id, grade: '2', schoolId: ROLL.sunrise }])));
+      expect(twice).toMatchObject({ ok: false, problem: { code: 'enrollment.second-active-primary' } });
+      const ok = await refusable(() => t.deps.db.transaction().execute((trx) => enrollManyIn(trx, t.deps, 'staff:test', [{ ...base, studentId: ana.id, grade: '2' }, { ...base, studentId: luis.id, grade: '3' }])));
+      expect(ok.ok && ok.value.map((e) => [e.status, e.grade])).toEqual([['active', '2'], ['active', '3']]);
+    } finally {
+      await t.close();
+    }
+  });
+
+
   it('dates as a spreadsheet writes them, and only real ones', () => {
     expect(importDate('2018-04-09')).toBe('2018-04-09');
     expect(importDate('4/9/2018')).toBe('2018-04-09');

@@ -71,6 +71,10 @@ for (const db of databases) {
       // Summer time (PDT, UTC−7): 6 p.m. on September 14 is 01:00 UTC the next day.
       expect(lastDueDay(district, new Date('2026-09-15T00:59:00Z'))).toBe('2026-09-13');
       expect(lastDueDay(district, new Date('2026-09-15T01:00:00Z'))).toBe('2026-09-14');
+      // A district that ends its day at 8 p.m. (enrollmentCodes.noShowsAt): not yet at 6.
+      const late = { ...district, enrollmentCodes: { ...district.enrollmentCodes, noShowsAt: '20:00' } };
+      expect(lastDueDay(late, new Date(DEC_1_EVENING))).toBe('2026-11-30');
+      expect(lastDueDay(late, new Date('2026-12-02T04:00:00Z'))).toBe('2026-12-01');
     });
 
     it('WDR-3 the office sees its school\'s open no-shows with the contact attempts, logs one, and the student who came goes off the list as active', async () => {

@@ -104,6 +104,11 @@ const enrollmentCodesSchema = z.object({
       methods: z.number().int().min(1).max(4),
     })
     .refine((r) => r.methods <= r.attempts, { path: ['methods'], message: 'cannot be more than attempts' }),
+  /**
+   * WDR-3: the local time (24-hour, the district's time zone) at which a first expected day is
+   * over: a pre-enrolled student not come by then goes on the school's no-show list that evening.
+   */
+  noShowsAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time like 18:00').default('18:00'),
   statuses: z
     .array(
       z.object({

@@ -26,7 +26,7 @@ import { NO_SHOW_EXIT } from './roll.js';
 export const NO_SHOWS_AT = '18:00';
 
 /** The district's evening hour for the no-show list (`enrollmentCodes.noShowsAt`, default 18:00). */
-export const noShowsAt = (district: DistrictConfig): string => (district.enrollmentCodes as { noShowsAt?: string }).noShowsAt ?? NO_SHOWS_AT;
+export const noShowsAt = (district: DistrictConfig): string => district.enrollmentCodes.noShowsAt ?? NO_SHOWS_AT;
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 /** "HH:MM" of an instant in a time zone. */

@@ -1,7 +1,6 @@
 import { PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
 import { localDate } from '../../platform/clock.js';
-import { Refusal } from '../../platform/db/refuse.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Problem, type Result } from '../../platform/result.js';
@@ -10,7 +9,7 @@ import { scanCsv } from '../addresses/csv-import.js';
 import { GRADES, gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
 import { insertImportedStudents, type ImportedStudent } from '../students/imported.js';
 import type { RollContext } from './context.js';
-import { enrollIn } from './roll.js';
+import { EnrollmentRefusal, enrollManyIn } from './roll.js';
 
 /**
  * Existing enrollments from a student information system (issue 15 point 11, XCH-4): a CSV, one
@@ -31,7 +30,7 @@ import { enrollIn } from './roll.js';
  *
  * Size: two passes over the text. The first checks every row and keeps only the problems, the
  * identifiers seen and where each batch of rows starts; the second reads one batch at a time again
- * and writes it (students in multi-row inserts, each enrollment through `enrollIn`), all in one
+ * and writes it (students and enrollments in multi-row inserts, the enrollments through roll.ts `enrollManyIn`), all in one
  * transaction that a refusal anywhere rolls back whole.
  */
 
@@ -403,25 +402,22 @@ export class RollImport {
       }
       if (!fresh.length) continue;
       const ids = await insertImportedStudents(trx, fresh.map((r) => r.student), at);
-      for (let i = 0; i < fresh.length; i++) {
-        const r = fresh[i];
-        try {
-          await enrollIn(trx, deps, actor, {
-            studentId: ids[i],
-            schoolId: r.schoolId,
-            schoolYear: r.schoolYear,
-            grade: r.grade,
-            entryType: r.entryType,
-            ...(r.entryDate ? { entryDate: r.entryDate } : {}),
-            ...(r.expectedFirstDay ? { expectedFirstDay: r.expectedFirstDay } : {}),
-            note: `import ${r.sourceId}`,
-          });
-        } catch (e) {
-          if (e instanceof Refusal) throw new RowRefused(r.line, e.problem.problem);
-          throw e;
-        }
-        imported++;
+      try {
+        await enrollManyIn(trx, deps, actor, fresh.map((r, i) => ({
+          studentId: ids[i],
+          schoolId: r.schoolId,
+          schoolYear: r.schoolYear,
+          grade: r.grade,
+          entryType: r.entryType,
+          ...(r.entryDate ? { entryDate: r.entryDate } : {}),
+          ...(r.expectedFirstDay ? { expectedFirstDay: r.expectedFirstDay } : {}),
+          note: `import ${r.sourceId}`,
+        })));
+      } catch (e) {
+        if (e instanceof EnrollmentRefusal) throw new RowRefused(fresh[e.index].line, e.problem.problem);
+        throw e;
       }
+      imported += fresh.length;
     }
     return { imported, already, rows: checked.rows };
   }

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
 import { addDays, localDate } from '../../platform/clock.js';
 import type { Database, EnrollmentStatus, EnrollmentsTable } from '../../platform/db/schema.js';
-import { refusable, refuse } from '../../platform/db/refuse.js';
+import { Refusal, refusable, refuse } from '../../platform/db/refuse.js';
 import { newId } from '../../platform/ids.js';
 import { err, type Err, type Result } from '../../platform/result.js';
 import { GRADES, gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
@@ -114,6 +114,56 @@ type RollDeps = Pick<Deps, 'clock' | 'districts'>;
 
 /** Enrolls inside a caller's transaction (ENR-1); refuses with a Refusal. */
 export async function enrollIn(trx: Trx, deps: RollDeps, actor: Actor, input: EnrollInput): Promise<EnrollmentsTable> {
+  const row = enrollmentRow(deps, input);
+  if (row.status === 'active' && row.is_primary) await refuseSecondActivePrimary(trx, input.studentId);
+  await trx.insertInto('enrollments').values(row).execute();
+  await recordEvent(trx, { enrollmentId: row.id, at: row.created_at, actor, what: 'enrolled', from: null, to: row.status, note: input.note });
+  return row;
+}
+
+/** A refusal of one of the enrollments given to `enrollManyIn`: which one (its index). */
+export class EnrollmentRefusal extends Refusal {
+  constructor(readonly index: number, refusal: Refusal) {
+    super(refusal.problem);
+  }
+}
+
+/**
+ * Many enrollments at once inside a caller's transaction (an import of a student information
+ * system's roll): the same rules as `enrollIn` for each, their rows and history lines written in
+ * multi-row inserts, the second active primary enrollment looked for in one query. A refusal
+ * names the enrollment's index (EnrollmentRefusal) and, thrown, rolls the caller's unit back.
+ */
+export async function enrollManyIn(trx: Trx, deps: RollDeps, actor: Actor, inputs: readonly EnrollInput[]): Promise<EnrollmentsTable[]> {
+  const rows = inputs.map((input, i) => {
+    try {
+      return enrollmentRow(deps, input);
+    } catch (e) {
+      throw e instanceof Refusal ? new EnrollmentRefusal(i, e) : e;
+    }
+  });
+  const primaries = rows.filter((r) => r.status === 'active' && r.is_primary);
+  const seen = new Set<string>();
+  const taken = new Set(primaries.length ? (await trx.selectFrom('enrollments').select('student_id').where('student_id', 'in', [...new Set(primaries.map((r) => r.student_id))]).where('status', '=', 'active').where('is_primary', '=', 1).execute()).map((r) => r.student_id) : []);
+  rows.forEach((r, i) => {
+    if (r.status !== 'active' || !r.is_primary) return;
+    if (taken.has(r.student_id) || seen.has(r.student_id)) throw new EnrollmentRefusal(i, new Refusal(SECOND_ACTIVE_PRIMARY()));
+    seen.add(r.student_id);
+  });
+  // 20 columns a row: 500 rows stay well under SQLite's 32,766 bound parameters.
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await trx.insertInto('enrollments').values(chunk).execute();
+    await trx
+      .insertInto('enrollment_events')
+      .values(chunk.map((r, j) => ({ id: newId(), enrollment_id: r.id, at: r.created_at, actor, what: 'enrolled', from_status: null, to_status: r.status, note: inputs[i + j].note ?? null })))
+      .execute();
+  }
+  return rows;
+}
+
+/** ENR-1, ENR-3, WDR-4: an enrollment's row, every rule checked that needs no database; refuses with a Refusal. */
+function enrollmentRow(deps: RollDeps, input: EnrollInput): EnrollmentsTable {
   const district = schoolsDistrict(deps, input.schoolId);
   checkGrade(deps, input.schoolId, input.grade);
   if (!input.entryType.trim()) refuse(problem('entry-type-missing', 'entryType'));
@@ -123,9 +173,8 @@ export async function enrollIn(trx: Trx, deps: RollDeps, actor: Actor, input: En
   if (status === 'active') checkFirstDay(deps, district, input.schoolYear, input.entryDate!, 'entryDate');
   else yearOf(district, input.schoolYear);
   const primary = input.primary ?? true;
-  if (status === 'active' && primary) await refuseSecondActivePrimary(trx, input.studentId);
   const at = deps.clock.now().toISOString();
-  const row: EnrollmentsTable = {
+  return {
     id: newId(),
     district_id: district.slug,
     school_id: input.schoolId,
@@ -147,9 +196,6 @@ export async function enrollIn(trx: Trx, deps: RollDeps, actor: Actor, input: En
     created_at: at,
     updated_at: at,
   };
-  await trx.insertInto('enrollments').values(row).execute();
-  await recordEvent(trx, { enrollmentId: row.id, at, actor, what: 'enrolled', from: null, to: status, note: input.note });
-  return row;
 }
 
 /** ENR-3: pre-enrolled → active with the first day in the seat, inside a caller's transaction. */
