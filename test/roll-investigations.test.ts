@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { staffMember } from './support/staff.js';
 import { ROLL, enrolledStudent } from './support/roll.js';
-import { allowedChoices } from '../src/modules/enrollment/investigations.js';
+import { Investigations, allowedChoices } from '../src/modules/enrollment/investigations.js';
+import { rollContext } from '../src/modules/enrollment/context.js';
+import { AuditLog } from '../src/modules/access/audit-log.js';
+import { RollScope } from '../src/modules/access/roll-scope.js';
 
 /** Tuesday, December 1, 2026, 10:00 in Los Angeles: well after the first three weeks of 2026-2027 (first day August 13). */
 const DEC_1 = '2026-12-01T18:00:00Z';
@@ -181,6 +184,16 @@ for (const db of databases) {
       // The rule as a table.
       expect(allowedChoices('confirmed', true)).toEqual(['transfer_residence', 'continuing_permit']);
       expect(allowedChoices('false', true)).toEqual(['transfer_residence']);
+    });
+
+    it('ENR-6 two clerks opening an investigation of the same enrollment at the same moment open one', async () => {
+      const { enrollment } = await enrolledStudent(t);
+      const service = new Investigations(rollContext(t.deps, new AuditLog(t.deps.db, t.clock), new RollScope(t.deps.db)));
+      const staff = { id: office.id, districtId: ROLL.district, email: office.email, firstName: 'Permit', lastName: 'Clerk', role: 'school_office' as const };
+      const both = await Promise.all([1, 2].map((n) => service.open(staff, enrollment.id, { reason: `Clerk ${n}`, schoolError: false }, '10.0.0.1')));
+      expect(both.filter((r) => r.ok)).toHaveLength(1);
+      expect(both.find((r) => !r.ok)).toMatchObject({ ok: false, problem: { code: 'investigation.already-open' } });
+      expect(await investigationsOf(enrollment.id)).toHaveLength(1);
     });
 
     it('ENR-6 only an active enrollment is investigated; a teacher cannot open one and another school\'s office finds nothing (PRV-1), each refusal audited', async () => {

@@ -134,7 +134,11 @@ export class Investigations {
     if (reason.length > REASON_MAX) return problem('reason-too-long', 'reason', { max: REASON_MAX });
     return refusable(() =>
       this.ctx.deps.writer.run(async (trx) => {
-        const now = await trx.selectFrom('enrollments').select('status').where('id', '=', e.id).executeTakeFirst();
+        // Two clerks at once open one investigation: on PostgreSQL the enrollment's row is locked
+        // until this commits (SQLite has one writer at a time already).
+        let read = trx.selectFrom('enrollments').select('status').where('id', '=', e.id);
+        if (this.ctx.deps.dialect === 'postgres') read = read.forUpdate();
+        const now = await read.executeTakeFirst();
         if (now?.status !== 'active') refuse(problem('not-active'));
         const already = await trx.selectFrom('investigations').select('id').where('enrollment_id', '=', e.id).where('status', '=', 'open').executeTakeFirst();
         if (already) refuse(problem('already-open', undefined, { id: already.id }));
