@@ -85,6 +85,8 @@ for (const db of databases) {
       t.clock.set(DEC_2_MORNING);
       const office = await staffMember(t, ROLL.district, 'school_office', ['1001']);
 
+      // Linked from the school's roll.
+      expect((await office.client.get('/staff/roll')).html).toContain(`href="/staff/roll/no-shows?school=${encodeURIComponent(ROLL.elm)}"`);
       const page = await office.client.get('/staff/roll/no-shows');
       expect(page.status).toBe(200);
       const text = textOf(page.html);

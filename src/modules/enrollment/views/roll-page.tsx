@@ -60,6 +60,8 @@ export function RollPage({ ctx, view }: { ctx: PageContext; view: RollView }) {
       {view.canKeep ? (
         <p>
           <a class="usa-button" href={`/staff/roll/enroll?${new URLSearchParams({ school: view.schoolId }).toString()}`}>{t('roll.enroll')}</a>
+          <a class="usa-button usa-button--outline" href={`/staff/roll/no-shows?${new URLSearchParams({ school: view.schoolId }).toString()}`}>{t('no-shows.title')}</a>
+          <a class="usa-button usa-button--outline" href="/staff/roll/import">{t('roll-import.title')}</a>
         </p>
       ) : null}
       <form method="get" action="/staff/roll" class="usa-form app-filters" role="search" aria-label={t('roll.filters.label')}>
