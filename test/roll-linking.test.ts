@@ -5,7 +5,10 @@ import { PASSWORD, buildParent, signedInParent } from './support/parents.js';
 import { TestClient } from './support/client.js';
 import { ROLL, enrolledStudent } from './support/roll.js';
 import type { Page } from './support/client.js';
-import { normalizeLinkCode } from '../src/modules/enrollment/linking.js';
+import { Linking, normalizeLinkCode } from '../src/modules/enrollment/linking.js';
+import { rollContext } from '../src/modules/enrollment/context.js';
+import { AuditLog } from '../src/modules/access/audit-log.js';
+import { RollScope } from '../src/modules/access/roll-scope.js';
 
 /** Tuesday, December 1, 2026, 10:00 in Los Angeles. */
 const DEC_1 = '2026-12-01T18:00:00Z';
@@ -132,6 +135,16 @@ for (const db of databases) {
         t.clock.set(DEC_1);
       }
       expect(await accountOf(student.id)).toBeNull();
+    });
+
+    it('PRV-1 two codes made at the same moment leave one good code', async () => {
+      const { student } = await enrolledStudent(t);
+      const service = new Linking(rollContext(t.deps, new AuditLog(t.deps.db, t.clock), new RollScope(t.deps.db)));
+      const staff = { id: office.id, districtId: ROLL.district, email: office.email, firstName: 'Permit', lastName: 'Clerk', role: 'school_office' as const };
+      const made = await Promise.all([1, 2].map(() => service.createCode(staff, student.id, '10.0.0.1')));
+      expect(made.every((r) => r.ok)).toBe(true);
+      const good = await t.deps.db.selectFrom('link_codes').select('id').where('student_id', '=', student.id).where('expires_at', '>', t.clock.now().toISOString()).execute();
+      expect(good).toHaveLength(1);
     });
 
     it('PRV-1 codes are rate-limited per account: the eleventh try in an hour is refused, even a right code', async () => {

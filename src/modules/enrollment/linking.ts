@@ -124,6 +124,9 @@ export class Linking {
     const expiresAt = new Date(now.getTime() + LINK_CODE_DAYS * 86_400_000).toISOString();
     return refusable(() =>
       this.ctx.deps.writer.run(async (trx) => {
+        // Two codes made at once: on PostgreSQL the student's row is locked until this commits, so
+        // the later one voids the earlier (SQLite has one writer at a time already).
+        if (this.ctx.deps.dialect === 'postgres') await trx.selectFrom('students').select('id').where('id', '=', studentId).forUpdate().execute();
         // A new code voids the old: it expires now.
         await trx.updateTable('link_codes').set({ expires_at: now.toISOString() }).where('student_id', '=', studentId).where('used_at', 'is', null).where('expires_at', '>', now.toISOString()).execute();
         await trx.insertInto('link_codes').values({
