@@ -219,8 +219,8 @@ export async function exitIn(trx: Trx, deps: RollDeps, actor: Actor, input: Exit
   const e = await current(trx, input.enrollmentId);
   if (e.status !== 'active' && e.status !== 'pre_enrolled') refuse(problem('not-active', 'exitDate'));
   if (!input.exitCode.trim()) refuse(problem('exit-code-missing', 'exitCode'));
-  // WDR-4: an exit is one of the district's configured exit codes. TODO(issue 15, point 8): the
-  // document its code requires (WDR-1) and the due diligence logged first (WDR-2), with the withdrawal form.
+  // WDR-4: an exit is one of the district's configured exit codes. A withdrawal's document
+  // (WDR-1) and its due diligence (WDR-2) are checked by withdrawal.ts in the same transaction.
   const district = schoolsDistrict(deps, e.school_id);
   const code = deps.districts.exitCode(district, input.exitCode);
   if (!code) refuse(problem('exit-code-unknown', 'exitCode'));
