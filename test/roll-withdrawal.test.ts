@@ -236,12 +236,12 @@ for (const db of databases) {
       expect(await documentsOf(enrollment.id)).toEqual([expect.objectContaining({ kind: 'not_attending_letter', file_name: 'no-show-letter.pdf' })]);
     });
 
-    it('ENR-5 the student may ask for their own withdrawal only as an emancipated minor; who asked is recorded', async () => {
+    it('ENR-5 the student may ask for their own withdrawal only as an emancipated minor or an adult; who asked is recorded', async () => {
       const { enrollment, student: s } = await student();
       const fields = { exitCode: 'T180', requestedBy: 'student' };
       const refused = await withdraw(office.client, enrollment.id, fields, affidavit());
       expect(refused.status).toBe(400);
-      expect(textOf(refused.html)).toContain('The student can ask for their own withdrawal only as an emancipated minor.');
+      expect(textOf(refused.html)).toContain('The student can ask for their own withdrawal only as an emancipated minor or at 18 or older.');
       expect(refused.html).toMatch(/id="field-requestedBy-error"/);
       await stillActive(enrollment.id);
 
@@ -252,6 +252,12 @@ for (const db of databases) {
       expect((await withdraw(office.client, enrollment.id, fields, affidavit())).status).toBe(303);
       const [entry] = await auditOf(enrollment.id, 'roll.withdraw');
       expect(JSON.parse(entry.detail!)).toMatchObject({ requestedBy: 'student', code: 'T180' });
+
+      // A student of 18 (a high school senior born in 2008, on December 1, 2026) asks for their own: not emancipated, and allowed.
+      const adult = await enrolledStudent(t, { schoolId: 'lausd-sample:3001', grade: '12', student: { first_name: 'Lucía', last_name: 'López', date_of_birth: '2008-05-01' } });
+      const admin = await staffMember(t, ROLL.district, 'district_admin');
+      expect((await withdraw(admin.client, adult.enrollment.id, fields, affidavit())).status).toBe(303);
+      expect((await enrollmentOf(adult.enrollment.id)).status).toBe('exited');
     });
 
     it('WDR-4 an exit before the entry is refused on the exit date', async () => {

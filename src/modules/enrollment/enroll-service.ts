@@ -6,6 +6,7 @@ import { err, type Err, type Result } from '../../platform/result.js';
 import { canKeepRoll } from '../access/roles.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { insertRollStudent, type RollStudentInput } from '../students/roll-student.js';
+import { ageOn } from '../students/validation.js';
 import type { RollContext } from './context.js';
 import { checkFacts, factsProblem, readRollFacts, writeRollFactsIn, type RollFacts } from './roll-facts.js';
 import { enrollIn, SECOND_ACTIVE_PRIMARY, startIn, transferIn } from './roll.js';
@@ -48,13 +49,6 @@ export interface Enrolled {
 export const OLDEST_AGE = 21;
 
 const notFound = (): Err => err('not-found', 'common.notFound.message');
-
-/** Age in whole years on a day. */
-export function ageOn(dob: string, day: string): number {
-  const [by, bm, bd] = dob.split('-').map(Number);
-  const [y, m, d] = day.split('-').map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
 
 export class EnrollService {
   constructor(private ctx: RollContext) {}

@@ -6,7 +6,9 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { newId } from '../../platform/ids.js';
 import { err, ok, type Err, type Result } from '../../platform/result.js';
 import type { StagedFile } from '../../platform/storage/storage.js';
+import { localDate } from '../../platform/clock.js';
 import { canKeepRoll } from '../access/roles.js';
+import { ageOn } from '../students/validation.js';
 import type { DistrictConfig, ExitCodeConfig } from '../districts/config-schema.js';
 import { DocumentsRepository } from '../documents/repository.js';
 import { contactsOf, dueDiligenceExhausted, dueDiligenceRule, locatedNotAttending, logContact, whereaboutsUnknown, type ContactInput } from './contact-log.js';
@@ -28,7 +30,7 @@ import { exitIn } from './roll.js';
 type Trx = Transaction<Database>;
 type Q = Kysely<Database>;
 
-/** ENR-5: who asked for the withdrawal. An emancipated minor may ask for their own. */
+/** ENR-5: who asked for the withdrawal. An emancipated minor, or a student of 18 or older, may ask for their own. */
 export const REQUESTERS = ['parent', 'student', 'school'] as const;
 export type Requester = (typeof REQUESTERS)[number];
 
@@ -191,11 +193,13 @@ export class Withdrawals {
     // A retried post: already withdrawn with this code and date.
     if (enrollment.status === 'exited' && enrollment.exit_code === code.code && enrollment.exit_date === input.exitDate) return { code, enrollment, again: true };
     if (enrollment.status === 'exited') refuse(problem('already-exited', '_form'));
-    // ENR-5: a student asks for their own withdrawal only as an emancipated minor.
+    // ENR-5: a student asks for their own withdrawal as an emancipated minor or as an adult.
     if (!(REQUESTERS as readonly string[]).includes(input.requestedBy)) refuse(problem('requested-by-missing', 'requestedBy'));
     if (input.requestedBy === 'student') {
       const facts = await q.selectFrom('roll_students').select('emancipated').where('student_id', '=', enrollment.student_id).executeTakeFirst();
-      if (!facts?.emancipated) refuse(problem('not-emancipated', 'requestedBy'));
+      const student = await q.selectFrom('students').select('date_of_birth').where('id', '=', enrollment.student_id).executeTakeFirstOrThrow();
+      const today = localDate(this.ctx.deps.clock.now(), district.timeZone);
+      if (!facts?.emancipated && ageOn(student.date_of_birth, today) < 18) refuse(problem('not-emancipated', 'requestedBy'));
     }
     // WDR-1: the document the code requires.
     if (code.document !== 'none' && !input.document) refuse(err('withdrawal.document-missing', `withdrawal.errors.document-missing.${code.document}`, { field: 'document' }));
