@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { staffMember } from './support/staff.js';
@@ -105,6 +106,33 @@ for (const db of databases) {
       expect(refused.html).toContain('already linked to a family account');
       expect(await audited('roll.link.code', student.id)).toHaveLength(1);
       expect((await audited('roll.link.view', student.id)).length).toBeGreaterThanOrEqual(2);
+    });
+
+    // The app's log is the same whatever the database: once, on an app of its own (SQLite) whose log the test reads.
+    it.runIf(db.name === 'sqlite')('PRV-1 every try at a code is on the record, refused ones too: the account, the address and what came of it', async () => {
+      const lines: Record<string, unknown>[] = [];
+      const stream = new Writable({ write(chunk, _enc, done) { for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l)); done(); } });
+      const logged = await makeTestApp({ now: DEC_1, env: { LOG_LEVEL: 'info' }, logger: { stream } });
+      try {
+        const clerk = await staffMember(logged, ROLL.district, 'school_office', ['1001']);
+        const { student } = await enrolledStudent(logged);
+        await clerk.client.get(`/staff/roll/students/${student.id}/link`);
+        const code = CODE.exec((await clerk.client.post(`/staff/roll/students/${student.id}/link-code`, {})).html)![1];
+        const parent = await signedInParent(logged);
+        const tries = async (c: string) => { await parent.client.get('/students/link'); return parent.client.post('/students/link', { code: c }); };
+        expect((await tries('ABCD-EFGH-JKLM')).status).toBe(400);
+        expect((await tries(code)).status).toBe(303);
+        const attempts = lines.filter((l) => l.event === 'link-code.attempt');
+        expect(attempts.map((a) => [a.accountId, a.outcome, a.studentId ?? null])).toEqual([
+          [parent.user.id, 'wrong', null],
+          [parent.user.id, 'linked', student.id],
+        ]);
+        expect(attempts.every((a) => typeof a.ip === 'string' && a.ip.length > 0)).toBe(true);
+        // The code itself is never written to the log.
+        expect(JSON.stringify(lines)).not.toContain(code);
+      } finally {
+        await logged.close();
+      }
     });
 
     it('PRV-1 a wrong code, an expired code and a code voided by a new one are refused in the parent\'s language; nothing is linked', async () => {

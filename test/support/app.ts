@@ -53,9 +53,10 @@ export async function openTestDatabase(url: string): Promise<{ handle: DbHandle;
 /**
  * A whole app on a real database, with the clock fixed (default: 2026-11-22, 10:00 in Los Angeles)
  * and data (files, mail) in a temporary folder. `modules` replaces the declared modules (e.g. with one
- * declared by a test).
+ * declared by a test). `logger`: pino options for the app's log (e.g. a `stream` a test reads), with
+ * `env.LOG_LEVEL` set to the level it needs.
  */
-export async function makeTestApp(opts: { dbUrl?: string; now?: string; env?: Record<string, string>; modules?: (deps: Deps) => DeclaredModules } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { dbUrl?: string; now?: string; env?: Record<string, string>; modules?: (deps: Deps) => DeclaredModules; logger?: object } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -67,7 +68,7 @@ export async function makeTestApp(opts: { dbUrl?: string; now?: string; env?: Re
   const clock = fixedClock(opts.now ?? config.clockStart ?? '2026-11-22T18:00:00Z');
   const { handle, drop } = await openTestDatabase(opts.dbUrl ?? 'sqlite::memory:');
   const deps = await wire(config, { clock, handle });
-  const app = await buildApp(deps, { modules: opts.modules?.(deps) });
+  const app = await buildApp(deps, { modules: opts.modules?.(deps), ...(opts.logger ? { logger: opts.logger } : {}) });
   await app.ready();
   return {
     app,
