@@ -108,6 +108,9 @@ for (const db of databases) {
       expect(res.status).toBe(400);
       const text = textOf(res.html);
       expect(text).toContain('Line 2: entry_type "walk-in" is not one of the district\'s entry types (new, next-year, transfer,');
+      // A value echoed back is text, and formula-safe.
+      const formula = await upload(office.client, csv(row('SIS-22', 'Elena', { last_name: 'Vega', entry_type: '=HYPERLINK("http://x.example")' })));
+      expect(textOf(formula.html)).toContain('entry_type "\'=HYPERLINK("http://x.example")" is not one of');
       expect(await studentsNamed('Vega')).toBe(0);
     });
 

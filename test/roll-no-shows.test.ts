@@ -61,6 +61,12 @@ for (const db of databases) {
       expect(twice.map((r) => r.noShowsFlagged)).toEqual([0, 0]);
       const rows = await t.deps.db.selectFrom('no_shows').select('enrollment_id').where('enrollment_id', 'in', [absent.enrollment.id, came.enrollment.id, tomorrow.enrollment.id]).execute();
       expect(rows).toEqual([{ enrollment_id: absent.enrollment.id }]);
+
+      // A flag that crossed a first day being recorded (the two statements at one moment) is resolved on the next run.
+      await t.deps.db.insertInto('no_shows').values({ enrollment_id: came.enrollment.id, school_id: ROLL.elm, school_year: ROLL.year, expected_day: '2026-12-01', flagged_at: DEC_1_EVENING, resolved_at: null, resolution: null }).execute();
+      expect((await sweep(DEC_1_EVENING)).noShowsResolvedLate).toBe(1);
+      expect(await noShow(came.enrollment.id)).toMatchObject({ resolution: 'came', resolved_at: new Date(DEC_1_EVENING).toISOString() });
+      expect(await noShow(absent.enrollment.id)).toMatchObject({ resolution: null, resolved_at: null });
     });
 
     it('WDR-3 the evening is the district\'s: 6 p.m. in its time zone, the day before until then', () => {

@@ -100,8 +100,14 @@ function importGrade(text: string): string | undefined {
   return (GRADES as readonly string[]).includes(g) ? g : undefined;
 }
 
-/** A value echoed in a message: short, on one line. */
-const shown = (v: string): string => (v.length > 40 ? `${v.slice(0, 40)}…` : v).replace(/[\r\n\t]+/g, ' ');
+/**
+ * A value echoed in a message: short, on one line, and formula-safe — a leading = + - @ (as the
+ * staff's CSV lists do, OWASP) gets an apostrophe, so the list pasted into a spreadsheet runs nothing.
+ */
+const shown = (v: string): string => {
+  const one = (v.length > 40 ? `${v.slice(0, 40)}…` : v).replace(/[\r\n\t]+/g, ' ');
+  return /^[=+\-@]/.test(one) ? `'${one}` : one;
+};
 
 /** The key a re-import finds a row by: the student's names (without case or accents), date of birth, school and year. */
 export const rollKey = (first: string, last: string, dob: string, schoolId: string, year: string): string =>
