@@ -162,6 +162,32 @@ for (const db of databases) {
       expect(await noShow(a.enrollment.id)).toMatchObject({ resolution: 'exited', resolved_at: new Date(DEC_2_MORNING).toISOString() });
     });
 
+    it('WDR-3 WDR-1 WDR-2 the no-show exit from the list: the attempts logged there are the due diligence, the withdrawal form has N470 chosen, and the student leaves the list', async () => {
+      t.clock.set(DEC_1_MORNING);
+      const a = await expected('2026-12-01', 'Renata');
+      await sweep(DEC_1_EVENING);
+      t.clock.set(DEC_2_MORNING);
+      const office = await staffMember(t, ROLL.district, 'school_office', ['1001']);
+      const list = await office.client.get('/staff/roll/no-shows');
+      for (const [when, method] of [['2026-12-01T17:00', 'phone'], ['2026-12-02T08:00', 'phone'], ['2026-12-02T08:30', 'letter']]) {
+        const r = await office.client.post(`/staff/roll/no-shows/${a.enrollment.id}/contacts`, { contacted_at: when, method, reached: '', outcome: 'no_answer', note: '' });
+        expect(r.status).toBe(303);
+      }
+      const link = `/staff/roll/enrollments/${a.enrollment.id}/withdraw?code=N470`;
+      expect(list.html).toContain(`href="${link}"`);
+      const form = await office.client.get(link);
+      expect(form.status).toBe(200);
+      expect(form.html).toMatch(/<option[^>]*value="N470"[^>]*selected/);
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+      const done = await office.client.postMultipart(`/staff/roll/enrollments/${a.enrollment.id}/withdraw`, { exitCode: 'N470', exitDate: '2026-12-01', requestedBy: 'school' }, [
+        { field: 'document', filename: 'no-show-letter.pdf', contentType: 'application/pdf', data: pdf },
+      ]);
+      expect(done.status).toBe(303);
+      expect(await t.deps.db.selectFrom('enrollments').select(['status', 'exit_code', 'exit_date']).where('id', '=', a.enrollment.id).executeTakeFirst()).toEqual({ status: 'exited', exit_code: 'N470', exit_date: '2026-12-01' });
+      expect(await noShow(a.enrollment.id)).toMatchObject({ resolution: 'exited' });
+      expect(textOf((await office.client.get('/staff/roll/no-shows')).html)).not.toContain('Renata');
+    });
+
     it('WDR-3 PRV-1 PRV-2 another school\'s office and another district get "not found", a teacher "not allowed", each audited as refused', async () => {
       t.clock.set(DEC_1_MORNING);
       const a = await expected('2026-12-01', 'Emilia');
