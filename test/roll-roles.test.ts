@@ -38,12 +38,25 @@ const ROLE: Record<Who, [district: string, role: StaffRole, schools: string[]]> 
   pTeacher: ['paramount-sample', 'teacher', ['101']],
 };
 
-/** Twelve HTTP statuses in WHO's order: "Los Angeles' six | Paramount's six". */
-const answers = (row: string): number[] => {
-  const n = row.split(/\s+/).filter((x) => x && x !== '|').map(Number);
+/**
+ * Twelve answers in WHO's order: "Los Angeles' six | Paramount's six". Each is an HTTP status; a
+ * refusal (403, 404) is also one refused entry in the audit log, and so is a status marked "!"
+ * (a form refused on its field for a reason of access, as a school that is not the office's).
+ */
+const answers = (row: string): { status: number; audited: boolean }[] => {
+  const n = row.split(/\s+/).filter((x) => x && x !== '|').map((x) => {
+    const status = Number(x.replace('!', ''));
+    return { status, audited: x.endsWith('!') || status === 403 || status === 404 };
+  });
   if (n.length !== WHO.length) throw new Error(`twelve answers expected: ${row}`);
   return n;
 };
+
+/** A student typed in at the counter (ENR-1), enrolled at `school` from today. */
+const counterForm = (school: string): Record<string, string> => ({
+  first_name: 'Ana', last_name: 'Quintero', dob_month: '5', dob_day: '20', dob_year: '2018', address_line1: '200 Olive Street', city: 'Los Angeles', state: 'CA', zip: '90011',
+  school, school_year: ROLL.year, grade: '2', entry_type: 'new', entry_month: '12', entry_day: '1', entry_year: '2026', immunization: 'complete',
+});
 
 /** The page's own content, without the header (whose language link carries the address). */
 const mainOf = (html: string): string => /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? '';
@@ -56,6 +69,8 @@ interface Fixtures {
   /** Active at Elm Street (1001), the office's and teacher's school. */
   elmStudent: string;
   elmEnrollment: string;
+  /** An open address investigation of another student of Elm Street. */
+  elmInvestigation: string;
   /** Pre-enrolled at Elm Street, expected on its first day. */
   elmPreEnrollment: string;
   /** Active at Sunrise Avenue (1002): another school of the district. */
@@ -134,6 +149,25 @@ const ROLL_SIDE: Record<string, Case> = {
   // Not flagged yet (the evening's step has not run): those who may act get the rule's answer (409).
   'a no-show came': { method: 'POST', path: (f) => `/staff/roll/no-shows/${f.elmPreEnrollment}/came`, form: () => ({}), expect: '409 403 403 403 409 403 | 404 403 403 403 404 403' },
   'no-show contact attempt': { method: 'POST', path: (f) => `/staff/roll/no-shows/${f.elmPreEnrollment}/contacts`, form: () => ({}), expect: '409 403 403 403 409 403 | 404 403 403 403 404 403' },
+  'enrollment form': { method: 'GET', path: () => `/staff/roll/enroll?school=${ROLL.elm}`, expect: '200 404 404 404 200 404 | 200 404 404 404 200 404' },
+  'enrollment form, a student of Elm Street': { method: 'GET', path: (f) => `/staff/roll/enroll?student=${f.elmStudent}`, expect: '200 404 404 404 200 404 | 404 404 404 404 404 404' },
+  'enroll, nothing filled in': { method: 'POST', path: () => '/staff/roll/enroll', form: () => ({}), expect: '400 404 404 404 400 404 | 400 404 404 404 400 404' },
+  // Issue 15's bad input: an office of school A enrolling into school B is refused on the school
+  // field (400) and audited, as is another district's staff naming this district's school; the
+  // district administrator enrolls (303).
+  'enroll at the counter into Sunrise Avenue': { method: 'POST', path: () => '/staff/roll/enroll', form: () => counterForm(ROLL.sunrise), expect: '303 404 404 404 400! 404 | 400! 404 404 404 400! 404' },
+  'roll facts form': { method: 'GET', path: (f) => `/staff/roll/students/${f.elmStudent}/facts`, expect: '200 404 404 404 200 404 | 404 404 404 404 404 404' },
+  'save roll facts': { method: 'POST', path: (f) => `/staff/roll/students/${f.elmStudent}/facts`, form: () => ({}), expect: '400 404 404 404 400 404 | 404 404 404 404 404 404' },
+  'first day in the seat': { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmPreEnrollment}/start`, form: () => ({}), expect: '400 404 404 404 400 404 | 404 404 404 404 404 404' },
+  'transfer form': { method: 'GET', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/transfer`, expect: '200 404 404 404 200 404 | 404 404 404 404 404 404' },
+  transfer: { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/transfer`, form: () => ({}), expect: '400 404 404 404 400 404 | 404 404 404 404 404 404' },
+  'family account page': { method: 'GET', path: (f) => `/staff/roll/students/${f.elmStudent}/link`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'link an account, nothing filled in': { method: 'POST', path: (f) => `/staff/roll/students/${f.elmStudent}/link`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  'unlink, nothing linked': { method: 'POST', path: (f) => `/staff/roll/students/${f.elmStudent}/unlink`, form: () => ({}), expect: '409 404 404 404 409 403 | 404 404 404 404 404 404' },
+  // A district's own import page: another district's staff get theirs, whatever school is named.
+  'import page': { method: 'GET', path: () => `/staff/roll/import?school=${ROLL.elm}`, expect: '200 403 403 403 200 403 | 200 403 403 403 200 403' },
+  'an investigation at Elm Street': { method: 'GET', path: (f) => `/staff/roll/investigations/${f.elmInvestigation}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'log an investigation step': { method: 'POST', path: (f) => `/staff/roll/investigations/${f.elmInvestigation}/contacts`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
   "Elm Street's notices": { method: 'GET', path: () => `/staff/roll/notices?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
 };
 
@@ -168,7 +202,14 @@ for (const db of databases) {
       const sunrise = await enrolledStudent(t, { schoolId: ROLL.sunrise });
       const elmPre = await enrolledStudent(t, { schoolId: ROLL.elm, entryDate: null, expectedFirstDay: '2026-11-30' });
       const paramount = await enrolledStudent(t, { schoolId: 'paramount-sample:101', schoolYear: '2026-2027' });
+      // An address investigation at Elm Street, opened by the district administrator.
+      const investigated = await enrolledStudent(t, { schoolId: ROLL.elm });
+      await clients.admin.get(`/staff/roll/enrollments/${investigated.enrollment.id}/investigations`);
+      const opened = await clients.admin.post(`/staff/roll/enrollments/${investigated.enrollment.id}/investigations`, { reason: 'Mail returned from the address on record' });
+      expect(opened.status).toBe(303);
+      const investigation = await t.deps.db.selectFrom('investigations').select('id').where('enrollment_id', '=', investigated.enrollment.id).executeTakeFirstOrThrow();
       f = {
+        elmInvestigation: investigation.id,
         request: app.id, document, decision: decision.id,
         elmStudent: elm.student.id, elmEnrollment: elm.enrollment.id, elmPreEnrollment: elmPre.enrollment.id,
         sunriseStudent: sunrise.student.id, sunriseEnrollment: sunrise.enrollment.id, paramountStudent: paramount.student.id,
@@ -201,7 +242,7 @@ for (const db of databases) {
           const logged = (await refusedCount(who)) - before;
           seen.push(`${name}: ${who} ${res.status}${logged ? ` refused×${logged}` : ''}`);
           const want = expected[i];
-          wanted.push(`${name}: ${who} ${want}${want === 403 || want === 404 ? ' refused×1' : ''}`);
+          wanted.push(`${name}: ${who} ${want.status}${want.audited ? ' refused×1' : ''}`);
         }
       }
       expect(seen).toEqual(wanted);
@@ -222,9 +263,15 @@ for (const db of databases) {
       // Nothing a refused (or empty) post tried was kept: the roll is as it was.
       const enrollments = await t.deps.db.selectFrom('enrollments').select(['id', 'status']).where('id', 'in', [f.elmEnrollment, f.elmPreEnrollment, f.sunriseEnrollment]).orderBy('status').execute();
       expect(enrollments.map((e) => e.status)).toEqual(['active', 'active', 'pre_enrolled']);
-      for (const table of ['contact_attempts', 'investigations', 'emergency_contacts'] as const) {
+      for (const table of ['contact_attempts', 'emergency_contacts', 'link_codes'] as const) {
         expect(await t.deps.db.selectFrom(table).select('id').execute(), table).toEqual([]);
       }
+      expect(await t.deps.db.selectFrom('investigations').select('id').execute()).toEqual([{ id: f.elmInvestigation }]);
+      // The counter enrollment into Sunrise Avenue was kept once: the district administrator's.
+      const counter = await t.deps.db
+        .selectFrom('students').innerJoin('enrollments', 'enrollments.student_id', 'students.id').innerJoin('enrollment_events', 'enrollment_events.enrollment_id', 'enrollments.id')
+        .select(['enrollments.school_id', 'enrollment_events.actor']).where('students.last_name', '=', 'Quintero').execute();
+      expect(counter).toEqual([{ school_id: ROLL.sunrise, actor: `staff:${ids.admin}` }]);
     });
 
     it('PRV-1 the scope of requests holds a school role to nothing: no request, no school, not the whole district', async () => {
