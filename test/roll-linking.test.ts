@@ -130,6 +130,15 @@ for (const db of databases) {
         expect(attempts.every((a) => typeof a.ip === 'string' && a.ip.length > 0)).toBe(true);
         // The code itself is never written to the log.
         expect(JSON.stringify(lines)).not.toContain(code);
+        // …and each try is kept in the database too (link_attempts), the code nowhere in it (the
+        // test's clock stands still, so both have the same moment: compared in outcome order).
+        const kept = await logged.deps.db.selectFrom('link_attempts').selectAll().where('account_id', '=', parent.user.id).orderBy('outcome').execute();
+        expect(kept.map((a) => [a.outcome, a.student_id])).toEqual([
+          ['linked', student.id],
+          ['wrong', null],
+        ]);
+        expect(kept.every((a) => a.ip.length > 0)).toBe(true);
+        expect(JSON.stringify(kept)).not.toContain(code);
       } finally {
         await logged.close();
       }

@@ -9,7 +9,7 @@ import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import type { Problem } from '../../platform/result.js';
 import type { RollContext } from './context.js';
-import { linkAccountProblems, type LinkAttempt, type Linking } from './linking.js';
+import { linkAccountProblems, recordLinkAttempt, type LinkAttempt, type Linking } from './linking.js';
 import { LinkCodePage, LinkPage } from './views/link-page.js';
 import { ParentLinkPage } from './views/parent-link-page.js';
 
@@ -128,7 +128,10 @@ export async function linkingRoutes(app: FastifyInstance, ctx: RollContext, serv
     const user = await requireParent(req, reply);
     if (!user) return;
     // PRV-1: every try is on the record, refused ones too.
-    const attempts = (a: LinkAttempt) => req.log.info({ event: 'link-code.attempt', ...a }, `link code: ${a.outcome}`);
+    const attempts = async (a: LinkAttempt) => {
+      req.log.info({ event: 'link-code.attempt', ...a }, `link code: ${a.outcome}`);
+      await recordLinkAttempt(ctx, a);
+    };
     return handleForm(reply, req.body, {
       parse: checkedBySubmit,
       keep: (v) => ({ code: (v.code ?? '').slice(0, 40) }),

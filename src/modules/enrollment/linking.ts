@@ -53,6 +53,17 @@ export interface LinkAttempt {
 }
 export type LinkAttempts = (attempt: LinkAttempt) => void | Promise<void>;
 
+/**
+ * PRV-1: a parent's try at a code, kept on the record (link_attempts), refused ones too — the
+ * audit log is staff's. Through the writer: a try is a write outside any other transaction.
+ */
+export async function recordLinkAttempt(ctx: Pick<RollContext, 'deps'>, a: LinkAttempt): Promise<void> {
+  const { writer, clock } = ctx.deps;
+  await writer.run((trx) =>
+    trx.insertInto('link_attempts').values({ id: newId(), at: clock.now().toISOString(), account_id: a.accountId, ip: a.ip, outcome: a.outcome, student_id: a.studentId ?? null }).execute(),
+  );
+}
+
 export interface LinkStatus {
   student: { id: string; firstName: string; lastName: string };
   /** The family account linked, if any. */

@@ -513,6 +513,16 @@ export interface InvestigationsTable {
   closed_by: string | null;
 }
 
+/** PRV-1: a parent's try at a linking code, refused ones too. */
+export interface LinkAttemptsTable {
+  id: string;
+  at: string;
+  account_id: string;
+  ip: string;
+  outcome: string;
+  student_id: string | null;
+}
+
 /** PRV-1: a one-time code linking a student on the roll to a parent's account (only its hash kept). */
 export interface LinkCodesTable {
   id: string;
@@ -569,6 +579,7 @@ export interface Database {
   no_shows: NoShowsTable;
   investigations: InvestigationsTable;
   link_codes: LinkCodesTable;
+  link_attempts: LinkAttemptsTable;
   roll_notices: RollNoticesTable;
   school_approvals: SchoolApprovalsTable;
   address_ranges: AddressRangesTable;
