@@ -162,11 +162,14 @@ const ROLL_SIDE: Record<string, Case> = {
   'transfer form': { method: 'GET', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/transfer`, expect: '200 404 404 404 200 404 | 404 404 404 404 404 404' },
   transfer: { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/transfer`, form: () => ({}), expect: '400 404 404 404 400 404 | 404 404 404 404 404 404' },
   'family account page': { method: 'GET', path: (f) => `/staff/roll/students/${f.elmStudent}/link`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  // A one-time code, shown once (200): made by those who keep the student's roll; a new code replaces the last.
+  'a linking code': { method: 'POST', path: (f) => `/staff/roll/students/${f.elmStudent}/link-code`, form: () => ({}), expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
   'link an account, nothing filled in': { method: 'POST', path: (f) => `/staff/roll/students/${f.elmStudent}/link`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
   'unlink, nothing linked': { method: 'POST', path: (f) => `/staff/roll/students/${f.elmStudent}/unlink`, form: () => ({}), expect: '409 404 404 404 409 403 | 404 404 404 404 404 404' },
   // A district's own import page: another district's staff get theirs, whatever school is named.
   'import page': { method: 'GET', path: () => `/staff/roll/import?school=${ROLL.elm}`, expect: '200 403 403 403 200 403 | 200 403 403 403 200 403' },
   'an investigation at Elm Street': { method: 'GET', path: (f) => `/staff/roll/investigations/${f.elmInvestigation}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'close an investigation, nothing filled in': { method: 'POST', path: (f) => `/staff/roll/investigations/${f.elmInvestigation}`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
   'log an investigation step': { method: 'POST', path: (f) => `/staff/roll/investigations/${f.elmInvestigation}/contacts`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
   "Elm Street's notices": { method: 'GET', path: () => `/staff/roll/notices?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
 };
@@ -263,7 +266,10 @@ for (const db of databases) {
       // Nothing a refused (or empty) post tried was kept: the roll is as it was.
       const enrollments = await t.deps.db.selectFrom('enrollments').select(['id', 'status']).where('id', 'in', [f.elmEnrollment, f.elmPreEnrollment, f.sunriseEnrollment]).orderBy('status').execute();
       expect(enrollments.map((e) => e.status)).toEqual(['active', 'active', 'pre_enrolled']);
-      for (const table of ['contact_attempts', 'emergency_contacts', 'link_codes'] as const) {
+      // The linking codes made were the district administrator's and the office's, nobody else's.
+      const codes = await t.deps.db.selectFrom('link_codes').select('created_by').orderBy('created_at').orderBy('id').execute();
+      expect(codes.map((c) => c.created_by).sort()).toEqual([ids.admin, ids.office].sort());
+      for (const table of ['contact_attempts', 'emergency_contacts'] as const) {
         expect(await t.deps.db.selectFrom(table).select('id').execute(), table).toEqual([]);
       }
       expect(await t.deps.db.selectFrom('investigations').select('id').execute()).toEqual([{ id: f.elmInvestigation }]);
