@@ -78,6 +78,14 @@ for (const db of databases) {
       expect(textOf((await office.client.follow(again)).html)).toContain('0 enrollments imported. 2 already on the roll');
       expect(await studentsNamed('Ortega')).toBe(2);
       expect(await imported('Ortega')).toHaveLength(2);
+
+      // The source system's identifier finds the student, whatever the name says now: Ana's name
+      // corrected in the source system is still Ana, already on the roll — not a second student.
+      const corrected = await upload(office.client, csv(row('SIS-1', 'Ana María')));
+      expect(corrected.status).toBe(303);
+      expect(textOf((await office.client.follow(corrected)).html)).toContain('0 enrollments imported. 1 already on the roll');
+      expect(await studentsNamed('Ortega')).toBe(2);
+      expect(await t.deps.db.selectFrom('student_sources').select(['source_id']).where('district_id', '=', ROLL.district).where('source_id', 'in', ['SIS-1', 'SIS-2']).orderBy('source_id').execute()).toEqual([{ source_id: 'SIS-1' }, { source_id: 'SIS-2' }]);
     });
 
     it('a file with one bad row imports nothing and names the line, in the reader\'s language, the counts unchanged', async () => {

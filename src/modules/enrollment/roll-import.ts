@@ -22,11 +22,13 @@ import { EnrollmentRefusal, enrollManyIn } from './roll.js';
  * Codes are the district's own (WDR-4); schools are the importer's (PRV-1). Students are created
  * with no family account (PRV-1: the school links one later), enrollments through roll.ts.
  *
- * Re-importing the same file adds nothing. Nothing in the schema keeps the source system's
- * identifier, so a row is "already on the roll" when the same school and school year already
- * enroll a student with the same first name, last name and date of birth (letters compared
- * without case or accents). The source identifier goes in the enrollment's history note
- * ("import <id>") and must be unique in the file.
+ * Re-importing the same file adds nothing: the source system's identifier of each student is
+ * kept (student_sources, one per district and identifier), and a row whose student is already
+ * enrolled at that school for that year is "already on the roll". A later file naming the same
+ * identifier at another school, or with a corrected name, enrolls the same student, never a
+ * second one. The identifier also goes in the enrollment's history note ("import <id>") and must
+ * be unique in the file, as must a student (names without case or accents, date of birth, school
+ * and year).
  *
  * Size: two passes over the text. The first checks every row and keeps only the problems, the
  * identifiers seen and where each batch of rows starts; the second reads one batch at a time again
@@ -109,7 +111,7 @@ const shown = (v: string): string => {
   return /^[=+\-@]/.test(one) ? `'${one}` : one;
 };
 
-/** The key a re-import finds a row by: the student's names (without case or accents), date of birth, school and year. */
+/** The key that finds one student twice in one file: the names (without case or accents), date of birth, school and year. */
 export const rollKey = (first: string, last: string, dob: string, schoolId: string, year: string): string =>
   [first, last].map((n) => n.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim()).join('\u0000') + `\u0000${dob}\u0000${schoolId}\u0000${year}`;
 
@@ -362,24 +364,6 @@ export class RollImport {
     const deps = this.ctx.deps;
     const actor = `staff:${staff.id}`;
     const at = deps.clock.now().toISOString();
-    /** The keys of each school and year already on the roll, read once each. */
-    const onRoll = new Map<string, Set<string>>();
-    const existing = async (schoolId: string, year: string): Promise<Set<string>> => {
-      const k = `${schoolId}\u0000${year}`;
-      let set = onRoll.get(k);
-      if (!set) {
-        const rows = await trx
-          .selectFrom('enrollments')
-          .innerJoin('students', 'students.id', 'enrollments.student_id')
-          .select(['students.first_name', 'students.last_name', 'students.date_of_birth'])
-          .where('enrollments.school_id', '=', schoolId)
-          .where('enrollments.school_year', '=', year)
-          .execute();
-        set = new Set(rows.map((r) => rollKey(r.first_name, r.last_name, r.date_of_birth, schoolId, year)));
-        onRoll.set(k, set);
-      }
-      return set;
-    };
     const offsets = lineOffsets(text, checked.batches.map((b) => b.startLine));
     let imported = 0;
     let already = 0;
@@ -395,19 +379,38 @@ export class RollImport {
         if (!r.row) throw new Error(`roll import: line ${firstLine + line - 1} changed between the passes`);
         rows.push(r.row);
       });
+      // The students the source system's identifiers already name, and where they are enrolled.
+      const known = new Map(
+        (await trx.selectFrom('student_sources').select(['source_id', 'student_id']).where('district_id', '=', scope.district.slug).where('source_id', 'in', rows.map((r) => r.sourceId)).execute()).map((k) => [k.source_id, k.student_id]),
+      );
+      const enrolled = new Set(
+        known.size
+          ? (await trx.selectFrom('enrollments').select(['student_id', 'school_id', 'school_year']).where('student_id', 'in', [...known.values()]).execute()).map((e) => `${e.student_id}\u0000${e.school_id}\u0000${e.school_year}`)
+          : [],
+      );
       const fresh: ImportRow[] = [];
+      const studentIds: (string | undefined)[] = [];
       for (const r of rows) {
-        const set = await existing(r.schoolId, r.schoolYear);
-        const key = rollKey(r.student.firstName, r.student.lastName, r.student.dateOfBirth, r.schoolId, r.schoolYear);
-        if (set.has(key)) {
+        const studentId = known.get(r.sourceId);
+        if (studentId && enrolled.has(`${studentId}\u0000${r.schoolId}\u0000${r.schoolYear}`)) {
           already++;
           continue;
         }
-        set.add(key);
         fresh.push(r);
+        studentIds.push(studentId);
       }
       if (!fresh.length) continue;
-      const ids = await insertImportedStudents(trx, fresh.map((r) => r.student), at);
+      // New to the roll: the student is created (no family account) and their identifier kept.
+      const newRows = fresh.filter((_, i) => studentIds[i] === undefined);
+      const newIds = await insertImportedStudents(trx, newRows.map((r) => r.student), at);
+      for (let i = 0; i < newRows.length; i += BATCH) {
+        await trx
+          .insertInto('student_sources')
+          .values(newRows.slice(i, i + BATCH).map((r, j) => ({ district_id: scope.district.slug, source_id: r.sourceId, student_id: newIds[i + j], created_at: at })))
+          .execute();
+      }
+      let n = 0;
+      const ids = studentIds.map((id) => id ?? newIds[n++]);
       try {
         await enrollManyIn(trx, deps, actor, fresh.map((r, i) => ({
           studentId: ids[i],

@@ -513,6 +513,14 @@ export interface InvestigationsTable {
   closed_by: string | null;
 }
 
+/** A student's identifier in the district's student information system (the roll's import). */
+export interface StudentSourcesTable {
+  district_id: string;
+  source_id: string;
+  student_id: string;
+  created_at: string;
+}
+
 /** PRV-1: a parent's try at a linking code, refused ones too. */
 export interface LinkAttemptsTable {
   id: string;
@@ -580,6 +588,7 @@ export interface Database {
   investigations: InvestigationsTable;
   link_codes: LinkCodesTable;
   link_attempts: LinkAttemptsTable;
+  student_sources: StudentSourcesTable;
   roll_notices: RollNoticesTable;
   school_approvals: SchoolApprovalsTable;
   address_ranges: AddressRangesTable;

@@ -16,6 +16,7 @@ import * as m0014 from './0014_enrollments.js';
 import * as m0015 from './0015_roll_records.js';
 import * as m0016 from './0016_roll_notices.js';
 import * as m0017 from './0017_link_attempts.js';
+import * as m0018 from './0018_student_sources.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015_roll_records': m0015,
   '0016_roll_notices': m0016,
   '0017_link_attempts': m0017,
+  '0018_student_sources': m0018,
 };
