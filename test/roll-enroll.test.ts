@@ -193,6 +193,15 @@ for (const db of databases) {
       const pre = await enroll(office, { school: ROLL.elm, school_year: '2027-2028', grade: '3', entry_type: 'next-year' }, student.id);
       expect(pre.status).toBe(303);
       expect((await enrollmentsOf(student.id)).map((e) => e.status).sort()).toEqual(['active', 'pre_enrolled']);
+      // WDR-3: expected on the year's first school day (Thursday, August 12, 2027), the evening the no-show step looks at.
+      expect((await enrollmentsOf(student.id)).find((e) => e.status === 'pre_enrolled')).toMatchObject({ expected_first_day: '2027-08-12' });
+
+      // Pre-enrolled at the counter in a year under way (Tuesday, December 1, 2026): expected the next school day, Wednesday.
+      const counter = await enroll(office, counterForm('Quiroga', { entry_year: '', entry_month: '', entry_day: '' }));
+      expect(counter.status).toBe(303);
+      const [q] = await studentsNamed('Quiroga');
+      expect(await enrollmentsOf(q.id)).toEqual([expect.objectContaining({ status: 'pre_enrolled', entry_date: null, expected_first_day: '2026-12-02' })]);
+
     });
 
     it('ENR-3 the first day in the seat makes a pre-enrollment active, from the student page; a future day is refused beside the field', async () => {

@@ -7,6 +7,7 @@ import { canKeepRoll } from '../access/roles.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { insertRollStudent, type RollStudentInput } from '../students/roll-student.js';
 import { ageOn } from '../students/validation.js';
+import { expectedFirstDay } from './expected-day.js';
 import type { RollContext } from './context.js';
 import { checkFacts, factsProblem, readRollFacts, writeRollFactsIn, type RollFacts } from './roll-facts.js';
 import { enrollIn, SECOND_ACTIVE_PRIMARY, startIn, transferIn } from './roll.js';
@@ -49,6 +50,12 @@ export interface Enrolled {
 export const OLDEST_AGE = 21;
 
 const notFound = (): Err => err('not-found', 'common.notFound.message');
+
+/** The pre-enrollment's first expected day in the school year enrolled into (none for a year not configured or over). */
+function expectedOn(district: DistrictConfig, schoolYear: string, today: string): string | undefined {
+  const year = district.schoolYears.find((y) => y.year === schoolYear);
+  return (year && expectedFirstDay(district, year, today)) ?? undefined;
+}
 
 export class EnrollService {
   constructor(private ctx: RollContext) {}
@@ -126,7 +133,8 @@ export class EnrollService {
             schoolYear: input.schoolYear,
             grade: input.grade,
             entryType: input.entryType,
-            ...(input.entryDate ? { entryDate: input.entryDate } : {}),
+            // WDR-3: a pre-enrollment is expected the next school day (the no-show step looks at its evening).
+            ...(input.entryDate ? { entryDate: input.entryDate } : { expectedFirstDay: expectedOn(district, input.schoolYear, today) }),
             note,
           });
           if (facts) await writeRollFactsIn(trx, studentId, district.slug, facts, actor, at);

@@ -4,9 +4,9 @@ import { localDate } from '../../platform/clock.js';
 import type { Database, RollNoticeKind } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 import type { ApprovedPermit, EndedPermit, PermitRoll } from '../decisions/permit-hooks.js';
-import { addSchoolDays, firstSchoolDayFrom } from '../permit-life/calendar.js';
 import type { RollFirstDay } from '../permit-life/roll-first-day.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
+import { expectedFirstDay } from './expected-day.js';
 import { enrollIn } from './roll.js';
 
 type Trx = Transaction<Database>;
@@ -76,7 +76,7 @@ export class FromPermit {
       applicationId: app.id,
       transferCode: entry.calpads ?? undefined,
       residenceDistrict: (await this.residence(trx, a, district)) ?? undefined,
-      expectedFirstDay: this.expectedFirstDay(district, year) ?? undefined,
+      expectedFirstDay: expectedFirstDay(district, year, localDate(this.deps.clock.now(), district.timeZone)) ?? undefined,
       note: `permit ${permit.verification_code}`,
     });
     return { enrollmentId: e.id };
@@ -97,17 +97,6 @@ export class FromPermit {
     const student = await trx.selectFrom('students').select('current_district').where('id', '=', a.application.student_id).executeTakeFirst();
     const given = student?.current_district?.trim();
     return given ? given : null;
-  }
-
-  /**
-   * WDR-3: the first instructional day the student is expected: the year's first school day,
-   * or in a year already under way the next school day after today; none once the year is over.
-   */
-  private expectedFirstDay(district: DistrictConfig, year: DistrictConfig['schoolYears'][number]): string | null {
-    const today = localDate(this.deps.clock.now(), district.timeZone);
-    if (today < year.firstDay) return firstSchoolDayFrom(district, year.firstDay) ?? year.firstDay;
-    const next = addSchoolDays(district, today, 1);
-    return next && next <= year.lastDay ? next : null;
   }
 
   /**
