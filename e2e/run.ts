@@ -7,6 +7,7 @@ import { clerkDecides } from './decision.js';
 import { twoDistrictHandoff } from './handoff.js';
 import { phoneWidth } from './phone-width.js';
 import { fileInputWordsInSpanish } from './file-input-words.js';
+import { officeKeepsTheRoll } from './roll.js';
 import type { JourneyResult } from './journey.js';
 import { Driver, type Engine } from './engines/driver.js';
 import { engineJourney, type EngineJourneyOptions } from './engines/journey.js';
@@ -68,6 +69,10 @@ async function main(): Promise<number> {
     await run('staff: the clerk takes the Spanish request to an approved permit; the parent reads it in Spanish', () => {
       if (!spanish) throw new Error('the Spanish journey did not finish, so there is no request to decide');
       return clerkDecides(browser, server.url, server.dataDir, CLERK, spanish);
+    });
+    await run("roll: the permit's pre-enrollment gets its first day, a no-show comes, a withdrawal to a private school with its affidavit; the parent reads it in Spanish on a phone", () => {
+      if (!spanish) throw new Error('the Spanish journey did not finish, so there is no approved permit to enroll');
+      return officeKeepsTheRoll(browser, server.url, server.dataDir, spanish);
     });
     await run('staff: the first administrator invites a colleague, searches documents, reads the audit log', () => adminPages(browser, server.url, server.dataDir));
     await run('DEC-5 hand-off: Paramount releases, the release reaches Los Angeles, both approve, the parent reads one permit', () => twoDistrictHandoff(browser, server.url, server.dataDir));
