@@ -10,6 +10,8 @@ import { newId } from '../src/platform/ids.js';
 import type { StaffRole } from '../src/platform/db/schema.js';
 import { StaffService } from '../src/modules/staff/service.js';
 import { RequestScope } from '../src/modules/access/request-scope.js';
+import { declareModules } from '../src/modules/index.js';
+import type { ModuleDeclaration } from '../src/platform/modules.js';
 
 /**
  * The role matrix of issue 15 (point 10; PRV-1, PRV-2): who opens which page, permit side and
@@ -69,6 +71,12 @@ interface Fixtures {
   /** Active at Elm Street (1001), the office's and teacher's school. */
   elmStudent: string;
   elmEnrollment: string;
+  /** A Los Angeles staff account whose invitation is still pending. */
+  pendingStaff: string;
+  /** A document kept with an Elm Street enrollment (WDR-1). */
+  elmDocument: string;
+  /** An open notice of a revoked permit on an Elm Street enrollment (ENR-7). */
+  elmNotice: string;
   /** An open address investigation of another student of Elm Street. */
   elmInvestigation: string;
   /** Pre-enrolled at Elm Street, expected on its first day. */
@@ -83,8 +91,13 @@ interface Case {
   method: 'GET' | 'POST';
   path: (f: Fixtures) => string;
   form?: (f: Fixtures) => Record<string, string>;
+  /** A file posted with the form (multipart), as an import is. */
+  file?: { field: string; filename: string; contentType: string; data: Buffer };
   expect: string;
 }
+
+/** A CSV file no import takes (every line wrong): refused whole, nothing replaced. */
+const BAD_CSV = { field: 'file', filename: 'wrong.csv', contentType: 'text/csv', data: Buffer.from('not,a,header\n1,2,3\n') };
 
 /**
  * The permit office's pages and actions (PRV-1): a school's roles get "your role cannot" (403)
@@ -106,6 +119,15 @@ const PERMIT_SIDE: Record<string, Case> = {
   letter: { method: 'GET', path: (f) => `/staff/requests/${f.request}/letters/${f.decision}.pdf`, expect: '200 200 200 200 403 403 | 404 404 404 404 403 403' },
   // Posts with nothing filled in: a role that may act sees the form's problem (400), the others are refused.
   'review a document': { method: 'POST', path: (f) => `/staff/requests/${f.request}/documents/${f.document}/review`, form: () => ({}), expect: '400 400 403 403 403 403 | 404 404 404 404 403 403' },
+  // The request is denied: those who may decide get the rule's answer (409: already decided; an
+  // incoming request has no schools' decisions); the rest are refused.
+  approve: { method: 'POST', path: (f) => `/staff/requests/${f.request}/approve`, form: () => ({}), expect: '409 409 403 403 403 403 | 404 404 403 403 403 403' },
+  deny: { method: 'POST', path: (f) => `/staff/requests/${f.request}/deny`, form: () => ({}), expect: '409 409 403 403 403 403 | 404 404 403 403 403 403' },
+  'ask for information': { method: 'POST', path: (f) => `/staff/requests/${f.request}/request-info`, form: () => ({}), expect: '409 409 403 403 403 403 | 404 404 403 403 403 403' },
+  'record an appeal': { method: 'POST', path: (f) => `/staff/requests/${f.request}/appeal`, form: () => ({}), expect: '400 400 403 403 403 403 | 404 404 403 403 403 403' },
+  "an appeal's outcome": { method: 'POST', path: (f) => `/staff/requests/${f.request}/appeal-outcome`, form: () => ({}), expect: '409 409 403 403 403 403 | 404 404 403 403 403 403' },
+  "the school of residence's decision": { method: 'POST', path: (f) => `/staff/requests/${f.request}/school-decision/residence`, form: () => ({}), expect: '409 409 409 409 403 403 | 404 404 404 404 403 403' },
+  "the requested school's decision": { method: 'POST', path: (f) => `/staff/requests/${f.request}/school-decision/requested`, form: () => ({}), expect: '409 409 409 409 403 403 | 404 404 404 404 403 403' },
   // A role that may not take an action is refused it (403) before its record is looked up, in any district.
   'student ID': { method: 'POST', path: (f) => `/staff/requests/${f.request}/student-number`, form: () => ({ student_number: 'not valid!' }), expect: '400 400 403 403 403 403 | 404 404 403 403 403 403' },
   // The request is denied: those who may act get the rule's answer (409: nothing to revoke, no pending request to seat).
@@ -116,6 +138,9 @@ const PERMIT_SIDE: Record<string, Case> = {
   'audit log': { method: 'GET', path: () => '/staff/audit', expect: '200 404 404 200 404 404 | 200 404 404 200 404 404' },
   team: { method: 'GET', path: () => '/staff/team', expect: '200 404 404 404 404 404 | 200 404 404 404 404 404' },
   'address ranges': { method: 'GET', path: () => '/staff/addresses', expect: '200 403 403 403 403 403 | 200 403 403 403 403 403' },
+  invite: { method: 'POST', path: () => '/staff/team/invite', form: () => ({}), expect: '400 404 404 404 404 404 | 400 404 404 404 404 404' },
+  'resend an invitation': { method: 'POST', path: (f) => `/staff/team/${f.pendingStaff}/resend`, form: () => ({}), expect: '303 404 404 404 404 404 | 404 404 404 404 404 404' },
+  'import address ranges': { method: 'POST', path: () => '/staff/addresses', file: BAD_CSV, expect: '400 403 403 403 403 403 | 400 403 403 403 403 403' },
   reports: { method: 'GET', path: () => '/staff/reports', expect: '200 200 200 200 200 200 | 200 200 200 200 200 200' },
 };
 
@@ -171,8 +196,25 @@ const ROLL_SIDE: Record<string, Case> = {
   'an investigation at Elm Street': { method: 'GET', path: (f) => `/staff/roll/investigations/${f.elmInvestigation}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
   'close an investigation, nothing filled in': { method: 'POST', path: (f) => `/staff/roll/investigations/${f.elmInvestigation}`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
   'log an investigation step': { method: 'POST', path: (f) => `/staff/roll/investigations/${f.elmInvestigation}/contacts`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  // A file no import takes: refused whole (400) for those who may import; another district's
+  // office imports only into its own schools, whatever school is named.
+  'import enrollments': { method: 'POST', path: () => `/staff/roll/import?school=${ROLL.elm}`, form: () => ({ school: ROLL.elm }), file: BAD_CSV, expect: '400 403 403 403 400 403 | 400 403 403 403 400 403' },
+  // A withdrawal's document is read by those who read the roll, teachers included; a notice is the office's.
+  "a withdrawal's document": { method: 'GET', path: (f) => `/staff/roll/enrollment-documents/${f.elmDocument}`, expect: '200 404 404 404 200 200 | 404 404 404 404 404 404' },
+  'a notice done': { method: 'POST', path: (f) => `/staff/roll/notices/${f.elmNotice}/done`, form: () => ({}), expect: '303 404 404 404 303 403 | 404 404 404 404 404 404' },
   "Elm Street's notices": { method: 'GET', path: () => `/staff/roll/notices?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
 };
+
+/**
+ * The staff routes the matrix leaves out, and why: the staff entrance itself, and the list of
+ * reports, which is checked below by role. Every other `/staff/…` route must be a case above:
+ * a route that lands without one fails the last test, named.
+ */
+const NOT_IN_THE_MATRIX = ['GET /staff', 'GET /staff/sign-in', 'POST /staff/sign-in', 'POST /staff/sign-out', 'GET /staff/activate/:token', 'POST /staff/activate/:token'];
+
+/** Whether a case's address is an address of the route (`:name` a segment of its own). */
+const matches = (route: string, url: string): boolean =>
+  new RegExp(`^${route.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/?]+')}(\\?.*)?$`).test(url);
 
 for (const db of databases) {
   describe(`the role matrix of the roll (${db.name})`, () => {
@@ -180,10 +222,23 @@ for (const db of databases) {
     const clients = {} as Record<Who, TestClient>;
     const ids = {} as Record<Who, string>;
     let f: Fixtures;
+    /** Every route the app registers, as "METHOD /path", recorded as the modules register them. */
+    const routes: string[] = [];
+    const recorder: ModuleDeclaration = {
+      name: 'route-recorder',
+      routes: async (app) => {
+        app.addHook('onRoute', (r) => {
+          for (const m of [r.method].flat()) if (m === 'GET' || m === 'POST') routes.push(`${m} ${r.url}`);
+        });
+      },
+    };
 
     beforeAll(async () => {
       // Tuesday, December 1, 2026, mid-year.
-      t = await makeTestApp({ dbUrl: db.url, now: '2026-12-01T18:00:00Z' });
+      t = await makeTestApp({ dbUrl: db.url, now: '2026-12-01T18:00:00Z', modules: (deps) => {
+        const declared = declareModules(deps);
+        return { ...declared, modules: [recorder, ...declared.modules] };
+      } });
       for (const who of WHO) {
         const [district, role, schools] = ROLE[who];
         const m = await staffMember(t, district, role, schools);
@@ -211,7 +266,22 @@ for (const db of databases) {
       const opened = await clients.admin.post(`/staff/roll/enrollments/${investigated.enrollment.id}/investigations`, { reason: 'Mail returned from the address on record' });
       expect(opened.status).toBe(303);
       const investigation = await t.deps.db.selectFrom('investigations').select('id').where('enrollment_id', '=', investigated.enrollment.id).executeTakeFirstOrThrow();
+      // A withdrawal's document and a notice of a revoked permit, on Elm Street enrollments.
+      const kept = await t.deps.storage.put(Readable.from([samplePdf('affidavit')]), { maxBytes: 1_000_000 });
+      const elmDocument = newId();
+      await t.deps.db.insertInto('enrollment_documents').values({
+        id: elmDocument, enrollment_id: investigated.enrollment.id, kind: 'private_school_affidavit', storage_key: kept.key, file_name: 'affidavit.pdf', content_type: 'application/pdf',
+        size_bytes: kept.size, uploaded_by: `staff:${ids.admin}`, uploaded_at: t.clock.now().toISOString(),
+      }).execute();
+      const elmNotice = newId();
+      await t.deps.db.insertInto('roll_notices').values({
+        id: elmNotice, enrollment_id: investigated.enrollment.id, district_id: ROLL.district, school_id: ROLL.elm, student_id: investigated.student.id, kind: 'permit-revoked',
+        application_id: null, source: `decision:${newId()}`, detail: null, created_at: t.clock.now().toISOString(), resolved_at: null, resolved_by: null,
+      }).execute();
+      const pending = await new StaffService(t.deps).create({ districtSlug: ROLL.district, email: 'pending.clerk@example.org', firstName: 'Ana', lastName: 'López', role: 'permit_staff' });
+      if (!pending.ok) throw new Error(pending.problem.code);
       f = {
+        pendingStaff: pending.value.id, elmDocument, elmNotice,
         elmInvestigation: investigation.id,
         request: app.id, document, decision: decision.id,
         elmStudent: elm.student.id, elmEnrollment: elm.enrollment.id, elmPreEnrollment: elmPre.enrollment.id,
@@ -240,7 +310,7 @@ for (const db of databases) {
           if (c.method === 'GET') res = await client.get(c.path(f));
           else {
             await client.get('/staff/reports'); // a fresh form token, as the page with the form would give
-            res = await client.post(c.path(f), c.form?.(f) ?? {});
+            res = c.file ? await client.postMultipart(c.path(f), c.form?.(f) ?? {}, [c.file]) : await client.post(c.path(f), c.form?.(f) ?? {});
           }
           const logged = (await refusedCount(who)) - before;
           seen.push(`${name}: ${who} ${res.status}${logged ? ` refused×${logged}` : ''}`);
@@ -350,6 +420,17 @@ for (const db of databases) {
       const c = new TestClient(t.app, '10.61.0.11');
       await c.get(link);
       expect((await c.post(link, { password: PASSWORD, password_confirm: PASSWORD })).location).toBe('/staff/roll');
+    });
+
+    it('PRV-1 every staff route of the app is in the matrix (a route that lands without its line fails here, named)', () => {
+      const cases = Object.values({ ...PERMIT_SIDE, ...ROLL_SIDE }).map((c) => ({ method: c.method, url: c.path(f) }));
+      const staffRoutes = [...new Set(routes.filter((r) => / \/staff(\/|$)/.test(r)))];
+      expect(staffRoutes.length).toBeGreaterThan(40);
+      const missing = staffRoutes.filter((r) => {
+        const [method, route] = r.split(' ');
+        return !NOT_IN_THE_MATRIX.includes(r) && !cases.some((c) => c.method === method && matches(route, c.url));
+      });
+      expect(missing).toEqual([]);
     });
 
     it('PRV-1 a district administrator invites a school office and a teacher with their schools; without a school they are refused on the field, in English and Spanish, what was typed kept', async () => {

@@ -64,7 +64,10 @@ export async function teamRoutes(app: FastifyInstance, deps: Deps, audit: AuditL
     const { id } = req.params;
     const r = await invitations.resend(admin, id, req.i18n.lang);
     if (!r.ok) {
-      if (r.problem.code !== 'already-active') return reply.callNotFound();
+      if (r.problem.code !== 'already-active') {
+        await audit.refused(admin, 'staff.resend', { type: 'staff', id }, req.ip, 'not-found'); // PRV-2
+        return reply.callNotFound();
+      }
       await setFlash(req, deps.sessions, { type: 'info', messageKey: r.problem.messageKey, params: { email: String(r.problem.params?.email ?? '') } });
       return reply.redirect('/staff/team', 303);
     }
