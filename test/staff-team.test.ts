@@ -167,7 +167,9 @@ for (const db of databases) {
       expect(textOf(foreignPage.html)).not.toContain('late@example.org');
       expect((await foreign.client.post(`/staff/team/${late.id}/resend`, {})).status).toBe(404);
       expect(await outboxTo('late@example.org')).toHaveLength(1);
-      expect(await t.deps.db.selectFrom('audit_log').select('id').where('staff_id', '=', foreign.id).where('action', '=', 'staff.resend').execute()).toHaveLength(0);
+      expect(await t.deps.db.selectFrom('audit_log').select('id').where('staff_id', '=', foreign.id).where('action', '=', 'staff.resend').where('outcome', '=', 'allowed').execute()).toHaveLength(0);
+      // PRV-2: the attempt itself is on the record, as refused.
+      expect(await t.deps.db.selectFrom('audit_log').select('id').where('staff_id', '=', foreign.id).where('action', '=', 'staff.resend').where('outcome', '=', 'refused').execute()).toHaveLength(1);
 
       t.clock.advance(60_000);
       const page = await admin.client.get('/staff/team');
