@@ -136,7 +136,8 @@ export async function seedRoll(t: BenchApp, schools: BenchSchool[], students: nu
       });
       const enrollment = (o: { school: BenchSchool; status: 'active' | 'exited' | 'pre_enrolled'; entry: string | null; exitDate?: string; exitCode?: string; expected?: string; permit?: boolean }) => {
         const id = newId();
-        const created = `${o.entry ?? o.expected ?? FIRST_DAY}T15:00:00.000Z`;
+        // A pre-enrollment is made before its first expected day (all of them here by the first Monday of January).
+        const created = `${o.entry ?? '2027-01-04'}T15:00:00.000Z`;
         en.push({
           id, district_id: DISTRICT, school_id: o.school.id, student_id: studentId, school_year: YEAR, grade, status: o.status,
           entry_type: o.permit ? 'inter-district-permit' : o.entry === FIRST_DAY ? 'next-year' : pick(['new', 'transfer', 're-entry']),
