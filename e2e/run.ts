@@ -70,7 +70,7 @@ async function main(): Promise<number> {
       if (!spanish) throw new Error('the Spanish journey did not finish, so there is no request to decide');
       return clerkDecides(browser, server.url, server.dataDir, CLERK, spanish);
     });
-    await run("roll: the permit's pre-enrollment gets its first day, a no-show comes, a withdrawal to a private school with its affidavit; the parent reads it in Spanish on a phone", () => {
+    await run("roll (ENR-7, ENR-3, WDR-3, WDR-1): the permit's pre-enrollment gets its first day, a no-show comes, a withdrawal to a private school with its affidavit; the parent reads it in Spanish on a phone", () => {
       if (!spanish) throw new Error('the Spanish journey did not finish, so there is no approved permit to enroll');
       return officeKeepsTheRoll(browser, server.url, server.dataDir, spanish);
     });
