@@ -3,6 +3,7 @@ import { loadCatalogs } from '../src/platform/i18n/catalogs.js';
 import { translator } from '../src/platform/i18n/translator.js';
 import { checkA11y } from './support/browser.js';
 import { readMail } from './support/mail.js';
+import { e2eNow } from './support/server.js';
 import type { JourneyResult } from './journey.js';
 import { pdfText } from '../test/support/pdf.js';
 import { samplePdf } from '../test/support/files.js';
@@ -70,7 +71,8 @@ export async function clerkDecides(browser: Browser, baseUrl: string, dataDir: s
 
     // Ask for what is missing, by a date: the request waits for the family.
     await page.getByLabel(new RegExp(`^${t('decisions.staff.askMessage')}`)).fill('Envíe el talón de pago más reciente.');
-    const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    // Ten days after the server's day (its training clock), not this machine's.
+    const due = new Date(e2eNow().getTime() + 10 * 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel(new RegExp(`^${t('decisions.staff.askDue')}`)).fill(due);
     await page.getByRole('button', { name: t('decisions.staff.askSubmit') }).click();
     await page.getByText(t('applications.status.info_requested')).first().waitFor();

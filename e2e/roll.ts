@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadCatalogs } from '../src/platform/i18n/catalogs.js';
 import { translator } from '../src/platform/i18n/translator.js';
 import { checkA11y } from './support/browser.js';
+import { e2eNow } from './support/server.js';
 import { cliActivationLink } from './staff.js';
 import type { JourneyResult } from './journey.js';
 import { samplePdf } from '../test/support/files.js';
@@ -65,7 +66,8 @@ export async function officeKeepsTheRoll(browser: Browser, baseUrl: string, data
   const { t } = translator(catalogs, 'en');
   const es = translator(catalogs, 'es').t;
   const visited: string[] = [];
-  const now = new Date();
+  // The server's training clock (e2e/support/server.ts), not this machine's day.
+  const now = e2eNow();
   const today = localDay(now);
   const family = await parentOnPhone(browser, baseUrl, parent);
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
