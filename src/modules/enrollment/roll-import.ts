@@ -7,7 +7,7 @@ import { err, ok, type Problem, type Result } from '../../platform/result.js';
 import { canKeepRoll } from '../access/roles.js';
 import { scanCsv } from '../addresses/csv-import.js';
 import { GRADES, gradeIndex, type DistrictConfig } from '../districts/config-schema.js';
-import { insertImportedStudents, type ImportedStudent } from '../students/imported.js';
+import { insertRollStudents, type RollStudentInput } from '../students/roll-student.js';
 import type { RollContext } from './context.js';
 import { EnrollmentRefusal, enrollManyIn } from './roll.js';
 
@@ -66,7 +66,7 @@ const BATCH = 500;
 export interface ImportRow {
   line: number;
   sourceId: string;
-  student: ImportedStudent;
+  student: RollStudentInput;
   schoolId: string;
   schoolYear: string;
   grade: string;
@@ -402,7 +402,7 @@ export class RollImport {
       if (!fresh.length) continue;
       // New to the roll: the student is created (no family account) and their identifier kept.
       const newRows = fresh.filter((_, i) => studentIds[i] === undefined);
-      const newIds = await insertImportedStudents(trx, newRows.map((r) => r.student), at);
+      const newIds = await insertRollStudents(trx, newRows.map((r) => r.student), at);
       for (let i = 0; i < newRows.length; i += BATCH) {
         await trx
           .insertInto('student_sources')

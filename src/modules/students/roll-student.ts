@@ -5,10 +5,10 @@ import { newId } from '../../platform/ids.js';
 import { addressFields } from './validation.js';
 
 /**
- * A student enrolled at a school's counter (issue 15, PRV-1): the `students` row is written here,
- * by the module that owns the table, with no family account — the school links one later. The
- * enrollment module calls it inside the transaction of the enrollment, so a refused enrollment
- * leaves no student behind.
+ * A student enrolled at a school's counter or imported with its roll (issue 15, PRV-1): the
+ * `students` row is written here, by the module that owns the table, with no family account — the
+ * school links one later. The enrollment module calls it inside the transaction of the
+ * enrollment, so a refused enrollment leaves no student behind.
  */
 
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u;
@@ -36,9 +36,9 @@ export interface RollStudentInput {
   zip: string;
 }
 
-/** Inserts a student with no family account yet, inside the caller's transaction. */
-export async function insertRollStudent(trx: Transaction<Database>, input: RollStudentInput, at: string): Promise<StudentsTable> {
-  const row: StudentsTable = {
+/** The `students` row of a student on the roll with no family account yet. */
+function rollStudentRow(input: RollStudentInput, at: string): StudentsTable {
+  return {
     id: newId(),
     account_id: null,
     first_name: input.firstName,
@@ -57,6 +57,25 @@ export async function insertRollStudent(trx: Transaction<Database>, input: RollS
     created_at: at,
     updated_at: at,
   };
+}
+
+/** Inserts a student with no family account yet, inside the caller's transaction. */
+export async function insertRollStudent(trx: Transaction<Database>, input: RollStudentInput, at: string): Promise<StudentsTable> {
+  const row = rollStudentRow(input, at);
   await trx.insertInto('students').values(row).execute();
   return row;
+}
+
+/** Rows per INSERT: 17 columns stay well under SQLite's 32,766 bound parameters. */
+const CHUNK = 200;
+
+/**
+ * Students imported with a school's roll from a student information system, many at once in
+ * multi-row inserts inside the caller's transaction (an import refused anywhere leaves no
+ * student behind); their ids, in the order given.
+ */
+export async function insertRollStudents(trx: Transaction<Database>, students: readonly RollStudentInput[], at: string): Promise<string[]> {
+  const rows = students.map((s) => rollStudentRow(s, at));
+  for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('students').values(rows.slice(i, i + CHUNK)).execute();
+  return rows.map((r) => r.id);
 }
