@@ -23,6 +23,12 @@ export class RollScope {
     return (await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
   }
 
+  /** The ids of the staff member's schools, in the order the district lists them (every school for a district administrator). */
+  async schoolIdsIn(staff: Pick<SessionStaff, 'id' | 'role'>, district: { slug: string; schools: readonly { code: string }[] }): Promise<string[]> {
+    const mine = await this.schools(staff);
+    return district.schools.map((s) => `${district.slug}:${s.code}`).filter((id) => mine === null || mine.includes(id));
+  }
+
   /** Whether the school is in the staff member's scope (their district's, and one of theirs if they are given schools). */
   async hasSchool(staff: Pick<SessionStaff, 'id' | 'role' | 'districtId'>, schoolId: string): Promise<boolean> {
     if (!schoolId.startsWith(`${staff.districtId}:`)) return false;

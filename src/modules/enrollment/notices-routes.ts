@@ -23,8 +23,7 @@ export async function noticesRoutes(app: FastifyInstance, ctx: RollContext, noti
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const district = deps.districts.get(staff.districtId)!;
-    const mine = await ctx.scope.schools(staff);
-    const schools = (mine ?? district.schools.map((s) => `${district.slug}:${s.code}`)).filter((id) => deps.districts.schoolById(id));
+    const schools = await ctx.scope.schoolIdsIn(staff, district);
     const schoolId = req.query.school ?? schools[0] ?? '';
     const r = await notices.openAt(staff, schoolId);
     if (!r.ok) {
