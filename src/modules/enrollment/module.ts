@@ -24,6 +24,8 @@ import { importRoutes } from './import-routes.js';
 import { Withdrawals } from './withdrawal.js';
 import { contactLogSection, withdrawalRoutes } from './withdrawal-routes.js';
 import { enrollRoutes, enrollService, factsSection } from './enroll-routes.js';
+import { NotAttendingLetters } from './not-attending-letters.js';
+import { lettersRecordSection, lettersRoutes, parentLettersSection } from './letters-routes.js';
 
 /**
  * A school's roll (issue 15): enrollments from the first day in a seat to an exit with its code,
@@ -47,8 +49,10 @@ export function enrollmentModule(deps: Deps, built: { audit: AuditLog; rollScope
   const withdrawals = new Withdrawals(ctx);
   /** The office's enrollment form, a student's roll facts, the first day and a transfer (ENR-1, ENR-2, ENR-3, ENR-5). */
   const enrolling = enrollService(ctx);
+  /** WDR-1, WDR-3: the not-attending / no-show letter, in the family's language, kept with the enrollment. */
+  const letters = new NotAttendingLetters(ctx);
   /** The sections of the office's page of one student, in this order. */
-  const recordSections: RecordSection[] = [noticesRecordSection(notices, (id) => deps.districts.schoolById(id)?.name ?? id), factsSection(ctx), contactsRecordSection(contacts), investigationRecordSection(investigations, (id) => deps.districts.schoolById(id)?.name ?? id), linkRecordSection(linking), contactLogSection(ctx)];
+  const recordSections: RecordSection[] = [noticesRecordSection(notices, (id) => deps.districts.schoolById(id)?.name ?? id), factsSection(ctx), contactsRecordSection(contacts), investigationRecordSection(investigations, (id) => deps.districts.schoolById(id)?.name ?? id), linkRecordSection(linking), lettersRecordSection(letters), contactLogSection(ctx)];
   /** The office's page of one student (its sections in the order above), shown by its route and again by the actions that refuse on it. */
   const showRollStudent = rollStudentPage(ctx, recordSections);
   void recordSections;
@@ -65,10 +69,11 @@ export function enrollmentModule(deps: Deps, built: { audit: AuditLog; rollScope
       await importRoutes(app, ctx, rollImport);
       await withdrawalRoutes(app, ctx, withdrawals);
       await enrollRoutes(app, ctx, enrolling, showRollStudent);
+      await lettersRoutes(app, ctx, letters);
     },
     sections: {
       /** The parent's student page: the child's school, enrollment history and emergency contacts. */
-      studentPage: [parentEnrollmentSection(ctx, contacts)],
+      studentPage: [parentEnrollmentSection(ctx, contacts), parentLettersSection(ctx, letters)],
     },
     /** WDR-3: each evening (the district's noShowsAt, 18:00 local by default) the pre-enrolled who did not come go on the no-show list. */
     steps: [{ name: 'no-shows', run: 'deadlines', step: (now) => flagNoShows(deps, now) }],

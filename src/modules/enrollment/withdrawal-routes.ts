@@ -25,7 +25,7 @@ const forbiddenPage = (reply: FastifyReply) =>
   reply.page((ctx) => ErrorPage({ ctx, title: ctx.t('withdrawal.errors.forbidden'), message: ctx.t('withdrawal.errors.forbidden') }), { status: 403 });
 
 /** The withdrawal form's text fields: what is kept when it is shown again. */
-const FIELDS = ['exitCode', 'exitDate', 'requestedBy', 'whereaboutsUnknown', 'note'] as const;
+const FIELDS = ['exitCode', 'exitDate', 'requestedBy', 'whereaboutsUnknown', 'note', 'keptDocument'] as const;
 const keepWithdrawal = (v: Record<string, string>): Record<string, string> =>
   Object.fromEntries(FIELDS.filter((f) => v[f] !== undefined).map((f) => [f, f === 'note' ? v[f].slice(0, WITHDRAWAL_NOTE_MAX + 100) : v[f].slice(0, 40)]));
 
@@ -80,7 +80,7 @@ export async function withdrawalRoutes(app: FastifyInstance, ctx: RollContext, s
 
   const withdrawPage = async (req: FastifyRequest, reply: FastifyReply, e: EnrollmentsTable, form: FormState, status = 200) => {
     const district = service.district(e);
-    const [student, dd, lines] = await Promise.all([studentOf(e), service.dueDiligence(e), contactLines(ctx, [e.id])]);
+    const [student, dd, lines, kept] = await Promise.all([studentOf(e), service.dueDiligence(e), contactLines(ctx, [e.id]), service.keptDocuments(e.id)]);
     return reply.page(
       (c) =>
         WithdrawPage({
@@ -92,6 +92,7 @@ export async function withdrawalRoutes(app: FastifyInstance, ctx: RollContext, s
             school: deps.districts.schoolById(e.school_id)?.name ?? e.school_id,
             exitCodes: district.enrollmentCodes.exitCodes,
             dueDiligence: { ...dd, lines },
+            kept,
             maxMb: maxUploadMb(maxBytes),
             timeZone: district.timeZone,
             now: deps.clock.now(),
@@ -199,7 +200,7 @@ export async function withdrawalRoutes(app: FastifyInstance, ctx: RollContext, s
     else if (!exit) errors.exitCode = { key: 'withdrawal.errors.code-unknown' };
     if (!/^\d{4}-\d{2}-\d{2}$/.test((v.exitDate ?? '').trim())) errors.exitDate = { key: 'enrollment.errors.date-invalid' };
     if (!(REQUESTERS as readonly string[]).includes(v.requestedBy ?? '')) errors.requestedBy = { key: 'withdrawal.errors.requested-by-missing' };
-    if (exit && exit.document !== 'none' && !got.document && !errors.document) errors.document = { key: `withdrawal.errors.document-missing.${exit.document}` };
+    if (exit && exit.document !== 'none' && !got.document && !v.keptDocument && !errors.document) errors.document = { key: `withdrawal.errors.document-missing.${exit.document}` };
     if ((v.note ?? '').trim().length > WITHDRAWAL_NOTE_MAX) errors.note = { key: 'withdrawal.errors.note-too-long', params: { max: WITHDRAWAL_NOTE_MAX } };
     return errors;
   };
@@ -232,6 +233,7 @@ export async function withdrawalRoutes(app: FastifyInstance, ctx: RollContext, s
           whereaboutsUnknown: values.whereaboutsUnknown === 'yes',
           note: values.note,
           document: got.document,
+          keptDocumentId: values.keptDocument || undefined,
         },
         req.ip,
       );

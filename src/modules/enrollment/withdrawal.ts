@@ -58,6 +58,36 @@ export interface WithdrawalInput {
   note?: string;
   /** WDR-1: the document, staged in storage by the route (not yet under its key). */
   document?: UploadedDocument;
+  /** WDR-1: instead of an upload, a document already kept with this enrollment, of the kind the code needs (a not-attending letter). */
+  keptDocumentId?: string;
+}
+
+/**
+ * Keeps a document with an enrollment, inside the transaction that needs it: the staged file
+ * (already committed under its key) is checked to be there under the blob lock (StorageJanitor),
+ * and its row written. A withdrawal's upload and a not-attending letter are kept this one way.
+ */
+export async function keepDocumentIn(
+  trx: Trx,
+  ctx: Pick<RollContext, 'deps'>,
+  x: { enrollmentId: string; kind: string; document: UploadedDocument; actor: string },
+): Promise<EnrollmentDocumentsTable> {
+  // Under the blob lock, the blob this row names is there (StorageJanitor).
+  await new DocumentsRepository(ctx.deps.db).lockBlobs(trx, 'shared');
+  await x.document.staged.ensure();
+  const row: EnrollmentDocumentsTable = {
+    id: newId(),
+    enrollment_id: x.enrollmentId,
+    kind: x.kind,
+    storage_key: x.document.staged.key,
+    file_name: x.document.fileName,
+    content_type: x.document.contentType,
+    size_bytes: x.document.staged.size,
+    uploaded_by: x.actor,
+    uploaded_at: ctx.deps.clock.now().toISOString(),
+  };
+  await trx.insertInto('enrollment_documents').values(row).execute();
+  return row;
 }
 
 export interface Withdrawn {
@@ -138,24 +168,9 @@ export class Withdrawals {
       const { code: c, enrollment, again } = await this.check(trx, input);
       if (again) return { enrollment, documentId: enrollment.exit_document_id, again: true };
       let documentId: string | null = null;
-      if (document) {
-        // Under the blob lock, the blob this row names is there (StorageJanitor).
-        await new DocumentsRepository(this.ctx.deps.db).lockBlobs(trx, 'shared');
-        await document.staged.ensure();
-        const row: EnrollmentDocumentsTable = {
-          id: newId(),
-          enrollment_id: enrollment.id,
-          kind: c.document,
-          storage_key: document.staged.key,
-          file_name: document.fileName,
-          content_type: document.contentType,
-          size_bytes: document.staged.size,
-          uploaded_by: actor,
-          uploaded_at: this.ctx.deps.clock.now().toISOString(),
-        };
-        await trx.insertInto('enrollment_documents').values(row).execute();
-        documentId = row.id;
-      }
+      if (document) documentId = (await keepDocumentIn(trx, this.ctx, { enrollmentId: enrollment.id, kind: c.document, document, actor })).id;
+      // WDR-1: a document already kept with this enrollment (the not-attending letter made from the student's page).
+      else if (c.document !== 'none' && input.keptDocumentId) documentId = input.keptDocumentId;
       const exited = await exitIn(trx, this.ctx.deps, actor, {
         enrollmentId: enrollment.id,
         exitCode: c.code,
@@ -202,7 +217,12 @@ export class Withdrawals {
       if (!facts?.emancipated && ageOn(student.date_of_birth, today) < 18) refuse(problem('not-emancipated', 'requestedBy'));
     }
     // WDR-1: the document the code requires.
-    if (code.document !== 'none' && !input.document) refuse(err('withdrawal.document-missing', `withdrawal.errors.document-missing.${code.document}`, { field: 'document' }));
+    if (code.document !== 'none' && !input.document) {
+      const kept = input.keptDocumentId
+        ? await q.selectFrom('enrollment_documents').select('id').where('id', '=', input.keptDocumentId).where('enrollment_id', '=', enrollment.id).where('kind', '=', code.document).executeTakeFirst()
+        : undefined;
+      if (!kept) refuse(err('withdrawal.document-missing', `withdrawal.errors.document-missing.${code.document}`, { field: 'document' }));
+    }
     // WDR-2: located but not attending, never withdrawn; unknown whereabouts, not before due diligence is exhausted.
     const dd = await this.dueDiligence(enrollment, q);
     if (dd.locatedNotAttending) refuse(problem('located-not-attending', '_form'));
@@ -218,6 +238,11 @@ export class Withdrawals {
     const allowed = await this.enrollmentFor(staff, input.enrollmentId);
     if (!allowed.ok) return allowed;
     return refusable(() => this.ctx.deps.writer.run((trx) => logContact(trx, this.ctx.deps, `staff:${staff.id}`, input)));
+  }
+
+  /** WDR-1: the documents already kept with an enrollment (a not-attending letter), newest first, for the withdrawal form to use. */
+  keptDocuments(enrollmentId: string): Promise<EnrollmentDocumentsTable[]> {
+    return this.ctx.deps.db.selectFrom('enrollment_documents').selectAll().where('enrollment_id', '=', enrollmentId).orderBy('uploaded_at', 'desc').orderBy('id').execute();
   }
 
   /** The documents of a student's enrollments at the staff member's schools, newest first. */

@@ -1,4 +1,4 @@
-import type { EnrollmentsTable } from '../../../platform/db/schema.js';
+import type { EnrollmentDocumentsTable, EnrollmentsTable } from '../../../platform/db/schema.js';
 import { acceptAttribute } from '../../../platform/views/accept.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { DataTable } from '../../../platform/views/data-table.js';
@@ -19,6 +19,8 @@ export interface WithdrawPageData {
   school: string;
   exitCodes: ExitCodeConfig[];
   dueDiligence: DueDiligence & { lines: ContactLine[] };
+  /** WDR-1: documents already kept with the enrollment (a not-attending letter made from the student's page), newest first. */
+  kept?: EnrollmentDocumentsTable[];
   maxMb: number;
   timeZone: string;
   now: Date;
@@ -75,6 +77,19 @@ export function WithdrawPage({ ctx, data, form }: { ctx: PageContext; data: With
           />
         </details>
 
+        {data.kept?.length ? (
+          <RadioGroup
+            ctx={ctx}
+            form={form}
+            name="keptDocument"
+            label={t('roll-letters.withdraw.keptLabel')}
+            hint={t('roll-letters.withdraw.keptHint')}
+            options={[
+              ...data.kept.map((d) => ({ value: d.id, label: t('roll-letters.withdraw.keptOption', { kind: t(`withdrawal.document.${d.kind}`), date: i18n.dateTime(d.uploaded_at) }), description: d.file_name })),
+              { value: '', label: t('roll-letters.withdraw.upload') },
+            ]}
+          />
+        ) : null}
         <div class={`usa-form-group${docError ? ' usa-form-group--error' : ''}`}>
           <label class="usa-label" id={`${fieldId('document')}-label`} for={fieldId('document')}>{t('withdrawal.documentLabel')}</label>
           <div class="usa-hint" id={`${fieldId('document')}-hint`}>{t('withdrawal.documentHint', { max: data.maxMb })}</div>
