@@ -111,8 +111,10 @@ export async function withdrawalRoutes(app: FastifyInstance, ctx: RollContext, s
     if (!r.ok) return refusedAccess(req, reply, staff, r.problem, 'roll.withdraw.view', id);
     await audit.record(staff, 'roll.withdraw.view', { type: 'enrollment', id }, req.ip, { student: r.value.student_id }); // PRV-2
     // A page that sends here for one code (the no-show list: N470) has it chosen already.
-    const code = deps.districts.exitCode(service.district(r.value), (req.query.code ?? '').slice(0, 40))?.code;
-    return withdrawPage(req, reply, r.value, { values: code ? { exitCode: code } : {}, errors: {} });
+    const exit = deps.districts.exitCode(service.district(r.value), (req.query.code ?? '').slice(0, 40));
+    // WDR-1: with it, the newest document already kept that the code needs (the no-show letter made from the student's page).
+    const kept = exit ? (await service.keptDocuments(r.value.id)).find((d) => d.kind === exit.document) : undefined;
+    return withdrawPage(req, reply, r.value, { values: exit ? { exitCode: exit.code, ...(kept ? { keptDocument: kept.id } : {}) } : {}, errors: {} });
   });
 
   /**
