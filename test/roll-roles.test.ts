@@ -163,6 +163,7 @@ const ROLL_SIDE: Record<string, Case> = {
   'withdrawal form': { method: 'GET', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/withdraw`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
   'withdrawal form, Sunrise': { method: 'GET', path: (f) => `/staff/roll/enrollments/${f.sunriseEnrollment}/withdraw`, expect: '200 404 404 404 404 404 | 404 404 404 404 404 404' },
   withdraw: { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/withdraw`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  'a not-attending letter, no language chosen': { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/not-attending-letter`, form: () => ({ language: 'xx' }), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
   'log a contact attempt': { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/contacts`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
   'investigation form': { method: 'GET', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/investigations`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
   'open an investigation': { method: 'POST', path: (f) => `/staff/roll/enrollments/${f.elmEnrollment}/investigations`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
