@@ -119,11 +119,11 @@ export async function enrollRoutes(app: FastifyInstance, ctx: RollContext, servi
     if (!staff) return;
     const student = await knownStudent(req, reply, staff, req.query.student);
     if (student === undefined) return;
-    const c = await choices(req, staff);
     return handleForm(reply, req.body, {
       parse: (values) => parseEnrollForm(values, student?.id),
       submit: async (data) => submitted(reply, await service.enroll(staff, req.ip, data)),
-      render: (form, status) => showEnroll(reply, c, student, form, status),
+      // The form's choices are read only to show it again: an enrollment taken never needs them.
+      render: async (form, status) => showEnroll(reply, await choices(req, staff), student, form, status),
       redirectTo: async (done) => {
         await setFlash(req, deps.sessions, { type: 'success', messageKey: done.enrollment.status === 'active' ? 'roll-enroll.flash.enrolled' : 'roll-enroll.flash.preEnrolled', params: { school: schoolName(done.enrollment.school_id) } });
         return `/staff/roll/students/${encodeURIComponent(done.studentId)}`;
