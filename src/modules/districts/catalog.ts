@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/kysely.js';
-import type { DistrictConfig, EnrollmentStatusConfig, EntryTypeConfig, ExitCodeConfig, PermitKind, ReasonConfig, SchoolConfig } from './config-schema.js';
+import type { AttendanceCodeConfig, AttendanceCodeUser, DistrictConfig, EnrollmentStatusConfig, EntryTypeConfig, ExitCodeConfig, PermitKind, ReasonConfig, SchoolConfig } from './config-schema.js';
 
 export const schoolId = (districtSlug: string, schoolCode: string): string => `${districtSlug}:${schoolCode}`;
 
@@ -39,6 +39,14 @@ export class DistrictCatalog {
   /** WDR-4: one of the district's enrollment statuses by its own code. */
   enrollmentStatus(district: DistrictConfig, code: string): EnrollmentStatusConfig | undefined {
     return district.enrollmentCodes.statuses.find((c) => c.code === code);
+  }
+  /** ATT-2: one of the district's attendance codes by its own code (`district.attendanceCodes.codes` lists them all). */
+  attendanceCode(district: DistrictConfig, code: string): AttendanceCodeConfig | undefined {
+    return district.attendanceCodes.codes.find((c) => c.code === code);
+  }
+  /** The attendance codes a teacher (on a roster) or the attendance office may mark, in the district's order. */
+  attendanceCodesFor(district: DistrictConfig, user: AttendanceCodeUser): AttendanceCodeConfig[] {
+    return district.attendanceCodes.codes.filter((c) => c.usedBy.includes(user));
   }
   /** Checklist for a request: the kind's common documents, then the reason's own. */
   checklist(district: DistrictConfig, kind: PermitKind, reasonCode: string): { code: string; required: boolean; label: DistrictConfig['documents'][number]['label']; description: DistrictConfig['documents'][number]['description'] }[] {

@@ -3,9 +3,12 @@ import {
   CALPADS_ENROLLMENT_STATUSES,
   CALPADS_EXIT_CODES,
   CALPADS_TRANSFER_CODES,
+  EDFI_ATTENDANCE_EVENT_CATEGORIES,
   EDFI_ENTRY_TYPES,
   EDFI_EXIT_WITHDRAW_TYPES,
   EDFI_NAMESPACE,
+  EXCUSED_ABSENCE_REASONS,
+  type ExcusedAbsenceReason,
 } from './state-codes.js';
 
 /**
@@ -128,6 +131,63 @@ const enrollmentCodesSchema = z.object({
   fromPermit: z.object({ incoming: enrollmentCode, intra: enrollmentCode }),
 });
 
+/** Who may use an attendance code: a teacher taking a period's roster, the school's attendance office. */
+export const ATTENDANCE_CODE_USERS = ['teacher', 'office'] as const;
+export type AttendanceCodeUser = (typeof ATTENDANCE_CODE_USERS)[number];
+
+/** ATT-3: the span a cap on an excused reason counts over. */
+export const ATTENDANCE_CAP_SPANS = ['incident', 'semester', 'school-month', 'school-year'] as const;
+
+const REASON_KEYS = Object.keys(EXCUSED_ABSENCE_REASONS) as [ExcusedAbsenceReason, ...ExcusedAbsenceReason[]];
+
+/** The Ed-Fi category of a code, e.g. `uri://ed-fi.org/AttendanceEventCategoryDescriptor#Excused Absence`, or undefined for another namespace's. */
+export const attendanceCategory = (edfi: string): (typeof EDFI_ATTENDANCE_EVENT_CATEGORIES)[number] | undefined => {
+  const m = /^uri:\/\/ed-fi\.org\/AttendanceEventCategoryDescriptor#(.+)$/.exec(edfi);
+  return m && (EDFI_ATTENDANCE_EVENT_CATEGORIES as readonly string[]).includes(m[1]) ? (m[1] as (typeof EDFI_ATTENDANCE_EVENT_CATEGORIES)[number]) : undefined;
+};
+
+/**
+ * ATT-2, ATT-3, ATT-8: the district's attendance codes, each mapped to its Ed-Fi attendance
+ * event category and, for an excused absence, the reason in the Education Code it stands for.
+ */
+const attendanceCodesSchema = z.object({
+  /** Which list the codes follow (the district's bulletin, Ed-Fi's edition), in words. */
+  edition: z.string().min(1),
+  codes: z
+    .array(
+      z.object({
+        code: enrollmentCode,
+        label: localized,
+        /** Ed-Fi's category: written in Ed-Fi's namespace, since the product counts marks by it. */
+        edfi: edfiDescriptor('AttendanceEventCategoryDescriptor', EDFI_ATTENDANCE_EVENT_CATEGORIES).refine((s) => !/^uri:\/\/[^\s#]+\/AttendanceEventCategoryDescriptor#\S/.test(s) || s.startsWith(`${EDFI_NAMESPACE}/`), {
+          message: `must be in Ed-Fi's namespace, ${EDFI_NAMESPACE}: the product counts marks by Ed-Fi's categories`,
+        }),
+        /** ATT-2: the reason an excused absence stands for; `none` for every other code. */
+        reason: z.enum(REASON_KEYS, { error: `must be one of ${REASON_KEYS.join(', ')}` }),
+        /** Who may mark it: a teacher on a roster, the attendance office, or both. */
+        usedBy: z
+          .array(z.enum(ATTENDANCE_CODE_USERS, { error: `must be one of ${ATTENDANCE_CODE_USERS.join(', ')}` }))
+          .min(1, 'must name teacher, office or both')
+          .refine((l) => new Set(l).size === l.length, { message: 'names the same user twice' }),
+        /**
+         * ATT-8 (EC 48260): whether a mark with this code counts toward truancy. For a tardy it
+         * counts only when the mark says the student was more than 30 minutes late: the minutes are
+         * the mark's, the code only says that tardies of this kind can count.
+         */
+        truancy: z.boolean(),
+        /** ATT-3: at most `days` days excused for this code per incident, semester, school month or school year. */
+        cap: z
+          .object({
+            days: z.number().int().min(1).max(180),
+            per: z.enum(ATTENDANCE_CAP_SPANS, { error: `must be one of ${ATTENDANCE_CAP_SPANS.join(', ')}` }),
+          })
+          .strict()
+          .optional(),
+      }),
+    )
+    .min(1),
+});
+
 const seats = z.number().int().min(0);
 
 export const DistrictConfigSchema = z
@@ -233,6 +293,8 @@ export const DistrictConfigSchema = z
     kindGuidelines: z.object({ outgoing: localized.optional(), intra: localized.optional() }).default({}),
     /** WDR-4: entry types, exit codes and enrollment statuses with their CALPADS and Ed-Fi values (docs/district-configuration.md). */
     enrollmentCodes: enrollmentCodesSchema,
+    /** ATT-2, ATT-3, ATT-8: attendance codes with their Ed-Fi category, excused reason, users, truancy and caps (docs/district-configuration.md). */
+    attendanceCodes: attendanceCodesSchema,
   })
   .superRefine((d, ctx) => {
     const docCodes = new Set(d.documents.map((x) => x.code));
@@ -276,6 +338,22 @@ export const DistrictConfigSchema = z
       if (c.calpads === 'E140' && !c.dueDiligence)
         ctx.addIssue({ code: 'custom', path: ['enrollmentCodes', 'exitCodes', i, 'dueDiligence'], message: 'must be true for CALPADS E140 (no known enrollment, truant): due diligence comes first' });
     });
+    const attendance = new Set<string>();
+    d.attendanceCodes.codes.forEach((c, i) => {
+      const at = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: ['attendanceCodes', 'codes', i, field], message });
+      if (attendance.has(c.code)) at('code', `"${c.code}" is used twice`);
+      attendance.add(c.code);
+      const category = attendanceCategory(c.edfi);
+      if (!category) return;
+      // ATT-2: an excused absence names its reason; a present, tardy or unexcused mark names none.
+      if (category === 'Excused Absence' && c.reason === 'none') at('reason', 'must name the reason an excused absence stands for (not none)');
+      if (['Present', 'In Attendance', 'Tardy', 'Unexcused Absence'].includes(category) && c.reason !== 'none')
+        at('reason', `must be none for a code of the category "${category}": only an excused absence, early departure or partial day names a reason`);
+      // ATT-8: a student present, or absent with a valid excuse, is not truant; a tardy may count (over 30 minutes).
+      if (['Present', 'In Attendance', 'Excused Absence'].includes(category) && c.truancy) at('truancy', `must be false for a code of the category "${category}"`);
+      // ATT-3: caps limit excused absences of one reason.
+      if (c.cap && c.reason === 'none') at('cap', 'is only for a code that excuses an absence for a reason');
+    });
     d.schoolYears.forEach((y, i) => {
       const [a, b] = y.year.split('-').map(Number);
       if (b !== a + 1) ctx.addIssue({ code: 'custom', path: ['schoolYears', i, 'year'], message: 'must be two consecutive years' });
@@ -290,3 +368,4 @@ export type EnrollmentCodes = DistrictConfig['enrollmentCodes'];
 export type EntryTypeConfig = EnrollmentCodes['entryTypes'][number];
 export type ExitCodeConfig = EnrollmentCodes['exitCodes'][number];
 export type EnrollmentStatusConfig = EnrollmentCodes['statuses'][number];
+export type AttendanceCodeConfig = DistrictConfig['attendanceCodes']['codes'][number];

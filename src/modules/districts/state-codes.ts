@@ -71,3 +71,34 @@ export const EDFI_EXIT_WITHDRAW_TYPES = [
   'Transferred',
   'Withdrawn',
 ] as const;
+
+/** Ed-Fi AttendanceEventCategoryDescriptor code values (ATT: a district's attendance codes map to one each). */
+export const EDFI_ATTENDANCE_EVENT_CATEGORIES = ['Present', 'In Attendance', 'Tardy', 'Early departure', 'Partial', 'Excused Absence', 'Unexcused Absence'] as const;
+export type EdfiAttendanceEventCategory = (typeof EDFI_ATTENDANCE_EVENT_CATEGORIES)[number];
+
+/**
+ * The reasons an absence may be excused for (ATT-2), the keys an attendance code names as its
+ * `reason`. Source: STANDARDS.md, "EC 48205", and the bulletin's capped reasons (ATT-3), two of
+ * which the Education Code excuses in other sections (religious instruction, EC 46014;
+ * entertainment work permit, EC 48225.5). `none`: the code is not an excused absence.
+ */
+export const EXCUSED_ABSENCE_REASONS = {
+  illness: 'the student\'s illness, mental and behavioural health included (EC 48205)',
+  quarantine: 'quarantine under the direction of a county or city health officer (EC 48205)',
+  medical: 'medical, dental, optometric or chiropractic services (EC 48205)',
+  funeral: 'funeral services or grieving of an immediate family member or close associate (EC 48205)',
+  'grief-support': 'victim or grief support services or safety planning after such a death (EC 48205, SB 350)',
+  'jury-duty': 'jury duty (EC 48205)',
+  'own-child': 'the illness or medical appointment of a child of whom the student is the custodial parent (EC 48205)',
+  court: 'justifiable personal reasons: appearance in court (EC 48205)',
+  religious: 'justifiable personal reasons: a religious holiday, ceremony or retreat (EC 48205)',
+  conference: 'justifiable personal reasons: an employment or educational conference (EC 48205)',
+  'election-board': 'serving on a precinct board for an election (EC 48205)',
+  'military-family': 'time with an immediate family member on active military duty (EC 48205)',
+  naturalization: 'the student\'s naturalization ceremony (EC 48205)',
+  'cultural-ceremony': 'a cultural ceremony or event (EC 48205)',
+  'religious-instruction': 'religious exercises or instruction, having attended at least a minimum day (EC 46014)',
+  'entertainment-work': 'work under an entertainment work permit (EC 48225.5)',
+  none: 'not an excused absence',
+} as const;
+export type ExcusedAbsenceReason = keyof typeof EXCUSED_ABSENCE_REASONS;
