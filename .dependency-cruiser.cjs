@@ -27,6 +27,7 @@ const MODULE_FLOORS = [
   ['decisions'],
   ['permit-life'],
   ['enrollment'], //         a school's roll (issue 15): may read the permit that placed a student
+  ['attendance'], //         a school's attendance (issue 16), kept on the roll
   ['staff'], //              the staff office's own pages
   ['home'],
 ];

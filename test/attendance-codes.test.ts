@@ -11,11 +11,6 @@ import { EDFI_ATTENDANCE_EVENT_CATEGORIES, EXCUSED_ABSENCE_REASONS } from '../sr
  * Issue 16, point 4: attendance codes are district configuration, each with its labels, its Ed-Fi
  * attendance event category, the Education Code reason it excuses, who may use it, whether it
  * counts toward truancy and, for the bulletin's capped reasons, its cap (ATT-3).
- *
- * The tests' names do not cite the ATT rules: docs/rules.md keeps them under "Not built yet" until
- * attendance is taken with these codes, and test/rule-ids.test.ts refuses a test name citing a rule
- * not built. Each test says in a comment which rule it prepares; when the ATT rules move up, put the
- * IDs back in the names.
  */
 const sample = fs.readFileSync('config/districts/lausd-sample.yaml', 'utf8');
 const districts = loadDistrictConfigs('config/districts');
@@ -37,8 +32,7 @@ const line = (code: string): { text: string; index: number } => {
 };
 
 describe('attendance codes in the district configuration', () => {
-  // ATT-2
-  it('both sample districts ship the bulletin\'s codes, each with English and Spanish labels and an Ed-Fi attendance category', () => {
+  it('ATT-2 both sample districts ship the bulletin\'s codes, each with English and Spanish labels and an Ed-Fi attendance category', () => {
     expect(districts.map((d) => d.slug)).toEqual(['lausd-sample', 'paramount-sample']);
     for (const d of districts) {
       const { codes, edition } = d.attendanceCodes;
@@ -60,8 +54,7 @@ describe('attendance codes in the district configuration', () => {
     }
   });
 
-  // ATT-3
-  it('the bulletin\'s capped reasons carry their caps: funeral 5 per incident, grief support 3 per incident, religious retreat 1 per semester, religious instruction 4 per school month, entertainment work 5 per school year', () => {
+  it('ATT-3 the bulletin\'s capped reasons carry their caps: funeral 5 per incident, grief support 3 per incident, religious retreat 1 per semester, religious instruction 4 per school month, entertainment work 5 per school year', () => {
     for (const d of districts) {
       const capped = Object.fromEntries(d.attendanceCodes.codes.filter((c) => c.cap).map((c) => [c.reason, c.cap]));
       expect(capped).toEqual({
@@ -78,8 +71,7 @@ describe('attendance codes in the district configuration', () => {
     }
   });
 
-  // ATT-8
-  it('only an unexcused absence, an unexcused early departure or a tardy counts toward truancy; present and excused codes never do', () => {
+  it('ATT-8 only an unexcused absence, an unexcused early departure or a tardy counts toward truancy; present and excused codes never do', () => {
     for (const d of districts) {
       const counting = d.attendanceCodes.codes.filter((c) => c.truancy).map((c) => [c.code, attendanceCategory(c.edfi)]);
       expect(counting).toEqual([
@@ -90,8 +82,7 @@ describe('attendance codes in the district configuration', () => {
     }
   });
 
-  // ATT-1
-  it('a teacher\'s roster offers present, tardy, absent and Main Office; the office has every code', () => {
+  it('ATT-1 a teacher\'s roster offers present, tardy, absent and Main Office; the office has every code', () => {
     const [lausd] = districts;
     expect(catalog.attendanceCodesFor(lausd, 'teacher').map((c) => c.code)).toEqual(['P', 'T', 'A', 'MO']);
     expect(catalog.attendanceCodesFor(lausd, 'office')).toEqual(lausd.attendanceCodes.codes);
@@ -101,8 +92,7 @@ describe('attendance codes in the district configuration', () => {
     expect(catalog.attendanceCode(lausd, 'mo')).toBeUndefined();
   });
 
-  // ATT-2
-  it('a district may add its own code, and its own labels, for a reason the law lists', () => {
+  it('ATT-2 a district may add its own code, and its own labels, for a reason the law lists', () => {
     const own = sample.replace(
       '    - { code: EW,',
       '    - { code: IL-MH, edfi: "uri://ed-fi.org/AttendanceEventCategoryDescriptor#Excused Absence", reason: illness, usedBy: [office], truancy: false, label: { en: "Mental or behavioural health", es: "Salud mental o conductual" } }\n    - { code: EW,',
@@ -111,8 +101,7 @@ describe('attendance codes in the district configuration', () => {
     expect(new DistrictCatalog([d]).attendanceCode(d, 'IL-MH')).toMatchObject({ reason: 'illness', truancy: false });
   });
 
-  // ATT-2, ATT-8
-  it('a wrong code stops start-up naming the file, the field and the problem', () => {
+  it('ATT-2, ATT-8 a wrong code stops start-up naming the file, the field and the problem', () => {
     const t = line('T');
     const il = line('IL');
     const p = line('P');
@@ -137,8 +126,7 @@ describe('attendance codes in the district configuration', () => {
     expect(wrong('attendanceCodes:\n  edition:', 'attendanceCodes:\n  edit:')).toThrow(/x\.yaml: attendanceCodes\.edition:/);
   });
 
-  // ATT-3
-  it('a wrong cap stops start-up naming the file, the field and the problem', () => {
+  it('ATT-3 a wrong cap stops start-up naming the file, the field and the problem', () => {
     const fu = line('FU');
     const ew = line('EW');
     const p = line('P');
@@ -151,8 +139,7 @@ describe('attendance codes in the district configuration', () => {
     expect(wrong(p.text, p.text.replace('truancy: false,', 'truancy: false, cap: { days: 3, per: incident },'))).toThrow(new RegExp(`x\\.yaml: attendanceCodes\\.codes\\.${p.index}\\.cap: is only for a code that excuses an absence for a reason`));
   });
 
-  // ATT-2
-  it('a district file without attendance codes stops start-up, named among the files of the folder', () => {
+  it('ATT-2 a district file without attendance codes stops start-up, named among the files of the folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'districts-'));
     fs.writeFileSync(path.join(dir, 'a.yaml'), sample.slice(0, sample.indexOf('# ATT-2, ATT-3, ATT-8: the attendance codes')));
     expect(() => loadDistrictConfigs(dir)).toThrow(DistrictConfigError);

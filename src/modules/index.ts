@@ -20,6 +20,7 @@ import { addressesModule } from './addresses/module.js';
 import { permitLifeModule } from './permit-life/module.js';
 import { enrollmentModule } from './enrollment/module.js';
 import { FromPermit } from './enrollment/from-permit.js';
+import { attendanceModule } from './attendance/module.js';
 import { staffRequestPage } from './staff/request-page.js';
 import { RequestViews } from './staff/request-view.js';
 
@@ -45,6 +46,8 @@ export function declareModules(deps: Deps): DeclaredModules {
   const views = new RequestViews(deps, scope);
   /** ENR-7: what a permit's life tells a school's roll (the enrollment module's), handed to decisions, permit-life and students below it. */
   const fromPermit = new FromPermit(deps);
+  /** PRV-1 on a school's roll: the schools a staff member may see, shared by the roll and attendance. */
+  const rollScope = new RollScope(deps.db);
   const modules = [
     homeModule(deps),
     districtsModule(deps),
@@ -56,7 +59,8 @@ export function declareModules(deps: Deps): DeclaredModules {
     decisionsModule(deps, { audit, scope, handoff, roll: fromPermit.roll }),
     addressesModule(deps, { audit }),
     permitLifeModule(deps, { audit, scope, firstDay: fromPermit.firstDay }),
-    enrollmentModule(deps, { audit, rollScope: new RollScope(deps.db) }),
+    enrollmentModule(deps, { audit, rollScope }),
+    attendanceModule(deps, { audit, rollScope }),
   ];
   return { modules, audit, scope, views };
 }

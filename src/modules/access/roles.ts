@@ -33,3 +33,13 @@ export const isSchoolRole = (staff: Pick<SessionStaff, 'role'>): boolean => staf
  * and permit reviews: every role but a school's (the office and teachers keep and read the roll).
  */
 export const canSeeRequests = (staff: Pick<SessionStaff, 'role'>): boolean => !isSchoolRole(staff);
+
+/**
+ * ATT-1: who takes a section's attendance: its teacher (a section of their own, checked by the
+ * attendance module), and the school office and district administrators for any section of their
+ * schools.
+ */
+export const canTakeAttendance = (staff: Pick<SessionStaff, 'role'>): boolean => canReadRoll(staff);
+
+/** ATT-2…ATT-7: who keeps a school's attendance (changes any mark, explanations, caps, truancy): those who keep its roll. */
+export const canKeepAttendance = (staff: Pick<SessionStaff, 'role'>): boolean => canKeepRoll(staff);

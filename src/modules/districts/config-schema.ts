@@ -235,6 +235,8 @@ export const DistrictConfigSchema = z
           lastDay: isoDate,
           /** DEC-12: days without school (holidays, breaks): single dates or { from, to } spans. */
           holidays: z.array(z.union([isoDate, z.object({ from: isoDate, to: isoDate })])).default([]),
+          /** ATT-3: the first day of the second semester (a religious retreat's cap is per semester); the middle school day of the year when absent. */
+          secondSemesterStarts: isoDate.optional(),
         }),
       )
       .min(1),
@@ -295,6 +297,18 @@ export const DistrictConfigSchema = z
     enrollmentCodes: enrollmentCodesSchema,
     /** ATT-2, ATT-3, ATT-8: attendance codes with their Ed-Fi category, excused reason, users, truancy and caps (docs/district-configuration.md). */
     attendanceCodes: attendanceCodesSchema,
+    /** ATT-4, ATT-2: how the district reads a year of attendance (docs/district-configuration.md). */
+    attendance: z
+      .object({
+        /** ATT-4: the district's own line beside the state's 10%: chronically absent at an attendance rate at or below this percentage (LAUSD: 91). */
+        chronicRateAtOrBelow: z.number().min(50).max(99).optional(),
+        /** ATT-4: "at risk" this many percentage points before a line. */
+        atRiskPoints: z.number().min(0).max(10).default(2),
+        /** ATT-2: the parent is reminded of an unexplained absence this many school days after it. */
+        remindAfterSchoolDays: z.number().int().min(1).max(30).default(3),
+      })
+      .strict()
+      .default({ atRiskPoints: 2, remindAfterSchoolDays: 3 }),
   })
   .superRefine((d, ctx) => {
     const docCodes = new Set(d.documents.map((x) => x.code));

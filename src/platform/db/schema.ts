@@ -577,7 +577,228 @@ export interface EnrollmentEventsTable {
   note: string | null;
 }
 
+/** Attendance (issue 16, migration 0019): the tables below are written only by modules/attendance. */
+export type AttendanceMode = 'daily' | 'period';
+/** The Ed-Fi category of a mark's code, as the product counts it. */
+export type MarkCategory = 'present' | 'in-attendance' | 'tardy' | 'early-departure' | 'excused' | 'unexcused';
+/** What one student's day counts as (attendance/days.ts). */
+export type DayStatus = 'present' | 'tardy' | 'partial' | 'absent-excused' | 'absent-unexcused';
+
+/** One period of a school's bell schedule for a year (local 'HH:MM'). */
+export interface BellPeriodsTable {
+  id: string;
+  school_id: string;
+  school_year: string;
+  code: string;
+  label: string;
+  starts_at: string;
+  ends_at: string;
+  position: number;
+}
+
+/** Whether a school takes attendance daily or by period in a year (daily when there is no row). */
+export interface AttendanceSchoolsTable {
+  school_id: string;
+  school_year: string;
+  mode: AttendanceMode;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** A class section: a period and a teacher at a school in a year. */
+export interface SectionsTable {
+  id: string;
+  district_id: string;
+  school_id: string;
+  school_year: string;
+  code: string;
+  name: string;
+  period_code: string;
+  /** The staff member who teaches it, or null while none is set. */
+  teacher_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A student in a section from a day to a day (to_date null: still in it). */
+export interface SectionStudentsTable {
+  id: string;
+  section_id: string;
+  student_id: string;
+  school_id: string;
+  from_date: string;
+  to_date: string | null;
+}
+
+/** ATT-1: a section's roster submitted for a school day. */
+export interface RosterSubmissionsTable {
+  section_id: string;
+  date: string;
+  school_id: string;
+  /** 'staff:<id>' */
+  submitted_by: string;
+  submitted_at: string;
+  changed_at: string | null;
+}
+
+/** A mark that is not "present by default" (ADR 0035): one per section, day and student. */
+export interface AttendanceMarksTable {
+  id: string;
+  district_id: string;
+  school_id: string;
+  section_id: string;
+  student_id: string;
+  date: string;
+  code: string;
+  category: MarkCategory;
+  minutes: number | null;
+  /** ATT-8: 1 when this mark makes its day count toward truancy. */
+  truancy: number;
+  explanation_id: string | null;
+  recorded_by: string;
+  recorded_at: string;
+}
+
+/** ATT-7: one change of a mark; from_code null is "present by default". */
+export interface AttendanceChangesTable {
+  id: string;
+  district_id: string;
+  school_id: string;
+  section_id: string;
+  student_id: string;
+  date: string;
+  from_code: string | null;
+  from_minutes: number | null;
+  to_code: string | null;
+  to_minutes: number | null;
+  /** 'staff:<id>' or 'explanation:<id>' */
+  changed_by: string;
+  changed_at: string;
+  reason: string;
+  paper_record: string | null;
+}
+
+/** One student's day with a mark that is not "present by default", kept from its marks. */
+export interface AttendanceDaysTable {
+  student_id: string;
+  date: string;
+  district_id: string;
+  school_id: string;
+  school_year: string;
+  scheduled: number;
+  absent_periods: number;
+  excused_periods: number;
+  tardies: number;
+  status: DayStatus;
+  truant: number;
+  unexplained: number;
+  updated_at: string;
+}
+
+/** A student's counts at a school in a year (ATT-4, ATT-8), kept as the days change. */
+export interface AttendanceTotalsTable {
+  student_id: string;
+  school_id: string;
+  school_year: string;
+  district_id: string;
+  /** The position (1 = first) among the year's school days of the first day counted as enrolled. */
+  first_ordinal: number;
+  days_absent: number;
+  days_excused: number;
+  partial_days: number;
+  tardies: number;
+  truant_days: number;
+  unexplained_days: number;
+  updated_at: string;
+}
+
+export type ExplanationChannel = 'account' | 'in-person' | 'phone' | 'paper';
+export type ExplanationStatus = 'pending' | 'accepted' | 'refused';
+
+/** ATT-2: an explanation of an absence and the office's answer. */
+export interface AbsenceExplanationsTable {
+  id: string;
+  district_id: string;
+  school_id: string;
+  student_id: string;
+  account_id: string | null;
+  channel: ExplanationChannel;
+  from_date: string;
+  to_date: string;
+  part: 'whole' | 'part';
+  reason: string;
+  note: string;
+  document_id: string | null;
+  language: string;
+  status: ExplanationStatus;
+  code: string | null;
+  refusal: string | null;
+  /** 'account:<id>' or 'staff:<id>' */
+  created_by: string;
+  created_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  removed_at: string | null;
+}
+
+/** ATT-6: a lower limit of parent-excused absences for one student at a school in a year. */
+export interface AttendanceLimitsTable {
+  student_id: string;
+  school_id: string;
+  school_year: string;
+  max_parent_excused: number;
+  reason: string;
+  set_by: string;
+  set_at: string;
+}
+
+/** ATT-5: a truancy notification (1 to 3) in a year. */
+export interface TruancyNoticesTable {
+  id: string;
+  district_id: string;
+  school_id: string;
+  student_id: string;
+  school_year: string;
+  number: number;
+  status: 'proposed' | 'sent';
+  truant_days: number;
+  language: string;
+  proposed_at: string;
+  sent_at: string | null;
+  sent_by: string | null;
+}
+
+export type ReferralKind = 'conference' | 'sart' | 'resource-panel' | 'sarb';
+
+/** ATT-5: a conference or a SART, Resource Panel or SARB referral. */
+export interface AttendanceReferralsTable {
+  id: string;
+  district_id: string;
+  school_id: string;
+  student_id: string;
+  school_year: string;
+  kind: ReferralKind;
+  held_on: string;
+  participants: string;
+  outcome: string;
+  recorded_by: string;
+  recorded_at: string;
+}
+
 export interface Database {
+  bell_periods: BellPeriodsTable;
+  attendance_schools: AttendanceSchoolsTable;
+  sections: SectionsTable;
+  section_students: SectionStudentsTable;
+  roster_submissions: RosterSubmissionsTable;
+  attendance_marks: AttendanceMarksTable;
+  attendance_changes: AttendanceChangesTable;
+  attendance_days: AttendanceDaysTable;
+  attendance_totals: AttendanceTotalsTable;
+  absence_explanations: AbsenceExplanationsTable;
+  attendance_limits: AttendanceLimitsTable;
+  truancy_notices: TruancyNoticesTable;
+  attendance_referrals: AttendanceReferralsTable;
   enrollments: EnrollmentsTable;
   enrollment_events: EnrollmentEventsTable;
   roll_students: RollStudentsTable;

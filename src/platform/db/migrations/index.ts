@@ -17,6 +17,7 @@ import * as m0015 from './0015_roll_records.js';
 import * as m0016 from './0016_roll_notices.js';
 import * as m0017 from './0017_link_attempts.js';
 import * as m0018 from './0018_student_sources.js';
+import * as m0019 from './0019_attendance.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016_roll_notices': m0016,
   '0017_link_attempts': m0017,
   '0018_student_sources': m0018,
+  '0019_attendance': m0019,
 };
