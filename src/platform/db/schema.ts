@@ -728,7 +728,10 @@ export interface AbsenceExplanationsTable {
   part: 'whole' | 'part';
   reason: string;
   note: string;
-  document_id: string | null;
+  /** The photo of a note in the platform's storage, or null. */
+  document_key: string | null;
+  document_name: string | null;
+  document_type: string | null;
   language: string;
   status: ExplanationStatus;
   code: string | null;
@@ -785,7 +788,23 @@ export interface AttendanceReferralsTable {
   recorded_at: string;
 }
 
+/** ATT-4's trend: a school's counts on one school day (written by the evening step). */
+export interface AttendanceSnapshotsTable {
+  school_id: string;
+  date: string;
+  district_id: string;
+  school_year: string;
+  enrolled: number;
+  chronic_state: number;
+  chronic_district: number;
+  at_risk: number;
+  /** The school's attendance rate over the year so far, in hundredths of a percent. */
+  rate_bp: number;
+  created_at: string;
+}
+
 export interface Database {
+  attendance_snapshots: AttendanceSnapshotsTable;
   bell_periods: BellPeriodsTable;
   attendance_schools: AttendanceSchoolsTable;
   sections: SectionsTable;

@@ -193,7 +193,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     // An EC 48205 reason (districts/state-codes.ts), or 'other'.
     .addColumn('reason', 'text', (c) => c.notNull())
     .addColumn('note', 'text', (c) => c.notNull())
-    .addColumn('document_id', 'text')
+    // The photo of a note, stored through the platform's storage (its key, the file's name and type), or null.
+    .addColumn('document_key', 'text')
+    .addColumn('document_name', 'text')
+    .addColumn('document_type', 'text')
     .addColumn('language', 'text', (c) => c.notNull())
     // pending | accepted | refused
     .addColumn('status', 'text', (c) => c.notNull())
@@ -261,11 +264,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recorded_by', 'text', (c) => c.notNull())
     .addColumn('recorded_at', 'text', (c) => c.notNull())
     .execute();
+  // ATT-4's trend: each school day's counts at a school, written once by the evening step.
+  await db.schema
+    .createTable('attendance_snapshots')
+    .addColumn('school_id', 'text', (c) => c.notNull())
+    .addColumn('date', 'text', (c) => c.notNull())
+    .addColumn('district_id', 'text', (c) => c.notNull())
+    .addColumn('school_year', 'text', (c) => c.notNull())
+    .addColumn('enrolled', 'integer', (c) => c.notNull())
+    .addColumn('chronic_state', 'integer', (c) => c.notNull())
+    .addColumn('chronic_district', 'integer', (c) => c.notNull())
+    .addColumn('at_risk', 'integer', (c) => c.notNull())
+    // The school's attendance rate that day over the year so far, in hundredths of a percent.
+    .addColumn('rate_bp', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('attendance_snapshots_pk', ['school_id', 'date'])
+    .execute();
   await db.schema.createIndex('attendance_referrals_student').on('attendance_referrals').columns(['student_id', 'school_year']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['attendance_referrals', 'truancy_notices', 'attendance_limits', 'absence_explanations', 'attendance_totals', 'attendance_days', 'attendance_changes', 'attendance_marks', 'roster_submissions', 'section_students', 'sections', 'attendance_schools', 'bell_periods']) {
+  for (const t of ['attendance_snapshots', 'attendance_referrals', 'truancy_notices', 'attendance_limits', 'absence_explanations', 'attendance_totals', 'attendance_days', 'attendance_changes', 'attendance_marks', 'roster_submissions', 'section_students', 'sections', 'attendance_schools', 'bell_periods']) {
     await db.schema.dropTable(t).execute();
   }
 }
