@@ -125,6 +125,15 @@ export class AttendanceMarks {
     return true;
   }
 
+  /**
+   * Brings days up to date after something other than a mark changed what they count as (ATT-2:
+   * an explanation given or removed makes an absence explained or not), in the caller's transaction.
+   */
+  async refreshDays(trx: Transaction<Database>, district: DistrictConfig, studentId: string, schoolId: string, dates: readonly string[], at: string): Promise<void> {
+    const marked = await trx.selectFrom('attendance_days').select('date').where('student_id', '=', studentId).where('date', 'in', dates.length ? [...dates] : ['']).execute();
+    for (const { date } of marked) await this.refresh(trx, district, studentId, schoolId, date, at);
+  }
+
   private async put(trx: Transaction<Database>, district: DistrictConfig, w: Omit<MarkWrite, 'district'>, before: AttendanceMarksTable | undefined, periodMinutes: number | null, isChange: boolean): Promise<void> {
     const code = this.code(district, w.code);
     const row = {
