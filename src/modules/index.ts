@@ -20,7 +20,9 @@ import { addressesModule } from './addresses/module.js';
 import { permitLifeModule } from './permit-life/module.js';
 import { enrollmentModule } from './enrollment/module.js';
 import { FromPermit } from './enrollment/from-permit.js';
+import type { RollFirstDay } from './permit-life/roll-first-day.js';
 import { attendanceModule } from './attendance/module.js';
+import { firstPresentDay } from './attendance/first-present.js';
 import { staffRequestPage } from './staff/request-page.js';
 import { RequestViews } from './staff/request-view.js';
 
@@ -48,6 +50,11 @@ export function declareModules(deps: Deps): DeclaredModules {
   const fromPermit = new FromPermit(deps);
   /** PRV-1 on a school's roll: the schools a staff member may see, shared by the roll and attendance. */
   const rollScope = new RollScope(deps.db);
+  /** DEC-12 (issue 16 point 10): a provisional enrollment starts on the first present mark, else on the roll's first day. */
+  const provisionalFirstDay: RollFirstDay = async (q, at) => {
+    const present = await firstPresentDay(q, at);
+    return present ? { day: present, status: 'active' } : fromPermit.firstDay(q, at);
+  };
   const modules = [
     homeModule(deps),
     districtsModule(deps),
@@ -58,7 +65,7 @@ export function declareModules(deps: Deps): DeclaredModules {
     staffModule(deps, { audit, scope, views }),
     decisionsModule(deps, { audit, scope, handoff, roll: fromPermit.roll }),
     addressesModule(deps, { audit }),
-    permitLifeModule(deps, { audit, scope, firstDay: fromPermit.firstDay }),
+    permitLifeModule(deps, { audit, scope, firstDay: provisionalFirstDay }),
     enrollmentModule(deps, { audit, rollScope }),
     attendanceModule(deps, { audit, rollScope }),
   ];
