@@ -23,6 +23,7 @@ import { FromPermit } from './enrollment/from-permit.js';
 import type { RollFirstDay } from './permit-life/roll-first-day.js';
 import { attendanceModule } from './attendance/module.js';
 import { firstPresentDay } from './attendance/first-present.js';
+import { attendanceRecordOf } from './attendance/record.js';
 import { staffRequestPage } from './staff/request-page.js';
 import { RequestViews } from './staff/request-view.js';
 
@@ -63,7 +64,7 @@ export function declareModules(deps: Deps): DeclaredModules {
     documentsModule(deps),
     applicationsModule(deps, { withdrawn: withdrawnRecords(deps.db), handoff }),
     staffModule(deps, { audit, scope, views }),
-    decisionsModule(deps, { audit, scope, handoff, roll: fromPermit.roll }),
+    decisionsModule(deps, { audit, scope, handoff, roll: fromPermit.roll, attendanceRecord: (q, at) => attendanceRecordOf(q, deps.districts, at) }),
     addressesModule(deps, { audit }),
     permitLifeModule(deps, { audit, scope, firstDay: provisionalFirstDay }),
     enrollmentModule(deps, { audit, rollScope }),

@@ -4,6 +4,7 @@ import type { AuditLog } from '../access/audit-log.js';
 import type { RequestScope } from '../access/request-scope.js';
 import type { Handoff } from '../applications/handoff.js';
 import type { PermitRoll } from './permit-hooks.js';
+import type { AttendanceRecordOf } from './attendance-hooks.js';
 import { decisionRoutes } from './routes.js';
 import { SchoolApprovals } from './school-approvals.js';
 import { decisionSections } from './sections.js';
@@ -15,7 +16,7 @@ import { DecisionDeadlines } from './sweeper.js';
  * parent's application and student pages and of the staff request page (the two schools' panel,
  * then the permit office's); the deadlines step (DEC-4, DEC-15, DEC-17, DEC-8). Built once.
  */
-export function decisionsModule(deps: Deps, built: { audit: AuditLog; scope: RequestScope; handoff: Handoff; roll: PermitRoll }): ModuleDeclaration {
+export function decisionsModule(deps: Deps, built: { audit: AuditLog; scope: RequestScope; handoff: Handoff; roll: PermitRoll; attendanceRecord?: AttendanceRecordOf }): ModuleDeclaration {
   const service = new DecisionService(deps, built);
   const schools = new SchoolApprovals(deps, { repo: service.repo, readiness: service.readiness, scope: built.scope, roll: built.roll });
   const sections = decisionSections(deps, { repo: service.repo, scope: built.scope, readiness: service.readiness, schools });

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ApplicationsTable, AppealsTable, Database, DecisionsTable, InfoRequestsTable, PermitsTable, SchoolApprovalsTable } from '../../platform/db/schema.js';
+import type { ApplicationsTable, AppealsTable, Database, DecisionAttendanceTable, DecisionsTable, InfoRequestsTable, PermitsTable, SchoolApprovalsTable } from '../../platform/db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -23,6 +23,11 @@ export class DecisionsRepository {
 
   insertDecision(q: Q, d: DecisionsTable) {
     return q.insertInto('decisions').values(d).execute();
+  }
+
+  /** Issue 16 point 10: the attendance record kept with a decision for attendance. */
+  insertDecisionAttendance(q: Q, row: DecisionAttendanceTable) {
+    return q.insertInto('decision_attendance').values(row).execute();
   }
 
   decisions(q: Q, applicationId: string) {

@@ -18,6 +18,7 @@ import { ReleaseDecisions } from './releases.js';
 import type { Handoff } from '../applications/handoff.js';
 import type { RequestScope } from '../access/request-scope.js';
 import type { PermitRoll } from './permit-hooks.js';
+import type { AttendanceRecordOf } from './attendance-hooks.js';
 import type { AppealInput, ApproveInput, DenyInput, InfoInput, OutcomeInput, RevokeInput } from './inputs.js';
 import { DecisionReadiness } from './readiness.js';
 import { DocumentsService } from '../documents/service.js';
@@ -46,9 +47,12 @@ export class DecisionService {
   private releases: ReleaseDecisions;
   /** ENR-7, DEC-10: what an approval or a revocation tells the school's roll (the enrollment module's, handed in). */
   readonly roll: PermitRoll;
+  /** Issue 16 point 10: the attendance record a denial or revocation for attendance keeps. */
+  private attendanceRecord: AttendanceRecordOf;
   /** `built`: the hand-off of a release, the scope of a request and the roll's side of a permit, built once at the top. */
-  constructor(private deps: Deps, built: { handoff: Handoff; scope: RequestScope; roll: PermitRoll }) {
+  constructor(private deps: Deps, built: { handoff: Handoff; scope: RequestScope; roll: PermitRoll; attendanceRecord?: AttendanceRecordOf }) {
     this.roll = built.roll;
+    this.attendanceRecord = built.attendanceRecord ?? (async () => null);
     this.repo = new DecisionsRepository(deps.db);
     this.readiness = new DecisionReadiness(deps, this.repo, new DocumentsService(deps));
     this.releases = new ReleaseDecisions(deps, this.repo, built);
@@ -162,6 +166,7 @@ export class DecisionService {
       if (!moved) await this.changed(trx, app);
       const decision = newDecision(app, 'denied', staff.id, today, nowIso, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, appeal_until: appealUntil, no_appeal_reason: noAppeal });
       await this.repo.insertDecision(trx, decision);
+      await this.keepAttendance(trx, decision, app.student_id, today, district.denialReasons, reasons);
       await this.repo.closeOpenInfoRequests(trx, app.id, decision.decided_at, 'closed_at');
       const lang = app.language as 'en' | 'es';
       const t = this.deps.catalogs.messages.get(lang) ?? this.deps.catalogs.messages.get('en')!;
@@ -233,6 +238,7 @@ export class DecisionService {
       for (const c of yearsCovered(permit.first_year, permit.grade, count)) if (c.grade && c.year > schoolYearOf(today)) await this.repo.releaseSeat(trx, permit.school_id, c.year, c.grade);
       const decision = newDecision(app, 'revoked', staff.id, today, nowIso, { reasons: JSON.stringify(reasons), note: input.note.trim() || null, no_appeal_reason: 'revocation' });
       await this.repo.insertDecision(trx, decision);
+      await this.keepAttendance(trx, decision, app.student_id, today, district.revocationReasons, reasons);
       // DEC-10: the school office is told what to do with the enrollment; the student is not exited by the revocation.
       await this.roll.ended(trx, { application: app, permit, decisionId: decision.id });
       await notifyParent(this.deps, trx, app, district, 'decisions.email.revoked', `decision:${decision.id}`, {
@@ -240,6 +246,17 @@ export class DecisionService {
       });
       return { decisionId: decision.id };
     });
+  }
+
+  /**
+   * Issue 16 point 10: a denial or revocation for a reason resting on attendance keeps the
+   * student's record as it stands, in the decision's transaction; nothing when no hosted district
+   * keeps the student's attendance (the family's uploaded record is then the evidence).
+   */
+  private async keepAttendance(trx: Transaction<Database>, decision: { id: string; decided_at: string }, studentId: string, today: string, list: { code: string; attendance: boolean }[], reasons: string[]): Promise<void> {
+    if (!reasons.some((r) => list.find((x) => x.code === r)?.attendance)) return;
+    const record = await this.attendanceRecord(trx, { studentId, asOf: today });
+    if (record) await this.repo.insertDecisionAttendance(trx, { decision_id: decision.id, student_id: studentId, record: JSON.stringify(record), taken_at: decision.decided_at });
   }
 
   /** DEC-8, DEC-9: record an appeal the parent filed with the county office; late or barred appeals are refused. */

@@ -286,8 +286,9 @@ export const DistrictConfigSchema = z
         }),
       )
       .min(1),
-    denialReasons: z.array(z.object({ code, label: localized })).min(1),
-    revocationReasons: z.array(z.object({ code, label: localized })).min(1),
+    /** DEC-7, DEC-10; `attendance`: the reason rests on the student's attendance record, which the decision keeps (issue 16 point 10). */
+    denialReasons: z.array(z.object({ code, label: localized, attendance: z.boolean().default(false) })).min(1),
+    revocationReasons: z.array(z.object({ code, label: localized, attendance: z.boolean().default(false) })).min(1),
     appeals: z.object({ office: localized, days: z.number().int().positive().default(30), address: z.string().min(1) }),
     abandonment: z.object({ incompleteDays: z.number().int().positive().default(30) }).default({ incompleteDays: 30 }),
     guidelines: localized,

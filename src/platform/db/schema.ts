@@ -803,7 +803,16 @@ export interface AttendanceSnapshotsTable {
   created_at: string;
 }
 
+/** Issue 16 point 10: the attendance record behind a decision for attendance (JSON of decisions/attendance-hooks.ts AttendanceSnapshot). */
+export interface DecisionAttendanceTable {
+  decision_id: string;
+  student_id: string;
+  record: string;
+  taken_at: string;
+}
+
 export interface Database {
+  decision_attendance: DecisionAttendanceTable;
   attendance_snapshots: AttendanceSnapshotsTable;
   bell_periods: BellPeriodsTable;
   attendance_schools: AttendanceSchoolsTable;

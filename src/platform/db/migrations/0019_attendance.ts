@@ -264,6 +264,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recorded_by', 'text', (c) => c.notNull())
     .addColumn('recorded_at', 'text', (c) => c.notNull())
     .execute();
+  // Issue 16 point 10: the attendance record behind a denial or revocation for attendance, kept with the decision (written by decisions).
+  await db.schema
+    .createTable('decision_attendance')
+    .addColumn('decision_id', 'text', (c) => c.primaryKey().references('decisions.id'))
+    .addColumn('student_id', 'text', (c) => c.notNull())
+    // JSON: the record as it stood (attendance/record.ts, AttendanceSnapshot).
+    .addColumn('record', 'text', (c) => c.notNull())
+    .addColumn('taken_at', 'text', (c) => c.notNull())
+    .execute();
+
   // ATT-4's trend: each school day's counts at a school, written once by the evening step.
   await db.schema
     .createTable('attendance_snapshots')
@@ -284,7 +294,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['attendance_snapshots', 'attendance_referrals', 'truancy_notices', 'attendance_limits', 'absence_explanations', 'attendance_totals', 'attendance_days', 'attendance_changes', 'attendance_marks', 'roster_submissions', 'section_students', 'sections', 'attendance_schools', 'bell_periods']) {
+  for (const t of ['decision_attendance', 'attendance_snapshots', 'attendance_referrals', 'truancy_notices', 'attendance_limits', 'absence_explanations', 'attendance_totals', 'attendance_days', 'attendance_changes', 'attendance_marks', 'roster_submissions', 'section_students', 'sections', 'attendance_schools', 'bell_periods']) {
     await db.schema.dropTable(t).execute();
   }
 }
