@@ -86,6 +86,8 @@ interface Fixtures {
   sunriseEnrollment: string;
   /** Active at Orchard Lane, Paramount. */
   paramountStudent: string;
+  /** A truancy notification already sent about the Elm Street student (ATT-5). */
+  elmTruancyNotice: string;
 }
 interface Case {
   method: 'GET' | 'POST';
@@ -204,6 +206,14 @@ const ROLL_SIDE: Record<string, Case> = {
   "a withdrawal's document": { method: 'GET', path: (f) => `/staff/roll/enrollment-documents/${f.elmDocument}`, expect: '200 404 404 404 200 200 | 404 404 404 404 404 404' },
   'a notice done': { method: 'POST', path: (f) => `/staff/roll/notices/${f.elmNotice}/done`, form: () => ({}), expect: '303 404 404 404 303 403 | 404 404 404 404 404 404' },
   "Elm Street's notices": { method: 'GET', path: () => `/staff/roll/notices?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  // ATT-5: truancy is the office's (canKeepAttendance); the worklist answers other roles "your role cannot" as the no-show list does.
+  "Elm Street's truancy worklist": { method: 'GET', path: () => `/staff/attendance/truancy?school=${ROLL.elm}`, expect: '200 403 403 403 200 403 | 404 403 403 403 404 403' },
+  'own truancy worklist': { method: 'GET', path: () => '/staff/attendance/truancy', expect: '200 403 403 403 200 403 | 200 403 403 403 200 403' },
+  'a truancy letter': { method: 'GET', path: (f) => `/staff/attendance/truancy/${f.elmTruancyNotice}/letter.pdf`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  // Already sent: those who keep attendance are told it is sent once (409), nothing sent again.
+  'send a truancy notification again': { method: 'POST', path: (f) => `/staff/attendance/truancy/${f.elmTruancyNotice}/send`, form: () => ({}), expect: '409 404 404 404 409 403 | 404 404 404 404 404 404' },
+  "a student's referrals": { method: 'GET', path: (f) => `/staff/attendance/students/${f.elmStudent}/referrals`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'record a referral, nothing filled in': { method: 'POST', path: (f) => `/staff/attendance/students/${f.elmStudent}/referrals`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
 };
 
 /**
@@ -279,6 +289,11 @@ for (const db of databases) {
         id: elmNotice, enrollment_id: investigated.enrollment.id, district_id: ROLL.district, school_id: ROLL.elm, student_id: investigated.student.id, kind: 'permit-revoked',
         application_id: null, source: `decision:${newId()}`, detail: null, created_at: t.clock.now().toISOString(), resolved_at: null, resolved_by: null,
       }).execute();
+      const elmTruancyNotice = newId();
+      await t.deps.db.insertInto('truancy_notices').values({
+        id: elmTruancyNotice, district_id: ROLL.district, school_id: ROLL.elm, student_id: elm.student.id, school_year: ROLL.year, number: 1, status: 'sent',
+        truant_days: 3, language: 'en', proposed_at: t.clock.now().toISOString(), sent_at: t.clock.now().toISOString(), sent_by: 'system',
+      }).execute();
       const pending = await new StaffService(t.deps).create({ districtSlug: ROLL.district, email: 'pending.clerk@example.org', firstName: 'Ana', lastName: 'López', role: 'permit_staff' });
       if (!pending.ok) throw new Error(pending.problem.code);
       f = {
@@ -287,6 +302,7 @@ for (const db of databases) {
         request: app.id, document, decision: decision.id,
         elmStudent: elm.student.id, elmEnrollment: elm.enrollment.id, elmPreEnrollment: elmPre.enrollment.id,
         sunriseStudent: sunrise.student.id, sunriseEnrollment: sunrise.enrollment.id, paramountStudent: paramount.student.id,
+        elmTruancyNotice,
       };
     });
     afterAll(() => t.close());
