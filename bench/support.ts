@@ -107,9 +107,10 @@ async function openBenchDatabase(url: string): Promise<{ handle: DbHandle; drop(
 
 /**
  * The real app (wire + buildApp, logger off) listening on 127.0.0.1, with a temporary data folder
- * and, unless a URL is given, a file SQLite database in it (WAL, synchronous=FULL, as in production).
+ * and, unless a URL is given, a file SQLite database in it (WAL, synchronous=FULL, as in production);
+ * on the February rush's clock unless the bench gives its own.
  */
-export async function startApp(opts: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<BenchApp> {
+export async function startApp(opts: { databaseUrl?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<BenchApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-bench-'));
   const config = loadConfig({
     NODE_ENV: 'production',
@@ -119,7 +120,7 @@ export async function startApp(opts: { databaseUrl?: string; env?: Record<string
     ...opts.env,
   } as NodeJS.ProcessEnv);
   const { handle, drop } = await openBenchDatabase(opts.databaseUrl ?? config.databaseUrl);
-  const deps = await wire(config, { clock: rushClock(), handle });
+  const deps = await wire(config, { clock: opts.clock ?? rushClock(), handle });
   const app = await buildApp(deps, { logger: false });
   const url = await listen(app);
   return {
