@@ -112,7 +112,7 @@ describe.each(databases)('a student\'s attendance page ($name)', ({ url }) => {
     expect(changes).toContain('Note 2026-118');
     // The notifications, proposed included; the refused explanation with who refused it.
     expect(text).toContain('Proposed, not sent');
-    expect(text).toContain('Why it was refused: La nota no tiene la fecha de la cita');
+    expect(text).toContain('The school says: La nota no tiene la fecha de la cita');
     expect(text).toContain('Decided by María Quintero');
     expect(res.html).toContain(`href="/staff/roll/students/${studentId}"`);
     const reads = await audited('allowed');
@@ -149,8 +149,8 @@ describe.each(databases)('a student\'s attendance page ($name)', ({ url }) => {
     expect(text).not.toContain('Notificación 2');
     expect(res.html).toContain(`/students/${studentId}/attendance/letters/`);
     // ATT-2: the explanation refused, with the reason the parent reads.
-    expect(text).toContain('Rechazada');
-    expect(text).toContain('Por qué se rechazó: La nota no tiene la fecha de la cita');
+    expect(text).toContain('No aceptada');
+    expect(text).toContain('La escuela dice: La nota no tiene la fecha de la cita');
     expect(res.html).toContain(`href="/students/${studentId}/attendance/explain"`);
     // The student page: this year's summary and the way here.
     const page = textOf((await parent.client.get(`/students/${studentId}`)).html);
