@@ -85,8 +85,8 @@ describe.each(databases)('attendance caps ($name)', ({ url }) => {
     const catalogs = loadCatalogs();
     const en = translator(catalogs, 'en');
     const es = translator(catalogs, 'es');
-    expect(capRefusalText(en.t, 'en', district, r.refused[0])).toBe('Not excused on Monday, October 12, 2026: Funeral or grieving of a family member or close associate is excused at most 5 days per incident; this would be day 6.');
-    expect(capRefusalText(es.t, 'es', district, r.refused[0])).toBe('No justificada el lunes, 12 de octubre de 2026: Funeral o duelo de un familiar o persona cercana se justifica como máximo 5 días por incidente; este sería el día 6.');
+    expect(capRefusalText(en.t, 'en', district, r.refused[0])).toBe('Funeral or grieving of a family member or close associate is excused at most 5 days per incident; this would be day 6.');
+    expect(capRefusalText(es.t, 'es', district, r.refused[0])).toBe('Funeral o duelo de un familiar o persona cercana se justifica como máximo 5 días por incidente; este sería el día 6.');
     // A day already excused with the code is allowed again, not counted twice (a second period of it).
     expect((await check(s, 'FU', [d2], incident, true)).allowed).toEqual([d2]);
     // Another incident (another explanation) counts from one again.
