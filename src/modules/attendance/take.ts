@@ -16,7 +16,7 @@ import { yearOf } from './school-days.js';
 /**
  * ATT-7: the reason stored when a roster is submitted a second time by a form that did not know
  * it had been submitted (two devices at once). Stored in English, as every stored reason is; the
- * pages show it in the reader's language (`AUTOMATIC_REASONS`).
+ * pages show it in the reader's language (`AUTOMATIC_REASONS`). ADR 0039.
  */
 export const RESUBMITTED_REASON = 'Submitted again from another device';
 /** Stored automatic reasons and the catalog key each is shown with. */
