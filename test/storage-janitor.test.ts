@@ -207,7 +207,7 @@ describe('storage references', () => {
     const tableOf = new Map([...schema.matchAll(/^\s+(\w+): (\w+Table);$/gm)].map((m) => [m[2], m[1]]));
     const holding: { table: string; column: string }[] = [];
     for (const m of schema.matchAll(/export interface (\w+Table) \{([\s\S]*?)\n\}/g)) {
-      for (const c of m[2].matchAll(/^\s+(\w*(?:storage|blob)\w*)\??:/gm)) holding.push({ table: tableOf.get(m[1]) ?? m[1], column: c[1] });
+      for (const c of m[2].matchAll(/^\s+(\w*(?:storage|blob|document_key)\w*)\??:/gm)) holding.push({ table: tableOf.get(m[1]) ?? m[1], column: c[1] });
     }
     expect(holding.length).toBeGreaterThan(0);
     expect(holding).toEqual(BLOB_REFERENCES.map((r) => ({ table: r.table, column: r.column })));

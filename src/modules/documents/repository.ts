@@ -14,6 +14,8 @@ type Q = Kysely<Database> | Transaction<Database>;
 export const BLOB_REFERENCES = [
   { table: 'documents', column: 'storage_key' },
   { table: 'enrollment_documents', column: 'storage_key' },
+  // ATT-2: the photo of a note given with an absence's explanation, kept five years.
+  { table: 'absence_explanations', column: 'document_key' },
 ] as const;
 
 /** Any number will do: the same on every instance. Uploads take it shared, the janitor exclusive. */
@@ -53,7 +55,7 @@ export class DocumentsRepository {
     if (keys.length === 0) return found;
     for (const { table, column } of BLOB_REFERENCES) {
       const rows = await q.selectFrom(table).select(column).distinct().where(column, 'in', keys).execute();
-      for (const r of rows) found.add(r[column]);
+      for (const r of rows) if (r[column]) found.add(r[column]);
     }
     return found;
   }
