@@ -415,11 +415,12 @@ export function snapshotDay(district: DistrictConfig, now: Date): { y: YearDays;
 
 /**
  * The evening step (a background step of the `deadlines` run, ATT-4's trend): for each school of
- * each district with students enrolled, that school day's counts — enrolled (active enrollments),
+ * each district (one with nobody enrolled: zeros), that school day's counts — enrolled (active enrollments),
  * chronically absent by the state's line and by the district's, at risk, and the school's
  * attendance rate over the year so far — read from the totals. Insert-if-absent keyed by
  * (school, day): run twice, or by two instances at once, it writes each school's day once (the
- * primary key and ON CONFLICT DO NOTHING decide). The counts are one grouped statement per
+ * primary key and ON CONFLICT DO NOTHING decide); once every school has its row, later sweeps of
+ * the evening read one index range and stop. The counts are one grouped statement per
  * district; the students with no totals row (never absent) add only their days enrolled, read
  * grouped by entry date.
  */
@@ -432,6 +433,9 @@ export async function writeSnapshots(deps: Pick<Deps, 'db' | 'districts'>, now: 
     const { y, date } = due;
     const schoolYear = y.year.year;
     const done = new Set((await deps.db.selectFrom('attendance_snapshots').select('school_id').where('district_id', '=', district.slug).where('date', '=', date).execute()).map((r) => r.school_id));
+    const schoolIds = district.schools.map((s) => `${district.slug}:${s.code}`);
+    // Every school counted that day already (each sweep of the evening and the weekend after): nothing to read.
+    if (schoolIds.every((id) => done.has(id))) continue;
     const todayOrdinal = ordinalOnOrBefore(y, date);
     const lines = linesOf(district);
     const T = int(todayOrdinal);
@@ -459,7 +463,6 @@ export async function writeSnapshots(deps: Pick<Deps, 'db' | 'districts'>, now: 
       .where('e.status', '=', 'active')
       .groupBy('e.school_id')
       .execute();
-    if (!counts.length) continue;
     // Students with no totals row: their days enrolled from the entry date, counted by day.
     const untotalled = await deps.db
       .selectFrom('enrollments as e')
@@ -475,14 +478,17 @@ export async function writeSnapshots(deps: Pick<Deps, 'db' | 'districts'>, now: 
       const days = daysEnrolled(y, ordinalOnOrAfter(y, u.entryDate ?? y.year.firstDay), date) * Number(u.n);
       extraDays.set(u.schoolId, (extraDays.get(u.schoolId) ?? 0) + days);
     }
-    const rows: AttendanceSnapshotsTable[] = counts
-      .filter((c) => !done.has(c.schoolId))
-      .map((c) => {
-        const days = Number(c.daysEnrolled) + (extraDays.get(c.schoolId) ?? 0);
+    // One row for every school of the district, a school with nobody enrolled with zeros: the day is then done for all.
+    const bySchool = new Map(counts.map((c) => [c.schoolId, c]));
+    const rows: AttendanceSnapshotsTable[] = schoolIds
+      .filter((id) => !done.has(id))
+      .map((id) => {
+        const c = bySchool.get(id);
+        const days = Number(c?.daysEnrolled ?? 0) + (extraDays.get(id) ?? 0);
         return {
-          school_id: c.schoolId, date, district_id: district.slug, school_year: schoolYear,
-          enrolled: Number(c.enrolled), chronic_state: Number(c.chronicState), chronic_district: Number(c.chronicDistrict), at_risk: Number(c.atRisk),
-          rate_bp: days > 0 ? Math.round(((days - Number(c.absent)) * 10000) / days) : 10000,
+          school_id: id, date, district_id: district.slug, school_year: schoolYear,
+          enrolled: Number(c?.enrolled ?? 0), chronic_state: Number(c?.chronicState ?? 0), chronic_district: Number(c?.chronicDistrict ?? 0), at_risk: Number(c?.atRisk ?? 0),
+          rate_bp: days > 0 ? Math.round(((days - Number(c?.absent ?? 0)) * 10000) / days) : 10000,
           created_at: at,
         };
       });
