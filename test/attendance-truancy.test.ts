@@ -222,6 +222,18 @@ describe.each(databases)('truancy ($name)', ({ url }) => {
     expect(audit.map((a) => a.action).sort()).toEqual(['attendance.referral.record', 'attendance.truancy.send', 'attendance.truancy.send']);
   });
 
+  it('ATT-5 through the app as built: the office\'s after-the-fact marks make the third truant day, and the first notification goes out with the last of them', async () => {
+    const parent = await signedInParent(t, { language: 'es' });
+    const { student, p1 } = await truantToBe(parent.user.id, 'Julia');
+    for (const [i, date] of DAYS.slice(0, 3).entries()) {
+      await office.client.get(`/staff/attendance/students/${student.id}/marks/${p1.id}/${date}`);
+      const res = await office.client.post(`/staff/attendance/students/${student.id}/marks/${p1.id}/${date}`, { code: 'A', minutes: '', reason: 'Not in class per the sign-in sheet', paperRecord: `Sheet ${i + 1}` });
+      expect(res.status, date).toBe(303);
+      expect((await notices(student.id)).length, date).toBe(i === 2 ? 1 : 0);
+    }
+    expect((await emails(student.id)).map((m) => m.subject)).toEqual(['Notificación de ausentismo injustificado 1 sobre Julia']);
+  });
+
   it('ATT-5 a student with no linked account: the notification is still made, no email, and the worklist says to print and mail the letter', async () => {
     const { student, p1 } = await truantToBe(null, 'Elena');
     await threeTruantDays(p1, student.id);
