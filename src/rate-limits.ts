@@ -26,6 +26,8 @@ export const RATE_LIMIT_DEFAULTS = {
   'lookup.ip': { limit: 300, windowMs: HOUR },
   'lookup.number': { limit: 5, windowMs: HOUR },
   'permit-verify.ip': { limit: 300, windowMs: 15 * MINUTE },
+  // Issue 16 point 10: the public check of an attendance record's code, as a permit's.
+  'attendance-record-verify.ip': { limit: 300, windowMs: 15 * MINUTE },
   'link-code.account': { limit: 10, windowMs: HOUR },
   'link-code.ip': { limit: 300, windowMs: HOUR },
 } satisfies Record<string, RateLimitPolicy>;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
-import type { TestClient } from './support/client.js';
 import { buildParent, signedInParent } from './support/parents.js';
-import { textOf } from './support/client.js';
+import { TestClient, textOf } from './support/client.js';
+import { pdfText } from './support/pdf.js';
 import { completeRequest, staffMember } from './support/staff.js';
 import { ROLL, enrolledStudent } from './support/roll.js';
 import { bellSchedule, section } from './support/attendance.js';
@@ -116,6 +116,63 @@ for (const db of databases) {
       const revoked = await t.deps.db.selectFrom('decision_attendance as da').innerJoin('decisions as d', 'd.id', 'da.decision_id').select(['d.kind', 'da.record']).where('d.application_id', '=', permitted.id).execute();
       expect(revoked.map((r) => r.kind)).toEqual(['revoked']);
       expect(JSON.parse(revoked[0].record).schools[0]).toMatchObject({ schoolId: ROLL.elm, daysAbsent: 0, attendanceRate: 100, chronicState: false });
+    });
+    it('a permit office issues the latest attendance record from the district of residence\'s roll: a PDF document of the request with a verification code anyone can check; once a day', async () => {
+      const { user } = await signedInParent(t, { language: 'es' });
+      const { student } = await enrolledStudent(t, { accountId: user.id, grade: '3', entryDate: '2026-09-08', student: { first_name: 'Lucía', last_name: 'Rivas' } });
+      const s = await section(t, { students: [student.id], from: '2026-09-08' });
+      await roster(s, '2026-11-02', [{ studentId: student.id, code: 'A' }]);
+      const app = await completeRequest(t, 'paramount-sample', { grade_requested: '3', student_id: student.id, language: 'es', student_first_name: 'Lucía', student_last_name: 'Rivas' }, user);
+      const pClerk = (await staffMember(t, 'paramount-sample')).client;
+      const page = textOf((await pClerk.get(`/staff/requests/${app.id}`)).html);
+      expect(page).toContain('Attach this record to the request as its latest attendance record');
+
+      expect((await pClerk.post(`/staff/requests/${app.id}/attendance-record`, {})).status).toBe(303);
+      const issued = await t.deps.db.selectFrom('attendance_records').selectAll().where('application_id', '=', app.id).execute();
+      expect(issued).toHaveLength(1);
+      const doc = await t.deps.db.selectFrom('documents').selectAll().where('id', '=', issued[0].document_id).executeTakeFirstOrThrow();
+      expect(doc).toMatchObject({ application_id: app.id, doc_type: 'attendance', status: 'received', uploaded_via: 'system', content_type: 'application/pdf' });
+      expect(doc.original_name).toBe('registro-de-asistencia-2026-11-30.pdf');
+      // The PDF is in the request's language and carries the code.
+      const chunks: Buffer[] = [];
+      for await (const c of t.deps.storage.read(doc.storage_key)) chunks.push(c as Buffer);
+      const pdf = await pdfText(Buffer.concat(chunks));
+      expect(pdf).toContain('Registro de asistencia');
+      const code = `${issued[0].verification_code.slice(0, 5)}-${issued[0].verification_code.slice(5)}`;
+      expect(pdf).toContain(code);
+      expect(textOf((await pClerk.get(`/staff/requests/${app.id}`)).html)).toContain(`verification code ${code}`);
+      // The history of the request and the audit log say who issued it.
+      const audit = await t.deps.db.selectFrom('audit_log').select(['action', 'outcome']).where('entity_id', '=', app.id).where('action', '=', 'attendance.record.issue').execute();
+      expect(audit).toEqual([{ action: 'attendance.record.issue', outcome: 'allowed' }]);
+
+      // Again the same day: the same document, not a second one.
+      expect((await pClerk.post(`/staff/requests/${app.id}/attendance-record`, {})).status).toBe(303);
+      expect(await t.deps.db.selectFrom('attendance_records').select('id').where('application_id', '=', app.id).execute()).toHaveLength(1);
+      expect(await t.deps.db.selectFrom('documents').select('id').where('application_id', '=', app.id).where('doc_type', '=', 'attendance').where('uploaded_via', '=', 'system').execute()).toHaveLength(1);
+
+      // Anyone holding the paper checks it: initials only, the record as issued; a wrong code is not found.
+      const anyone = new TestClient(t.app, '10.77.0.1');
+      const checked = textOf((await anyone.get(`/attendance-records/verify?code=${code.toLowerCase()}`)).html);
+      expect(checked).toContain('This attendance record was issued by the district');
+      expect(checked).toContain('L. R.');
+      expect(checked).not.toContain('Rivas');
+      expect(checked).toContain('Elm Street Elementary (2026-2027)');
+      expect(textOf((await anyone.get('/attendance-records/verify?code=ZZZZZ-ZZZZZ')).html)).toContain('No attendance record has this code');
+    });
+
+    it('no record to issue for a student on no roll here (409, nothing stored); an auditor may not issue one', async () => {
+      const parent = await buildParent(t);
+      const app = await completeRequest(t, 'paramount-sample', { grade_requested: '3' }, parent);
+      const pClerk = (await staffMember(t, 'paramount-sample')).client;
+      const page = textOf((await pClerk.get(`/staff/requests/${app.id}`)).html);
+      expect(page).not.toContain('Attach this record');
+      const res = await pClerk.post(`/staff/requests/${app.id}/attendance-record`, {});
+      expect(res.status).toBe(409);
+      expect(textOf(res.html)).toContain("No district that uses this system has the student on a school's roll this school year.");
+      expect(await t.deps.db.selectFrom('attendance_records').select('id').where('application_id', '=', app.id).execute()).toEqual([]);
+      const auditor = (await staffMember(t, 'paramount-sample', 'auditor')).client;
+      await auditor.get(`/staff/requests/${app.id}`);
+      expect((await auditor.post(`/staff/requests/${app.id}/attendance-record`, {})).status).toBe(403);
     });
   });
 }

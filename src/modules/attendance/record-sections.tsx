@@ -4,6 +4,8 @@ import type { AttendanceContext } from './context.js';
 import { attendanceRecordOf } from './record.js';
 import { localDate } from '../../platform/clock.js';
 import { AttendanceRecordTable, KeptRecords } from './views/attendance-record.js';
+import type { AttendanceRecordDocuments } from './record-document.js';
+import { CsrfField } from '../../platform/views/forms.js';
 
 /** The records kept with a request's decisions for attendance (decision_attendance), oldest first. */
 async function keptFor(ctx: AttendanceContext, applicationId: string): Promise<{ decidedOn: string; kind: string; record: AttendanceSnapshot }[]> {
@@ -24,16 +26,29 @@ async function keptFor(ctx: AttendanceContext, applicationId: string): Promise<{
  * in the staff member's scope and audited its read (PRV-2); the record is part of that page.
  */
 export const staffRecordSection =
-  (ctx: AttendanceContext): StaffRequestSection =>
-  async (_staff, application) => {
+  (ctx: AttendanceContext, records: AttendanceRecordDocuments): StaffRequestSection =>
+  async (staff, application) => {
     const district = ctx.deps.districts.get(application.district_id);
     const today = localDate(ctx.deps.clock.now(), district?.timeZone);
     const [now, kept] = await Promise.all([attendanceRecordOf(ctx.deps.db, ctx.deps.districts, { studentId: application.student_id, asOf: today }), keptFor(ctx, application.id)]);
     const schoolName = (id: string) => ctx.deps.districts.schoolById(id)?.name ?? id;
+    const offer = await records.offer(staff, application, Boolean(now));
     return (page) => (
       <section aria-labelledby="attendance-record-heading" class="margin-top-4">
         <h2 id="attendance-record-heading">{page.t('attendance-record.heading')}</h2>
         {now ? <AttendanceRecordTable ctx={page} id="attendance-record-now" caption={page.t('attendance-record.now')} record={now} schoolName={schoolName} /> : <p>{page.t('attendance-record.none')}</p>}
+        {offer.issued.length ? (
+          <ul class="usa-list">
+            {offer.issued.map((r) => <li key={r.code}>{page.t('attendance-record.issuedOn', { date: page.i18n.date(r.issuedOn), code: r.code })}</li>)}
+          </ul>
+        ) : null}
+        {offer.canIssue ? (
+          <form method="post" action={`/staff/requests/${application.id}/attendance-record`} class="margin-bottom-2">
+            <CsrfField ctx={page} />
+            <p class="usa-hint">{page.t('attendance-record.issueHint')}</p>
+            <button type="submit" class="usa-button usa-button--outline">{page.t('attendance-record.issue')}</button>
+          </form>
+        ) : null}
         <p class="usa-hint">{page.t('attendance-record.keptHint')}</p>
         <KeptRecords ctx={page} kept={kept} schoolName={schoolName} />
       </section>

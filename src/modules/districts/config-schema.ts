@@ -307,6 +307,8 @@ export const DistrictConfigSchema = z
         atRiskPoints: z.number().min(0).max(10).default(2),
         /** ATT-2: the parent is reminded of an unexplained absence this many school days after it. */
         remindAfterSchoolDays: z.number().int().min(1).max(30).default(3),
+        /** Issue 16 point 10: the code of the document that stands for the "latest attendance record", which staff may issue from this system. */
+        recordDocument: z.string().optional(),
       })
       .strict()
       .default({ atRiskPoints: 2, remindAfterSchoolDays: 3 }),
@@ -325,6 +327,8 @@ export const DistrictConfigSchema = z
           ctx.addIssue({ code: 'custom', path: ['commonDocuments', kind, j, 'code'], message: `names document "${doc.code}", which is not in documents` });
       });
     }
+    if (d.attendance.recordDocument && !docCodes.has(d.attendance.recordDocument))
+      ctx.addIssue({ code: 'custom', path: ['attendance', 'recordDocument'], message: `names document "${d.attendance.recordDocument}", which is not in documents` });
     d.schools.forEach((s, i) => {
       if (gradeIndex(s.lowestGrade) > gradeIndex(s.highestGrade))
         ctx.addIssue({ code: 'custom', path: ['schools', i, 'highestGrade'], message: 'is below lowestGrade' });

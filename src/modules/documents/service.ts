@@ -3,7 +3,9 @@ import type { Deps } from '../../deps.js';
 import { newId } from '../../platform/ids.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { FileTooLargeError, type StagedFile } from '../../platform/storage/storage.js';
-import type { ApplicationsTable, DocumentsTable } from '../../platform/db/schema.js';
+import { Readable } from 'node:stream';
+import type { Transaction } from 'kysely';
+import type { ApplicationsTable, Database, DocumentsTable } from '../../platform/db/schema.js';
 import type { Localized } from '../districts/config-schema.js';
 import { moveRequest, noteRequest } from '../applications/lifecycle.js';
 import { DocumentsRepository } from './repository.js';
@@ -307,8 +309,29 @@ export class DocumentsService {
     }
   }
 
+  /**
+   * A document this system made for a request (issue 16 point 10: the latest attendance record,
+   * issued from the attendance the district of residence keeps here), recorded as an upload is:
+   * the request's history, APP-11's completeness, DOC-4's answer. `alsoIn` runs in the same
+   * transaction with the new document's id, for what the maker keeps beside it.
+   */
+  async recordMade(app: Application, made: { docType: string; fileName: string; pdf: Buffer }, actor: string, alsoIn: (trx: Transaction<Database>, documentId: string) => Promise<void>): Promise<string> {
+    const staged = await this.deps.storage.stage(Readable.from([made.pdf]), { maxBytes: made.pdf.length + 1 });
+    try {
+      const row: DocumentsTable = {
+        id: newId(), application_id: app.id, doc_type: made.docType, original_name: made.fileName, content_type: 'application/pdf', size_bytes: staged.size,
+        sha256: staged.sha256, storage_key: staged.key, status: 'received', uploaded_via: 'system', uploaded_at: this.deps.clock.now().toISOString(),
+        review_reason: null, review_note: null, reviewed_by: null, reviewed_at: null,
+      };
+      await this.record(app, [{ ...row, staged }], actor, (trx) => alsoIn(trx, row.id));
+      return row.id;
+    } finally {
+      await staged.discard().catch(() => undefined);
+    }
+  }
+
   /** Commits the staged blobs, then writes the rows in one transaction (DOC-2, APP-11, DOC-4). */
-  private async record(app: Application, stored: (DocumentsTable & { staged: StagedFile })[], actor: string): Promise<UploadOutcome> {
+  private async record(app: Application, stored: (DocumentsTable & { staged: StagedFile })[], actor: string, alsoIn?: (trx: Transaction<Database>) => Promise<void>): Promise<UploadOutcome> {
     for (const d of stored) await d.staged.commit();
     const rows: DocumentsTable[] = stored.map(({ staged: _staged, ...row }) => row);
     const now = this.deps.clock.now().toISOString();
@@ -333,6 +356,7 @@ export class DocumentsService {
       if (status === 'info_requested' && (await moveRequest(trx, { id: app.id, from: 'info_requested', to: back, actor, at: now, note: 'answer to a request for missing items' }))) {
         await this.repo.answerInfoRequests(trx, app.id, now);
       }
+      if (alsoIn) await alsoIn(trx);
     });
     return { ok: true, count: stored.length };
   }

@@ -170,7 +170,7 @@ export interface DocumentsTable {
   sha256: string;
   storage_key: string;
   status: string;
-  uploaded_via: 'account' | 'public' | 'release'; // 'release': carried over from the release it came with (DEC-5)
+  uploaded_via: 'account' | 'public' | 'release' | 'system'; // 'release': carried over from the release it came with (DEC-5); 'system': made by this system (an attendance record)
   uploaded_at: string;
   /** DOC-3: why a document was rejected (a code the parent reads in their language). */
   review_reason: string | null;
@@ -811,7 +811,22 @@ export interface DecisionAttendanceTable {
   taken_at: string;
 }
 
+/** Issue 16 point 10: an attendance record issued as a request's document, checked by its code. */
+export interface AttendanceRecordsTable {
+  id: string;
+  application_id: string;
+  student_id: string;
+  district_id: string;
+  verification_code: string;
+  record: string;
+  document_id: string;
+  issued_on: string;
+  issued_at: string;
+  issued_by: string;
+}
+
 export interface Database {
+  attendance_records: AttendanceRecordsTable;
   decision_attendance: DecisionAttendanceTable;
   attendance_snapshots: AttendanceSnapshotsTable;
   bell_periods: BellPeriodsTable;

@@ -274,6 +274,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('taken_at', 'text', (c) => c.notNull())
     .execute();
 
+  // Issue 16 point 10: an attendance record issued from this system as a request's "latest attendance record" document, checked by its code.
+  await db.schema
+    .createTable('attendance_records')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('application_id', 'text', (c) => c.notNull().references('applications.id'))
+    .addColumn('student_id', 'text', (c) => c.notNull())
+    // The district whose staff issued it.
+    .addColumn('district_id', 'text', (c) => c.notNull())
+    .addColumn('verification_code', 'text', (c) => c.notNull())
+    // JSON: the record as issued (decisions/attendance-hooks.ts AttendanceSnapshot).
+    .addColumn('record', 'text', (c) => c.notNull())
+    .addColumn('document_id', 'text', (c) => c.notNull())
+    .addColumn('issued_on', 'text', (c) => c.notNull())
+    .addColumn('issued_at', 'text', (c) => c.notNull())
+    .addColumn('issued_by', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('attendance_records_code').on('attendance_records').column('verification_code').unique().execute();
+  await db.schema.createIndex('attendance_records_day').on('attendance_records').columns(['application_id', 'issued_on']).unique().execute();
+
   // ATT-4's trend: each school day's counts at a school, written once by the evening step.
   await db.schema
     .createTable('attendance_snapshots')
@@ -294,7 +313,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['decision_attendance', 'attendance_snapshots', 'attendance_referrals', 'truancy_notices', 'attendance_limits', 'absence_explanations', 'attendance_totals', 'attendance_days', 'attendance_changes', 'attendance_marks', 'roster_submissions', 'section_students', 'sections', 'attendance_schools', 'bell_periods']) {
+  for (const t of ['attendance_records', 'decision_attendance', 'attendance_snapshots', 'attendance_referrals', 'truancy_notices', 'attendance_limits', 'absence_explanations', 'attendance_totals', 'attendance_days', 'attendance_changes', 'attendance_marks', 'roster_submissions', 'section_students', 'sections', 'attendance_schools', 'bell_periods']) {
     await db.schema.dropTable(t).execute();
   }
 }
