@@ -70,6 +70,8 @@ export function Layout({ ctx, title, children, hasErrors, scripts = [] }: Layout
                     {ctx.staff.role === 'school_office' || ctx.staff.role === 'teacher' ? (
                       <>
                         <li><a href="/staff/roll" class="usa-link">{t('roll-roles.nav.roll')}</a></li>
+                        {/* Issue 16: the day's attendance — a teacher's sections, the office's school's. */}
+                        <li><a href="/staff/attendance" class="usa-link">{t('attendance-sections.nav')}</a></li>
                         <li><a href="/staff/reports" class="usa-link">{t('roll-roles.nav.reports')}</a></li>
                       </>
                     ) : (
