@@ -169,6 +169,54 @@ describe.each(databases)('attendance caps ($name)', ({ url }) => {
     expect(await check(s, 'A', days.slice(0, 3))).toEqual({ allowed: days.slice(0, 3), refused: [] });
   });
 
+  describe('ATT-3 where the office meets the caps', () => {
+    let office: Awaited<ReturnType<typeof staffMember>>;
+    beforeAll(async () => {
+      office = await staffMember(t, ROLL.district, 'school_office', ['1001']);
+    });
+
+    it('ATT-3 the office changing marks to funeral: the sixth consecutive school day is refused beside the code, with why, nothing written', async () => {
+      const s = await student();
+      const days = schoolDays('2026-11-02', 6);
+      const markUrl = (d: string) => `/staff/attendance/students/${s.id}/marks/${s.sec.id}/${d}`;
+      for (const d of days.slice(0, 5)) {
+        await office.client.get(markUrl(d));
+        const done = await office.client.post(markUrl(d), { code: 'FU', minutes: '', reason: 'Funeral of a grandparent', paperRecord: 'Note 118' });
+        expect(done.status, d).toBe(303);
+      }
+      await office.client.get(markUrl(days[5]));
+      const sixth = await office.client.post(markUrl(days[5]), { code: 'FU', minutes: '', reason: 'Funeral of a grandparent', paperRecord: 'Note 118' });
+      expect(sixth.status).toBe(400);
+      expect(textOf(sixth.html)).toContain('Funeral or grieving of a family member or close associate is excused at most 5 days per incident; this would be day 6.');
+      const kept = await t.deps.db.selectFrom('attendance_marks').select(['date', 'code']).where('student_id', '=', s.id).orderBy('date').execute();
+      expect(kept).toEqual(days.slice(0, 5).map((date) => ({ date, code: 'FU' })));
+    });
+
+    it('ATT-3 accepting a parent\'s explanation of six funeral days excuses five; the sixth stays unexcused and the explanation says why', async () => {
+      const s = await student();
+      const days = schoolDays('2026-11-16', 6);
+      // Absent on each of them, taken on the roster.
+      await t.deps.db.transaction().execute(async (trx) => {
+        for (const date of days) await marks.writeRoster(trx, { district, section: s.sec, date, by: 'staff:teacher', at, entries: [{ studentId: s.id, code: 'A', minutes: null }], reason: null });
+      });
+      const id = newId();
+      await t.deps.db
+        .insertInto('absence_explanations')
+        .values({
+          id, district_id: ROLL.district, school_id: ROLL.elm, student_id: s.id, account_id: null, channel: 'account', from_date: days[0], to_date: days[5], part: 'whole', reason: 'funeral', note: 'My father died.',
+          document_key: null, document_name: null, document_type: null, language: 'es', status: 'pending', code: null, refusal: null, created_by: 'account:parent', created_at: at, decided_by: null, decided_at: null, removed_at: null,
+        })
+        .execute();
+      await office.client.get(`/staff/attendance/explanations/${id}`);
+      const accepted = await office.client.post(`/staff/attendance/explanations/${id}`, { action: 'accept', code: 'FU' });
+      expect(accepted.status).toBe(303);
+      const kept = await t.deps.db.selectFrom('attendance_marks').select(['date', 'code', 'explanation_id']).where('student_id', '=', s.id).orderBy('date').execute();
+      expect(kept).toEqual([...days.slice(0, 5).map((date) => ({ date, code: 'FU', explanation_id: id })), { date: days[5], code: 'A', explanation_id: null }]);
+      const shown = textOf((await office.client.get(`/staff/attendance/explanations/${id}`)).html);
+      expect(shown).toContain('is excused at most 5 days per incident; this would be day 6.');
+    });
+  });
+
   describe('ATT-6 a limit of parent-excused absences', () => {
     let office: Awaited<ReturnType<typeof staffMember>>;
     let teacher: Awaited<ReturnType<typeof staffMember>>;
