@@ -252,7 +252,11 @@ describe.each(databases)('truancy ($name)', ({ url }) => {
     const res = await office.client.post(`/staff/attendance/students/${student.id}/referrals`, { kind: 'sart', held_on: '2026-12-08', participants: '', outcome: 'Plan agreed' });
     expect(res.status).toBe(400);
     const text = textOf(res.html);
+    // Every field's problem at once, beside its field and in the summary.
     expect(text).toContain('The date cannot be in the future');
+    expect(text).toContain('Enter who took part.');
+    expect(res.html).toContain('href="#field-held_on"');
+    expect(res.html).toContain('href="#field-participants"');
     expect(res.html).toContain('Plan agreed');
     const missing = await office.client.post(`/staff/attendance/students/${student.id}/referrals`, { kind: 'sart', held_on: '2026-12-07', participants: '', outcome: 'Plan agreed' });
     expect(missing.status).toBe(400);

@@ -3,7 +3,7 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { localDate } from '../../platform/clock.js';
 import { isCalendarDay } from '../../platform/i18n/translator.js';
 import { newId } from '../../platform/ids.js';
-import { err, ok, type Err, type Result } from '../../platform/result.js';
+import { err, ok, type Err, type Problem, type Result } from '../../platform/result.js';
 import { canKeepAttendance } from '../access/roles.js';
 import type { AttendanceContext } from './context.js';
 import { yearOf } from './school-days.js';
@@ -36,7 +36,8 @@ export interface StudentReferrals {
 
 const notFound = (): Err => err('not-found', 'common.notFound.message');
 const forbidden = (): Err => err('forbidden', 'attendance-truancy.errors.forbidden');
-const problem = (field: string, code: string): Err => err(`referral.${code}`, `attendance-truancy.referrals.errors.${code}`, { field });
+/** A refused referral: the first problem, and every field's problem to show beside it. */
+export type Invalid = { ok: false; problem: Problem; errors: Record<string, { key: string }> };
 
 export class Referrals {
   constructor(private ctx: AttendanceContext) {}
@@ -61,24 +62,28 @@ export class Referrals {
   }
 
   /** Records one conference or referral; each field's problem beside it; audited (PRV-2). */
-  async record(staff: SessionStaff, studentId: string, input: ReferralInput, ip: string): Promise<Result<AttendanceReferralsTable>> {
+  async record(staff: SessionStaff, studentId: string, input: ReferralInput, ip: string): Promise<Result<AttendanceReferralsTable> | Invalid> {
     const found = await this.forStudent(staff, studentId);
     if (!found.ok) return found;
     const district = this.ctx.deps.districts.get(staff.districtId)!;
+    const errors: Record<string, { key: string }> = {};
+    const wrong = (field: string, code: string) => void (errors[field] ??= { key: `attendance-truancy.referrals.errors.${code}` });
     const kind = input.kind as ReferralKind;
-    if (!REFERRAL_KINDS.includes(kind)) return problem('kind', 'kind');
+    if (!REFERRAL_KINDS.includes(kind)) wrong('kind', 'kind');
     const heldOn = input.heldOn.trim();
-    if (!heldOn) return problem('held_on', 'dateMissing');
-    if (!isCalendarDay(heldOn)) return problem('held_on', 'dateInvalid');
-    if (heldOn > found.value.today) return problem('held_on', 'dateFuture');
-    const year = yearOf(district, heldOn)?.year.year ?? district.schoolYears.filter((y) => y.firstDay <= heldOn).sort((a, b) => (a.firstDay < b.firstDay ? 1 : -1))[0]?.year;
-    if (!year) return problem('held_on', 'dateNoYear');
+    if (!heldOn) wrong('held_on', 'dateMissing');
+    else if (!isCalendarDay(heldOn)) wrong('held_on', 'dateInvalid');
+    else if (heldOn > found.value.today) wrong('held_on', 'dateFuture');
+    const year = errors.held_on ? undefined : (yearOf(district, heldOn)?.year.year ?? district.schoolYears.filter((y) => y.firstDay <= heldOn).sort((a, b) => (a.firstDay < b.firstDay ? 1 : -1))[0]?.year);
+    if (!errors.held_on && !year) wrong('held_on', 'dateNoYear');
     const participants = input.participants.trim();
-    if (!participants) return problem('participants', 'participantsMissing');
-    if (participants.length > PARTICIPANTS_MAX) return problem('participants', 'tooLong');
+    if (!participants) wrong('participants', 'participantsMissing');
+    else if (participants.length > PARTICIPANTS_MAX) wrong('participants', 'tooLong');
     const outcome = input.outcome.trim();
-    if (!outcome) return problem('outcome', 'outcomeMissing');
-    if (outcome.length > OUTCOME_MAX) return problem('outcome', 'tooLong');
+    if (!outcome) wrong('outcome', 'outcomeMissing');
+    else if (outcome.length > OUTCOME_MAX) wrong('outcome', 'tooLong');
+    const first = Object.entries(errors)[0];
+    if (first || !year) return { ok: false, problem: { code: 'invalid', messageKey: first?.[1].key ?? '', field: first?.[0] }, errors };
     const row: AttendanceReferralsTable = {
       id: newId(), district_id: district.slug, school_id: found.value.schoolId, student_id: studentId, school_year: year, kind, held_on: heldOn,
       participants, outcome, recorded_by: `staff:${staff.id}`, recorded_at: this.ctx.deps.clock.now().toISOString(),

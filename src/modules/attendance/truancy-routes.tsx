@@ -149,6 +149,7 @@ export async function truancyRoutes(app: FastifyInstance, ctx: AttendanceContext
         const v = keep(values);
         const r = await referrals.record(staff, studentId, { kind: v.kind, heldOn: v.held_on, participants: v.participants, outcome: v.outcome }, req.ip);
         if (r.ok) return r;
+        if ('errors' in r) return { ok: false, errors: r.errors };
         const p = r.problem;
         if (p.code === 'not-found' || p.code === 'forbidden') {
           await audit.refused(staff, 'attendance.referral.record', { type: 'student', id: studentId }, req.ip, p.code);
