@@ -65,7 +65,7 @@ describe.each(databases)('a student\'s attendance page ($name)', ({ url }) => {
     ]).execute();
     await t.deps.db.insertInto('absence_explanations').values({
       id: newId(), district_id: ROLL.district, school_id: ROLL.elm, student_id: studentId, account_id: parent.user.id, channel: 'account', from_date: '2026-12-02', to_date: '2026-12-02', part: 'part',
-      reason: 'medical', note: 'Cita con el dentista', document_key: null, document_name: null, document_type: null, language: 'es', status: 'refused', code: null,
+      reason: 'medical', note: 'Cita con el dentista', document_key: 'explanations/note-photo', document_name: 'nota.jpg', document_type: 'image/jpeg', language: 'es', status: 'refused', code: null,
       refusal: 'La nota no tiene la fecha de la cita', created_by: `account:${parent.user.id}`, created_at: at, decided_by: `staff:${office.id}`, decided_at: at, removed_at: null,
     }).execute();
   });
@@ -114,6 +114,8 @@ describe.each(databases)('a student\'s attendance page ($name)', ({ url }) => {
     expect(text).toContain('Proposed, not sent');
     expect(text).toContain('The school says: La nota no tiene la fecha de la cita');
     expect(text).toContain('Decided by María Quintero');
+    expect(text).toContain('Cita con el dentista');
+    expect(res.html).toMatch(/href="\/staff\/attendance\/explanations\/[^"]+\/document">Photo of the note</);
     expect(res.html).toContain(`href="/staff/roll/students/${studentId}"`);
     const reads = await audited('allowed');
     expect(reads.map((r) => r.staff_id)).toContain(office.id);
@@ -140,6 +142,7 @@ describe.each(databases)('a student\'s attendance page ($name)', ({ url }) => {
     expect(text).toContain('Llegada tarde (10 minutos)');
     // The change: before and after, by "the school office", without the name, the reason or the paper record.
     expect(text).toContain('La oficina de la escuela');
+    expect(res.html).not.toContain('Foto de la nota');
     expect(text).not.toContain('María Quintero');
     expect(text).not.toContain('Doctor\'s note');
     expect(text).not.toContain('Note 2026-118');

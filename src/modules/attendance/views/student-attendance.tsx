@@ -255,7 +255,22 @@ function Explanations({ ctx, view }: { ctx: PageContext; view: StudentAttendance
             { header: t('attendance-student.explanations.days'), rowHeader: true, cell: (e) => <>{span(e.from_date, e.to_date)} ({t(`attendance-student.explanations.part.${e.part === 'part' ? 'part' : 'whole'}`)})</> },
             { header: t('attendance-student.explanations.reason'), cell: (e) => (e.reasonLabel ? inLanguage(e.reasonLabel, ctx.lang) : t('attendance-student.explanations.other')) },
             { header: t('attendance-student.explanations.given'), cell: (e) => <>{t(`attendance-student.explanations.channel.${e.channel}`)}, {i18n.dateTime(e.created_at)}</> },
-            staff && { header: t('attendance-student.explanations.note'), cell: (e) => (e.removed_at ? t('attendance-student.explanations.removed') : e.note) },
+            staff && {
+              header: t('attendance-student.explanations.note'),
+              cell: (e) =>
+                e.removed_at ? (
+                  t('attendance-student.explanations.removed')
+                ) : (
+                  <>
+                    {e.note}
+                    {e.document_key ? (
+                      <div>
+                        <a class="usa-link" href={`/staff/attendance/explanations/${enc(e.id)}/document`}>{t('attendance-student.explanations.photo')}</a>
+                      </div>
+                    ) : null}
+                  </>
+                ),
+            },
             {
               header: t('attendance-student.explanations.status'),
               cell: (e) => (
