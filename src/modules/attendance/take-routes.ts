@@ -9,7 +9,7 @@ import { ErrorPage } from '../../platform/views/error-page.js';
 import { presentCode } from './codes.js';
 import type { AttendanceContext } from './context.js';
 import { notSubmitted } from './not-submitted.js';
-import { PAPER_RECORD_MAX, REASON_MAX, type MarkInput, type RosterInput, type Submit, type Taking } from './take.js';
+import { PAPER_RECORD_MAX, REASON_MAX, type MarkInput, type MarkView, type RosterInput, type RosterView, type Submit, type Taking } from './take.js';
 import { MarkChangePage, markHref, markValues } from './views/mark-change.js';
 import { NotSubmittedPage } from './views/not-submitted.js';
 import { RosterPage, rosterValues } from './views/roster-form.js';
@@ -90,8 +90,8 @@ export async function takeRoutes(app: FastifyInstance, ctx: AttendanceContext, t
 
   // --- A section's roster on a day (ATT-1, ATT-7) ---
   const dayParams = paramsOf('sectionId', 'date');
-  const rosterPage = async (reply: FastifyReply, staff: SessionStaff, sectionId: string, date: string, shown?: { form?: FormState; status: number; alert?: Refused['alert'] }) => {
-    const r = await taking.roster(staff, sectionId, date);
+  const rosterPage = async (reply: FastifyReply, staff: SessionStaff, sectionId: string, date: string, shown?: { form?: FormState; status: number; alert?: Refused['alert'] }, read?: RosterView) => {
+    const r = read ? { ok: true as const, value: read } : await taking.roster(staff, sectionId, date);
     if (!r.ok) return reply.callNotFound();
     const view = r.value;
     const form = shown?.form ?? { values: rosterValues(view, presentCode(view.district).code), errors: {} };
@@ -105,7 +105,7 @@ export async function takeRoutes(app: FastifyInstance, ctx: AttendanceContext, t
     const r = await taking.roster(staff, sectionId, date);
     if (!r.ok) return notFound(req, reply, staff, 'attendance.roster', { type: 'section', id: sectionId }, { date: date.slice(0, 20) });
     await audit.record(staff, 'attendance.roster', { type: 'section', id: sectionId }, req.ip, { date, read: true, students: r.value.students.length }); // PRV-2
-    return rosterPage(reply, staff, sectionId, date);
+    return rosterPage(reply, staff, sectionId, date, undefined, r.value);
   });
 
   route.post('/staff/attendance/sections/:sectionId/days/:date', { schema: { params: dayParams } }, async (req, reply) => {
@@ -128,8 +128,8 @@ export async function takeRoutes(app: FastifyInstance, ctx: AttendanceContext, t
 
   // --- The office changes one mark later (ATT-7) ---
   const markParams = paramsOf('studentId', 'sectionId', 'date');
-  const markPage = async (reply: FastifyReply, staff: SessionStaff, p: { studentId: string; sectionId: string; date: string }, shown?: { form: FormState; status: number }) => {
-    const r = await taking.mark(staff, p.studentId, p.sectionId, p.date);
+  const markPage = async (reply: FastifyReply, staff: SessionStaff, p: { studentId: string; sectionId: string; date: string }, shown?: { form: FormState; status: number }, read?: MarkView) => {
+    const r = read ? { ok: true as const, value: read } : await taking.mark(staff, p.studentId, p.sectionId, p.date);
     if (!r.ok) return r.problem.code === 'forbidden' ? forbidden(reply) : reply.callNotFound();
     const view = r.value;
     return reply.page((c) => MarkChangePage({ ctx: c, view, form: shown?.form ?? { values: markValues(view), errors: {} }, allCodes: view.district.attendanceCodes.codes }), { status: shown?.status ?? 200 });
@@ -142,7 +142,7 @@ export async function takeRoutes(app: FastifyInstance, ctx: AttendanceContext, t
     const r = await taking.mark(staff, studentId, sectionId, date);
     if (!r.ok) return refusedAccess(req, reply, staff, r.problem.code === 'forbidden' ? 'forbidden' : 'not-found', 'attendance.mark', { type: 'student', id: studentId }, { section: sectionId, date: date.slice(0, 20) });
     await audit.record(staff, 'attendance.mark', { type: 'student', id: studentId }, req.ip, { section: sectionId, date, read: true }); // PRV-2
-    return markPage(reply, staff, req.params);
+    return markPage(reply, staff, req.params, undefined, r.value);
   });
 
   route.post('/staff/attendance/students/:studentId/marks/:sectionId/:date', { schema: { params: markParams } }, async (req, reply) => {
