@@ -131,6 +131,20 @@ describe.each(databases)('a student\'s attendance page ($name)', ({ url }) => {
     expect(ratesOf(district, 0, 0)).toBeNull();
   });
 
+  it('ATT-4 the page flags a student absent on 1 of 5 days enrolled as chronically absent by both lines, in words', async () => {
+    const { student } = await enrolledStudent(t, { entryDate: '2026-12-01', student: { first_name: 'Mateo', last_name: 'López' } });
+    const s = await section(t, { students: [student.id], teacherId: teacher.id, period: '3', from: '2026-12-01' });
+    await t.deps.db.transaction().execute((trx) => marks.writeRoster(trx, { district, section: s, date: '2026-12-03', by: `staff:${teacher.id}`, at, entries: [{ studentId: student.id, code: 'A', minutes: null }], reason: null }));
+    const text = textOf((await office.client.get(`/staff/attendance/students/${student.id}`)).html);
+    expect(text).toMatch(/Days enrolled so far\s*5 days/);
+    expect(text).toContain('20.0%');
+    expect(text).toContain('Chronically absent (state)');
+    expect(text).toContain('80.0%');
+    expect(text).toContain('Chronically absent (district)');
+    // Before the first day at the school: not enrolled, not counted.
+    expect(text).toContain('Monday, November 30, 2026: Not enrolled at this school');
+  });
+
   it('ATT-2 ATT-7 the parent sees their child\'s page in Spanish: no staff names, reasons or paper records; letters sent only', async () => {
     await parent.client.get(`/language?to=es&next=/students/${studentId}/attendance`);
     const res = await parent.client.get(`/students/${studentId}/attendance`);
