@@ -68,7 +68,7 @@ export function declareModules(deps: Deps): DeclaredModules {
     addressesModule(deps, { audit }),
     permitLifeModule(deps, { audit, scope, firstDay: provisionalFirstDay }),
     enrollmentModule(deps, { audit, rollScope }),
-    attendanceModule(deps, { audit, rollScope }),
+    attendanceModule(deps, { audit, rollScope, scope }),
   ];
   return { modules, audit, scope, views };
 }
