@@ -6,6 +6,7 @@ import { PASSWORD } from './support/parents.js';
 import { request, staffMember, withRequiredDocuments } from './support/staff.js';
 import { samplePdf } from './support/files.js';
 import { ROLL, enrolledStudent } from './support/roll.js';
+import { section } from './support/attendance.js';
 import { newId } from '../src/platform/ids.js';
 import type { StaffRole } from '../src/platform/db/schema.js';
 import { StaffService } from '../src/modules/staff/service.js';
@@ -88,6 +89,9 @@ interface Fixtures {
   paramountStudent: string;
   /** A truancy notification already sent about the Elm Street student (ATT-5). */
   elmTruancyNotice: string;
+  /** A section at Elm Street taught by the Los Angeles teacher, with one student of its own (ATT-1). */
+  elmSection: string;
+  elmSectionStudent: string;
 }
 interface Case {
   method: 'GET' | 'POST';
@@ -134,6 +138,8 @@ const PERMIT_SIDE: Record<string, Case> = {
   'student ID': { method: 'POST', path: (f) => `/staff/requests/${f.request}/student-number`, form: () => ({ student_number: 'not valid!' }), expect: '400 400 403 403 403 403 | 404 404 403 403 403 403' },
   // The request is denied: those who may act get the rule's answer (409: nothing to revoke, no pending request to seat).
   revoke: { method: 'POST', path: (f) => `/staff/requests/${f.request}/revoke`, form: () => ({}), expect: '409 409 403 403 403 403 | 404 404 403 403 403 403' },
+  // Issue 16 point 10: the request's student is on no roll, so those who may act are told there is no record (409).
+  'issue the attendance record': { method: 'POST', path: (f) => `/staff/requests/${f.request}/attendance-record`, expect: '409 409 403 403 403 403 | 404 404 404 404 403 403' },
   'provisional enrollment': { method: 'POST', path: (f) => `/staff/requests/${f.request}/provisional`, form: () => ({}), expect: '409 409 409 403 403 403 | 404 404 404 404 403 403' },
   'permit review': { method: 'POST', path: () => `/staff/reviews/${newId()}`, form: () => ({ outcome: 'continue' }), expect: '404 404 404 404 403 403 | 404 404 404 404 403 403' },
   // The district's own set-up: district administrators only, as before.
@@ -206,6 +212,26 @@ const ROLL_SIDE: Record<string, Case> = {
   "a withdrawal's document": { method: 'GET', path: (f) => `/staff/roll/enrollment-documents/${f.elmDocument}`, expect: '200 404 404 404 200 200 | 404 404 404 404 404 404' },
   'a notice done': { method: 'POST', path: (f) => `/staff/roll/notices/${f.elmNotice}/done`, form: () => ({}), expect: '303 404 404 404 303 403 | 404 404 404 404 404 404' },
   "Elm Street's notices": { method: 'GET', path: () => `/staff/roll/notices?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  // Issue 16 point 1: sections, the bell schedule and the sections import are the office's (canKeepAttendance) within its schools; a teacher
+  // "your role cannot" (403), even for a section of their own; the roles that do not read the roll, another school and another district "not found".
+  "Elm Street's sections": { method: 'GET', path: () => `/staff/attendance/sections?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'own sections': { method: 'GET', path: () => '/staff/attendance/sections', expect: '200 404 404 404 200 403 | 200 404 404 404 200 403' },
+  'new section form': { method: 'GET', path: () => `/staff/attendance/sections/new?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'add a section at Elm Street, nothing filled in': { method: 'POST', path: () => '/staff/attendance/sections/new', form: () => ({ school: ROLL.elm }), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  'a section of Elm Street': { method: 'GET', path: (f) => `/staff/attendance/sections/${f.elmSection}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'change a section, nothing filled in': { method: 'POST', path: (f) => `/staff/attendance/sections/${f.elmSection}`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  'add a student to a section, nothing filled in': { method: 'POST', path: (f) => `/staff/attendance/sections/${f.elmSection}/students`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  // A membership that is not the section's: "not found" to those who keep the section too.
+  'end a membership the section does not have': { method: 'POST', path: (f) => `/staff/attendance/sections/${f.elmSection}/students/${newId()}/end`, form: () => ({}), expect: '404 404 404 404 404 403 | 404 404 404 404 404 404' },
+  "Elm Street's bell schedule": { method: 'GET', path: () => `/staff/attendance/schedule?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'save a bell schedule, nothing filled in': { method: 'POST', path: () => `/staff/attendance/schedule?school=${ROLL.elm}`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  'sections import page': { method: 'GET', path: () => `/staff/attendance/import?school=${ROLL.elm}`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'import sections': { method: 'POST', path: () => `/staff/attendance/import?school=${ROLL.elm}`, file: BAD_CSV, expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  // ATT-4: chronic absence is the office's (canKeepAttendance), other roles "your role cannot"; the district's list (school=all) a district administrator's.
+  "Elm Street's chronic absence": { method: 'GET', path: () => `/staff/attendance/chronic?school=${ROLL.elm}`, expect: '200 403 403 403 200 403 | 404 403 403 403 404 403' },
+  'own chronic absence': { method: 'GET', path: () => '/staff/attendance/chronic', expect: '200 403 403 403 200 403 | 200 403 403 403 200 403' },
+  "the district's chronic absence": { method: 'GET', path: () => '/staff/attendance/chronic?school=all', expect: '200 403 403 403 404 403 | 200 403 403 403 404 403' },
+  "Elm Street's chronic absence, CSV": { method: 'GET', path: () => `/staff/attendance/chronic.csv?school=${ROLL.elm}`, expect: '200 403 403 403 200 403 | 404 403 403 403 404 403' },
   // ATT-5: truancy is the office's (canKeepAttendance); the worklist answers other roles "your role cannot" as the no-show list does.
   "Elm Street's truancy worklist": { method: 'GET', path: () => `/staff/attendance/truancy?school=${ROLL.elm}`, expect: '200 403 403 403 200 403 | 404 403 403 403 404 403' },
   'own truancy worklist': { method: 'GET', path: () => '/staff/attendance/truancy', expect: '200 403 403 403 200 403 | 200 403 403 403 200 403' },
@@ -214,6 +240,30 @@ const ROLL_SIDE: Record<string, Case> = {
   'send a truancy notification again': { method: 'POST', path: (f) => `/staff/attendance/truancy/${f.elmTruancyNotice}/send`, form: () => ({}), expect: '409 404 404 404 409 403 | 404 404 404 404 404 404' },
   "a student's referrals": { method: 'GET', path: (f) => `/staff/attendance/students/${f.elmStudent}/referrals`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
   'record a referral, nothing filled in': { method: 'POST', path: (f) => `/staff/attendance/students/${f.elmStudent}/referrals`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  // ATT-6: a student's limit of parent-excused absences is the attendance office's (canKeepAttendance); its teacher "your role cannot".
+  "a student's limit of parent-excused absences": { method: 'GET', path: (f) => `/staff/attendance/students/${f.elmStudent}/limit`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'set a limit, nothing filled in': { method: 'POST', path: (f) => `/staff/attendance/students/${f.elmStudent}/limit`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  // Issue 16 point 9: a student's attendance page — the office's schools, a district administrator's district, a teacher only students of their own sections (none here).
+  "a student's attendance page": { method: 'GET', path: (f) => `/staff/attendance/students/${f.elmStudent}`, expect: '200 404 404 404 200 404 | 404 404 404 404 404 404' },
+  // ATT-1: the day's sections — a teacher's own, the office's schools'; those who do not take attendance "not found".
+  "the day's sections": { method: 'GET', path: () => '/staff/attendance', expect: '200 404 404 404 200 200 | 200 404 404 404 200 200' },
+  // ATT-1: "attendance not submitted" is the office's (canKeepAttendance), other roles "your role cannot", as the no-show list.
+  "Elm Street's attendance not submitted": { method: 'GET', path: () => `/staff/attendance/not-submitted?school=${ROLL.elm}`, expect: '200 403 403 403 200 403 | 404 403 403 403 404 403' },
+  'own attendance not submitted': { method: 'GET', path: () => '/staff/attendance/not-submitted', expect: '200 403 403 403 200 403 | 200 403 403 403 200 403' },
+  // A section's roster: its teacher, the office of its school, the district administrator; a student not on it is the form's problem (400), nothing written.
+  "a section's roster": { method: 'GET', path: (f) => `/staff/attendance/sections/${f.elmSection}/days/2026-12-01`, expect: '200 404 404 404 200 200 | 404 404 404 404 404 404' },
+  'submit a roster naming a student not on it': { method: 'POST', path: (f) => `/staff/attendance/sections/${f.elmSection}/days/2026-12-01`, form: (f) => ({ seen: '', [`mark-${f.elmStudent}`]: 'A' }), expect: '400 404 404 404 400 400 | 404 404 404 404 404 404' },
+  // ATT-7: the office changes a mark later; the section's teacher "your role cannot".
+  'change a mark form': { method: 'GET', path: (f) => `/staff/attendance/students/${f.elmSectionStudent}/marks/${f.elmSection}/2026-12-01`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'change a mark, nothing filled in': { method: 'POST', path: (f) => `/staff/attendance/students/${f.elmSectionStudent}/marks/${f.elmSection}/2026-12-01`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
+  // ATT-2: explanations of absences are the attendance office's (canKeepAttendance); the queue answers other roles "your role cannot", as the no-show list.
+  "Elm Street's explanations": { method: 'GET', path: () => `/staff/attendance/explanations?school=${ROLL.elm}`, expect: '200 403 403 403 200 403 | 404 403 403 403 404 403' },
+  'own explanations': { method: 'GET', path: () => '/staff/attendance/explanations', expect: '200 403 403 403 200 403 | 200 403 403 403 200 403' },
+  'no such explanation': { method: 'GET', path: () => `/staff/attendance/explanations/${newId()}`, expect: '404 404 404 404 404 404 | 404 404 404 404 404 404' },
+  "no such explanation's photo": { method: 'GET', path: () => `/staff/attendance/explanations/${newId()}/document`, expect: '404 404 404 404 404 404 | 404 404 404 404 404 404' },
+  'decide on no such explanation': { method: 'POST', path: () => `/staff/attendance/explanations/${newId()}`, form: () => ({ action: 'accept' }), expect: '404 404 404 404 404 404 | 404 404 404 404 404 404' },
+  'record an explanation form': { method: 'GET', path: (f) => `/staff/attendance/students/${f.elmStudent}/explanations/new`, expect: '200 404 404 404 200 403 | 404 404 404 404 404 404' },
+  'record an explanation, nothing filled in': { method: 'POST', path: (f) => `/staff/attendance/students/${f.elmStudent}/explanations/new`, form: () => ({}), expect: '400 404 404 404 400 403 | 404 404 404 404 404 404' },
 };
 
 /**
@@ -294,6 +344,8 @@ for (const db of databases) {
         id: elmTruancyNotice, district_id: ROLL.district, school_id: ROLL.elm, student_id: elm.student.id, school_year: ROLL.year, number: 1, status: 'sent',
         truant_days: 3, language: 'en', proposed_at: t.clock.now().toISOString(), sent_at: t.clock.now().toISOString(), sent_by: 'system',
       }).execute();
+      const sectionStudent = await enrolledStudent(t, { schoolId: ROLL.elm });
+      const elmSection = await section(t, { teacherId: ids.teacher, students: [sectionStudent.student.id] });
       const pending = await new StaffService(t.deps).create({ districtSlug: ROLL.district, email: 'pending.clerk@example.org', firstName: 'Ana', lastName: 'López', role: 'permit_staff' });
       if (!pending.ok) throw new Error(pending.problem.code);
       f = {
@@ -303,6 +355,7 @@ for (const db of databases) {
         elmStudent: elm.student.id, elmEnrollment: elm.enrollment.id, elmPreEnrollment: elmPre.enrollment.id,
         sunriseStudent: sunrise.student.id, sunriseEnrollment: sunrise.enrollment.id, paramountStudent: paramount.student.id,
         elmTruancyNotice,
+        elmSection: elmSection.id, elmSectionStudent: sectionStudent.student.id,
       };
     });
     afterAll(() => t.close());
@@ -401,7 +454,7 @@ for (const db of databases) {
       const reports = (html: string) => [...mainOf(html).matchAll(/href="(\/staff\/[^"]*)"/g)].map((m) => m[1]);
       for (const who of ['office', 'teacher'] as const) {
         const page = await clients[who].get('/staff/reports');
-        expect(menu(page.html), who).toEqual(['/staff/roll', '/staff/reports']);
+        expect(menu(page.html), who).toEqual(['/staff/roll', '/staff/attendance', '/staff/reports']);
         const listed = reports(page.html);
         expect(listed, who).not.toContain('/staff/queue.csv');
         expect(listed, who).not.toContain('/staff/dashboard');
