@@ -109,6 +109,29 @@ describe.each(databases)('taking attendance ($name)', ({ url }) => {
     expect(textOf((await weekend.client.get('/staff/attendance/not-submitted')).html)).toContain('is not a school day');
   });
 
+  it('ATT-1 a district administrator reads the report for every school or one; a school in daily mode is due 15 minutes after its first period', async () => {
+    // Sunrise Avenue takes attendance daily; its homeroom's period is not in the bell schedule: it starts with the first period.
+    await bellSchedule(t, ROLL.sunrise, 'daily');
+    t.clock.set('2026-12-07T16:10:00.000Z');
+    const teacher = await staffMember(t, ROLL.district, 'teacher', ['1002']);
+    const student = (await enrolledStudent(t, { schoolId: ROLL.sunrise })).student;
+    const homeroom = await section(t, { schoolId: ROLL.sunrise, period: 'HR', teacherId: teacher.id, students: [student.id] });
+    const admin = await staffMember(t, ROLL.district, 'district_admin');
+    t.clock.set('2026-12-07T16:15:00.000Z'); // 8:15: exactly fifteen minutes, not more
+    expect((await admin.client.get('/staff/attendance/not-submitted')).html).not.toContain(homeroom.code);
+    t.clock.set('2026-12-07T16:15:30.000Z');
+    const every = await admin.client.get('/staff/attendance/not-submitted');
+    expect(every.status).toBe(200);
+    expect(every.html).toContain(homeroom.code);
+    expect(textOf(every.html)).toContain('Sunrise Avenue');
+    expect((await admin.client.get(`/staff/attendance/not-submitted?school=${encodeURIComponent(ROLL.elm)}`)).html).not.toContain(homeroom.code);
+    expect((await admin.client.get(`/staff/attendance/not-submitted?school=${encodeURIComponent(ROLL.sunrise)}`)).html).toContain(homeroom.code);
+    // Elm Street's office does not see another school's sections, and another school is not found to it.
+    const office = await staffMember(t, ROLL.district, 'school_office', ['1001']);
+    expect((await office.client.get('/staff/attendance/not-submitted')).html).not.toContain(homeroom.code);
+    expect((await office.client.get(`/staff/attendance/not-submitted?school=${encodeURIComponent(ROLL.sunrise)}`)).status).toBe(404);
+  });
+
   it("ATT-1 another teacher's section is not found, and the attempt is audited", async () => {
     t.clock.set(MONDAY_0805);
     const { section: s, students } = await classOf(1);
@@ -169,7 +192,10 @@ describe.each(databases)('taking attendance ($name)', ({ url }) => {
     expect(await t.deps.db.selectFrom('roster_submissions').select('date').where('section_id', '=', s.id).execute()).toHaveLength(1);
     // The page names the automatic reason in the reader's language.
     await teacher.client.get(`/language?to=es&next=${encodeURIComponent(rosterPath(s.id))}`);
-    expect(textOf((await teacher.client.get(rosterPath(s.id))).html)).toContain('Entregada de nuevo desde otro dispositivo');
+    const es = textOf((await teacher.client.get(rosterPath(s.id))).html);
+    expect(es).toContain('Entregada de nuevo desde otro dispositivo');
+    expect(es).toContain('Entregar la asistencia');
+    expect(es).toContain('Llegada tarde (T)');
     await teacher.client.get('/language?to=en&next=/staff/attendance');
   });
 
