@@ -3,9 +3,11 @@ import { DataTable } from '../../../platform/views/data-table.js';
 import type { TrendPoint } from '../chronic.js';
 import { percent } from './chronic-format.js';
 
-const W = 640;
+/** A narrow drawing, so that on a phone's width its labels stay readable (about 11 px at 340 px wide). */
+const W = 480;
 const H = 260;
-const PAD = { left: 52, right: 16, top: 16, bottom: 40 };
+const PAD = { left: 64, right: 16, top: 16, bottom: 44 };
+const FONT = 15;
 /** Colours with at least 3:1 against white (WCAG 1.4.11); the lines differ by dash and marker too, never by colour alone. */
 const STATE = { stroke: '#005ea2', dash: undefined as string | undefined };
 const DISTRICT = { stroke: '#b50909', dash: '6 4' };
@@ -57,11 +59,11 @@ export function ChronicTrend({ ctx, points, byWeek, districtLine, idPrefix = 'ch
           {ticks.map((v) => (
             <g key={v}>
               <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} stroke="#71767a" stroke-width={v === 0 ? 1.5 : 0.5} />
-              <text x={PAD.left - 6} y={y(v) + 4} text-anchor="end" font-size="12" fill="#1b1b1b">{pct(v)}</text>
+              <text x={PAD.left - 6} y={y(v) + 5} text-anchor="end" font-size={FONT} fill="#1b1b1b">{pct(v)}</text>
             </g>
           ))}
-          <text x={PAD.left} y={H - 12} text-anchor="start" font-size="12" fill="#1b1b1b">{shortDate(ctx.lang, first.date)}</text>
-          {points.length > 1 ? <text x={W - PAD.right} y={H - 12} text-anchor="end" font-size="12" fill="#1b1b1b">{shortDate(ctx.lang, last.date)}</text> : null}
+          <text x={PAD.left} y={H - 14} text-anchor="start" font-size={FONT} fill="#1b1b1b">{shortDate(ctx.lang, first.date)}</text>
+          {points.length > 1 ? <text x={W - PAD.right} y={H - 14} text-anchor="end" font-size={FONT} fill="#1b1b1b">{shortDate(ctx.lang, last.date)}</text> : null}
           <path d={path((p) => p.stateBp)} fill="none" stroke={STATE.stroke} stroke-width="2.5" />
           {points.map((p, i) => <circle key={`s${p.date}`} cx={x(i)} cy={y(p.stateBp)} r="3" fill={STATE.stroke} />)}
           {districtLine ? (
