@@ -26,6 +26,15 @@ const ROLL_REPORTS = [
   { href: '/staff/roll', title: 'School roll', format: 'Web page' },
   { href: '/staff/roll/investigations', title: 'Open address investigations', format: 'Web page' },
 ];
+/** Attendance's reports (issue 16), kept by those who keep the roll: a district administrator for every school. */
+const ATTENDANCE_REPORTS = [
+  { href: '/staff/attendance/sections', title: 'Class sections and bell schedule', format: 'Web page' },
+  { href: '/staff/attendance/not-submitted', title: 'Attendance not submitted', format: 'Web page' },
+  { href: '/staff/attendance/chronic', title: 'Chronic absence', format: 'Web page' },
+  { href: '/staff/attendance/chronic.csv', title: 'Chronic absence (spreadsheet)', format: 'CSV file' },
+  { href: '/staff/attendance/truancy', title: 'Truancy worklist', format: 'Web page' },
+  { href: '/staff/attendance/explanations', title: 'Explanations of absences', format: 'Web page' },
+];
 
 /** A module that is not staff's, declaring a report of its own (as attendance will). */
 const attendanceLike: ModuleDeclaration = {
@@ -59,7 +68,7 @@ for (const db of databases) {
         const expected: [StaffRole, string[], object[]][] = [
           ['permit_staff', [], [QUEUE_CSV, DASHBOARD]],
           ['site_admin', ['1001'], [QUEUE_CSV, DASHBOARD]],
-          ['district_admin', [], [QUEUE_CSV, DASHBOARD, AUDIT, ...ROLL_REPORTS]],
+          ['district_admin', [], [QUEUE_CSV, DASHBOARD, AUDIT, ...ROLL_REPORTS, ...ATTENDANCE_REPORTS]],
           ['auditor', [], [QUEUE_CSV, DASHBOARD, AUDIT]],
         ];
         for (const [role, schools, reports] of expected) {
@@ -119,7 +128,7 @@ for (const db of databases) {
       });
       const admin = await staffMember(t, 'lausd-sample', 'district_admin');
       expect(listed((await admin.client.get('/staff/reports')).html)).toEqual([
-        QUEUE_CSV, DASHBOARD, AUDIT, ...ROLL_REPORTS, { href: '/staff/attendance/absences.csv', title: 'Dashboard', format: 'CSV file' },
+        QUEUE_CSV, DASHBOARD, AUDIT, ...ROLL_REPORTS, ...ATTENDANCE_REPORTS, { href: '/staff/attendance/absences.csv', title: 'Dashboard', format: 'CSV file' },
       ]);
       const clerk = await staffMember(t, 'lausd-sample', 'permit_staff');
       expect(listed((await clerk.client.get('/staff/reports')).html)).toEqual([QUEUE_CSV, DASHBOARD]);
