@@ -173,6 +173,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('attendance_totals_pk', ['student_id', 'school_id', 'school_year'])
     .execute();
   await db.schema.createIndex('attendance_totals_school').on('attendance_totals').columns(['school_id', 'school_year', 'days_absent']).execute();
+  // A district administrator's list of chronic absence across the district's schools.
+  await db.schema.createIndex('attendance_totals_district').on('attendance_totals').columns(['district_id', 'school_year', 'days_absent']).execute();
   await db.schema.createIndex('attendance_totals_truant').on('attendance_totals').columns(['school_id', 'school_year', 'truant_days']).execute();
 
   // ATT-2: a parent's or the office's explanation of one or more days' absence, and the office's answer.
