@@ -11,6 +11,11 @@ import type { StaffRole } from '../platform/db/schema.js';
 import { backup, restore } from '../platform/ops/backup.js';
 import { AddressService } from '../modules/addresses/service.js';
 import { decodeCsvBytes, formatLineErrors } from '../modules/addresses/csv-import.js';
+import { AuditLog } from '../modules/access/audit-log.js';
+import { RollScope } from '../modules/access/roll-scope.js';
+import { attendanceContext } from '../modules/attendance/context.js';
+import { Sections } from '../modules/attendance/sections.js';
+import { SectionsImport } from '../modules/attendance/sections-import.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -35,6 +40,13 @@ Commands:
       Replaces the district's address ranges (STU-2) with the file's: street,from,to,side,zip,
       grades,school (docs/addresses.md). Every row is checked first; if any is wrong, every bad
       line is printed and nothing is imported. Running servers see the new ranges within 30 s.
+  import-sections --district <slug> --school <code> --as <staff email> [--year <year>] <file.csv>
+      Imports a school's class sections and their students (issue 16) from the student
+      information system's CSV: section_code,section_name,period,teacher_email,
+      student_source_id,from_date,to_date (docs/guide-for-attendance.md), for the school year
+      given or the current one. All or nothing: if any line is wrong, every bad line is printed
+      and nothing is imported. --as names the school office or district administrator it is
+      done for (their schools, in the audit log). The same file twice changes nothing.
   backup <folder>
       Copies the SQLite database (a consistent copy, taken while the app runs), the file store
       and a manifest.json into <folder>. Repeat it into the same folder: only new files are copied.
@@ -87,6 +99,45 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       process.stdout.write(`Imported ${r.value.imported} ranges for ${values.district}\n`);
+      return 0;
+    } finally {
+      await deps.handle.close();
+    }
+  }
+  if (command === 'import-sections') {
+    const { values, positionals } = parseArgs({ args: rest, options: { district: { type: 'string' }, school: { type: 'string' }, as: { type: 'string' }, year: { type: 'string' } }, allowPositionals: true });
+    if (!values.district || !values.school || !values.as || positionals.length !== 1) {
+      process.stderr.write(`import-sections needs --district <slug>, --school <code>, --as <staff email> and one CSV file\n\n${USAGE}`);
+      return 2;
+    }
+    const text = decodeCsvBytes(fs.readFileSync(positionals[0]));
+    const deps = await wire(loadConfig());
+    try {
+      const t = translator(loadCatalogs(), 'en').t;
+      const member = await deps.db.selectFrom('staff').select(['id', 'district_id', 'email', 'first_name', 'last_name', 'role'])
+        .where('district_id', '=', values.district).where('email', '=', values.as.toLowerCase()).executeTakeFirst();
+      if (!member) {
+        process.stderr.write(`No staff member ${values.as} in ${values.district}\n`);
+        return 1;
+      }
+      const staff = { id: member.id, districtId: member.district_id, email: member.email, firstName: member.first_name, lastName: member.last_name, role: member.role };
+      const audit = new AuditLog(deps.db, deps.clock);
+      const sections = new Sections(attendanceContext(deps, audit, new RollScope(deps.db), []));
+      const r = await new SectionsImport(sections.context, sections).importFile(staff, `${values.district}:${values.school}`, values.year ?? '', text, 'cli');
+      if (!r.ok) {
+        const p = r.problem as { lines?: { line: number; problems: { key: string; params?: Record<string, string | number> }[] }[]; badLines?: number };
+        if (!p.lines) {
+          await audit.refused(staff, 'attendance.sections.import', { type: 'school', id: `${values.district}:${values.school}` }, 'cli', r.problem.code);
+          process.stderr.write(r.problem.code === 'not-found' ? `${values.district}:${values.school} is not a school of ${values.as}\n` : `${t(r.problem.messageKey, r.problem.params)}\n`);
+          return 1;
+        }
+        await audit.record(staff, 'attendance.sections.import', { type: 'school', id: `${values.district}:${values.school}` }, 'cli', { file: path.basename(positionals[0]), result: 'refused', badLines: p.badLines ?? 0 });
+        const lines = p.lines.map((l) => `  ${l.line ? `line ${l.line}` : 'the file'}: ${l.problems.map((x) => t(x.key, x.params)).join(' ')}`);
+        process.stderr.write(`${path.basename(positionals[0])}: ${p.badLines} bad line${p.badLines === 1 ? '' : 's'}; nothing was imported.\n${lines.join('\n')}\n`);
+        return 1;
+      }
+      const o = r.value;
+      process.stdout.write(`Imported ${o.rows} lines for ${values.district}:${values.school}: ${o.sectionsCreated} sections added, ${o.sectionsChanged} changed; ${o.membershipsAdded} students added to sections, ${o.membershipsEnded} given a last day; ${o.unchanged} already as in the file.\n`);
       return 0;
     } finally {
       await deps.handle.close();

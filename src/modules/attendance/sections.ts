@@ -133,6 +133,11 @@ const BATCH = 500;
 export class Sections {
   constructor(private ctx: AttendanceContext) {}
 
+  /** What it was built with (the import is built with the same). */
+  get context(): AttendanceContext {
+    return this.ctx;
+  }
+
   private get db(): Db {
     return this.ctx.deps.db;
   }
