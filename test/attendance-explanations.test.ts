@@ -89,11 +89,14 @@ describe.each(databases)('absence explanations ($name)', ({ url }) => {
     await mark(f.student.id, f.sections, '2026-12-04');
     const before = await totalsOf(f.student.id);
     expect([before.days_absent, before.days_excused, before.truant_days]).toEqual([1, 0, 1]);
+    // Unexplained, it is on the office's second list with a way to record an explanation given to the office.
+    const unexplained = await office.client.get('/staff/attendance/explanations');
+    expect(unexplained.html).toContain(`/staff/attendance/students/${f.student.id}/explanations/new?date=2026-12-04`);
     await explain(f, { fromDate: '2026-12-04' });
     const [x] = await explanationsOf(f.student.id);
 
     const queue = textOf((await office.client.get('/staff/attendance/explanations')).html);
-    expect(queue).toContain('López, Mateo');
+    expect(queue).toMatch(/Explanations to decide .*López, Mateo .*Friday, December 4, 2026/);
     const page = await office.client.get(`/staff/attendance/explanations/${x.id}`);
     expect(page.status).toBe(200);
     // The code whose reason is the explanation's (illness: IL) is chosen already.
@@ -164,7 +167,12 @@ describe.each(databases)('absence explanations ($name)', ({ url }) => {
     expect((await explain(f, { fromDate: '2026-12-01' })).status).toBe(400);
     expect(await explanationsOf(f.student.id)).toEqual([]);
     expect((await explain(f, { fromDate: '2026-12-01', part: 'part', reason: 'medical', note: 'Cita con el dentista.' })).status).toBe(303);
-    expect(await explanationsOf(f.student.id)).toMatchObject([{ from_date: '2026-12-01', part: 'part', reason: 'medical' }]);
+    const [x] = await explanationsOf(f.student.id);
+    expect(x).toMatchObject({ from_date: '2026-12-01', part: 'part', reason: 'medical' });
+    // Accepted: a late arrival keeps its mark and its minutes (a part-day explanation excuses the periods missed).
+    expect((await office.client.post(`/staff/attendance/explanations/${x.id}`, { action: 'accept', code: 'MD' })).status).toBe(303);
+    const kept = await t.deps.db.selectFrom('attendance_marks').select(['date', 'code', 'minutes']).where('student_id', '=', f.student.id).where('date', '=', '2026-12-01').execute();
+    expect(kept).toEqual([{ date: '2026-12-01', code: 'T', minutes: 10 }]);
   });
 
   it('ATT-2 a date the student was not enrolled, a day in the future and a note too long are refused beside their fields', async () => {

@@ -42,6 +42,8 @@ export const OTHER_REASON = 'other';
 export const OFFICE_CHANNELS = ['in-person', 'phone', 'paper'] as const satisfies readonly ExplanationChannel[];
 /** The photo of a note: what the documents module accepts, decided from the bytes. */
 export const EXPLANATION_FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/heic', 'image/heif'] as const;
+/** A reminder not sent within this many school days of coming due (the runner stopped that long) is not sent any more. */
+export const CATCH_UP_SCHOOL_DAYS = 10;
 /** How many rows the office's lists show at most (the oldest first). */
 export const LIST_MAX = 500;
 
@@ -407,7 +409,8 @@ export class Explanations {
  * ATT-2: the parent is reminded, by email in the family's language, of each absence still
  * unexplained `attendance.remindAfterSchoolDays` school days after it (the day itself not
  * counted): once per absence, by the outbox's dedupe key (student and date), so two runs or two
- * instances send it once. Only a student linked to a parent's account is reminded. Reads each
+ * instances send it once. Each sweep reads the absences that came due in the last
+ * CATCH_UP_SCHOOL_DAYS school days. Only a student linked to a parent's account is reminded. Reads each
  * school's unexplained days through the partial index.
  */
 export async function remindUnexplained(ctx: AttendanceContext, now: Date): Promise<StepReport> {
@@ -423,7 +426,8 @@ export async function remindUnexplained(ctx: AttendanceContext, now: Date): Prom
     const upTo = ordinalOnOrBefore(y, today) - after;
     if (upTo < 1) continue;
     const due = y.days[upTo - 1];
-    const first = y.days[0];
+    // Absences that came due in the last CATCH_UP school days: a sweep reads a few days' rows, not the year's, and a runner stopped for a week still sends what came due meanwhile.
+    const first = y.days[Math.max(0, upTo - 1 - CATCH_UP_SCHOOL_DAYS)];
     for (const school of district.schools) {
       const rows = await deps.db
         .selectFrom('attendance_days as d').innerJoin('students as s', 's.id', 'd.student_id').innerJoin('users as u', 'u.id', 's.account_id')
