@@ -94,9 +94,13 @@ describe.each(databases)('taking attendance ($name)', ({ url }) => {
     expect(page.html).toContain(s.code);
     expect(page.html).toContain(teacher.email);
     expect(textOf(page.html)).toContain('08:00');
-    // A period that starts at 9:00 is not due yet.
+    // A period that starts at 9:00 is not due yet; a section with nobody in it today has no roster to submit.
     const later = await classOf(1, '2');
+    const empty = await classOf(0);
+    page = await report();
     expect(page.html).not.toContain(later.section.code);
+    expect(page.html).not.toContain(empty.section.code);
+    expect(page.html).toContain(s.code);
     expect((await take(teacher.client, s.id, {})).status).toBe(303);
     page = await report();
     expect(page.html).not.toContain(s.code);

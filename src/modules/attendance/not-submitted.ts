@@ -46,8 +46,8 @@ function localMinutes(at: Date, timeZone: string): number {
 /**
  * ATT-1: "attendance not submitted" at this moment — every section of the school (or of every
  * school of the district, for a district administrator) whose period started more than fifteen
- * minutes ago today, in the district's time zone, with no roster submitted today, with its
- * teacher, the oldest period first. The start is the section's period in the bell schedule; in
+ * minutes ago today, in the district's time zone, with students in it today and no roster
+ * submitted today, with its teacher, the oldest period first. The start is the section's period in the bell schedule; in
  * daily mode a section whose period is not in it starts with the school's first period.
  *
  * Three queries whatever the number of sections: the sections without a submission (one joined
@@ -82,6 +82,12 @@ export async function notSubmitted(ctx: AttendanceContext, staff: SessionStaff, 
       .where('s.school_id', 'in', inScope)
       .where('s.school_year', '=', year)
       .where((eb) => eb.not(eb.exists(eb.selectFrom('roster_submissions as r').select('r.section_id').whereRef('r.section_id', '=', 's.id').where('r.date', '=', date))))
+      // A section with nobody in it today has no roster to submit.
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('section_students as m').select('m.section_id').whereRef('m.section_id', '=', 's.id').where('m.from_date', '<=', date).where((w) => w.or([w('m.to_date', 'is', null), w('m.to_date', '>=', date)])),
+        ),
+      )
       .execute(),
     db.selectFrom('bell_periods').select(['school_id', 'code', 'label', 'starts_at', 'position']).where('school_id', 'in', inScope).where('school_year', '=', year).orderBy('position').execute(),
     db.selectFrom('attendance_schools').select(['school_id', 'mode']).where('school_id', 'in', inScope).where('school_year', '=', year).execute(),
