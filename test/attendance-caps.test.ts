@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { textOf } from './support/client.js';
 import { staffMember } from './support/staff.js';
@@ -159,6 +160,45 @@ describe.each(databases)('attendance caps ($name)', ({ url }) => {
     const r = await check(s, 'EW', ['2027-05-04', '2027-03-09']);
     expect(r.allowed).toEqual(['2027-03-09']);
     expect(r.refused.map((x) => [x.date, x.key, x.params.count, x.params.nth])).toEqual([['2027-05-04', 'attendance-caps.refused.perSchoolYear', 5, 6]]);
+  });
+
+  it('ATT-3 two offices excusing days of one incident at once count each other\'s: the sixth day is refused to the later one', async () => {
+    const s = await student();
+    const days = schoolDays('2027-02-01', 6);
+    await excuse(s, 'FU', days.slice(0, 4));
+    const postgres = url.startsWith('postgres');
+    let bChecked!: () => void;
+    const bDone = new Promise<void>((resolve) => (bChecked = resolve));
+    /**
+     * The first office has counted and not yet written when the second counts: on PostgreSQL it
+     * goes on once the second has counted too, or is waiting for the first to finish (a lock not
+     * granted); SQLite takes one transaction at a time.
+     */
+    const secondCountedOrWaiting = async () => {
+      if (!postgres) return;
+      const waiting = async () => {
+        for (let i = 0; i < 10_000; i++) {
+          const r = await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(t.deps.db);
+          if (r.rows[0].n > 0) return;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
+      await Promise.race([bDone, waiting()]);
+    };
+    const excuseIn = (date: string, first: boolean) =>
+      t.deps.db.transaction().execute(async (trx) => {
+        const r = await checkCaps(trx, district, { studentId: s.id, schoolId: ROLL.elm, schoolYear: ROLL.year, code: 'FU', dates: [date], explanationId: null, parentExcused: false });
+        if (first) await secondCountedOrWaiting();
+        else bChecked();
+        for (const d of r.allowed) await marks.changeMark(trx, { district, section: s.sec, studentId: s.id, date: d, code: 'FU', minutes: null, by: 'staff:office', at, reason: 'funeral' });
+        return r.allowed;
+      });
+    const a = excuseIn(days[4], true);
+    const b = excuseIn(days[5], false);
+    const [ra, rb] = await Promise.all([a, b]);
+    expect([ra, rb]).toEqual([[days[4]], []]);
+    const kept = await t.deps.db.selectFrom('attendance_marks').select('date').where('student_id', '=', s.id).where('code', '=', 'FU').execute();
+    expect(kept).toHaveLength(5);
   });
 
   it('ATT-3 a code with no cap is always allowed, and so is a code that does not excuse', async () => {

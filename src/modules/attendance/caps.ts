@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { Db } from '../../platform/db/kysely.js';
 import type { Database } from '../../platform/db/schema.js';
 import { inLanguage } from '../../platform/i18n/translator.js';
@@ -57,7 +57,8 @@ export const PARENT_LIMIT_KEY = 'attendance-caps.refused.parentLimit';
  * is the account. Whatever the office records itself (a doctor's note brought in) is not limited.
  *
  * The caller checks who may excuse and that the dates are the student's absences; it shows the
- * refusals with `capRefusalText` and marks only `allowed`.
+ * refusals with `capRefusalText` and marks only `allowed`, in the same transaction (`db` a
+ * transaction: on PostgreSQL the student's checks are taken one at a time until it ends).
  */
 export async function checkCaps(
   db: Db | Transaction<Database>,
@@ -68,6 +69,11 @@ export async function checkCaps(
   const code = district.attendanceCodes.codes.find((c) => c.code === input.code);
   const year = namedYear(district, input.schoolYear);
   if (!code || categoryOf(code) !== 'excused' || !year || dates.length === 0) return { allowed: dates, refused: [] };
+
+  // Two offices excusing the same student's days at once (an explanation accepted while a mark is
+  // changed) would each count the days before the other's: on PostgreSQL the student's cap checks
+  // wait for each other until the transaction ends (SQLite writes one transaction at a time).
+  if (db.isTransaction && db.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(hashtext(${`attendance-caps:${input.studentId}`}))`.execute(db);
 
   const refused: CapRefusal[] = [];
   const refuse = (date: string, key: string, params: Record<string, string | number>) => refused.push({ date, key, params: { date, code: code.code, label: code.label.en, ...params } });
