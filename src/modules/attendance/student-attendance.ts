@@ -12,6 +12,7 @@ import type { SessionStaff } from '../../platform/http/sessions.js';
 import { err, ok, type Result } from '../../platform/result.js';
 import { canKeepAttendance, canTakeAttendance } from '../access/roles.js';
 import type { DistrictConfig, Localized } from '../districts/config-schema.js';
+import { flagsOf, linesOf } from './chronic.js';
 import type { AttendanceContext } from './context.js';
 import { daysEnrolled, namedYear, ordinalOnOrAfter, ordinalOnOrBefore, yearOf, type YearDays } from './school-days.js';
 
@@ -164,18 +165,20 @@ export interface PageQuery {
 const CATEGORIES: MarkCategory[] = ['present', 'in-attendance', 'tardy', 'early-departure', 'excused', 'unexcused'];
 const ZERO_TOTALS = { days_absent: 0, days_excused: 0, partial_days: 0, tardies: 0, truant_days: 0, unexplained_days: 0 };
 
-/** ATT-4: both rates and their flags, in whole numbers (no rounding decides a flag). */
+/** ATT-4: both rates and their flags, by the chronic-absence list's own arithmetic (chronic.ts: integers, no rounding decides a flag). */
 export function ratesOf(district: DistrictConfig, absent: number, enrolled: number): Rates | null {
   if (enrolled <= 0) return null;
-  const present = enrolled - absent;
-  const atRisk = district.attendance.atRiskPoints;
-  const line = district.attendance.chronicRateAtOrBelow ?? null;
-  // The state's line: absent on 10% or more of the days enrolled; at risk `atRisk` points before it.
-  const stateChronic = absent * 100 >= 10 * enrolled;
-  const districtChronic = line !== null && present * 100 <= line * enrolled;
-  // At risk: not chronic by either line yet, but within `atRisk` points of one (as the chronic-absence list flags it).
-  const near = absent * 100 >= (10 - atRisk) * enrolled || (line !== null && present * 100 <= (line + atRisk) * enrolled);
-  return { enrolled, absent, absenceRate: absent / enrolled, attendanceRate: present / enrolled, stateChronic, districtLine: line, districtChronic, atRisk: !stateChronic && !districtChronic && near };
+  const flags = flagsOf(linesOf(district), absent, enrolled);
+  return {
+    enrolled,
+    absent,
+    absenceRate: absent / enrolled,
+    attendanceRate: (enrolled - absent) / enrolled,
+    stateChronic: flags.state,
+    districtLine: district.attendance.chronicRateAtOrBelow ?? null,
+    districtChronic: flags.district,
+    atRisk: flags.atRisk,
+  };
 }
 
 /** Every school day of the year's months, Monday to Friday, by week. */
