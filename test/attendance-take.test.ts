@@ -203,6 +203,27 @@ describe.each(databases)('taking attendance ($name)', ({ url }) => {
     await teacher.client.get('/language?to=en&next=/staff/attendance');
   });
 
+  it('ATT-7 two devices submitting at the same moment: both accepted, one submission, the later one change with the automatic reason', async () => {
+    t.clock.set(MONDAY_0805);
+    const { teacher, section: s, students } = await classOf(1);
+    const [ana] = students;
+    const phone = await teacher.client.get(rosterPath(s.id));
+    const laptop = await teacher.client.get(rosterPath(s.id));
+    const [a, b] = await Promise.all([
+      teacher.client.post(rosterPath(s.id), { seen: '', _idem: hidden(phone.html, '_idem'), [`mark-${ana.id}`]: 'A' }),
+      teacher.client.post(rosterPath(s.id), { seen: '', _idem: hidden(laptop.html, '_idem'), [`mark-${ana.id}`]: 'T', [`minutes-${ana.id}`]: '5' }),
+    ]);
+    expect([a.status, b.status]).toEqual([303, 303]);
+    expect(await t.deps.db.selectFrom('roster_submissions').select('date').where('section_id', '=', s.id).execute()).toHaveLength(1);
+    const changes = await changesOf(s.id);
+    expect(changes).toHaveLength(1);
+    expect(changes[0].reason).toBe('Submitted again from another device');
+    // The mark is the later one's, the earlier one's kept as the change's "before".
+    const [mark] = await marksOf(s.id);
+    expect(mark.code).toBe(changes[0].to_code);
+    expect([changes[0].from_code, changes[0].to_code].sort()).toEqual(['A', 'T']);
+  });
+
   it('ATT-7 a correction with no reason is refused with what was chosen kept; with a reason it is recorded and the original kept', async () => {
     t.clock.set(MONDAY_0805);
     const { teacher, section: s, students } = await classOf(2);

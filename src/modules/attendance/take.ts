@@ -362,11 +362,13 @@ export class Taking {
     const at = this.ctx.deps.clock.now().toISOString();
     try {
       const written = await this.ctx.deps.writer.run(async (trx) => {
-        // Read again inside the unit: another device may have submitted since the checks.
-        const now = await trx.selectFrom('roster_submissions').select('submitted_at').where('section_id', '=', section.id).where('date', '=', date).executeTakeFirst();
-        const why = now ? (knew ? reason || null : RESUBMITTED_REASON) : reason || null;
+        // A form that did not know of a submission and finds one (another device submitted first,
+        // maybe while this unit waited on it) is a change with the automatic reason; the writer
+        // uses a reason only for a change, so a first submission never records it.
+        const why = reason || (knew ? null : RESUBMITTED_REASON);
         const r = await this.ctx.marks.writeRoster(trx, { district, section, date, by: `staff:${staff.id}`, at, entries, reason: why, paperRecord: paperRecord || null });
-        await this.ctx.audit.in(trx).record(staff, 'attendance.roster', { type: 'section', id: section.id }, ip, { date, changed: r.changed, written: r.written, first: r.first, ...(why === RESUBMITTED_REASON ? { resubmitted: true } : {}) }); // PRV-2
+        const resubmitted = !r.first && !knew;
+        await this.ctx.audit.in(trx).record(staff, 'attendance.roster', { type: 'section', id: section.id }, ip, { date, changed: r.changed, written: r.written, first: r.first, ...(resubmitted ? { resubmitted: true } : {}) }); // PRV-2
         return r;
       });
       return { ok: true, value: written };
