@@ -418,7 +418,11 @@ for (const db of databases) {
         .selectFrom('students').innerJoin('enrollments', 'enrollments.student_id', 'students.id').innerJoin('enrollment_events', 'enrollment_events.enrollment_id', 'enrollments.id')
         .select(['enrollments.school_id', 'enrollment_events.actor']).where('students.last_name', '=', 'Quintero').execute();
       expect(counter).toEqual([{ school_id: ROLL.sunrise, actor: `staff:${ids.admin}` }]);
-    });
+      // Issue 16 point 1: no refused (or empty) post added a section, a student to one, a bell period or a mode.
+      expect(await t.deps.db.selectFrom('sections').select('id').execute()).toEqual([{ id: f.elmSection }]);
+      expect(await t.deps.db.selectFrom('section_students').select('student_id').execute()).toEqual([{ student_id: f.elmSectionStudent }]);
+      expect(await t.deps.db.selectFrom('attendance_schools').select('school_id').execute()).toEqual([]);
+    }, 120_000); // some 70 routes for twelve roles: over the 20 s default on PostgreSQL on a busy machine
 
     it('PRV-1 the scope of requests holds a school role to nothing: no request, no school, not the whole district', async () => {
       const scope = new RequestScope(t.deps.db);
