@@ -422,6 +422,7 @@ for (const db of databases) {
       expect(await t.deps.db.selectFrom('sections').select('id').execute()).toEqual([{ id: f.elmSection }]);
       expect(await t.deps.db.selectFrom('section_students').select('student_id').execute()).toEqual([{ student_id: f.elmSectionStudent }]);
       expect(await t.deps.db.selectFrom('attendance_schools').select('school_id').execute()).toEqual([]);
+      expect(await t.deps.db.selectFrom('bell_periods').select('id').execute()).toEqual([]);
     }, 120_000); // some 70 routes for twelve roles: over the 20 s default on PostgreSQL on a busy machine
 
     it('PRV-1 the scope of requests holds a school role to nothing: no request, no school, not the whole district', async () => {
