@@ -303,6 +303,23 @@ describe.each(databases)('taking attendance ($name)', ({ url }) => {
     expect(logged.map((l) => JSON.parse(l.detail!))).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'A', to: 'IL', changed: true })]));
   });
 
+  it('ATT-7 the office takes an earlier day\'s roster only on a paper record', async () => {
+    t.clock.set(MONDAY_0805);
+    const { section: s, students } = await classOf(1);
+    const [ana] = students;
+    const office = await staffMember(t, ROLL.district, 'school_office', ['1001']);
+    const friday = '2026-12-04';
+    const missing = await take(office.client, s.id, { [`mark-${ana.id}`]: 'A' }, {}, friday);
+    expect(missing.status).toBe(400);
+    expect(textOf(missing.html)).toContain('Enter the paper record this entry rests on');
+    expect(await t.deps.db.selectFrom('roster_submissions').select('date').where('section_id', '=', s.id).execute()).toEqual([]);
+    const done = await take(office.client, s.id, { [`mark-${ana.id}`]: 'A' }, { paperRecord: 'Sign-in sheet, period 1' }, friday);
+    expect(done.status).toBe(303);
+    expect(await t.deps.db.selectFrom('attendance_marks').select(['code', 'date']).where('section_id', '=', s.id).execute()).toEqual([{ code: 'A', date: friday }]);
+    const logged = await t.deps.db.selectFrom('audit_log').select('detail').where('staff_id', '=', office.id).where('action', '=', 'attendance.roster').where('entity_id', '=', s.id).execute();
+    expect(logged.map((l) => JSON.parse(l.detail!))).toEqual(expect.arrayContaining([expect.objectContaining({ date: friday, first: true, paperRecord: 'Sign-in sheet, period 1' })]));
+  });
+
   it('ATT-1 a retried post (the same form sent twice) writes once', async () => {
     t.clock.set(MONDAY_0805);
     const { teacher, section: s, students } = await classOf(1);

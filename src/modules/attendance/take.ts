@@ -368,7 +368,9 @@ export class Taking {
         const why = reason || (knew ? null : RESUBMITTED_REASON);
         const r = await this.ctx.marks.writeRoster(trx, { district, section, date, by: `staff:${staff.id}`, at, entries, reason: why, paperRecord: paperRecord || null });
         const resubmitted = !r.first && !knew;
-        await this.ctx.audit.in(trx).record(staff, 'attendance.roster', { type: 'section', id: section.id }, ip, { date, changed: r.changed, written: r.written, first: r.first, ...(resubmitted ? { resubmitted: true } : {}) }); // PRV-2
+        await this.ctx.audit.in(trx).record(staff, 'attendance.roster', { type: 'section', id: section.id }, ip, { date, changed: r.changed, written: r.written, first: r.first, ...(resubmitted ? { resubmitted: true } : {}), ...(paperRecord ? { paperRecord } : {}) }); // PRV-2
+        // The paper record of an after-the-fact first submission has no column of its own (the
+        // changes keep theirs): the audit line above is where it is kept.
         return r;
       });
       return { ok: true, value: written };
