@@ -8,6 +8,7 @@ import { twoDistrictHandoff } from './handoff.js';
 import { phoneWidth } from './phone-width.js';
 import { fileInputWordsInSpanish } from './file-input-words.js';
 import { officeKeepsTheRoll } from './roll.js';
+import { attendanceStory } from './attendance.js';
 import type { JourneyResult } from './journey.js';
 import { Driver, type Engine } from './engines/driver.js';
 import { engineJourney, type EngineJourneyOptions } from './engines/journey.js';
@@ -74,6 +75,9 @@ async function main(): Promise<number> {
       if (!spanish) throw new Error('the Spanish journey did not finish, so there is no approved permit to enroll');
       return officeKeepsTheRoll(browser, server.url, server.dataDir, spanish);
     });
+    await run('attendance (ATT-1, ATT-2, ATT-5, ATT-7, ATT-8): a teacher takes a period on a phone without JavaScript, a parent explains the absence in Spanish with a photo, the office accepts it, the third unexcused day sends the first truancy notification', () =>
+      attendanceStory(browser, server.url, server.dataDir),
+    );
     await run('staff: the first administrator invites a colleague, searches documents, reads the audit log', () => adminPages(browser, server.url, server.dataDir));
     await run('DEC-5 hand-off: Paramount releases, the release reaches Los Angeles, both approve, the parent reads one permit', () => twoDistrictHandoff(browser, server.url, server.dataDir));
     await run('phone width (issue 12): a 69-character email on a 390 px phone, the staff queue scrolling in its own box, the staff menu and queue rows at 1280 px', () => phoneWidth(browser, server.url, server.dataDir));
