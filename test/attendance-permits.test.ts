@@ -94,7 +94,7 @@ for (const db of databases) {
       expect(after).toContain('Record kept with the decision of');
       const parentPage = textOf((await parentClient.get(`/applications/${app.id}`)).html);
       expect(parentPage).toContain('El registro de asistencia detrás de esta decisión');
-      expect(parentPage).toContain('89.5 %');
+      expect(parentPage).toContain('89.5%');
     });
 
     it('DEC-10 a denial for a reason that is not attendance keeps no record; a revocation for attendance does', async () => {

@@ -80,6 +80,7 @@ export async function registerModules(app: FastifyInstance, deps: Deps, declared
   const studentStory = modules.flatMap((m) => m.sections?.studentStory ?? []);
   const staffRequest = modules.flatMap((m) => m.sections?.staffRequestPage ?? []);
   const studentPage = modules.flatMap((m) => m.sections?.studentPage ?? []);
+  const rollStudentPage = modules.flatMap((m) => m.sections?.rollStudentPage ?? []);
   const pages: Pages = {
     staffRequest: staffRequestPage(deps, { audit, views }, staffRequest),
     async applicationSections(req, application) {
@@ -95,6 +96,11 @@ export async function registerModules(app: FastifyInstance, deps: Deps, declared
     async studentSections(req, student) {
       const shown: Section[] = [];
       for (const s of studentPage) shown.push(await s(req, student));
+      return combineSections(...shown);
+    },
+    async rollStudentSections(req, staff, studentId) {
+      const shown: Section[] = [];
+      for (const s of rollStudentPage) shown.push(await s(req, staff, studentId));
       return combineSections(...shown);
     },
     reports: collectReports(modules),

@@ -25,6 +25,8 @@ export interface ModuleDeclaration {
     staffRequestPage?: StaffRequestSection[];
     /** The parent's student page (/students/:id) as a whole, not one request's box: e.g. the student's school and emergency contacts. */
     studentPage?: StudentPageSection[];
+    /** The office's page of one student on the roll (/staff/roll/students/:id), below the roll's own parts: e.g. the student's attendance. */
+    rollStudentPage?: RollStudentSection[];
   };
   /** Background steps, each idempotent and safe across instances. */
   steps?: BackgroundStep[];
@@ -82,6 +84,14 @@ export type StorySection = (request: StoryRequestFacts) => Promise<Section>;
 export type StudentPageSection = (req: FastifyRequest, student: StudentsTable) => Promise<Section>;
 
 /**
+ * A part of the office's page of one student on the roll (issue 16: the student's attendance,
+ * from the attendance module above the roll's). The page has checked that the student is on a
+ * roll the staff member may read (RollScope) and audited the read; a section checks what its own
+ * module allows this staff member (a teacher reads attendance only of their sections' students).
+ */
+export type RollStudentSection = (req: FastifyRequest, staff: SessionStaff, studentId: string) => Promise<Section>;
+
+/**
  * Forms of the staff request page shown again with what was typed and their problems, by the
  * module that owns them ('decisions', 'permit-life', 'staff'): each section reads its own.
  */
@@ -105,6 +115,8 @@ export interface Pages {
   storySections: (request: StoryRequestFacts) => Promise<Section>;
   /** The student page's own sections (the student as a whole), in order. */
   studentSections: (req: FastifyRequest, student: StudentsTable) => Promise<Section>;
+  /** The sections other modules add to the office's page of one student on the roll, in order. */
+  rollStudentSections: RollStudentSection;
   /** Every module's reports, in the order of the modules. */
   reports: ReportDeclaration[];
 }

@@ -6,6 +6,7 @@ import { attendanceContext } from './context.js';
 import { parentRecordSection, staffRecordSection } from './record-sections.js';
 import { AttendanceRecordDocuments } from './record-document.js';
 import { recordRoutes } from './record-routes.js';
+import { rollAttendanceSection } from './roll-section.js';
 import type { RequestScope } from '../access/request-scope.js';
 import { StudentAttendance } from './student-attendance.js';
 import { parentAttendanceSection, studentAttendanceRoutes } from './student-attendance-routes.js';
@@ -68,6 +69,8 @@ export function attendanceModule(deps: Deps, built: { audit: AuditLog; rollScope
       /** Issue 16 point 10: the record behind a decision for attendance (parent), the record beside a request (permit office). */
       applicationPage: [parentRecordSection(ctx)],
       staffRequestPage: [staffRecordSection(ctx, recordDocuments)],
+      /** The office's page of one student on the roll: this year's attendance and the way to its page. */
+      rollStudentPage: [rollAttendanceSection(studentPages)],
       studentPage: [parentAttendanceSection(studentPages), parentTruancySection(ctx, truancy), parentExplanationsSection(explanations)],
     },
     steps: [

@@ -248,6 +248,11 @@ export class StudentAttendance {
     return ids.length ? ids : null;
   }
 
+  /** Whether the staff member may open the student's attendance page (the roll's student page links to it only then). */
+  async mayRead(staff: SessionStaff, studentId: string): Promise<boolean> {
+    return (await this.staffSchools(staff, studentId)) !== null;
+  }
+
   /** The office's, a teacher's or a district administrator's page of one student (not found outside their scope). */
   async forStaff(staff: SessionStaff, studentId: string, query: PageQuery = {}): Promise<Result<StudentAttendanceView>> {
     const district = this.ctx.deps.districts.get(staff.districtId);

@@ -53,13 +53,12 @@ export function enrollmentModule(deps: Deps, built: { audit: AuditLog; rollScope
   const letters = new NotAttendingLetters(ctx);
   /** The sections of the office's page of one student, in this order. */
   const recordSections: RecordSection[] = [noticesRecordSection(notices, (id) => deps.districts.schoolById(id)?.name ?? id), factsSection(ctx), contactsRecordSection(contacts), investigationRecordSection(investigations, (id) => deps.districts.schoolById(id)?.name ?? id), linkRecordSection(linking), lettersRecordSection(letters), contactLogSection(ctx)];
-  /** The office's page of one student (its sections in the order above), shown by its route and again by the actions that refuse on it. */
-  const showRollStudent = rollStudentPage(ctx, recordSections);
-  void recordSections;
   void ctx;
   return {
     name: 'enrollment',
-    routes: async (app) => {
+    routes: async (app, pages) => {
+      /** The office's page of one student (the sections above, then those of the modules above the roll), shown by its route and again by the actions that refuse on it. */
+      const showRollStudent = rollStudentPage(ctx, recordSections, pages.rollStudentSections);
       await rollRoutes(app, ctx, showRollStudent);
       await contactsRoutes(app, ctx, contacts);
       await investigationRoutes(app, ctx, investigations);

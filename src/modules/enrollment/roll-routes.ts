@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../platform/http/guards.js';
 import { paramsOf, queryOf, queryValue, typed } from '../../platform/http/route-schemas.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import { combineSections } from '../../platform/modules.js';
+import { combineSections, type Pages } from '../../platform/modules.js';
 import type { RecordSection, RollContext } from './context.js';
 import { parseRollFilter, rollParams, RollPages } from './roll-pages.js';
 import { RollPage } from './views/roll-page.js';
@@ -17,7 +17,7 @@ const rollQuery = queryOf({ school: queryValue, year: queryValue, grade: queryVa
 export type ShowRollStudentPage = (req: FastifyRequest, reply: FastifyReply, staff: SessionStaff, studentId: string, opts?: { forms?: StudentPageForms; status?: number }) => Promise<unknown>;
 
 /** The office's page of one student, built once with the record sections other parts of the roll hand it. */
-export function rollStudentPage(ctx: RollContext, recordSections: RecordSection[]): ShowRollStudentPage {
+export function rollStudentPage(ctx: RollContext, recordSections: RecordSection[], moreSections?: Pages['rollStudentSections']): ShowRollStudentPage {
   const pages = new RollPages(ctx);
   return async (req, reply, staff, studentId, opts = {}) => {
     const r = await pages.student(staff, studentId);
@@ -28,6 +28,8 @@ export function rollStudentPage(ctx: RollContext, recordSections: RecordSection[
     await ctx.audit.record(staff, 'roll.student.view', { type: 'student', id: studentId }, req.ip, { enrollments: r.value.enrollments.length });
     const shown = [];
     for (const section of recordSections) shown.push(await section(req, staff, studentId));
+    // The modules above the roll's (attendance) add theirs below, handed in at the top.
+    if (moreSections) shown.push(await moreSections(req, staff, studentId));
     const sections = combineSections(...shown);
     return reply.page((pc) => StudentPage({ ctx: pc, view: r.value, districts: ctx.deps.districts, sections, forms: opts.forms }), { status: opts.status ?? 200 });
   };

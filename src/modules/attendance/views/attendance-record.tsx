@@ -1,5 +1,6 @@
 import type { PageContext } from '../../../platform/views/context.js';
 import { DataTable } from '../../../platform/views/data-table.js';
+import { percent } from './student-attendance.js';
 import type { AttendanceSnapshot, SchoolAttendance } from '../../decisions/attendance-hooks.js';
 
 /**
@@ -25,7 +26,7 @@ export function AttendanceRecordTable({ ctx, id, caption, record, schoolName }: 
         { header: t('attendance-record.daysExcused'), cell: (s) => s.daysExcused },
         { header: t('attendance-record.tardyDays'), cell: (s) => s.tardyDays },
         { header: t('attendance-record.truantDays'), cell: (s) => s.truantDays },
-        { header: t('attendance-record.rate'), cell: (s) => `${s.attendanceRate.toLocaleString(`${ctx.lang}-US`, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %` },
+        { header: t('attendance-record.rate'), cell: (s) => percent(ctx, s.attendanceRate / 100) },
         { header: t('attendance-record.chronic'), cell: flags },
         { header: t('attendance-record.notices'), cell: (s) => s.truancyNotices },
       ]}
