@@ -264,6 +264,16 @@ describe.each(databases)('attendance sections ($name)', ({ url }) => {
       expect(now.members).toHaveLength(3);
     });
 
+    it('a file over 10 MB is refused on the file field without being imported', async () => {
+      const before = await stateAt(ROLL.sunrise);
+      const big = csv([`BIG-1,Big,5,,,,`]) + '\n' + 'x'.repeat(10 * 1024 * 1024);
+      const r = await upload(admin.client, big);
+      expect(r.status).toBe(400);
+      expect(textOf(r.html)).toContain('The file is larger than 10 MB. Split it into smaller files.');
+      expect(r.html).toContain('href="#field-file"');
+      expect(await stateAt(ROLL.sunrise)).toEqual(before);
+    });
+
     it('a line the same as an earlier one is refused with both line numbers named', async () => {
       const r = await upload(admin.client, csv([`ART-1,Art,5,,SIS-703,2026-09-08,`, `ART-1,Art,5,,SIS-703,2026-09-08,`]));
       expect(r.status).toBe(400);
