@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, makeTestApp, type TestApp } from './support/app.js';
 import { textOf, type TestClient } from './support/client.js';
-import { signedInParent } from './support/parents.js';
+import { buildStudent, signedInParent } from './support/parents.js';
+import { newId } from '../src/platform/ids.js';
 import { pdfText } from './support/pdf.js';
 import { ROLL, enrolledStudent } from './support/roll.js';
 import { staffMember } from './support/staff.js';
@@ -244,6 +245,26 @@ describe.each(databases)('truancy ($name)', ({ url }) => {
     const row = /<tr[^>]*id="truant-[^"]*"[\s\S]*?<\/tr>/g;
     const elena = [...list.html.matchAll(row)].map((m) => textOf(m[0])).find((r) => r.includes('Elena López'))!;
     expect(elena).toContain('No account linked: print the letter and mail it');
+  });
+
+  it('ATT-5 a large school\'s worklist shows the 25 notifications waiting longest, and says how many wait in all', async () => {
+    const day = (i: number) => `2026-12-0${1 + Math.floor(i / 10)}T1${i % 10}:00:00.000Z`;
+    const ids: string[] = [];
+    for (let i = 0; i < 27; i++) {
+      const s = await buildStudent(t, null as never, { first_name: `Waiting${String(i).padStart(2, '0')}`, last_name: 'Ruiz' });
+      ids.push(s.id);
+      await t.deps.db.insertInto('truancy_notices').values([
+        { id: newId(), district_id: ROLL.district, school_id: ROLL.sunrise, student_id: s.id, school_year: ROLL.year, number: 1, status: 'sent', truant_days: 3, language: 'en', proposed_at: day(i), sent_at: day(i), sent_by: 'system' },
+        // The later the student, the earlier the second notice was proposed: the last ones wait longest.
+        { id: newId(), district_id: ROLL.district, school_id: ROLL.sunrise, student_id: s.id, school_year: ROLL.year, number: 2, status: 'proposed', truant_days: 4, language: 'en', proposed_at: day(26 - i), sent_at: null, sent_by: null },
+      ]).execute();
+    }
+    const list = await sunriseOffice.client.get(`/staff/attendance/truancy?school=${ROLL.sunrise}`);
+    expect(list.status).toBe(200);
+    const proposed = textOf(/<h2 id="proposed-heading">[\s\S]*?<h2 id="habitual-heading">/.exec(list.html)![0]);
+    expect(proposed).toContain('27 students with a notification to send');
+    expect(proposed).toContain('Only the first 25 of 27 are shown.');
+    expect([...list.html.matchAll(/id="truant-([^"]+)"/g)].map((m) => m[1])).toEqual(ids.slice(2).reverse());
   });
 
   it('ATT-5 a referral needs its kind, a date not in the future, participants and an outcome; what was typed is kept and nothing is saved', async () => {

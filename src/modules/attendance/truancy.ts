@@ -180,10 +180,16 @@ export interface WorklistRow {
 export interface Worklist {
   schoolId: string;
   schoolYear: string;
+  /** The first WORKLIST_SHOWN of each list. */
   proposed: WorklistRow[];
   habitual: WorklistRow[];
   notified: WorklistRow[];
+  /** How many students each list holds in all. */
+  counts: { proposed: number; habitual: number; notified: number };
 }
+
+/** Students shown in each list of the worklist: the office works through them, the count says how many more. */
+export const WORKLIST_SHOWN = 25;
 
 /** The school year of a day, else the last one begun before it (the summer between two years). */
 export function currentYearName(district: DistrictConfig, today: string): string | undefined {
@@ -203,41 +209,82 @@ export class Truancy {
     return localDate(this.ctx.deps.clock.now(), district.timeZone);
   }
 
-  /** A school's worklist for the current year: refused to a role that does not keep attendance, not found outside the scope. */
+  /**
+   * A school's worklist for the current year: refused to a role that does not keep attendance, not
+   * found outside the scope. One grouped read of the year's notices by student (a large school has
+   * hundreds of truant students) puts each in its list; only the first WORKLIST_SHOWN of each list
+   * are read in full and shown, with each list's count.
+   */
   async worklist(staff: SessionStaff, schoolId: string): Promise<Result<Worklist>> {
     if (!this.mayKeep(staff)) return forbidden();
     if (!(await this.ctx.scope.hasSchool(staff, schoolId))) return notFound();
     const district = this.ctx.deps.districts.get(staff.districtId)!;
     const schoolYear = currentYearName(district, this.today(district)) ?? '';
     const { db } = this.ctx.deps;
-    const notices = await db.selectFrom('truancy_notices').selectAll().where('school_id', '=', schoolId).where('school_year', '=', schoolYear).orderBy('student_id').orderBy('number').execute();
-    const ids = [...new Set(notices.map((n) => n.student_id))];
-    if (!ids.length) return ok({ schoolId, schoolYear, proposed: [], habitual: [], notified: [] });
-    const students = new Map((await db.selectFrom('students').select(['id', 'first_name', 'last_name', 'account_id']).where('id', 'in', ids).execute()).map((s) => [s.id, s]));
+    const empty = { schoolId, schoolYear, proposed: [], habitual: [], notified: [], counts: { proposed: 0, habitual: 0, notified: 0 } };
+    const here = () => db.selectFrom('truancy_notices as n').where('n.school_id', '=', schoolId).where('n.school_year', '=', schoolYear);
+    const named = ['s.id as student_id', 's.first_name', 's.last_name'] as const;
+    // Notices waiting the longest first (the index on school, status and time), then by name.
+    const proposedAll = Number((await here().select((eb) => eb.fn.countAll<number>().as('n')).where('n.status', '=', 'proposed').executeTakeFirst())?.n ?? 0);
+    const proposed = await here()
+      .innerJoin('students as s', 's.id', 'n.student_id')
+      .select(named)
+      .where('n.status', '=', 'proposed')
+      .orderBy('n.proposed_at').orderBy('s.last_name').orderBy('s.first_name').orderBy('s.id')
+      .limit(WORKLIST_SHOWN)
+      .execute();
+    // EC 48262: notification 3 sent (the last there is) and a conference in the year.
+    const thirds = (await here().select('n.student_id').where('n.number', '=', MAX_NOTICES).where('n.status', '=', 'sent').execute()).map((r) => r.student_id);
+    const habitualIds: string[] = [];
+    for (let i = 0; i < thirds.length; i += 500) {
+      const chunk = thirds.slice(i, i + 500);
+      const rows = await db.selectFrom('attendance_referrals').select('student_id').distinct().where('student_id', 'in', chunk).where('school_year', '=', schoolYear).where('kind', '=', 'conference').execute();
+      habitualIds.push(...rows.map((r) => r.student_id));
+    }
+    const collator = new Intl.Collator('en');
+    const byName = (a: { last_name: string; first_name: string }, b: { last_name: string; first_name: string }) => collator.compare(a.last_name, b.last_name) || collator.compare(a.first_name, b.first_name);
+    const habitual: { student_id: string; first_name: string; last_name: string }[] = [];
+    for (let i = 0; i < habitualIds.length; i += 500) habitual.push(...(await db.selectFrom('students as s').select(named).where('s.id', 'in', habitualIds.slice(i, i + 500)).execute()));
+    habitual.sort(byName);
+    // The others notified this year at the school: no notice waiting, not habitual; by name.
+    const notifiedQuery = () => {
+      let q = db
+        .selectFrom('students as s')
+        .where('s.id', 'in', here().select('n.student_id'))
+        .where('s.id', 'not in', here().select('n.student_id').where('n.status', '=', 'proposed'));
+      if (habitualIds.length) q = q.where('s.id', 'not in', habitualIds);
+      return q;
+    };
+    const notifiedAll = Number((await notifiedQuery().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+    const notified = await notifiedQuery().select(named).orderBy('s.last_name').orderBy('s.first_name').orderBy('s.id').limit(WORKLIST_SHOWN).execute();
+    const shown = [proposed, habitual.slice(0, WORKLIST_SHOWN), notified];
+    const counts = { proposed: proposedAll, habitual: habitual.length, notified: notifiedAll };
+    const ids = shown.flat().map((r) => r.student_id);
+    if (!ids.length) return ok({ ...empty, counts });
+    const notices = await db.selectFrom('truancy_notices').selectAll().where('student_id', 'in', ids).where('school_year', '=', schoolYear).where('school_id', '=', schoolId).orderBy('number').execute();
+    const accounts = new Map((await db.selectFrom('students').select(['id', 'account_id']).where('id', 'in', ids).execute()).map((s) => [s.id, s.account_id]));
     const totals = new Map<string, number>();
     for (const r of await db.selectFrom('attendance_totals').select(['student_id', 'truant_days']).where('student_id', 'in', ids).where('school_year', '=', schoolYear).execute()) {
       totals.set(r.student_id, (totals.get(r.student_id) ?? 0) + r.truant_days);
     }
-    const referrals = await db.selectFrom('attendance_referrals').select(['student_id', 'kind', 'held_on']).where('student_id', 'in', ids).where('school_year', '=', schoolYear).orderBy('held_on').execute();
-    const rows: WorklistRow[] = ids.map((id) => {
-      const s = students.get(id)!;
+    const referrals = await db.selectFrom('attendance_referrals').select(['student_id', 'kind', 'held_on']).where('student_id', 'in', ids).where('school_year', '=', schoolYear).orderBy('held_on').orderBy('recorded_at').execute();
+    const row = (r: { student_id: string; first_name: string; last_name: string }): WorklistRow => {
+      const id = r.student_id;
       const mine = notices.filter((n) => n.student_id === id);
-      const theirs = referrals.filter((r) => r.student_id === id);
+      const theirs = referrals.filter((x) => x.student_id === id);
       const sent = mine.filter((n) => n.status === 'sent').length;
-      const conference = theirs.some((r) => r.kind === 'conference');
+      const conference = theirs.some((x) => x.kind === 'conference');
       const last = theirs[theirs.length - 1];
       return {
-        studentId: id, firstName: s.first_name, lastName: s.last_name, truantDays: totals.get(id) ?? 0, sent,
-        proposed: mine.find((n) => n.status === 'proposed') ?? null, notices: mine, noAccount: !s.account_id,
+        studentId: id, firstName: r.first_name, lastName: r.last_name, truantDays: totals.get(id) ?? 0, sent,
+        proposed: mine.find((n) => n.status === 'proposed') ?? null, notices: mine, noAccount: !accounts.get(id),
         conference, lastReferral: last ? { kind: last.kind, heldOn: last.held_on } : null, habitual: sent >= MAX_NOTICES && conference,
       };
-    });
-    const byName = (a: WorklistRow, b: WorklistRow) => a.lastName.localeCompare(b.lastName) || a.firstName.localeCompare(b.firstName);
+    };
     return ok({
       schoolId, schoolYear,
-      proposed: rows.filter((r) => r.proposed).sort(byName),
-      habitual: rows.filter((r) => !r.proposed && r.habitual).sort(byName),
-      notified: rows.filter((r) => !r.proposed && !r.habitual).sort(byName),
+      proposed: shown[0].map(row), habitual: shown[1].map(row), notified: shown[2].map(row),
+      counts,
     });
   }
 

@@ -6,7 +6,7 @@ import { CsrfField, RadioGroup, SubmitButton, TextArea, TextInput } from '../../
 import { Layout } from '../../../platform/views/layout.js';
 import type { DistrictConfig } from '../../districts/config-schema.js';
 import { OUTCOME_MAX, PARTICIPANTS_MAX, REFERRAL_KINDS } from '../referrals.js';
-import type { Worklist, WorklistRow } from '../truancy.js';
+import { WORKLIST_SHOWN, type Worklist, type WorklistRow } from '../truancy.js';
 
 const year = (y: string) => y.replace('-', '–');
 
@@ -114,7 +114,10 @@ export function TruancyWorklistPage({ ctx, district, schools, list, alert }: { c
 
       <h2 id="proposed-heading">{t('attendance-truancy.worklist.proposedHeading')}</h2>
       {list.proposed.length ? (
-        <StudentTable ctx={ctx} rows={list.proposed} withSend caption={t('attendance-truancy.worklist.proposedCaption', { count: list.proposed.length })} />
+        <>
+          <StudentTable ctx={ctx} rows={list.proposed} withSend caption={t('attendance-truancy.worklist.proposedCaption', { count: list.counts.proposed })} />
+          {list.counts.proposed > list.proposed.length ? <p class="usa-hint">{t('attendance-truancy.worklist.more', { count: WORKLIST_SHOWN, total: list.counts.proposed })}</p> : null}
+        </>
       ) : (
         <p>{t('attendance-truancy.worklist.proposedNone')}</p>
       )}
@@ -122,14 +125,20 @@ export function TruancyWorklistPage({ ctx, district, schools, list, alert }: { c
       <h2 id="habitual-heading">{t('attendance-truancy.worklist.habitualHeading')}</h2>
       <p class="usa-hint">{t('attendance-truancy.worklist.habitualHint')}</p>
       {list.habitual.length ? (
-        <StudentTable ctx={ctx} rows={list.habitual} caption={t('attendance-truancy.worklist.habitualCaption', { count: list.habitual.length })} />
+        <>
+          <StudentTable ctx={ctx} rows={list.habitual} caption={t('attendance-truancy.worklist.habitualCaption', { count: list.counts.habitual })} />
+          {list.counts.habitual > list.habitual.length ? <p class="usa-hint">{t('attendance-truancy.worklist.more', { count: WORKLIST_SHOWN, total: list.counts.habitual })}</p> : null}
+        </>
       ) : (
         <p>{t('attendance-truancy.worklist.habitualNone')}</p>
       )}
 
       <h2 id="notified-heading">{t('attendance-truancy.worklist.notifiedHeading')}</h2>
       {list.notified.length ? (
-        <StudentTable ctx={ctx} rows={list.notified} caption={t('attendance-truancy.worklist.notifiedCaption', { count: list.notified.length })} />
+        <>
+          <StudentTable ctx={ctx} rows={list.notified} caption={t('attendance-truancy.worklist.notifiedCaption', { count: list.counts.notified })} />
+          {list.counts.notified > list.notified.length ? <p class="usa-hint">{t('attendance-truancy.worklist.more', { count: WORKLIST_SHOWN, total: list.counts.notified })}</p> : null}
+        </>
       ) : (
         <p>{t('attendance-truancy.worklist.notifiedNone')}</p>
       )}
