@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
 import { newId } from '../src/platform/ids.js';
 import { AttendanceMarks } from '../src/modules/attendance/marks.js';
 import { AttendanceRepository } from '../src/modules/attendance/repository.js';
@@ -127,6 +128,23 @@ async function rostersPerSecond(t: BenchApp, since: string): Promise<{ n: number
   return { n, perSec: span > 0 ? (n - 1) / span : NaN };
 }
 
+const SIZED = ['roster_submissions', 'attendance_marks', 'attendance_days', 'attendance_totals', 'attendance_changes', 'absence_explanations', 'truancy_notices', 'section_students', 'sections'];
+
+/** Bytes of each attendance table with its indexes on PostgreSQL; the whole file on SQLite (it keeps no per-table figure without dbstat). */
+async function tableSizes(t: BenchApp): Promise<[string, number][]> {
+  if (t.deps.dialect === 'sqlite') {
+    const pages = await sql<{ page_count: number }>`PRAGMA page_count`.execute(t.deps.db);
+    const size = await sql<{ page_size: number }>`PRAGMA page_size`.execute(t.deps.db);
+    return [['whole database file', Number(pages.rows[0].page_count) * Number(size.rows[0].page_size)]];
+  }
+  const out: [string, number][] = [];
+  for (const table of SIZED) {
+    const r = await sql<{ n: string }>`select pg_total_relation_size(${table}::regclass) as n`.execute(t.deps.db);
+    out.push([table, Number(r.rows[0].n)]);
+  }
+  return out;
+}
+
 interface WriteFigures { how: string; ok: number; sent: number; perSec: number; p50: number; p90: number; p99: number; cpuMs: number; errors: string[] }
 
 /** (a) over HTTP: each roster posted by its own teacher's session, autocannon at 50 connections in a child process. */
@@ -202,6 +220,9 @@ for (const database of databases) {
   const rows = Object.values(seeded.counts).reduce((a, b) => a + b, 0);
   console.log(`  seeded in ${seeded.seconds.toFixed(1)} s: ${Object.entries(seeded.counts).map(([k, v]) => `${k} ${int(v)}`).join(', ')}`);
   const studentPeriods = seeded.counts.roster_submissions * SECTION_SIZE;
+  // What the year takes on disk (tables and their indexes): for docs/scaling.md's arithmetic.
+  const sizes = await tableSizes(t);
+  console.log(`  on disk: ${sizes.map(([k, v]) => `${k} ${mib(v)}`).join(', ')}`);
   const officeId = newId();
   await insertStaff(t, [{ id: officeId, role: 'school_office', schoolIds: [HOME.id] }]);
 
@@ -263,7 +284,7 @@ for (const database of databases) {
 
 \`npm run bench:attendance${database.name === 'postgres' ? ':postgres' : ''}\` — measured ${stamp()} on: ${machineLine()}.
 
-Seeded ${int(seeded.counts.students)} students at ${schools.length} schools in period mode (${PERIODS} periods), ${int(seeded.counts.sections)} sections of ${SECTION_SIZE} (${int(seeded.counts.section_students)} seats) and the year 2026-2027 of period attendance up to ${TODAY} (${int(studentPeriods)} student-periods) in **${seeded.seconds.toFixed(0)} s** (${int(rows)} rows${database.name === 'sqlite' ? '; synchronous=OFF during the seeding only, no ANALYZE (the app runs none)' : '; then VACUUM ANALYZE, what autovacuum does soon after a load'}): ${Object.entries(seeded.counts).map(([k, v]) => `${k} ${int(v)}`).join(', ')}. Marks are ${(100 * seeded.counts.attendance_marks / studentPeriods).toFixed(1)}% of the student-periods.
+Seeded ${int(seeded.counts.students)} students at ${schools.length} schools in period mode (${PERIODS} periods), ${int(seeded.counts.sections)} sections of ${SECTION_SIZE} (${int(seeded.counts.section_students)} seats) and the year 2026-2027 of period attendance up to ${TODAY} (${int(studentPeriods)} student-periods) in **${seeded.seconds.toFixed(0)} s** (${int(rows)} rows${database.name === 'sqlite' ? '; synchronous=OFF during the seeding only, no ANALYZE (the app runs none)' : '; then VACUUM ANALYZE, what autovacuum does soon after a load'}): ${Object.entries(seeded.counts).map(([k, v]) => `${k} ${int(v)}`).join(', ')}. Marks are ${(100 * seeded.counts.attendance_marks / studentPeriods).toFixed(1)}% of the student-periods. On disk with their indexes: ${sizes.map(([k, v]) => `${k} ${mib(v)}`).join(', ')}.
 
 Rosters: today's periods 3 to 6 (${int(targets.length)} sections, one in 33 left untaken for the report), each of ${SECTION_SIZE} students with one absent (A) and one tardy 7 minutes (T), each by its own teacher, 50 at a time after 200 to warm up. Rosters/s counts the submissions written, from the first one's time to the last one's (the app's clock); p90 and p99 are of each post.${fsync !== undefined ? ` fsync of the data disk (4 KiB, median) just before: ${ms(fsync)} ms.` : ' PostgreSQL runs with fsync=off (the throwaway cluster of scripts/with-postgres.sh).'}
 
