@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadCatalogs } from '../src/platform/i18n/catalogs.js';
 import { translator } from '../src/platform/i18n/translator.js';
@@ -220,8 +222,13 @@ export async function attendanceStory(browser: Browser, baseUrl: string, dataDir
     // ATT-5, ATT-8: the third unexcused day made the student truant; the first notification went out by itself, in Spanish.
     const mail = await readMail(dataDir, parentEmail, /\/attendance\/letters\//);
     if (!mail.includes('Código de Educación 48260')) throw new Error('ATT-5: the first truancy notification email is not in Spanish or does not cite EC 48260');
+    const sent = fs.readdirSync(path.join(dataDir, 'mail')).filter((f) => f.endsWith('.eml')).map((f) => fs.readFileSync(path.join(dataDir, 'mail', f), 'utf8'));
+    const notices = sent.filter((raw) => raw.includes(`To: ${parentEmail}`) && /attendance\/letters\//.test(raw.replace(/=\r?\n/g, '')));
+    if (notices.length !== 1) throw new Error(`ATT-5: ${notices.length} truancy emails to the family, not one`);
     await parent.goto(`/students/${studentId}`);
     await parent.getByRole('heading', { level: 2, name: es('attendance-truancy.parent.heading') }).waitFor();
+    // The explained day stays excused: the school's answer in Spanish beside the explanation.
+    await parent.getByRole('table', { name: es('attendance-explanations.parent.explanationsCaption', { name: 'Lucía' }) }).getByText(es('attendance-explanations.status.accepted')).waitFor();
     await checkA11y(parent, "parent's student page with the first truancy notification, Spanish, phone", visited, false);
     const letterLink = parent.getByRole('link', { name: new RegExp(`^${esc(es('attendance-truancy.parent.letter'))}`) });
     if ((await letterLink.count()) !== 1) throw new Error(`ATT-5: the parent sees ${await letterLink.count()} truancy letters, not one`);
@@ -230,7 +237,10 @@ export async function attendanceStory(browser: Browser, baseUrl: string, dataDir
     const letter = await parent.context().request.get(letterHref);
     if (letter.status() !== 200 || letter.headers()['content-type'] !== 'application/pdf') throw new Error(`the letter did not download as a PDF (${letter.status()} ${letter.headers()['content-type']})`);
     const text = await pdfText(await letter.body());
-    for (const expected of ['Lucía', '48260']) if (!text.includes(expected)) throw new Error(`the truancy letter lacks "${expected}"`);
+    // In the family's language, with what EC 48260.5 requires it to say.
+    for (const expected of ['Lucía López', es('attendance-truancy.letter.title', { number: 1 }), '48260.5']) {
+      if (!text.replace(/\s+/g, ' ').includes(expected)) throw new Error(`the truancy letter lacks "${expected}"`);
+    }
 
     // The office's truancy worklist lists her among those notified: three truant days, emailed.
     await office.goto(`/staff/attendance/truancy?school=${encodeURIComponent(SCHOOL)}`);
