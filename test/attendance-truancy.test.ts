@@ -245,6 +245,9 @@ describe.each(databases)('truancy ($name)', ({ url }) => {
     const row = /<tr[^>]*id="truant-[^"]*"[\s\S]*?<\/tr>/g;
     const elena = [...list.html.matchAll(row)].map((m) => textOf(m[0])).find((r) => r.includes('Elena López'))!;
     expect(elena).toContain('No account linked: print the letter and mail it');
+    // With no account to say the family's language, the office may print the letter in Spanish.
+    expect(list.html).toContain(`href="/staff/attendance/truancy/${notice.id}/letter.pdf?language=es"`);
+    expect(elena).toContain('En español (PDF)');
   });
 
   it('ATT-5 a large school\'s worklist shows the 25 notifications waiting longest, and says how many wait in all', async () => {

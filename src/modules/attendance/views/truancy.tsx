@@ -31,6 +31,9 @@ function NoticesCell({ ctx, row }: { ctx: PageContext; row: WorklistRow }) {
           {t(n.status === 'sent' ? 'attendance-truancy.worklist.noticeSent' : 'attendance-truancy.worklist.noticeProposed', { number: n.number, date: i18n.dateTime(n.sent_at ?? n.proposed_at) })}{' '}
           <a class="usa-link" href={`/staff/attendance/truancy/${n.id}/letter.pdf`}>
             {t('attendance-truancy.worklist.letter')}<span class="usa-sr-only"> ({t('attendance-truancy.worklist.noticeNumber', { number: n.number })}, {row.firstName} {row.lastName})</span>
+          </a>{' '}
+          <a class="usa-link" href={`/staff/attendance/truancy/${n.id}/letter.pdf?language=${n.language === 'es' ? 'en' : 'es'}`}>
+            <span lang={n.language === 'es' ? 'en' : 'es'}>{t(n.language === 'es' ? 'attendance-truancy.worklist.letterInEnglish' : 'attendance-truancy.worklist.letterInSpanish')}</span><span class="usa-sr-only"> ({t('attendance-truancy.worklist.noticeNumber', { number: n.number })}, {row.firstName} {row.lastName})</span>
           </a>
         </li>
       ))}
