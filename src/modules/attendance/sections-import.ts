@@ -139,8 +139,8 @@ export class SectionsImport {
     const bad = (line: number, p: LineProblem) => lines.set(line, [...(lines.get(line) ?? []), p]);
 
     return this.ctx.deps.db.transaction().execute(async (trx) => {
-      // Imports of a school take turns (two at once would each find the other's sections absent).
-      if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(hashtext(${`sections-import:${schoolId}`}))`.execute(trx);
+      // A school's section writes take turns, the import's with the pages' (sections.ts, lockSchool).
+      if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(hashtext(${`sections:${schoolId}`}))`.execute(trx);
       // Every read inside the transaction (on SQLite it holds the one connection).
       const periods = new Set((await trx.selectFrom('bell_periods').select('code').where('school_id', '=', schoolId).where('school_year', '=', year.year).execute()).map((p) => p.code));
       const mode = (await trx.selectFrom('attendance_schools').select('mode').where('school_id', '=', schoolId).where('school_year', '=', year.year).executeTakeFirst())?.mode ?? 'daily';

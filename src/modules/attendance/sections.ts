@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Transaction } from 'kysely';
 import { localDate } from '../../platform/clock.js';
 import { isUniqueViolation, type Db } from '../../platform/db/kysely.js';
 import type { AttendanceMode, BellPeriodsTable, Database, SectionsTable, SectionStudentsTable } from '../../platform/db/schema.js';
@@ -119,6 +119,14 @@ export interface Candidate {
 }
 
 type Trx = Transaction<Database>;
+
+/**
+ * A school's section writes take turns on PostgreSQL (two offices at once would each find the
+ * other's section, membership or homeroom absent); SQLite has one writer anyway.
+ */
+async function lockSchool(trx: Db, schoolId: string): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(hashtext(${`sections:${schoolId}`}))`.execute(trx);
+}
 
 /** What a checked import changes (sections-import.ts): written by Sections.applyImport in the import's transaction. */
 export interface ImportPlan {
@@ -346,6 +354,7 @@ export class Sections {
     const year = r.value.year.year;
     try {
       return await this.db.transaction().execute(async (trx) => {
+        await lockSchool(trx, schoolId);
         const checked = await this.checkSection(trx, schoolId, year, input);
         if (!checked.ok) return checked;
         const at = this.ctx.deps.clock.now().toISOString();
@@ -371,6 +380,7 @@ export class Sections {
     const { section } = r.value;
     try {
       return await this.db.transaction().execute(async (trx) => {
+        await lockSchool(trx, section.school_id);
         const checked = await this.checkSection(trx, section.school_id, section.school_year, input, section);
         if (!checked.ok) return checked;
         const at = this.ctx.deps.clock.now().toISOString();
@@ -405,6 +415,7 @@ export class Sections {
     if (!r.ok) return r;
     const { section, year } = r.value;
     return this.db.transaction().execute(async (trx) => {
+      await lockSchool(trx, section.school_id);
       const errors: FieldErrors = {};
       const typed = input.student.trim();
       const fromText = input.from.trim();
@@ -509,6 +520,7 @@ export class Sections {
     if (Object.keys(errors).length) return invalid(errors);
 
     return this.db.transaction().execute(async (trx) => {
+      await lockSchool(trx, schoolId);
       const at = this.ctx.deps.clock.now().toISOString();
       // A period a section uses stays: removing it would leave the section without a start.
       const used = await trx.selectFrom('sections').select(['period_code', 'code']).where('school_id', '=', schoolId).where('school_year', '=', year).execute();
