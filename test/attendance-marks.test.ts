@@ -89,4 +89,13 @@ describe.each(databases)('attendance marks ($name)', ({ url }) => {
     const rows = await t.deps.db.selectFrom('attendance_marks').select(['student_id', 'truancy']).where('section_id', '=', s.id).execute();
     expect(Object.fromEntries(rows.map((r) => [r.student_id, r.truancy]))).toEqual({ [a.student.id]: 0, [b.student.id]: 1 });
   });
+  it('ATT-4 two of a student\'s days written at once both count: the totals change one after the other', async () => {
+    const a = await enrolledStudent(t);
+    const s = await section(t, { students: [a.student.id] });
+    const absentOn = (date: string) =>
+      t.deps.db.transaction().execute((trx) => marks.writeRoster(trx, { district, section: s, date, by: 'staff:teacher', at, entries: [{ studentId: a.student.id, code: 'A', minutes: null }], reason: null }));
+    await Promise.all([absentOn('2026-12-01'), absentOn('2026-12-02'), absentOn('2026-12-03')]);
+    const totals = await t.deps.db.selectFrom('attendance_totals').selectAll().where('student_id', '=', a.student.id).executeTakeFirstOrThrow();
+    expect([totals.days_absent, totals.truant_days, totals.unexplained_days]).toEqual([3, 3, 3]);
+  });
 });

@@ -316,6 +316,8 @@ describe.each(databases)('taking attendance ($name)', ({ url }) => {
     const done = await take(office.client, s.id, { [`mark-${ana.id}`]: 'A' }, { paperRecord: 'Sign-in sheet, period 1' }, friday);
     expect(done.status).toBe(303);
     expect(await t.deps.db.selectFrom('attendance_marks').select(['code', 'date']).where('section_id', '=', s.id).execute()).toEqual([{ code: 'A', date: friday }]);
+    // The submission keeps the paper record it rests on.
+    expect(await t.deps.db.selectFrom('roster_submissions').select(['date', 'paper_record']).where('section_id', '=', s.id).execute()).toEqual([{ date: friday, paper_record: 'Sign-in sheet, period 1' }]);
     const logged = await t.deps.db.selectFrom('audit_log').select('detail').where('staff_id', '=', office.id).where('action', '=', 'attendance.roster').where('entity_id', '=', s.id).execute();
     expect(logged.map((l) => JSON.parse(l.detail!))).toEqual(expect.arrayContaining([expect.objectContaining({ date: friday, first: true, paperRecord: 'Sign-in sheet, period 1' })]));
   });

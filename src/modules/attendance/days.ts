@@ -88,7 +88,7 @@ export async function refreshDay(trx: Transaction<Database>, dialect: Dialect, d
   else await trx.updateTable('attendance_days').set({ ...next, school_id: schoolId }).where('student_id', '=', studentId).where('date', '=', date).execute();
   const after = marks.length === 0 ? ZERO : countsOf(next);
 
-  const totalsBefore = await ensureTotals(trx, district, y, studentId, schoolId, date, now);
+  const totalsBefore = await ensureTotals(trx, dialect, district, y, studentId, schoolId, date, now);
   const delta = COUNT_KEYS.filter((k) => after[k] !== before[k]);
   if (delta.length === 0) return { district, studentId, schoolId, schoolYear, date, before: totalsBefore, after: totalsBefore };
   const set: Record<string, unknown> = { updated_at: now };
@@ -113,12 +113,18 @@ async function scheduledPeriods(trx: Transaction<Database>, studentId: string, s
 }
 
 /**
- * The student's totals row at the school for the year, made on its first mark (locked on
- * PostgreSQL by the day row taken before it). The first day counted is the enrollment's entry
+ * The student's totals row at the school for the year, made on its first mark, and locked on
+ * PostgreSQL. The first day counted is the enrollment's entry
  * date at the school (ATT-4: days enrolled), or the marked day when no entry date is known.
  */
-async function ensureTotals(trx: Transaction<Database>, district: DistrictConfig, y: YearDays, studentId: string, schoolId: string, date: string, now: string): Promise<AttendanceTotalsTable> {
-  const found = await trx.selectFrom('attendance_totals').selectAll().where('student_id', '=', studentId).where('school_id', '=', schoolId).where('school_year', '=', y.year.year).executeTakeFirst();
+async function ensureTotals(trx: Transaction<Database>, dialect: Dialect, district: DistrictConfig, y: YearDays, studentId: string, schoolId: string, date: string, now: string): Promise<AttendanceTotalsTable> {
+  // Locked on PostgreSQL until the transaction ends: two of the student's days written at once
+  // (two rosters, two periods) change the totals one after the other, never from the same "before".
+  const read = () => {
+    const q = trx.selectFrom('attendance_totals').selectAll().where('student_id', '=', studentId).where('school_id', '=', schoolId).where('school_year', '=', y.year.year);
+    return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+  };
+  const found = await read();
   if (found) return found;
   const entry = await trx
     .selectFrom('enrollments')
@@ -136,5 +142,7 @@ async function ensureTotals(trx: Transaction<Database>, district: DistrictConfig
     days_absent: 0, days_excused: 0, partial_days: 0, tardies: 0, truant_days: 0, unexplained_days: 0, updated_at: now,
   };
   await trx.insertInto('attendance_totals').values(row).onConflict((oc) => oc.columns(['student_id', 'school_id', 'school_year']).doNothing()).execute();
-  return (await trx.selectFrom('attendance_totals').selectAll().where('student_id', '=', studentId).where('school_id', '=', schoolId).where('school_year', '=', y.year.year).executeTakeFirstOrThrow());
+  const made = await read();
+  if (!made) throw new Error('attendance totals row missing right after its insert');
+  return made;
 }

@@ -71,7 +71,8 @@ export type FieldErrors = Record<string, { key: string; params?: Record<string, 
 
 /** What an accepted explanation keeps beside its code: the dates a cap left unexcused, and why (ATT-3, ATT-6). */
 export interface NotExcused {
-  notExcused: CapRefusal[];
+  /** Each with the code's label in every language, so the office and the parent read why in their own (ATT-3). */
+  notExcused: (CapRefusal & { labels?: Record<string, string> })[];
 }
 
 /** The dates an acceptance excused and those a cap kept unexcused. */
@@ -105,7 +106,7 @@ const EXPLAINS: Record<'whole' | 'part', MarkCategory[]> = {
  * `refusal` column (JSON: catalog keys and their params, so each reader reads them in their own
  * language). A refused explanation's `refusal` is the office's words; a pending one's is null.
  */
-export function notExcusedOf(row: Pick<AbsenceExplanationsTable, 'status' | 'refusal'>): CapRefusal[] {
+export function notExcusedOf(row: Pick<AbsenceExplanationsTable, 'status' | 'refusal'>): NotExcused['notExcused'] {
   if (row.status !== 'accepted' || !row.refusal) return [];
   try {
     const parsed = JSON.parse(row.refusal) as NotExcused;
@@ -333,7 +334,7 @@ export class Explanations {
           code: chosen.code, minutes: null, by: `explanation:${row.id}`, at, reason: 'Explanation accepted', paperRecord: row.channel === 'paper' ? `explanation:${row.id}` : null, explanationId: row.id,
         });
       }
-      const notExcused = caps.refused.filter((r) => !allowed.has(r.date));
+      const notExcused = caps.refused.filter((r) => !allowed.has(r.date)).map((r) => ({ ...r, labels: { ...chosen.label } }));
       const refusal = notExcused.length ? JSON.stringify({ notExcused } satisfies NotExcused) : null;
       if (refusal) await trx.updateTable('absence_explanations').set({ refusal }).where('id', '=', id).execute();
       await this.ctx.audit.in(trx).record(staff, 'attendance.explanation.accept', { type: 'student', id: row.student_id }, ip, { explanation: id, code: chosen.code, excused: [...allowed].sort(), notExcused: notExcused.map((r) => r.date) });

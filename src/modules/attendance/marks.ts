@@ -82,7 +82,7 @@ export class AttendanceMarks {
   async writeRoster(trx: Transaction<Database>, w: RosterWrite): Promise<RosterWritten> {
     const inserted = await trx
       .insertInto('roster_submissions')
-      .values({ section_id: w.section.id, date: w.date, school_id: w.section.school_id, submitted_by: w.by, submitted_at: w.at, changed_at: null })
+      .values({ section_id: w.section.id, date: w.date, school_id: w.section.school_id, submitted_by: w.by, submitted_at: w.at, changed_at: null, paper_record: w.paperRecord ?? null })
       .onConflict((oc) => oc.columns(['section_id', 'date']).doNothing())
       .executeTakeFirst();
     const first = Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
@@ -107,7 +107,8 @@ export class AttendanceMarks {
       touched.push(e.studentId);
     }
     if (!first && changed > 0) await trx.updateTable('roster_submissions').set({ changed_at: w.at }).where('section_id', '=', w.section.id).where('date', '=', w.date).execute();
-    for (const studentId of touched) await this.refresh(trx, w.district, studentId, w.section.school_id, w.date, w.at);
+    // In one order (by id) whatever the roster's, so two rosters sharing students lock their days and totals alike.
+    for (const studentId of touched.sort()) await this.refresh(trx, w.district, studentId, w.section.school_id, w.date, w.at);
     return { first, written, changed };
   }
 

@@ -1,3 +1,4 @@
+import { pickLanguage } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { answered, checkedBySubmit, handleForm, type Refused, type Submitted } from '../../platform/http/form-cycle.js';
 import { requireStaff } from '../../platform/http/guards.js';
@@ -160,7 +161,7 @@ export async function takeRoutes(app: FastifyInstance, ctx: AttendanceContext, t
       keep,
       submit: async (values) => {
         const input: MarkInput = keep(values);
-        return asSubmitted(req, reply, staff, await taking.changeMark(staff, studentId, sectionId, date, input, req.ip), 'attendance.mark', { type: 'student', id: studentId }, { section: sectionId, date: date.slice(0, 20) });
+        return asSubmitted(req, reply, staff, await taking.changeMark(staff, studentId, sectionId, date, input, req.ip, pickLanguage(deps.catalogs, req)), 'attendance.mark', { type: 'student', id: studentId }, { section: sectionId, date: date.slice(0, 20) });
       },
       render: async (form, status) => markPage(reply, staff, req.params, { form, status }),
       redirectTo: async () => {

@@ -1,3 +1,4 @@
+import { inLanguage } from '../../platform/i18n/translator.js';
 import { localDate } from '../../platform/clock.js';
 import type { AttendanceChangesTable, AttendanceMarksTable, BellPeriodsTable, RosterSubmissionsTable, SectionsTable } from '../../platform/db/schema.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
@@ -369,8 +370,8 @@ export class Taking {
         const r = await this.ctx.marks.writeRoster(trx, { district, section, date, by: `staff:${staff.id}`, at, entries, reason: why, paperRecord: paperRecord || null });
         const resubmitted = !r.first && !knew;
         await this.ctx.audit.in(trx).record(staff, 'attendance.roster', { type: 'section', id: section.id }, ip, { date, changed: r.changed, written: r.written, first: r.first, ...(resubmitted ? { resubmitted: true } : {}), ...(paperRecord ? { paperRecord } : {}) }); // PRV-2
-        // The paper record of an after-the-fact first submission has no column of its own (the
-        // changes keep theirs): the audit line above is where it is kept.
+        // The paper record of an after-the-fact first submission is kept on the submission (its
+        // changes keep theirs), and on the audit line above.
         return r;
       });
       return { ok: true, value: written };
@@ -411,7 +412,7 @@ export class Taking {
    * reason always, and the paper record it rests on when the day is before today. An excused code
    * with a cap is checked against it first (ATT-3, ATT-6): a day beyond it is refused, nothing written.
    */
-  async changeMark(staff: SessionStaff, studentId: string, sectionId: string, date: string, input: MarkInput, ip: string): Promise<Submit<{ changed: boolean }>> {
+  async changeMark(staff: SessionStaff, studentId: string, sectionId: string, date: string, input: MarkInput, ip: string, lang = 'en'): Promise<Submit<{ changed: boolean }>> {
     const found = await this.mark(staff, studentId, sectionId, date);
     if (!found.ok) return { ok: false, access: found.problem.code === 'forbidden' ? 'forbidden' : 'not-found' };
     const v = found.value;
@@ -446,7 +447,11 @@ export class Taking {
       await this.ctx.audit.in(trx).record(staff, 'attendance.mark', { type: 'student', id: studentId }, ip, { section: v.section.id, date, from: v.mark?.code ?? null, to: code.code, minutes, changed }); // PRV-2
       return { changed };
     });
-    if ('refused' in outcome) return { ok: false, errors: { code: { key: outcome.refused.key, params: outcome.refused.params } } };
+    // ATT-3: the code's name in the reader's language (the refusal's params carry the district file's words).
+    if ('refused' in outcome) {
+      const label = inLanguage(this.ctx.deps.districts.get(staff.districtId)?.attendanceCodes.codes.find((c) => c.code === outcome.refused.params.code)?.label ?? { en: String(outcome.refused.params.label ?? '') }, lang);
+      return { ok: false, errors: { code: { key: outcome.refused.key, params: { ...outcome.refused.params, label } } } };
+    }
     return { ok: true, value: outcome };
   }
 }

@@ -639,6 +639,8 @@ export interface RosterSubmissionsTable {
   submitted_by: string;
   submitted_at: string;
   changed_at: string | null;
+  /** ATT-7: the paper record a roster entered after the day rests on. */
+  paper_record: string | null;
 }
 
 /** A mark that is not "present by default" (ADR 0035): one per section, day and student. */

@@ -35,11 +35,11 @@ function StatusCell({ ctx, x }: { ctx: PageContext; x: AbsenceExplanationsTable 
 }
 
 /** ATT-3, ATT-6: the dates a cap kept unexcused, and why, in the reader's language. */
-function NotExcusedList({ ctx, items }: { ctx: PageContext; items: CapRefusal[] }) {
+function NotExcusedList({ ctx, items }: { ctx: PageContext; items: (CapRefusal & { labels?: Record<string, string> })[] }) {
   return (
     <ul class="usa-list margin-y-05">
       {items.map((r) => (
-        <li key={r.date}>{ctx.t(`${NS}.notExcused`, { date: ctx.i18n.date(r.date), why: ctx.t(r.key, r.params) })}</li>
+        <li key={r.date}>{ctx.t(`${NS}.notExcused`, { date: ctx.i18n.date(r.date), why: ctx.t(r.key, { ...r.params, label: r.labels?.[ctx.lang] ?? r.labels?.en ?? r.params.label }) })}</li>
       ))}
     </ul>
   );

@@ -80,6 +80,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('submitted_at', 'text', (c) => c.notNull())
     // The last time a mark of it changed, or null.
     .addColumn('changed_at', 'text')
+    // ATT-7: a roster the office entered after the day, from the paper record it rests on (a sign-in sheet…).
+    .addColumn('paper_record', 'text')
     .addPrimaryKeyConstraint('roster_submissions_pk', ['section_id', 'date'])
     .execute();
   await db.schema.createIndex('roster_submissions_school').on('roster_submissions').columns(['school_id', 'date']).execute();
