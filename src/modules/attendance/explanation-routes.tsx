@@ -1,22 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Multipart } from '@fastify/multipart';
 import { answered, handleForm, refuseWhole, checkedBySubmit } from '../../platform/http/form-cycle.js';
-import { formValues, rawField } from '../../platform/http/forms.js';
+import { formValues } from '../../platform/http/forms.js';
 import { requireParent, requireStaff } from '../../platform/http/guards.js';
 import { paramsOf, queryOf, queryValue, typed } from '../../platform/http/route-schemas.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.js';
+import { sendCsrfFailure, setFlash } from '../../platform/http/web.js';
 import { sha256 } from '../../platform/ids.js';
 import type { StudentPageSection } from '../../platform/modules.js';
-import { FileTooLargeError } from '../../platform/storage/storage.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import type { AbsenceExplanationsTable } from '../../platform/db/schema.js';
 import { canKeepAttendance } from '../access/roles.js';
-import { SNIFF_BYTES, cleanFileName, detectAcceptedType, readHead } from '../documents/file-type.js';
 import { drain, maxUploadMb } from '../documents/service.js';
+import { readOneFileForm, type OneFileForm } from '../documents/one-file-form.js';
 import type { AttendanceContext } from './context.js';
-import { EXPLANATION_FILE_TYPES, Explanations, defaultCodeFor, excusedCodes, reasonsFor, type ExplanationDocument, type FieldErrors } from './explanations.js';
+import { EXPLANATION_FILE_TYPES, Explanations, defaultCodeFor, excusedCodes, reasonsFor } from './explanations.js';
 import { DecidePage, ExplainPage, ParentExplanationsSection, QueuePage } from './views/explanations.js';
 
 const NS = 'attendance-explanations';
@@ -26,16 +24,10 @@ const keep = (v: Record<string, string>): Record<string, string> =>
   Object.fromEntries(FIELDS.filter((f) => v[f] !== undefined).map((f) => [f, f === 'note' ? v[f].slice(0, 1100) : v[f].slice(0, 40)]));
 const SAFE_KEY = /^[A-Za-z0-9_-]{16,100}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const errorCode = (e: unknown): string | undefined => (e as { code?: string } | null)?.code;
 
 /** What the multipart body held: its text fields (the idempotency key among them), the staged photo, the problems of the file. */
-interface Received {
-  values: Record<string, string>;
-  idem: string;
-  document?: ExplanationDocument;
-  errors: FieldErrors;
-  csrf: boolean;
-}
+/** The form as it came (documents/one-file-form.ts). */
+type Received = OneFileForm;
 
 const forbiddenPage = (reply: FastifyReply) =>
   reply.page((ctx) => ErrorPage({ ctx, title: ctx.t(`${NS}.errors.forbidden`), message: ctx.t(`${NS}.errors.forbidden`) }), { status: 403 });
@@ -58,78 +50,7 @@ export async function explanationRoutes(app: FastifyInstance, ctx: AttendanceCon
    * `document`, typed from its bytes (DOC-6: PDF, JPEG, PNG, HEIC) and staged in storage — never
    * kept until the explanation that names it is. Any other file is read and thrown away.
    */
-  const receive = async (req: FastifyRequest): Promise<Received> => {
-    const got: Received = { values: {}, idem: '', errors: {}, csrf: false };
-    if (!req.isMultipart()) {
-      // The same form sent without a file (urlencoded).
-      const idem = rawField(req.body, '_idem');
-      return { ...got, values: formValues(req.body), idem: typeof idem === 'string' ? idem : '', csrf: csrfMatches(req.session?.csrfToken, rawField(req.body, '_csrf')) };
-    }
-    let parts: AsyncIterableIterator<Multipart>;
-    try {
-      parts = req.parts();
-    } catch {
-      return got;
-    }
-    const fail = (key: string, params: Record<string, string | number> = {}) => {
-      got.errors.document ??= { key, params };
-    };
-    let first = true;
-    try {
-      for await (const part of { [Symbol.asyncIterator]: () => parts }) {
-        if (first) {
-          first = false;
-          got.csrf = part.type === 'field' && part.fieldname === '_csrf' && csrfMatches(req.session?.csrfToken, String(part.value));
-        }
-        if (!got.csrf) {
-          if (part.type === 'file') await drain(part);
-          continue;
-        }
-        if (part.type === 'field') {
-          if (part.fieldname === '_idem') got.idem = String(part.value);
-          else if (part.fieldname !== '_csrf') got.values[part.fieldname] = String(part.value);
-          continue;
-        }
-        const name = cleanFileName(part.filename);
-        // An input left empty arrives as a part with no file name; one photo only.
-        if (part.fieldname !== 'document' || !name || got.document || got.errors.document) {
-          await drain(part);
-          continue;
-        }
-        try {
-          const head = await readHead(part.file, SNIFF_BYTES);
-          if (head.length === 0) {
-            fail(`${NS}.errors.file-empty`, { file: name });
-            continue;
-          }
-          const type = await detectAcceptedType(head);
-          if (!type || !(EXPLANATION_FILE_TYPES as readonly string[]).includes(type.mime)) {
-            fail(`${NS}.errors.file-type`, { file: name });
-            await drain(part);
-            continue;
-          }
-          const staged = await deps.storage.stage(part.file, { maxBytes, prefix: head });
-          got.document = { staged, fileName: name, contentType: type.mime };
-          if (part.file.truncated) fail(`${NS}.errors.file-too-large`, { file: name, max: maxUploadMb(maxBytes) });
-        } catch (e) {
-          if (e instanceof FileTooLargeError || errorCode(e) === 'FST_REQ_FILE_TOO_LARGE') {
-            fail(`${NS}.errors.file-too-large`, { file: name, max: maxUploadMb(maxBytes) });
-            await drain(part);
-            continue;
-          }
-          throw e;
-        }
-      }
-    } catch (e) {
-      const code = errorCode(e);
-      if (code === 'FST_REQ_FILE_TOO_LARGE') fail(`${NS}.errors.file-too-large`, { file: '', max: maxUploadMb(maxBytes) });
-      else if ((e as { syscall?: string } | null)?.syscall && !['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(code ?? '')) {
-        req.log.error({ err: e }, 'file store failed during an explanation; nothing was saved');
-        fail(`${NS}.errors.storage-down`);
-      } else fail(`${NS}.errors.file-interrupted`);
-    }
-    return got;
-  };
+  const receive = (req: FastifyRequest): Promise<Received> => readOneFileForm(req, deps.storage, { field: 'document', types: EXPLANATION_FILE_TYPES, maxBytes, ns: `${NS}`, what: 'an explanation' });
 
   /**
    * A retried post never makes two (the platform's idempotency key, read here from the multipart

@@ -1,23 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Multipart } from '@fastify/multipart';
 import { parseLocalInstant } from '../../platform/clock.js';
 import { answered, checkedBySubmit, handleForm, refuseProblem, refuseWhole } from '../../platform/http/form-cycle.js';
-import { formValues, rawField } from '../../platform/http/forms.js';
+import { formValues } from '../../platform/http/forms.js';
 import { requireStaff } from '../../platform/http/guards.js';
 import { idParams, queryOf, queryValue, typed } from '../../platform/http/route-schemas.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.js';
+import { sendCsrfFailure, setFlash } from '../../platform/http/web.js';
 import type { Problem } from '../../platform/result.js';
-import { FileTooLargeError, type StagedFile } from '../../platform/storage/storage.js';
 import type { FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import type { EnrollmentsTable } from '../../platform/db/schema.js';
 import { canKeepRoll } from '../access/roles.js';
-import { SNIFF_BYTES, cleanFileName, detectAcceptedType, readHead } from '../documents/file-type.js';
-import { drain, maxUploadMb } from '../documents/service.js';
+import { maxUploadMb } from '../documents/service.js';
+import { readOneFileForm, type OneFileForm } from '../documents/one-file-form.js';
 import { CONTACT_PURPOSES } from './contact-log.js';
 import type { RecordSection, RollContext } from './context.js';
-import { REQUESTERS, WITHDRAWAL_FILE_TYPES, WITHDRAWAL_NOTE_MAX, Withdrawals, type UploadedDocument } from './withdrawal.js';
+import { REQUESTERS, WITHDRAWAL_FILE_TYPES, WITHDRAWAL_NOTE_MAX, Withdrawals } from './withdrawal.js';
 import { CONTACT_FIELDS, ContactFormPage, ContactLogSection, type ContactLine, type ContactLogEnrollment } from './views/contact-log.js';
 import { WithdrawPage } from './views/withdraw-form.js';
 
@@ -33,12 +31,8 @@ const keepWithdrawal = (v: Record<string, string>): Record<string, string> =>
 const CONTACT_FORM_FIELD: Record<string, string> = { ...CONTACT_FIELDS, purpose: CONTACT_FIELDS.method, investigationId: CONTACT_FIELDS.method };
 
 /** What the multipart body held: its text fields, the staged document, the problems of the file. */
-interface Received {
-  values: Record<string, string>;
-  document?: UploadedDocument;
-  errors: FormState['errors'];
-  csrf: boolean;
-}
+/** The form as it came (documents/one-file-form.ts). */
+type Received = OneFileForm;
 
 /** The contact attempts of enrollments, oldest first, each with the name of who logged it. */
 async function contactLines(ctx: RollContext, enrollmentIds: string[]): Promise<ContactLine[]> {
@@ -51,7 +45,6 @@ async function contactLines(ctx: RollContext, enrollmentIds: string[]): Promise<
   return rows.map((r) => ({ ...r, loggedByName: names.get(r.logged_by) ?? null }));
 }
 
-const errorCode = (e: unknown): string | undefined => (e as { code?: string } | null)?.code;
 
 /**
  * WDR-1, WDR-2, WDR-4, ENR-5: the withdrawal form and the contact log of an enrollment, and the
@@ -122,75 +115,7 @@ export async function withdrawalRoutes(app: FastifyInstance, ctx: RollContext, s
    * `document`, typed from its bytes (PDF, JPEG, PNG) and staged in storage — never under its key
    * yet, never whole in memory. Any other file is read and thrown away.
    */
-  const receive = async (req: FastifyRequest): Promise<Received> => {
-    const got: Received = { values: {}, errors: {}, csrf: false };
-    let parts: AsyncIterableIterator<Multipart>;
-    try {
-      parts = req.parts();
-    } catch {
-      return got;
-    }
-    const fail = (key: string, params: Record<string, string | number> = {}) => {
-      got.errors.document ??= { key, params };
-    };
-    let first = true;
-    try {
-      for await (const part of { [Symbol.asyncIterator]: () => parts }) {
-        if (first) {
-          first = false;
-          got.csrf = part.type === 'field' && part.fieldname === '_csrf' && csrfMatches(req.session?.csrfToken, String(part.value));
-        }
-        if (!got.csrf) {
-          if (part.type === 'file') await drain(part);
-          continue;
-        }
-        if (part.type === 'field') {
-          got.values[part.fieldname] = String(part.value);
-          continue;
-        }
-        const name = cleanFileName(part.filename);
-        // An input left empty arrives as a part with no file name; one document only.
-        if (part.fieldname !== 'document' || !name || got.document || got.errors.document) {
-          await drain(part);
-          continue;
-        }
-        try {
-          const head = await readHead(part.file, SNIFF_BYTES);
-          if (head.length === 0) {
-            fail('withdrawal.errors.file-empty', { file: name });
-            continue;
-          }
-          const type = await detectAcceptedType(head);
-          // DOC-6: decided from the bytes, never from the name: a PDF, a JPEG or a PNG.
-          if (!type || !(WITHDRAWAL_FILE_TYPES as readonly string[]).includes(type.mime)) {
-            fail('withdrawal.errors.file-type', { file: name });
-            await drain(part);
-            continue;
-          }
-          const staged: StagedFile = await deps.storage.stage(part.file, { maxBytes, prefix: head });
-          got.document = { staged, fileName: name, contentType: type.mime };
-          // The multipart reader cuts a file at the limit; a cut file is never kept.
-          if (part.file.truncated) fail('withdrawal.errors.file-too-large', { file: name, max: maxUploadMb(maxBytes) });
-        } catch (e) {
-          if (e instanceof FileTooLargeError || errorCode(e) === 'FST_REQ_FILE_TOO_LARGE') {
-            fail('withdrawal.errors.file-too-large', { file: name, max: maxUploadMb(maxBytes) });
-            await drain(part);
-            continue;
-          }
-          throw e;
-        }
-      }
-    } catch (e) {
-      const code = errorCode(e);
-      if (code === 'FST_REQ_FILE_TOO_LARGE') fail('withdrawal.errors.file-too-large', { file: '', max: maxUploadMb(maxBytes) });
-      else if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') fail('withdrawal.errors.file-interrupted');
-      else if ((e as { syscall?: string } | null)?.syscall && !['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(code ?? '')) {
-        req.log.error({ err: e }, 'file store failed during a withdrawal; nothing was saved');
-        fail('withdrawal.errors.storage-down');
-      } else fail('withdrawal.errors.file-interrupted');
-    }
-    return got;
-  };
+  const receive = (req: FastifyRequest): Promise<Received> => readOneFileForm(req, deps.storage, { field: 'document', types: WITHDRAWAL_FILE_TYPES, maxBytes, ns: 'withdrawal', what: 'a withdrawal' });
 
   /** The form's own checks, all at once, before the rules of the service (which refuse one at a time). */
   const check = (e: EnrollmentsTable, got: Received): FormState['errors'] => {
@@ -213,13 +138,8 @@ export async function withdrawalRoutes(app: FastifyInstance, ctx: RollContext, s
     const { id } = req.params;
     const allowed = await service.enrollmentFor(staff, id);
     if (!allowed.ok) return refusedAccess(req, reply, staff, allowed.problem, 'roll.withdraw', id);
-    let got: Received;
-    if (req.isMultipart()) got = await receive(req);
-    else {
-      // A form sent without a file (urlencoded) is the same form, for a code that needs no document.
-      const v = formValues(req.body);
-      got = { values: v, errors: {}, csrf: csrfMatches(req.session?.csrfToken, rawField(req.body, '_csrf')) };
-    }
+    // A form sent without a file (urlencoded) is the same form, for a code that needs no document.
+    const got = await receive(req);
     try {
       if (!got.csrf) return sendCsrfFailure(req, reply);
       const values = keepWithdrawal(got.values);
