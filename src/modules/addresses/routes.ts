@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Multipart } from '@fastify/multipart';
 import type { Deps } from '../../deps.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.js';
+import { readSmallUpload } from '../../platform/http/file-upload.js';
+import { sendCsrfFailure, setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { requireStaff } from '../../platform/http/guards.js';
@@ -15,7 +15,6 @@ import { AddressesPage, type ImportFailure } from './views/addresses-page.js';
 /** A range file may be larger than a parent's document: 500,000 ranges are about 25 MB. */
 export const MAX_RANGE_FILE_BYTES = 50 * 1024 * 1024;
 
-const errorCode = (e: unknown): string | undefined => (e as { code?: string } | null)?.code;
 
 /** STU-2: district administrators import their district's address ranges (GET/POST /staff/addresses). */
 export async function addressRoutes(app: FastifyInstance, deps: Deps, audit: AuditLog): Promise<void> {
@@ -56,35 +55,9 @@ export async function addressRoutes(app: FastifyInstance, deps: Deps, audit: Aud
   app.post('/staff/addresses', { config: { csrf: 'manual' } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    let parts: AsyncIterableIterator<Multipart>;
-    try {
-      parts = req.parts({ limits: { fileSize: MAX_RANGE_FILE_BYTES } });
-    } catch {
-      return reply.redirect('/staff/addresses', 303);
-    }
-    let checked: boolean | null = null;
-    let file: { name: string; data: Buffer } | null = null;
-    let tooLarge = false;
-    try {
-      for await (const part of parts) {
-        if (checked === null) checked = part.type === 'field' && part.fieldname === '_csrf' && csrfMatches(req.session?.csrfToken, String(part.value));
-        if (part.type !== 'file') continue;
-        // Read the file only for a district administrator with a good token; drain anything else.
-        if (!checked || !canManageDistrict(staff) || part.fieldname !== 'file' || file || tooLarge) {
-          part.file.resume();
-          continue;
-        }
-        try {
-          file = { name: part.filename, data: await part.toBuffer() };
-        } catch (e) {
-          if (errorCode(e) !== 'FST_REQ_FILE_TOO_LARGE') throw e;
-          tooLarge = true;
-        }
-      }
-    } catch (e) {
-      if (errorCode(e) !== 'FST_REQ_FILE_TOO_LARGE') throw e;
-      tooLarge = true;
-    }
+    const upload = await readSmallUpload(req, { maxBytes: MAX_RANGE_FILE_BYTES, allowed: canManageDistrict(staff) });
+    if (!upload) return reply.redirect('/staff/addresses', 303);
+    const { checked, file, tooLarge } = upload;
     if (!checked) return sendCsrfFailure(req, reply);
     if (!canManageDistrict(staff)) {
       await audit.refused(staff, 'addresses.import', { type: 'address_ranges', id: staff.districtId }, req.ip, 'forbidden'); // PRV-2

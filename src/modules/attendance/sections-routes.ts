@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Multipart } from '@fastify/multipart';
 import { answered, checkedBySubmit, handleForm, type Refused } from '../../platform/http/form-cycle.js';
+import { readSmallUpload } from '../../platform/http/file-upload.js';
 import { requireStaff } from '../../platform/http/guards.js';
 import { paramsOf, queryOf, queryValue, typed } from '../../platform/http/route-schemas.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.js';
+import { sendCsrfFailure, setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import type { Problem } from '../../platform/result.js';
@@ -21,7 +21,6 @@ import { SchedulePage } from './views/sections-schedule.js';
 const schoolQuery = queryOf({ school: queryValue, year: queryValue });
 const sectionParams = paramsOf('sectionId');
 const membershipParams = paramsOf('sectionId', 'membershipId');
-const errorCode = (e: unknown): string | undefined => (e as { code?: string } | null)?.code;
 
 /**
  * Issue 16 point 1: the school office's pages of sections, rosters, the bell schedule and mode,
@@ -259,36 +258,10 @@ export async function sectionsRoutes(app: FastifyInstance, ctx: AttendanceContex
     if (!staff) return;
     const schoolId = await schoolOf(staff, req.query.school);
     const year = req.query.year;
-    let parts: AsyncIterableIterator<Multipart>;
-    try {
-      parts = req.parts({ limits: { fileSize: MAX_SECTIONS_IMPORT_BYTES } });
-    } catch {
-      return reply.redirect(`/staff/attendance/import?${qs(schoolId, year ?? '')}`, 303);
-    }
     const access = await sections.school(staff, schoolId, year);
-    let checked: boolean | null = null;
-    let file: { name: string; data: Buffer } | null = null;
-    let tooLarge = false;
-    try {
-      for await (const part of parts) {
-        if (checked === null) checked = part.type === 'field' && part.fieldname === '_csrf' && csrfMatches(req.session?.csrfToken, String(part.value));
-        if (part.type !== 'file') continue;
-        // Read only for someone who may import into this school, with a good token; drain anything else.
-        if (!checked || !access.ok || part.fieldname !== 'file' || file || tooLarge) {
-          part.file.resume();
-          continue;
-        }
-        try {
-          file = { name: part.filename, data: await part.toBuffer() };
-        } catch (e) {
-          if (errorCode(e) !== 'FST_REQ_FILE_TOO_LARGE') throw e;
-          tooLarge = true;
-        }
-      }
-    } catch (e) {
-      if (errorCode(e) !== 'FST_REQ_FILE_TOO_LARGE') throw e;
-      tooLarge = true;
-    }
+    const upload = await readSmallUpload(req, { maxBytes: MAX_SECTIONS_IMPORT_BYTES, allowed: access.ok });
+    if (!upload) return reply.redirect(`/staff/attendance/import?${qs(schoolId, year ?? '')}`, 303);
+    const { checked, file, tooLarge } = upload;
     if (!checked) return sendCsrfFailure(req, reply);
     if (!access.ok) return void (await refusedAccess(req, reply, staff, access.problem, 'attendance.sections.import', { type: 'school', id: schoolId }));
     const fileError = (key: string, params?: Record<string, string | number>) => importPage(req, reply, staff, schoolId, year, { values: {}, errors: { file: { key, params } } }, null, 400);

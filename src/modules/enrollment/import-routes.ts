@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Multipart } from '@fastify/multipart';
 import { requireStaff } from '../../platform/http/guards.js';
+import { readSmallUpload } from '../../platform/http/file-upload.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import { csrfMatches, sendCsrfFailure, setFlash } from '../../platform/http/web.js';
+import { sendCsrfFailure, setFlash } from '../../platform/http/web.js';
 import { emptyForm, type FormState } from '../../platform/views/context.js';
 import { ErrorPage } from '../../platform/views/error-page.js';
 import { decodeCsvBytes } from '../addresses/csv-import.js';
@@ -13,7 +13,6 @@ import { ImportPage } from './views/import-page.js';
 /** A student information system's file of a large district: 500,000 enrollments are about 80 MB. */
 export const MAX_IMPORT_BYTES = 120 * 1024 * 1024;
 
-const errorCode = (e: unknown): string | undefined => (e as { code?: string } | null)?.code;
 
 /** Issue 15 point 11: GET|POST /staff/roll/import, existing enrollments from a CSV, all or nothing. */
 export async function importRoutes(app: FastifyInstance, ctx: RollContext, importer: RollImport): Promise<void> {
@@ -42,36 +41,10 @@ export async function importRoutes(app: FastifyInstance, ctx: RollContext, impor
   app.post('/staff/roll/import', { config: { csrf: 'manual' } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
-    let parts: AsyncIterableIterator<Multipart>;
-    try {
-      parts = req.parts({ limits: { fileSize: MAX_IMPORT_BYTES } });
-    } catch {
-      return reply.redirect('/staff/roll/import', 303);
-    }
     const may = importer.mayImport(staff);
-    let checked: boolean | null = null;
-    let file: { name: string; data: Buffer } | null = null;
-    let tooLarge = false;
-    try {
-      for await (const part of parts) {
-        if (checked === null) checked = part.type === 'field' && part.fieldname === '_csrf' && csrfMatches(req.session?.csrfToken, String(part.value));
-        if (part.type !== 'file') continue;
-        // Read the file only for someone who may import, with a good token; drain anything else.
-        if (!checked || !may || part.fieldname !== 'file' || file || tooLarge) {
-          part.file.resume();
-          continue;
-        }
-        try {
-          file = { name: part.filename, data: await part.toBuffer() };
-        } catch (e) {
-          if (errorCode(e) !== 'FST_REQ_FILE_TOO_LARGE') throw e;
-          tooLarge = true;
-        }
-      }
-    } catch (e) {
-      if (errorCode(e) !== 'FST_REQ_FILE_TOO_LARGE') throw e;
-      tooLarge = true;
-    }
+    const upload = await readSmallUpload(req, { maxBytes: MAX_IMPORT_BYTES, allowed: may });
+    if (!upload) return reply.redirect('/staff/roll/import', 303);
+    const { checked, file, tooLarge } = upload;
     if (!checked) return sendCsrfFailure(req, reply);
     if (!may) return forbidden(req, reply, staff);
 
