@@ -277,13 +277,14 @@ export class ChronicAbsence {
       .innerJoin('students as s', 's.id', 't.student_id')
       .select(['t.student_id as studentId', 's.first_name as firstName', 's.last_name as lastName', 'e.grade', 't.school_id as schoolId', 't.days_absent as daysAbsent', 't.first_ordinal as firstOrdinal'])
       .where('t.school_year', '=', q.schoolYear)
-      .where('t.district_id', '=', q.districtId)
       .where('e.status', '=', 'active')
       // Chronic and at risk both need an absence: the school's index range starts past zero.
       .where('t.days_absent', '>', 0)
       .where('t.first_ordinal', '<=', q.todayOrdinal)
       .where(wanted[q.status]);
+    // One school's list reads that school's range (a school id names its district); the district's list its own.
     if (q.schoolId) query = query.where('t.school_id', '=', q.schoolId);
+    else query = query.where('t.district_id', '=', q.districtId);
     if (q.grade) query = query.where('e.grade', '=', q.grade);
     if (q.minDays) query = query.where('t.first_ordinal', '<=', q.todayOrdinal + 1 - q.minDays);
     const after = q.after;

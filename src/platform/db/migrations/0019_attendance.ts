@@ -175,6 +175,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('attendance_totals_pk', ['student_id', 'school_id', 'school_year'])
     .execute();
   await db.schema.createIndex('attendance_totals_school').on('attendance_totals').columns(['school_id', 'school_year', 'days_absent']).execute();
+  // A student's enrollment at one school in a year (attendance's lists join a student's totals to it):
+  // without it SQLite, which keeps no statistics, walks the school's whole roll for each student.
+  await db.schema.createIndex('enrollments_student_school').on('enrollments').columns(['student_id', 'school_id', 'school_year', 'status']).execute();
   // A district administrator's list of chronic absence across the district's schools.
   await db.schema.createIndex('attendance_totals_district').on('attendance_totals').columns(['district_id', 'school_year', 'days_absent']).execute();
   await db.schema.createIndex('attendance_totals_truant').on('attendance_totals').columns(['school_id', 'school_year', 'truant_days']).execute();
