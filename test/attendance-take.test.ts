@@ -62,9 +62,15 @@ describe.each(databases)('taking attendance ($name)', ({ url }) => {
     expect(textOf(page.html)).toContain('Submit attendance');
     const res = await take(teacher.client, s.id, { [`mark-${ben.id}`]: 'A', [`mark-${eva.id}`]: 'T', [`minutes-${eva.id}`]: '12' });
     expect(res.status).toBe(303);
-    expect(res.location).toBe(rosterPath(s.id));
-    const after = await teacher.client.get(rosterPath(s.id));
+    // The confirmation rides on the address (no session write beside the roster's commit).
+    expect(res.location).toBe(`${rosterPath(s.id)}?done=0`);
+    const after = await teacher.client.get(res.location!);
     expect(textOf(after.html)).toContain('Attendance submitted.');
+    // A crafted address says nothing of a roster not submitted.
+    const other = await classOf(1);
+    const untaken = await other.teacher.client.get(`${rosterPath(other.section.id)}?done=0`);
+    expect(untaken.status).toBe(200);
+    expect(textOf(untaken.html)).not.toContain('Attendance submitted.');
     // The form in its corrected state: the marks recorded, the submission known.
     expect(after.html).toMatch(new RegExp(`name="mark-${ben.id}" value="A" checked`));
     expect(after.html).toMatch(new RegExp(`name="minutes-${eva.id}"[^>]*value="12"`));

@@ -1,3 +1,4 @@
+import type { PageContext } from '../../platform/views/context.js';
 import { pickLanguage } from '../../platform/http/web.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { answered, checkedBySubmit, handleForm, type Refused, type Submitted } from '../../platform/http/form-cycle.js';
@@ -91,22 +92,25 @@ export async function takeRoutes(app: FastifyInstance, ctx: AttendanceContext, t
 
   // --- A section's roster on a day (ATT-1, ATT-7) ---
   const dayParams = paramsOf('sectionId', 'date');
-  const rosterPage = async (reply: FastifyReply, staff: SessionStaff, sectionId: string, date: string, shown?: { form?: FormState; status: number; alert?: Refused['alert'] }, read?: RosterView) => {
+  const rosterPage = async (reply: FastifyReply, staff: SessionStaff, sectionId: string, date: string, shown?: { form?: FormState; status: number; alert?: Refused['alert'] }, read?: RosterView, done?: PageContext['flash']) => {
     const r = read ? { ok: true as const, value: read } : await taking.roster(staff, sectionId, date);
     if (!r.ok) return reply.callNotFound();
     const view = r.value;
     const form = shown?.form ?? { values: rosterValues(view, presentCode(view.district).code), errors: {} };
-    return reply.page((c) => RosterPage({ ctx: c, view, form, allCodes: view.district.attendanceCodes.codes, alert: shown?.alert }), { status: shown?.status ?? 200 });
+    return reply.page((c) => RosterPage({ ctx: done ? { ...c, flash: done } : c, view, form, allCodes: view.district.attendanceCodes.codes, alert: shown?.alert }), { status: shown?.status ?? 200 });
   };
 
-  route.get('/staff/attendance/sections/:sectionId/days/:date', { schema: { params: dayParams } }, async (req, reply) => {
+  route.get('/staff/attendance/sections/:sectionId/days/:date', { schema: { params: dayParams, querystring: queryOf({ done: queryValue }) } }, async (req, reply) => {
     const staff = await requireStaff(req, reply);
     if (!staff) return;
     const { sectionId, date } = req.params;
     const r = await taking.roster(staff, sectionId, date);
     if (!r.ok) return notFound(req, reply, staff, 'attendance.roster', { type: 'section', id: sectionId }, { date: date.slice(0, 20) });
     await audit.record(staff, 'attendance.roster', { type: 'section', id: sectionId }, req.ip, { date, read: true, students: r.value.students.length }); // PRV-2
-    return rosterPage(reply, staff, sectionId, date, undefined, r.value);
+    // Back from a submit (?done=<marks changed>): said only when the roster is submitted indeed.
+    const changed = Number.parseInt(req.query.done ?? '', 10);
+    const done = r.value.submission && Number.isInteger(changed) && changed >= 0 ? { type: 'success' as const, messageKey: changed > 0 ? 'attendance-take.roster.done-changed' : 'attendance-take.roster.done', params: { count: String(changed) } } : null;
+    return rosterPage(reply, staff, sectionId, date, undefined, r.value, done);
   });
 
   route.post('/staff/attendance/sections/:sectionId/days/:date', { schema: { params: dayParams } }, async (req, reply) => {
@@ -120,10 +124,9 @@ export async function takeRoutes(app: FastifyInstance, ctx: AttendanceContext, t
         asSubmitted(req, reply, staff, await taking.submit(staff, sectionId, date, rosterInput(values), req.ip), 'attendance.roster', { type: 'section', id: sectionId }, { date: date.slice(0, 20) }),
       // A refusal of the day as a whole shows the roster as it is now, with why.
       render: async (form, status, refused) => rosterPage(reply, staff, sectionId, date, refused?.alert ? { status, alert: refused.alert } : { form, status }),
-      redirectTo: async (r) => {
-        await setFlash(req, deps.sessions, { type: 'success', messageKey: r.changed > 0 ? 'attendance-take.roster.done-changed' : 'attendance-take.roster.done', params: { count: String(r.changed) } });
-        return rosterHref(sectionId, date);
-      },
+      // The confirmation rides on the address, not on the session: a roster is the product's busiest
+      // write, and a session write would be a second commit of its own, outside the group commit.
+      redirectTo: async (r) => `${rosterHref(sectionId, date)}?done=${r.changed}`,
     });
   });
 
