@@ -51,8 +51,9 @@ function citationsIn(file: string, source: string, alsoRun = false): Citation[] 
 interface Rules { built: Set<string>; notBuilt: Set<string> }
 
 /**
- * The IDs docs/rules.md defines: a heading or a bold ID at the start of a line ("### DEC-15 …",
- * "- **DEC-15** …"). Those under a heading "Not built yet" are defined but not implemented.
+ * The IDs docs/rules.md defines: a heading or a bold ID at the start of a line ("### DEC-15 Silence",
+ * "- **DEC-15** Silence is a denial."). Those under a heading "Not built yet" are listed in the
+ * rules but nothing implements them.
  */
 function definedRules(markdown: string): Rules {
   const rules: Rules = { built: new Set(), notBuilt: new Set() };

@@ -1,5 +1,10 @@
+import type { ComponentChildren } from 'preact';
 import { assetHref } from '../http/built-assets.js';
 import type { PageContext } from './context.js';
+import { ErrorMessage } from './error-message.js';
+import { fieldId } from './forms.js';
+
+type ErrorShown = { key: string; params?: Record<string, string | number> } | null;
 
 /**
  * USWDS's file-input script writes its own words in English ("Drag files here or choose from
@@ -35,4 +40,30 @@ export function fileInputWords(ctx: PageContext, multiple = true): Record<string
  */
 export function FileInputWordsScript() {
   return <script src={assetHref('/assets/file-input-words.js')} defer></script>;
+}
+
+/**
+ * A form group for one file (a withdrawal's document, the photo of an absence's note): its label,
+ * hint and error, each tied to the input for a screen reader, and the file field's words in the
+ * page's language. `label` may carry more than words (an "optional" mark).
+ */
+export function OneFileField({ ctx, name, label, hint, error, accept }: { ctx: PageContext; name: string; label: ComponentChildren; hint: string; error?: ErrorShown; accept: string }) {
+  const id = fieldId(name);
+  return (
+    <div class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
+      <label class="usa-label" id={`${id}-label`} for={id}>{label}</label>
+      <div class="usa-hint" id={`${id}-hint`}>{hint}</div>
+      <ErrorMessage ctx={ctx} id={`${id}-error`} error={error} />
+      <input
+        class="usa-file-input"
+        id={id}
+        name={name}
+        type="file"
+        accept={accept}
+        aria-labelledby={`${id}-label`}
+        aria-describedby={[`${id}-hint`, error ? `${id}-error` : ''].filter(Boolean).join(' ')}
+        {...fileInputWords(ctx, false)}
+      />
+    </div>
+  );
 }

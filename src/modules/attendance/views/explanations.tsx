@@ -2,11 +2,10 @@ import type { AbsenceExplanationsTable, AttendanceChangesTable } from '../../../
 import { acceptAttribute } from '../../../platform/views/accept.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { DataTable } from '../../../platform/views/data-table.js';
-import { ErrorMessage } from '../../../platform/views/error-message.js';
-import { FileInputWordsScript, fileInputWords } from '../../../platform/views/file-input.js';
+import { FileInputWordsScript, OneFileField } from '../../../platform/views/file-input.js';
 import { FormLayout } from '../../../platform/views/form-layout.js';
 import { Layout } from '../../../platform/views/layout.js';
-import { CsrfField, RadioGroup, SelectInput, SubmitButton, TextArea, TextInput, fieldId } from '../../../platform/views/forms.js';
+import { CsrfField, RadioGroup, SelectInput, SubmitButton, TextArea, TextInput } from '../../../platform/views/forms.js';
 import type { CapRefusal } from '../caps.js';
 import { NOTE_MAX, OFFICE_CHANNELS, REFUSAL_MAX, notExcusedOf, type UnexplainedDay } from '../explanations.js';
 
@@ -86,23 +85,14 @@ export function ExplainPage({ ctx, form, data }: { ctx: PageContext; form: FormS
         />
         <SelectInput ctx={ctx} form={form} name="reason" label={t(`${NS}.form.reason`)} hint={t(`${NS}.form.reasonHint`)} required options={data.reasons.map((r) => ({ value: r, label: reasonText(ctx, r) }))} />
         <TextArea ctx={ctx} form={form} name="note" label={t(`${NS}.form.note`)} hint={t(`${NS}.form.noteHint`, { max: NOTE_MAX })} required maxLength={NOTE_MAX} rows={4} />
-        <div class={`usa-form-group${docError ? ' usa-form-group--error' : ''}`}>
-          <label class="usa-label" id={`${fieldId('document')}-label`} for={fieldId('document')}>
-            {t(`${NS}.form.document`)} <span class="usa-hint">({t('common.optional')})</span>
-          </label>
-          <div class="usa-hint" id={`${fieldId('document')}-hint`}>{t(`${NS}.form.documentHint`, { max: data.maxMb })}</div>
-          <ErrorMessage ctx={ctx} id={`${fieldId('document')}-error`} error={docError} />
-          <input
-            class="usa-file-input"
-            id={fieldId('document')}
-            name="document"
-            type="file"
-            accept={ACCEPT}
-            aria-labelledby={`${fieldId('document')}-label`}
-            aria-describedby={[`${fieldId('document')}-hint`, docError ? `${fieldId('document')}-error` : ''].filter(Boolean).join(' ')}
-            {...fileInputWords(ctx, false)}
-          />
-        </div>
+        <OneFileField
+          ctx={ctx}
+          name="document"
+          label={<>{t(`${NS}.form.document`)} <span class="usa-hint">({t('common.optional')})</span></>}
+          hint={t(`${NS}.form.documentHint`, { max: data.maxMb })}
+          error={docError}
+          accept={ACCEPT}
+        />
         <SubmitButton>{t(`${NS}.form.submit`)}</SubmitButton>
       </form>
       <FileInputWordsScript />

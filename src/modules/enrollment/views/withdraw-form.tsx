@@ -3,7 +3,7 @@ import { acceptAttribute } from '../../../platform/views/accept.js';
 import type { FormState, PageContext } from '../../../platform/views/context.js';
 import { DataTable } from '../../../platform/views/data-table.js';
 import { ErrorMessage } from '../../../platform/views/error-message.js';
-import { FileInputWordsScript, fileInputWords } from '../../../platform/views/file-input.js';
+import { FileInputWordsScript, OneFileField } from '../../../platform/views/file-input.js';
 import { FormLayout } from '../../../platform/views/form-layout.js';
 import { Checkbox, CsrfField, RadioGroup, SelectInput, SubmitButton, TextArea, TextInput, fieldId } from '../../../platform/views/forms.js';
 import { inLanguage } from '../../../platform/i18n/translator.js';
@@ -90,21 +90,7 @@ export function WithdrawPage({ ctx, data, form }: { ctx: PageContext; data: With
             ]}
           />
         ) : null}
-        <div class={`usa-form-group${docError ? ' usa-form-group--error' : ''}`}>
-          <label class="usa-label" id={`${fieldId('document')}-label`} for={fieldId('document')}>{t('withdrawal.documentLabel')}</label>
-          <div class="usa-hint" id={`${fieldId('document')}-hint`}>{t('withdrawal.documentHint', { max: data.maxMb })}</div>
-          <ErrorMessage ctx={ctx} id={`${fieldId('document')}-error`} error={docError} />
-          <input
-            class="usa-file-input"
-            id={fieldId('document')}
-            name="document"
-            type="file"
-            accept={ACCEPT}
-            aria-labelledby={`${fieldId('document')}-label`}
-            aria-describedby={[`${fieldId('document')}-hint`, docError ? `${fieldId('document')}-error` : ''].filter(Boolean).join(' ')}
-            {...fileInputWords(ctx, false)}
-          />
-        </div>
+        <OneFileField ctx={ctx} name="document" label={t('withdrawal.documentLabel')} hint={t('withdrawal.documentHint', { max: data.maxMb })} error={docError} accept={ACCEPT} />
 
         <TextInput ctx={ctx} form={form} name="exitDate" type="date" label={t('withdrawal.exitDate')} hint={t('withdrawal.exitDateHint')} required width="medium" />
         <RadioGroup
