@@ -147,6 +147,25 @@ async function tableSizes(t: BenchApp): Promise<[string, number][]> {
 
 interface WriteFigures { how: string; ok: number; sent: number; perSec: number; p50: number; p90: number; p99: number; cpuMs: number; errors: string[] }
 
+/**
+ * With BENCH_CPU_PROFILE=<file.cpuprofile>, the app's CPU profile of the measured rosters alone
+ * (not the seeding or the pages), to open in a browser's developer tools.
+ */
+async function startProfile(): Promise<() => Promise<void>> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file) return async () => {};
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 /** (a) over HTTP: each roster posted by its own teacher's session, autocannon at 50 connections in a child process. */
 async function rostersOverHttp(t: BenchApp, targets: BenchSection[], teachers: Map<string, BenchStaff>): Promise<WriteFigures> {
   const form = await rosterForm(t, teachers.get(targets[0].teacherId)!, targets[0]);
@@ -164,7 +183,9 @@ async function rostersOverHttp(t: BenchApp, targets: BenchSection[], teachers: M
   const since = t.deps.clock.now().toISOString();
   const cpu = process.cpuUsage();
   if (rest.length === 0) throw new Error(`only ${targets.length} rosters to take: too few students for a run after the warm-up`);
+  const stopProfile = await startProfile();
   const r: LoadResult = await runLoad({ kind: 'load', url: t.url, connections: Math.min(CONNECTIONS, rest.length), amount: rest.length, specs: specs(rest), expect });
+  await stopProfile();
   const cpuMs = cpuPer(cpu, r.requests);
   const kept = await rostersPerSecond(t, since);
   return { how: `HTTP POST ${ROSTER_ROUTE}`, ok: r.ok, sent: r.requests, perSec: kept.perSec, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, cpuMs, errors: [...r.unexpected.slice(0, 3), ...(r.errors ? [`${r.errors} socket errors`] : [])] };

@@ -1,4 +1,5 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { prepared } from '../../platform/db/prepared.js';
 import type { AttendanceDaysTable, AttendanceTotalsTable, Database, DayStatus, MarkCategory } from '../../platform/db/schema.js';
 import type { Dialect } from '../../platform/db/kysely.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
@@ -47,59 +48,128 @@ export interface TotalsChange {
 
 /**
  * Keeps one student's day and their year's totals true to the day's marks, in the transaction
- * that changed a mark (attendance/marks.ts is the only caller). The day row is taken first and,
- * on PostgreSQL, locked, so that two rosters of the same student's day at once add to the totals
- * once each, in turn. Returns the totals before and after, or null when the day is outside the
- * calendar.
+ * that changed a mark (attendance/marks.ts is the only caller). The day row is taken first — an
+ * upsert that returns it, and on PostgreSQL locks it — so that two rosters of the same student's
+ * day at once add to the totals once each, in turn; the totals move by the day's difference in
+ * one update that returns them (and locks them on PostgreSQL). Rosters are the product's
+ * heaviest write: this is four or five statements a marked student, not nine (ADR 0044).
+ * Returns the totals before and after, or null when the day is outside the calendar.
  */
 export async function refreshDay(trx: Transaction<Database>, dialect: Dialect, district: DistrictConfig, studentId: string, schoolId: string, date: string, now: string): Promise<TotalsChange | null> {
   const y = yearOf(district, date);
   if (!y) return null;
   const schoolYear = y.year.year;
-  await trx
-    .insertInto('attendance_days')
-    .values({ student_id: studentId, date, district_id: district.slug, school_id: schoolId, school_year: schoolYear, scheduled: 1, absent_periods: 0, excused_periods: 0, tardies: 0, status: 'present', truant: 0, unexplained: 0, updated_at: now })
-    .onConflict((oc) => oc.columns(['student_id', 'date']).doNothing())
-    .execute();
-  let q = trx.selectFrom('attendance_days').selectAll().where('student_id', '=', studentId).where('date', '=', date);
-  if (dialect === 'postgres') q = q.forUpdate();
-  const old = await q.executeTakeFirstOrThrow();
+  const key = { studentId, date };
+  // A placeholder inserted now (present, nothing counted) comes back as the zero day. SQLite (one
+  // writer) takes it in one upsert that returns it; PostgreSQL inserts it if missing and then
+  // reads it locked (an upsert that updates would write the row's every version twice).
+  const placeholder = { studentId, date, districtId: district.slug, schoolId, schoolYear, now };
+  let old: DayCounted | undefined;
+  if (dialect === 'postgres') {
+    await q.placeDay(trx, dialect, placeholder);
+    old = (await q.lockDay(trx, dialect, key)).rows[0];
+  } else old = (await q.takeDay(trx, dialect, placeholder)).rows[0];
+  if (!old) throw new Error('attendance day missing right after its insert');
 
-  const marks = await trx.selectFrom('attendance_marks').select(['category', 'truancy']).where('student_id', '=', studentId).where('date', '=', date).where('school_id', '=', schoolId).execute();
-  const scheduled = await scheduledPeriods(trx, studentId, schoolId, schoolYear, date);
-  const status = dayStatus(marks, scheduled);
-  const unexcused = marks.some((m) => m.category === 'unexcused');
-  const explained = unexcused
-    ? Boolean(await trx.selectFrom('absence_explanations').select('id').where('student_id', '=', studentId).where('from_date', '<=', date).where('to_date', '>=', date).where('removed_at', 'is', null).executeTakeFirst())
-    : true;
-  const next = {
-    scheduled,
-    absent_periods: marks.filter((m) => isAbsence(m.category)).length,
-    excused_periods: marks.filter((m) => m.category === 'excused').length,
-    tardies: marks.filter((m) => m.category === 'tardy').length,
-    status,
-    truant: marks.some((m) => m.truancy === 1) ? 1 : 0,
-    unexplained: unexcused && !explained ? 1 : 0,
-    updated_at: now,
-  };
-  // A placeholder just inserted (present, nothing counted) adds nothing: its "before" is the zero day.
+  // The day's marks, each with the periods the student was scheduled for that day (the same for every row).
+  const marks = (await q.dayMarks(trx, dialect, { studentId, date, schoolId, schoolYear })).rows;
   const before = countsOf(old);
-  if (marks.length === 0) await trx.deleteFrom('attendance_days').where('student_id', '=', studentId).where('date', '=', date).execute();
-  else await trx.updateTable('attendance_days').set({ ...next, school_id: schoolId }).where('student_id', '=', studentId).where('date', '=', date).execute();
-  const after = marks.length === 0 ? ZERO : countsOf(next);
+  let after = ZERO;
+  if (marks.length === 0) await q.dropDay(trx, dialect, key);
+  else {
+    const scheduled = Math.max(1, Number(marks[0].scheduled ?? 0));
+    const unexcused = marks.some((m) => m.category === 'unexcused');
+    const explained = unexcused ? (await q.explanationOf(trx, dialect, key)).rows.length > 0 : true;
+    const next = {
+      scheduled,
+      absent_periods: marks.filter((m) => isAbsence(m.category)).length,
+      excused_periods: marks.filter((m) => m.category === 'excused').length,
+      tardies: marks.filter((m) => m.category === 'tardy').length,
+      status: dayStatus(marks, scheduled),
+      truant: marks.some((m) => m.truancy === 1) ? 1 : 0,
+      unexplained: unexcused && !explained ? 1 : 0,
+      updated_at: now,
+    };
+    await q.setDay(trx, dialect, { ...key, ...next, schoolId });
+    after = countsOf(next);
+  }
 
-  const totalsBefore = await ensureTotals(trx, dialect, district, y, studentId, schoolId, date, now);
   const delta = COUNT_KEYS.filter((k) => after[k] !== before[k]);
-  if (delta.length === 0) return { district, studentId, schoolId, schoolYear, date, before: totalsBefore, after: totalsBefore };
-  const set: Record<string, unknown> = { updated_at: now };
-  for (const k of delta) set[k] = totalsBefore[k] + after[k] - before[k];
-  await trx.updateTable('attendance_totals').set(set).where('student_id', '=', studentId).where('school_id', '=', schoolId).where('school_year', '=', schoolYear).execute();
-  return { district, studentId, schoolId, schoolYear, date, before: totalsBefore, after: { ...totalsBefore, ...(set as Partial<AttendanceTotalsTable>) } };
+  if (delta.length === 0) {
+    const totals = await ensureTotals(trx, dialect, district, y, studentId, schoolId, date, now);
+    return { district, studentId, schoolId, schoolYear, date, before: totals, after: totals };
+  }
+  // One shape of the update for each set of counts that move: a count that does not move is not
+  // set, so the indexes on it are not touched.
+  const by: Record<string, unknown> = { studentId, schoolId, schoolYear, now };
+  for (const k of delta) by[k] = after[k] - before[k];
+  const move = async () => (await q.moveTotals(trx, dialect, by, delta.join(','))).rows[0];
+  // The student's first counted day at the school this year makes their totals row first.
+  const moved = (await move()) ?? (await ensureTotals(trx, dialect, district, y, studentId, schoolId, date, now), await move());
+  if (!moved) throw new Error('attendance totals row missing right after its insert');
+  const totalsBefore = { ...moved };
+  for (const k of delta) totalsBefore[k] = moved[k] - (after[k] - before[k]);
+  return { district, studentId, schoolId, schoolYear, date, before: totalsBefore, after: moved };
 }
 
-/** Periods the student was in a section of the school that day: at least one (a daily school's homeroom). */
-async function scheduledPeriods(trx: Transaction<Database>, studentId: string, schoolId: string, schoolYear: string, date: string): Promise<number> {
-  const r = await trx
+type DayCounted = Pick<AttendanceDaysTable, 'status' | 'tardies' | 'truant' | 'unexplained'>;
+const DAY_COUNTED = ['status', 'tardies', 'truant', 'unexplained'] as const;
+
+/**
+ * The statements a marked student's day runs, each built once (platform/db/prepared.ts): a
+ * roster runs them for every student it marks.
+ */
+const q = {
+  placeDay: prepared((db, p: { studentId: string; date: string; districtId: string; schoolId: string; schoolYear: string; now: string }) =>
+    db.insertInto('attendance_days').values(placeholderOf(p)).onConflict((oc) => oc.columns(['student_id', 'date']).doNothing()),
+  ),
+  takeDay: prepared((db, p: { studentId: string; date: string; districtId: string; schoolId: string; schoolYear: string; now: string }) =>
+    db.insertInto('attendance_days').values(placeholderOf(p)).onConflict((oc) => oc.columns(['student_id', 'date']).doUpdateSet({ updated_at: p.now })).returning(DAY_COUNTED),
+  ),
+  lockDay: prepared((db, p: { studentId: string; date: string }) => db.selectFrom('attendance_days').select(DAY_COUNTED).where('student_id', '=', p.studentId).where('date', '=', p.date).forUpdate()),
+  dayMarks: prepared((db, p: { studentId: string; date: string; schoolId: string; schoolYear: string }) =>
+    db
+      .selectFrom('attendance_marks')
+      .select(['category', 'truancy'])
+      .select(() => scheduledPeriods(db, p.studentId, p.schoolId, p.schoolYear, p.date).as('scheduled'))
+      .where('student_id', '=', p.studentId)
+      .where('date', '=', p.date)
+      .where('school_id', '=', p.schoolId),
+  ),
+  dropDay: prepared((db, p: { studentId: string; date: string }) => db.deleteFrom('attendance_days').where('student_id', '=', p.studentId).where('date', '=', p.date)),
+  explanationOf: prepared((db, p: { studentId: string; date: string }) =>
+    db.selectFrom('absence_explanations').select('id').where('student_id', '=', p.studentId).where('from_date', '<=', p.date).where('to_date', '>=', p.date).where('removed_at', 'is', null).limit(1),
+  ),
+  setDay: prepared((db, p: { studentId: string; date: string; schoolId: string; scheduled: number; absent_periods: number; excused_periods: number; tardies: number; status: DayStatus; truant: number; unexplained: number; updated_at: string }) =>
+    db
+      .updateTable('attendance_days')
+      .set({ scheduled: p.scheduled, absent_periods: p.absent_periods, excused_periods: p.excused_periods, tardies: p.tardies, status: p.status, truant: p.truant, unexplained: p.unexplained, updated_at: p.updated_at, school_id: p.schoolId })
+      .where('student_id', '=', p.studentId)
+      .where('date', '=', p.date),
+  ),
+  // `variant` names the counts that move ("partial_days,tardies"); each is added its difference.
+  moveTotals: prepared((db, p: Record<string, unknown>, variant) =>
+    db
+      .updateTable('attendance_totals')
+      .set((eb) => {
+        const set: Record<string, unknown> = { updated_at: p.now };
+        for (const k of variant.split(',') as (keyof Counts)[]) set[k] = eb(k, '+', p[k] as number);
+        return set as { updated_at: string };
+      })
+      .where('student_id', '=', p.studentId as string)
+      .where('school_id', '=', p.schoolId as string)
+      .where('school_year', '=', p.schoolYear as string)
+      .returningAll(),
+  ),
+};
+
+function placeholderOf(p: { studentId: string; date: string; districtId: string; schoolId: string; schoolYear: string; now: string }): AttendanceDaysTable {
+  return { student_id: p.studentId, date: p.date, district_id: p.districtId, school_id: p.schoolId, school_year: p.schoolYear, scheduled: 1, absent_periods: 0, excused_periods: 0, tardies: 0, status: 'present', truant: 0, unexplained: 0, updated_at: p.now };
+}
+
+/** Periods the student was in a section of the school that day, as a subquery: at least one counts (a daily school's homeroom). */
+function scheduledPeriods(db: Kysely<Database>, studentId: string, schoolId: string, schoolYear: string, date: string) {
+  return db
     .selectFrom('section_students as ss')
     .innerJoin('sections as s', 's.id', 'ss.section_id')
     .select((eb) => eb.fn.count<number>('ss.id').as('n'))
@@ -107,9 +177,7 @@ async function scheduledPeriods(trx: Transaction<Database>, studentId: string, s
     .where('ss.school_id', '=', schoolId)
     .where('s.school_year', '=', schoolYear)
     .where('ss.from_date', '<=', date)
-    .where((eb) => eb.or([eb('ss.to_date', 'is', null), eb('ss.to_date', '>=', date)]))
-    .executeTakeFirst();
-  return Math.max(1, Number(r?.n ?? 0));
+    .where((eb) => eb.or([eb('ss.to_date', 'is', null), eb('ss.to_date', '>=', date)]));
 }
 
 /**

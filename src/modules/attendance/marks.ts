@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { AttendanceMarksTable, Database, SectionsTable } from '../../platform/db/schema.js';
 import type { Dialect } from '../../platform/db/kysely.js';
 import { newId } from '../../platform/ids.js';
+import { prepared } from '../../platform/db/prepared.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { categoryOf, countsTowardTruancy } from './codes.js';
 import { refreshDay, type TotalsChange } from './days.js';
@@ -80,15 +81,9 @@ export class AttendanceMarks {
 
   /** A roster for a section and a school day. A second submission is a change of the first, recorded as changes. */
   async writeRoster(trx: Transaction<Database>, w: RosterWrite): Promise<RosterWritten> {
-    const inserted = await trx
-      .insertInto('roster_submissions')
-      .values({ section_id: w.section.id, date: w.date, school_id: w.section.school_id, submitted_by: w.by, submitted_at: w.at, changed_at: null, paper_record: w.paperRecord ?? null })
-      .onConflict((oc) => oc.columns(['section_id', 'date']).doNothing())
-      .executeTakeFirst();
-    const first = Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
-    const existing = new Map(
-      (await trx.selectFrom('attendance_marks').selectAll().where('section_id', '=', w.section.id).where('date', '=', w.date).execute()).map((m) => [m.student_id, m]),
-    );
+    const inserted = await q.submitRoster(trx, this.dialect, { sectionId: w.section.id, date: w.date, schoolId: w.section.school_id, by: w.by, at: w.at, paperRecord: w.paperRecord ?? null });
+    const first = Number(inserted.numAffectedRows ?? 0n) > 0;
+    const existing = new Map((await q.sectionMarks(trx, this.dialect, { sectionId: w.section.id, date: w.date })).rows.map((m) => [m.student_id, m]));
     const periodMinutes = await this.periodMinutes(trx, w.section);
     let written = 0;
     let changed = 0;
@@ -147,7 +142,7 @@ export class AttendanceMarks {
       recorded_at: w.at,
     };
     if (before) await trx.updateTable('attendance_marks').set(row).where('id', '=', before.id).execute();
-    else await trx.insertInto('attendance_marks').values({ id: newId(), district_id: district.slug, school_id: w.section.school_id, section_id: w.section.id, student_id: w.studentId, date: w.date, ...row }).execute();
+    else await q.insertMark(trx, this.dialect, { id: newId(), district_id: district.slug, school_id: w.section.school_id, section_id: w.section.id, student_id: w.studentId, date: w.date, ...row });
     if (isChange) {
       await trx
         .insertInto('attendance_changes')
@@ -173,10 +168,30 @@ export class AttendanceMarks {
 
   /** The section's period length from the bell schedule; null in daily mode or without a schedule (an absence then counts as the day). */
   private async periodMinutes(trx: Transaction<Database>, section: Pick<SectionsTable, 'school_id' | 'school_year' | 'period_code'>): Promise<number | null> {
-    const p = await trx.selectFrom('bell_periods').select(['starts_at', 'ends_at']).where('school_id', '=', section.school_id).where('school_year', '=', section.school_year).where('code', '=', section.period_code).executeTakeFirst();
+    const p = (await q.period(trx, this.dialect, { schoolId: section.school_id, schoolYear: section.school_year, code: section.period_code })).rows[0];
     return p ? minutesOf(p.ends_at) - minutesOf(p.starts_at) : null;
   }
 }
+
+/** The statements every roster runs, each built once (platform/db/prepared.ts). */
+const q = {
+  submitRoster: prepared((db, p: { sectionId: string; date: string; schoolId: string; by: string; at: string; paperRecord: string | null }) =>
+    db
+      .insertInto('roster_submissions')
+      .values({ section_id: p.sectionId, date: p.date, school_id: p.schoolId, submitted_by: p.by, submitted_at: p.at, changed_at: null, paper_record: p.paperRecord })
+      .onConflict((oc) => oc.columns(['section_id', 'date']).doNothing()),
+  ),
+  sectionMarks: prepared((db, p: { sectionId: string; date: string }) => db.selectFrom('attendance_marks').selectAll().where('section_id', '=', p.sectionId).where('date', '=', p.date)),
+  insertMark: prepared((db, p: AttendanceMarksTable) =>
+    db.insertInto('attendance_marks').values({
+      id: p.id, district_id: p.district_id, school_id: p.school_id, section_id: p.section_id, student_id: p.student_id, date: p.date, code: p.code, category: p.category,
+      minutes: p.minutes, truancy: p.truancy, explanation_id: p.explanation_id, recorded_by: p.recorded_by, recorded_at: p.recorded_at,
+    }),
+  ),
+  period: prepared((db, p: { schoolId: string; schoolYear: string; code: string }) =>
+    db.selectFrom('bell_periods').select(['starts_at', 'ends_at']).where('school_id', '=', p.schoolId).where('school_year', '=', p.schoolYear).where('code', '=', p.code),
+  ),
+};
 
 /** Minutes after midnight of a local 'HH:MM'. */
 export const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

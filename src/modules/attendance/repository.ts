@@ -35,10 +35,30 @@ export class AttendanceRepository {
    * at the school) — by last name, then first name.
    */
   rosterOn(section: Pick<SectionsTable, 'id' | 'school_id'>, date: string): Promise<RosterStudent[]> {
-    return this.db
-      .selectFrom('section_students as ss')
+    return this.seatsOn(section, date)
       .innerJoin('students as s', 's.id', 'ss.student_id')
       .select(['ss.student_id as studentId', 's.first_name as firstName', 's.last_name as lastName'])
+      .orderBy('s.last_name')
+      .orderBy('s.first_name')
+      .orderBy('ss.student_id')
+      .execute();
+  }
+
+  /** The ids of the students on a section's roster on a day (rosterOn's students), without their names: a roster's submit. */
+  async rosterIdsOn(section: Pick<SectionsTable, 'id' | 'school_id'>, date: string): Promise<Set<string>> {
+    return new Set((await this.seatsOn(section, date).select('ss.student_id').execute()).map((r) => r.student_id));
+  }
+
+  /** Names of students, by id. */
+  async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db.selectFrom('students').select(['id', 'first_name', 'last_name']).where('id', 'in', [...ids]).execute();
+    return new Map(rows.map((r) => [r.id, `${r.first_name} ${r.last_name}`]));
+  }
+
+  private seatsOn(section: Pick<SectionsTable, 'id' | 'school_id'>, date: string) {
+    return this.db
+      .selectFrom('section_students as ss')
       .where('ss.section_id', '=', section.id)
       .where('ss.from_date', '<=', date)
       .where((eb) => eb.or([eb('ss.to_date', 'is', null), eb('ss.to_date', '>=', date)]))
@@ -52,11 +72,7 @@ export class AttendanceRepository {
             .where('e.entry_date', '<=', date)
             .where((w) => w.or([w('e.exit_date', 'is', null), w('e.exit_date', '>=', date)])),
         ),
-      )
-      .orderBy('s.last_name')
-      .orderBy('s.first_name')
-      .orderBy('ss.student_id')
-      .execute();
+      );
   }
 
   /** The marks of a section on a day (only marks that are not "present by default"), by student. */

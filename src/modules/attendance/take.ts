@@ -292,26 +292,21 @@ export class Taking {
     if (closed) return { ok: false, errors: {}, alert: { key: closed, params: { date } }, status: 409 };
 
     const db = this.ctx.deps.db;
-    const [roster, marks, submission] = await Promise.all([
-      this.ctx.repo.rosterOn(section, date),
+    // The roster's ids only: names are read only to say what is wrong with a student's mark.
+    const [onRoster, marks, submission] = await Promise.all([
+      this.ctx.repo.rosterIdsOn(section, date),
       this.ctx.repo.marksOn(section.id, date),
       db.selectFrom('roster_submissions').selectAll().where('section_id', '=', section.id).where('date', '=', date).executeTakeFirst(),
     ]);
-    const onRoster = new Map(roster.map((s) => [s.studentId, s]));
-    const errors: FormState['errors'] = {};
+    /** Refusals by field, each with the student it names (their name is filled in below). */
+    const refused: { field: string; studentId: string; key: string; params: Record<string, string | number> }[] = [];
 
     // A student the form names who is not on the roster that day: named, when the section ever had them.
     const strangers = [...input.marks.keys()].filter((id) => !onRoster.has(id));
     if (strangers.length) {
-      const known = await db
-        .selectFrom('section_students as ss')
-        .innerJoin('students as s', 's.id', 'ss.student_id')
-        .select(['s.id', 's.first_name', 's.last_name'])
-        .where('ss.section_id', '=', section.id)
-        .where('ss.student_id', 'in', strangers)
-        .execute();
-      const names = new Map(known.map((k) => [k.id, `${k.first_name} ${k.last_name}`]));
-      for (const id of strangers) errors[`mark-${id}`] = { key: 'attendance-take.errors.not-on-roster', params: { student: names.get(id) ?? id.slice(0, 40), date } };
+      const known = await db.selectFrom('section_students').select('student_id').where('section_id', '=', section.id).where('student_id', 'in', strangers).execute();
+      const seated = new Set(known.map((k) => k.student_id));
+      for (const id of strangers) refused.push({ field: `mark-${id}`, studentId: seated.has(id) ? id : '', key: 'attendance-take.errors.not-on-roster', params: { student: id.slice(0, 40), date } });
     }
 
     const usable = new Set(this.ctx.deps.districts.attendanceCodesFor(district, codeUser(staff)).map((c) => c.code));
@@ -320,14 +315,12 @@ export class Taking {
     /** Changes of what was recorded before: a mark that exists, or any mark on a roster already submitted. */
     let corrections = 0;
     for (const [studentId, given] of input.marks) {
-      const student = onRoster.get(studentId);
-      if (!student) continue;
-      const name = `${student.firstName} ${student.lastName}`;
+      if (!onRoster.has(studentId)) continue;
       const before = marks.get(studentId);
       const code = this.ctx.deps.districts.attendanceCode(district, given.code);
       // A code the reader may not mark, unless it is the mark the student already has (kept as it is).
       if (!code || (!usable.has(code.code) && before?.code !== code.code)) {
-        errors[`mark-${studentId}`] = { key: 'attendance-take.errors.code-not-allowed', params: { student: name, code: given.code.slice(0, 10) } };
+        refused.push({ field: `mark-${studentId}`, studentId, key: 'attendance-take.errors.code-not-allowed', params: { code: given.code.slice(0, 10) } });
         continue;
       }
       let minutes: number | null = null;
@@ -335,17 +328,22 @@ export class Taking {
       if (takesMinutes(code)) {
         minutes = /^\d{1,4}$/.test(typed) ? Number(typed) : NaN;
         if (!(minutes >= 1 && minutes <= MINUTES_MAX)) {
-          errors[`minutes-${studentId}`] = { key: 'attendance-take.errors.minutes', params: { student: name, max: MINUTES_MAX } };
+          refused.push({ field: `minutes-${studentId}`, studentId, key: 'attendance-take.errors.minutes', params: { max: MINUTES_MAX } });
           continue;
         }
       } else if (typed !== '') {
-        errors[`minutes-${studentId}`] = { key: 'attendance-take.errors.minutes-not-for-code', params: { student: name } };
+        refused.push({ field: `minutes-${studentId}`, studentId, key: 'attendance-take.errors.minutes-not-for-code', params: {} });
         continue;
       }
       entries.push({ studentId, code: code.code, minutes });
       const differs = before ? before.code !== code.code || (before.minutes ?? null) !== minutes : categoryOf(code) !== 'present';
       if (differs) changes++;
       if (differs && (before || submission)) corrections++;
+    }
+    const errors: FormState['errors'] = {};
+    if (refused.length) {
+      const names = await this.ctx.repo.namesOf([...new Set(refused.map((r) => r.studentId).filter(Boolean))]);
+      for (const r of refused) errors[r.field] = { key: r.key, params: { ...r.params, student: names.get(r.studentId) ?? r.params.student ?? r.studentId } };
     }
 
     const reason = input.reason.trim();

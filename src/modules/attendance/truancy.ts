@@ -247,11 +247,13 @@ export class Truancy {
     for (let i = 0; i < habitualIds.length; i += 500) habitual.push(...(await db.selectFrom('students as s').select(named).where('s.id', 'in', habitualIds.slice(i, i + 500)).execute()));
     habitual.sort(byName);
     // The others notified this year at the school: no notice waiting, not habitual; by name.
+    // NOT EXISTS, not NOT IN: PostgreSQL turns it into an anti-join on the school's notices
+    // instead of testing each of the district's students against a list.
     const notifiedQuery = () => {
       let q = db
         .selectFrom('students as s')
         .where('s.id', 'in', here().select('n.student_id'))
-        .where('s.id', 'not in', here().select('n.student_id').where('n.status', '=', 'proposed'));
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('truancy_notices as p').select('p.id').whereRef('p.student_id', '=', 's.id').where('p.school_id', '=', schoolId).where('p.school_year', '=', schoolYear).where('p.status', '=', 'proposed'))));
       if (habitualIds.length) q = q.where('s.id', 'not in', habitualIds);
       return q;
     };

@@ -61,25 +61,29 @@ const STATEMENT_CACHE = 1000;
  */
 function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
-  const prepare = sqlite.prepare.bind(sqlite);
+  const prepareNew = sqlite.prepare.bind(sqlite);
+  const prepare = (source: string): SQLite.Statement => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      cache.delete(source); // re-inserted below: the Map's order is recency
+    } else {
+      stmt = prepareNew(source);
+      if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, stmt);
+    return stmt;
+  };
+  // Native methods need the real database as `this`: each is bound once, not on every call.
+  const bound = new Map<PropertyKey, unknown>([['prepare', prepare]]);
   return new Proxy(sqlite, {
     get(target, prop, receiver) {
-      if (prop !== 'prepare') {
-        const value = Reflect.get(target, prop, receiver);
-        // Native methods need the real database as `this`.
-        return typeof value === 'function' ? value.bind(target) : value;
-      }
-      return (source: string) => {
-        let stmt = cache.get(source);
-        if (stmt) {
-          cache.delete(source); // re-inserted below: the Map's order is recency
-        } else {
-          stmt = prepare(source);
-          if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
-        }
-        cache.set(source, stmt);
-        return stmt;
-      };
+      const known = bound.get(prop);
+      if (known) return known;
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      const fn = value.bind(target);
+      bound.set(prop, fn);
+      return fn;
     },
   });
 }

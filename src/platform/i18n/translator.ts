@@ -21,8 +21,8 @@ export function translator(catalogs: Catalogs, lang: string, timeZone = 'America
   const primary = catalogs.messages.get(code)!;
   const fallback = catalogs.messages.get(catalogs.defaultLanguage)!;
   const locale = own(LOCALES, code) ?? code;
-  const plurals = new Intl.PluralRules(locale);
-  const fallbackPlurals = new Intl.PluralRules(own(LOCALES, catalogs.defaultLanguage) ?? catalogs.defaultLanguage);
+  const plurals = pluralRules(locale);
+  const fallbackPlurals = pluralRules(own(LOCALES, catalogs.defaultLanguage) ?? catalogs.defaultLanguage);
   // A message with a {count} may have one form per plural category, as its language writes them:
   // "x.one" / "x.other" in the catalog ("1 file", "5 files"; "1 archivo", "5 archivos").
   const lookup = (key: string, params?: Params): string | undefined => {
@@ -94,6 +94,13 @@ export function inLanguage(label: { en: string }, lang: string): string {
  * days requests came in, birthdays): the written-out days are kept too, up to DATES_KEPT.
  */
 const DATES_KEPT = 20_000;
+/** Every request has a translator: its plural rules, built once per language, not twice a request. */
+const plurals = new Map<string, Intl.PluralRules>();
+function pluralRules(locale: string): Intl.PluralRules {
+  let p = plurals.get(locale);
+  if (!p) plurals.set(locale, (p = new Intl.PluralRules(locale)));
+  return p;
+}
 const cache = new Map<string, { dateFmt: Intl.DateTimeFormat; dtFmt: Intl.DateTimeFormat; nf: Intl.NumberFormat; dates: Map<string, string> }>();
 function formatters(locale: string, timeZone: string) {
   const key = `${locale}|${timeZone}`;

@@ -18,6 +18,7 @@ import * as m0016 from './0016_roll_notices.js';
 import * as m0017 from './0017_link_attempts.js';
 import * as m0018 from './0018_student_sources.js';
 import * as m0019 from './0019_attendance.js';
+import * as m0020 from './0020_attendance_write_path.js';
 
 /** Every migration, in order. Add new ones here; both dialects run the same set. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017_link_attempts': m0017,
   '0018_student_sources': m0018,
   '0019_attendance': m0019,
+  '0020_attendance_write_path': m0020,
 };
