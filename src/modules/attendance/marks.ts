@@ -141,7 +141,8 @@ export class AttendanceMarks {
       recorded_by: w.by,
       recorded_at: w.at,
     };
-    if (before) await trx.updateTable('attendance_marks').set(row).where('id', '=', before.id).execute();
+    // By its key, which is the table on SQLite (ADR 0044).
+    if (before) await trx.updateTable('attendance_marks').set(row).where('section_id', '=', before.section_id).where('date', '=', before.date).where('student_id', '=', before.student_id).execute();
     else await q.insertMark(trx, this.dialect, { id: newId(), district_id: district.slug, school_id: w.section.school_id, section_id: w.section.id, student_id: w.studentId, date: w.date, ...row });
     if (isChange) {
       await trx

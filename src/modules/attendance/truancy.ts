@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database, TruancyNoticesTable } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/kysely.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
@@ -246,14 +246,19 @@ export class Truancy {
     const habitual: { student_id: string; first_name: string; last_name: string }[] = [];
     for (let i = 0; i < habitualIds.length; i += 500) habitual.push(...(await db.selectFrom('students as s').select(named).where('s.id', 'in', habitualIds.slice(i, i + 500)).execute()));
     habitual.sort(byName);
-    // The others notified this year at the school: no notice waiting, not habitual; by name.
-    // NOT EXISTS, not NOT IN: PostgreSQL turns it into an anti-join on the school's notices
-    // instead of testing each of the district's students against a list.
+    // The others notified this year at the school: no notice waiting, not habitual; by name. The
+    // school's notices are read once, grouped by student (a correlated NOT EXISTS made SQLite
+    // walk the school's proposed notices for each student; NOT IN, PostgreSQL test each of the
+    // district's students against a list).
     const notifiedQuery = () => {
-      let q = db
-        .selectFrom('students as s')
-        .where('s.id', 'in', here().select('n.student_id'))
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('truancy_notices as p').select('p.id').whereRef('p.student_id', '=', 's.id').where('p.school_id', '=', schoolId).where('p.school_year', '=', schoolYear).where('p.status', '=', 'proposed'))));
+      let q = db.selectFrom('students as s').where(
+        's.id',
+        'in',
+        here()
+          .select('n.student_id')
+          .groupBy('n.student_id')
+          .having(sql<number>`max(case when n.status = 'proposed' then 1 else 0 end)`, '=', 0),
+      );
       if (habitualIds.length) q = q.where('s.id', 'not in', habitualIds);
       return q;
     };
