@@ -172,7 +172,7 @@ function scheduledPeriods(db: Kysely<Database>, studentId: string, schoolId: str
   return db
     .selectFrom('section_students as ss')
     .innerJoin('sections as s', 's.id', 'ss.section_id')
-    .select((eb) => eb.fn.count<number>('ss.id').as('n'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('ss.student_id', '=', studentId)
     .where('ss.school_id', '=', schoolId)
     .where('s.school_year', '=', schoolYear)

@@ -1,5 +1,6 @@
-import type { Db } from '../../platform/db/kysely.js';
-import type { AttendanceMarksTable, AttendanceMode, BellPeriodsTable, SectionsTable } from '../../platform/db/schema.js';
+import type { Db, Dialect } from '../../platform/db/kysely.js';
+import { prepared } from '../../platform/db/prepared.js';
+import type { AttendanceMarksTable, AttendanceMode, BellPeriodsTable, RosterSubmissionsTable, SectionsTable } from '../../platform/db/schema.js';
 
 /** One student on a section's roster for a day, as the roster form and the pages list them. */
 export interface RosterStudent {
@@ -13,10 +14,10 @@ export interface RosterStudent {
  * with their owners: marks with marks.ts, sections with sections.ts.
  */
 export class AttendanceRepository {
-  constructor(private db: Db) {}
+  constructor(private db: Db, private dialect: Dialect) {}
 
-  section(id: string): Promise<SectionsTable | undefined> {
-    return this.db.selectFrom('sections').selectAll().where('id', '=', id).executeTakeFirst();
+  async section(id: string): Promise<SectionsTable | undefined> {
+    return (await q.section(this.db, this.dialect, { id })).rows[0];
   }
 
   /** A teacher's sections in a year, by period then code. */
@@ -35,7 +36,7 @@ export class AttendanceRepository {
    * at the school) — by last name, then first name.
    */
   rosterOn(section: Pick<SectionsTable, 'id' | 'school_id'>, date: string): Promise<RosterStudent[]> {
-    return this.seatsOn(section, date)
+    return seatsOn(this.db, section, date)
       .innerJoin('students as s', 's.id', 'ss.student_id')
       .select(['ss.student_id as studentId', 's.first_name as firstName', 's.last_name as lastName'])
       .orderBy('s.last_name')
@@ -46,7 +47,12 @@ export class AttendanceRepository {
 
   /** The ids of the students on a section's roster on a day (rosterOn's students), without their names: a roster's submit. */
   async rosterIdsOn(section: Pick<SectionsTable, 'id' | 'school_id'>, date: string): Promise<Set<string>> {
-    return new Set((await this.seatsOn(section, date).select('ss.student_id').execute()).map((r) => r.student_id));
+    return new Set((await q.rosterIds(this.db, this.dialect, { sectionId: section.id, schoolId: section.school_id, date })).rows.map((r) => r.student_id));
+  }
+
+  /** The section's submission that day, if it was submitted. */
+  async submissionOn(sectionId: string, date: string): Promise<RosterSubmissionsTable | undefined> {
+    return (await q.submission(this.db, this.dialect, { sectionId, date })).rows[0];
   }
 
   /** Names of students, by id. */
@@ -56,28 +62,9 @@ export class AttendanceRepository {
     return new Map(rows.map((r) => [r.id, `${r.first_name} ${r.last_name}`]));
   }
 
-  private seatsOn(section: Pick<SectionsTable, 'id' | 'school_id'>, date: string) {
-    return this.db
-      .selectFrom('section_students as ss')
-      .where('ss.section_id', '=', section.id)
-      .where('ss.from_date', '<=', date)
-      .where((eb) => eb.or([eb('ss.to_date', 'is', null), eb('ss.to_date', '>=', date)]))
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('enrollments as e')
-            .select('e.id')
-            .whereRef('e.student_id', '=', 'ss.student_id')
-            .where('e.school_id', '=', section.school_id)
-            .where('e.entry_date', '<=', date)
-            .where((w) => w.or([w('e.exit_date', 'is', null), w('e.exit_date', '>=', date)])),
-        ),
-      );
-  }
-
   /** The marks of a section on a day (only marks that are not "present by default"), by student. */
   async marksOn(sectionId: string, date: string): Promise<Map<string, AttendanceMarksTable>> {
-    const rows = await this.db.selectFrom('attendance_marks').selectAll().where('section_id', '=', sectionId).where('date', '=', date).execute();
+    const rows = (await q.marks(this.db, this.dialect, { sectionId, date })).rows;
     return new Map(rows.map((r) => [r.student_id, r]));
   }
 
@@ -92,3 +79,31 @@ export class AttendanceRepository {
     return r?.mode ?? 'daily';
   }
 }
+
+/** The seats of a section on a day whose student is enrolled at the school that day (rosterOn's rule). */
+function seatsOn(db: Db, section: Pick<SectionsTable, 'id' | 'school_id'>, date: string) {
+  return db
+    .selectFrom('section_students as ss')
+    .where('ss.section_id', '=', section.id)
+    .where('ss.from_date', '<=', date)
+    .where((eb) => eb.or([eb('ss.to_date', 'is', null), eb('ss.to_date', '>=', date)]))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('enrollments as e')
+          .select((s) => s.lit(1).as('one'))
+          .whereRef('e.student_id', '=', 'ss.student_id')
+          .where('e.school_id', '=', section.school_id)
+          .where('e.entry_date', '<=', date)
+          .where((w) => w.or([w('e.exit_date', 'is', null), w('e.exit_date', '>=', date)])),
+      ),
+    );
+}
+
+/** The reads of a roster's submit, each built once (platform/db/prepared.ts): the product's busiest form. */
+const q = {
+  section: prepared((db, p: { id: string }) => db.selectFrom('sections').selectAll().where('id', '=', p.id)),
+  rosterIds: prepared((db, p: { sectionId: string; schoolId: string; date: string }) => seatsOn(db, { id: p.sectionId, school_id: p.schoolId }, p.date).select('ss.student_id')),
+  submission: prepared((db, p: { sectionId: string; date: string }) => db.selectFrom('roster_submissions').selectAll().where('section_id', '=', p.sectionId).where('date', '=', p.date)),
+  marks: prepared((db, p: { sectionId: string; date: string }) => db.selectFrom('attendance_marks').selectAll().where('section_id', '=', p.sectionId).where('date', '=', p.date)),
+};

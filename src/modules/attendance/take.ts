@@ -293,11 +293,7 @@ export class Taking {
 
     const db = this.ctx.deps.db;
     // The roster's ids only: names are read only to say what is wrong with a student's mark.
-    const [onRoster, marks, submission] = await Promise.all([
-      this.ctx.repo.rosterIdsOn(section, date),
-      this.ctx.repo.marksOn(section.id, date),
-      db.selectFrom('roster_submissions').selectAll().where('section_id', '=', section.id).where('date', '=', date).executeTakeFirst(),
-    ]);
+    const [onRoster, marks, submission] = await Promise.all([this.ctx.repo.rosterIdsOn(section, date), this.ctx.repo.marksOn(section.id, date), this.ctx.repo.submissionOn(section.id, date)]);
     /** Refusals by field, each with the student it names (their name is filled in below). */
     const refused: { field: string; studentId: string; key: string; params: Record<string, string | number> }[] = [];
 

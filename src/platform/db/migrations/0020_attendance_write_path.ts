@@ -7,6 +7,8 @@ import { Kysely, PostgresAdapter, sql, type CreateTableBuilder } from 'kysely';
  * - The index on a school's students by truant days served no list — the truancy worklist reads
  *   the school's notices, a student's truant days are read by student — yet it moved each time a
  *   truant day was counted. Dropped on both databases.
+ * - A roster's seats, a marked student's periods of the day and the enrollment each seat is
+ *   checked against are read from their indexes alone: the indexes carry the dates and ids.
  * - On SQLite, a table with a primary key other than an integer is two b-trees (the rows by rowid,
  *   and the key's own index), and a mark's table had a third for its natural key. The mark, the
  *   day and the roster submission are made tables that are their key (WITHOUT ROWID): a mark's
@@ -15,6 +17,14 @@ import { Kysely, PostgresAdapter, sql, type CreateTableBuilder } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('attendance_totals_truant').execute();
+  // A roster's seats and a marked student's periods that day are read from the indexes alone
+  // (their dates and the ids they lead to are in them), and so is the enrollment each seat checks.
+  await db.schema.dropIndex('section_students_section').execute();
+  await db.schema.createIndex('section_students_section').on('section_students').columns(['section_id', 'from_date', 'to_date', 'student_id']).execute();
+  await db.schema.dropIndex('section_students_student').execute();
+  await db.schema.createIndex('section_students_student').on('section_students').columns(['student_id', 'from_date', 'to_date', 'school_id', 'section_id']).execute();
+  await db.schema.dropIndex('enrollments_student_school').execute();
+  await db.schema.createIndex('enrollments_student_school').on('enrollments').columns(['student_id', 'school_id', 'entry_date', 'exit_date', 'school_year', 'status']).execute();
   if (db.getExecutor().adapter instanceof PostgresAdapter) return;
 
   await rebuild(db, 'attendance_marks', ['section_id', 'date', 'student_id'], (t) =>
@@ -82,5 +92,13 @@ async function rebuild(db: Kysely<any>, table: string, key: string[], columns: (
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  for (const [name, table, columns] of [
+    ['section_students_section', 'section_students', ['section_id', 'from_date']],
+    ['section_students_student', 'section_students', ['student_id', 'from_date']],
+    ['enrollments_student_school', 'enrollments', ['student_id', 'school_id', 'school_year', 'status']],
+  ] as const) {
+    await db.schema.dropIndex(name).execute();
+    await db.schema.createIndex(name).on(table).columns([...columns]).execute();
+  }
   await db.schema.createIndex('attendance_totals_truant').on('attendance_totals').columns(['school_id', 'school_year', 'truant_days']).execute();
 }
