@@ -49,6 +49,13 @@ describe('migration 0020: the attendance write path (SQLite rebuild)', () => {
       expect(indexes).not.toContain('attendance_totals_truant');
       const plan = await sql<{ detail: string }>`explain query plan select * from attendance_marks where student_id = 's1' and date = '2026-12-07'`.execute(db);
       expect(plan.rows.map((r) => r.detail).join(' ')).toMatch(/attendance_marks_student/);
+      // A roster's seat checks its enrollment from an index alone; a chronic list still joins its
+      // totals to their enrollments by student (four equal columns), not by walking the school's roll.
+      const seat = await sql<{ detail: string }>`explain query plan select 1 from enrollments e where e.student_id = 's1' and e.school_id = 'd:1' and e.entry_date <= '2026-12-07' and (e.exit_date is null or e.exit_date >= '2026-12-07')`.execute(db);
+      expect(seat.rows.map((r) => r.detail).join(' ')).toMatch(/COVERING INDEX enrollments_seat/);
+      const chronic = await sql<{ detail: string }>`explain query plan select t.student_id from attendance_totals t join enrollments e on e.student_id = t.student_id and e.school_id = t.school_id and e.school_year = t.school_year
+        where t.school_id = 'd:1' and t.school_year = '2026-2027' and e.status = 'active' and t.days_absent > 0`.execute(db);
+      expect(chronic.rows.map((r) => r.detail).join(' ')).toMatch(/SEARCH e USING (COVERING )?INDEX enrollments_student_school \(student_id=\? AND school_id=\? AND school_year=\? AND status=\?\)/);
 
       // References still hold: no mark of a section or a student that does not exist.
       await expect(db.insertInto('attendance_marks').values({ ...mark, id: 'm3', section_id: 'no-such-section' }).execute()).rejects.toThrow(/FOREIGN KEY/);

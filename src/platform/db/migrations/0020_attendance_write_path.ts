@@ -23,8 +23,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('section_students_section').on('section_students').columns(['section_id', 'from_date', 'to_date', 'student_id']).execute();
   await db.schema.dropIndex('section_students_student').execute();
   await db.schema.createIndex('section_students_student').on('section_students').columns(['student_id', 'from_date', 'to_date', 'school_id', 'section_id']).execute();
-  await db.schema.dropIndex('enrollments_student_school').execute();
-  await db.schema.createIndex('enrollments_student_school').on('enrollments').columns(['student_id', 'school_id', 'entry_date', 'exit_date', 'school_year', 'status']).execute();
+  // Its own index, not a longer enrollments_student_school: that one's four equal columns are what
+  // keeps SQLite (no statistics) joining a chronic list's totals to their enrollments by student.
+  await db.schema.createIndex('enrollments_seat').on('enrollments').columns(['student_id', 'school_id', 'entry_date', 'exit_date']).execute();
   if (db.getExecutor().adapter instanceof PostgresAdapter) return;
 
   await rebuild(db, 'attendance_marks', ['section_id', 'date', 'student_id'], (t) =>
@@ -95,10 +96,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const [name, table, columns] of [
     ['section_students_section', 'section_students', ['section_id', 'from_date']],
     ['section_students_student', 'section_students', ['student_id', 'from_date']],
-    ['enrollments_student_school', 'enrollments', ['student_id', 'school_id', 'school_year', 'status']],
   ] as const) {
     await db.schema.dropIndex(name).execute();
     await db.schema.createIndex(name).on(table).columns([...columns]).execute();
   }
+  await db.schema.dropIndex('enrollments_seat').execute();
   await db.schema.createIndex('attendance_totals_truant').on('attendance_totals').columns(['school_id', 'school_year', 'truant_days']).execute();
 }
