@@ -5,12 +5,15 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
+import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES, SQLITE_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 export interface DbHandle {
   db: Db;
   dialect: Dialect;
+  /** SQLite's checkpoints on their own thread, for a database file. */
+  checkpointer?: Checkpointer;
   close(): Promise<void>;
 }
 
@@ -19,7 +22,7 @@ export interface DbHandle {
  * or `postgres://…`. SQLite runs in WAL mode with synchronous=FULL so that a
  * confirmation number is only shown once its row is on disk.
  */
-export function openDatabase(url: string, opts: { schema?: string } = {}): DbHandle {
+export function openDatabase(url: string, opts: { schema?: string; checkpoints?: boolean } = {}): DbHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // A schema other than public isolates test runs from each other.
     const pool = new pg.Pool({ connectionString: url, max: 10, ...(opts.schema ? { options: `-c search_path=${opts.schema} -c application_name=${opts.schema}` } : {}) });
@@ -45,7 +48,24 @@ export function openDatabase(url: string, opts: { schema?: string } = {}): DbHan
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  // A database file's checkpoints run on a thread of their own (ADR 0044); the app's connection
+  // checkpoints only if that thread falls far behind.
+  let open = true;
+  const checkpointer =
+    file !== ':memory:' && opts.checkpoints !== false
+      ? new Checkpointer(file, { onExit: () => open && sqlite.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`) })
+      : undefined;
+  if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  return {
+    db,
+    dialect: 'sqlite',
+    checkpointer,
+    close: async () => {
+      await checkpointer?.stop();
+      open = false;
+      await db.destroy();
+    },
+  };
 }
 
 /** How many distinct SQL texts keep their prepared statement: the app has a few hundred. */
