@@ -195,7 +195,7 @@ async function rostersOverHttp(t: BenchApp, targets: BenchSection[], teachers: M
 async function rostersAtService(t: BenchApp, targets: BenchSection[]): Promise<WriteFigures> {
   const district = t.deps.districts.get(DISTRICT)!;
   const marks = new AttendanceMarks(t.deps.dialect);
-  const repo = new AttendanceRepository(t.deps.db, t.deps.dialect);
+  const repo = new AttendanceRepository(t.deps.db);
   const latencies: number[] = [];
   const errors: string[] = [];
   let ok = 0;

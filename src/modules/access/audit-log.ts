@@ -3,7 +3,8 @@ import type { Writer } from '../../platform/db/group-commit.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
-import type { AuditOutcome } from '../../platform/db/schema.js';
+import type { AuditLogTable, AuditOutcome } from '../../platform/db/schema.js';
+import { prepared } from '../../platform/db/prepared.js';
 
 /** The record an entry is about: 'application', 'document', 'decision', 'permit', or a list ('queue', …). */
 export interface AuditEntity { type: string; id?: string | null }
@@ -57,22 +58,20 @@ export class AuditLog {
   }
 
   private async write(staff: SessionStaff, districtId: string, outcome: AuditOutcome, action: string, entity: AuditEntity, ip: string, detail?: Record<string, unknown>): Promise<void> {
-    const insert = (db: Db) => db
-      .insertInto('audit_log')
-      .values({
-        id: newId(),
-        at: this.clock.now().toISOString(),
-        staff_id: staff.id,
-        district_id: districtId,
-        actor_district_id: staff.districtId,
-        outcome,
-        action,
-        entity_type: entity.type,
-        entity_id: entity.id ?? null,
-        ip,
-        detail: detail ? JSON.stringify(detail) : null,
-      })
-      .execute();
+    const entry: AuditRow = {
+      id: newId(),
+      at: this.clock.now().toISOString(),
+      staff_id: staff.id,
+      district_id: districtId,
+      actor_district_id: staff.districtId,
+      outcome,
+      action,
+      entity_type: entity.type,
+      entity_id: entity.id ?? null,
+      ip,
+      detail: detail ? JSON.stringify(detail) : null,
+    };
+    const insert = (db: Db) => insertEntry(db, entry);
     if (this.writer) await this.writer.run(insert);
     else await insert(this.db);
   }
@@ -125,3 +124,12 @@ export class AuditLog {
     return q.orderBy('audit_log.at', 'desc').orderBy('audit_log.id', 'desc').limit(200).execute();
   }
 }
+
+type AuditRow = AuditLogTable;
+/** Every staff read and change writes a line: the statement is built once (platform/db/prepared.ts). */
+const insertEntry = prepared((db, p: AuditRow) =>
+  db.insertInto('audit_log').values({
+    id: p.id, at: p.at, staff_id: p.staff_id, district_id: p.district_id, actor_district_id: p.actor_district_id, outcome: p.outcome,
+    action: p.action, entity_type: p.entity_type, entity_id: p.entity_id, ip: p.ip, detail: p.detail,
+  }),
+);

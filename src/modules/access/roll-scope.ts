@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/kysely.js';
 import type { SessionStaff } from '../../platform/http/sessions.js';
 import type { EnrollmentsTable } from '../../platform/db/schema.js';
 import { canReadRoll } from './roles.js';
+import { prepared } from '../../platform/db/prepared.js';
 
 /**
  * PRV-1 for a school's roll (issue 15): which schools' students a staff member may see. A
@@ -20,7 +21,7 @@ export class RollScope {
   async schools(staff: Pick<SessionStaff, 'id' | 'role'>): Promise<string[] | null> {
     if (!canReadRoll(staff)) return [];
     if (staff.role === 'district_admin') return null;
-    return (await this.db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', staff.id).execute()).map((r) => r.school_id);
+    return (await schoolsOf(this.db, { staffId: staff.id })).rows.map((r) => r.school_id);
   }
 
   /** The ids of the staff member's schools, in the order the district lists them (every school for a district administrator). */
@@ -54,3 +55,7 @@ export class RollScope {
     return Boolean(await q.executeTakeFirst());
   }
 }
+
+/** Every roll and attendance action checks the staff member's schools: the statement is built once (platform/db/prepared.ts). */
+const schoolsOf = prepared((db, p: { staffId: string }) => db.selectFrom('staff_schools').select('school_id').where('staff_id', '=', p.staffId));
+

@@ -21,5 +21,5 @@ export const attendanceContext = (deps: Deps, audit: AuditLog, scope: RollScope,
   audit,
   scope,
   marks: new AttendanceMarks(deps.dialect, afterTotals),
-  repo: new AttendanceRepository(deps.db, deps.dialect),
+  repo: new AttendanceRepository(deps.db),
 });

@@ -66,20 +66,20 @@ export async function refreshDay(trx: Transaction<Database>, dialect: Dialect, d
   const placeholder = { studentId, date, districtId: district.slug, schoolId, schoolYear, now };
   let old: DayCounted | undefined;
   if (dialect === 'postgres') {
-    await q.placeDay(trx, dialect, placeholder);
-    old = (await q.lockDay(trx, dialect, key)).rows[0];
-  } else old = (await q.takeDay(trx, dialect, placeholder)).rows[0];
+    await q.placeDay(trx, placeholder);
+    old = (await q.lockDay(trx, key)).rows[0];
+  } else old = (await q.takeDay(trx, placeholder)).rows[0];
   if (!old) throw new Error('attendance day missing right after its insert');
 
   // The day's marks, each with the periods the student was scheduled for that day (the same for every row).
-  const marks = (await q.dayMarks(trx, dialect, { studentId, date, schoolId, schoolYear })).rows;
+  const marks = (await q.dayMarks(trx, { studentId, date, schoolId, schoolYear })).rows;
   const before = countsOf(old);
   let after = ZERO;
-  if (marks.length === 0) await q.dropDay(trx, dialect, key);
+  if (marks.length === 0) await q.dropDay(trx, key);
   else {
     const scheduled = Math.max(1, Number(marks[0].scheduled ?? 0));
     const unexcused = marks.some((m) => m.category === 'unexcused');
-    const explained = unexcused ? (await q.explanationOf(trx, dialect, key)).rows.length > 0 : true;
+    const explained = unexcused ? (await q.explanationOf(trx, key)).rows.length > 0 : true;
     const next = {
       scheduled,
       absent_periods: marks.filter((m) => isAbsence(m.category)).length,
@@ -90,7 +90,7 @@ export async function refreshDay(trx: Transaction<Database>, dialect: Dialect, d
       unexplained: unexcused && !explained ? 1 : 0,
       updated_at: now,
     };
-    await q.setDay(trx, dialect, { ...key, ...next, schoolId });
+    await q.setDay(trx, { ...key, ...next, schoolId });
     after = countsOf(next);
   }
 
@@ -103,7 +103,7 @@ export async function refreshDay(trx: Transaction<Database>, dialect: Dialect, d
   // set, so the indexes on it are not touched.
   const by: Record<string, unknown> = { studentId, schoolId, schoolYear, now };
   for (const k of delta) by[k] = after[k] - before[k];
-  const move = async () => (await q.moveTotals(trx, dialect, by, delta.join(','))).rows[0];
+  const move = async () => (await q.moveTotals(trx, by, delta.join(','))).rows[0];
   // The student's first counted day at the school this year makes their totals row first.
   const moved = (await move()) ?? (await ensureTotals(trx, dialect, district, y, studentId, schoolId, date, now), await move());
   if (!moved) throw new Error('attendance totals row missing right after its insert');

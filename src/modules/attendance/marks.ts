@@ -81,9 +81,9 @@ export class AttendanceMarks {
 
   /** A roster for a section and a school day. A second submission is a change of the first, recorded as changes. */
   async writeRoster(trx: Transaction<Database>, w: RosterWrite): Promise<RosterWritten> {
-    const inserted = await q.submitRoster(trx, this.dialect, { sectionId: w.section.id, date: w.date, schoolId: w.section.school_id, by: w.by, at: w.at, paperRecord: w.paperRecord ?? null });
+    const inserted = await q.submitRoster(trx, { sectionId: w.section.id, date: w.date, schoolId: w.section.school_id, by: w.by, at: w.at, paperRecord: w.paperRecord ?? null });
     const first = Number(inserted.numAffectedRows ?? 0n) > 0;
-    const existing = new Map((await q.sectionMarks(trx, this.dialect, { sectionId: w.section.id, date: w.date })).rows.map((m) => [m.student_id, m]));
+    const existing = new Map((await q.sectionMarks(trx, { sectionId: w.section.id, date: w.date })).rows.map((m) => [m.student_id, m]));
     const periodMinutes = await this.periodMinutes(trx, w.section);
     let written = 0;
     let changed = 0;
@@ -143,7 +143,7 @@ export class AttendanceMarks {
     };
     // By its key, which is the table on SQLite (ADR 0044).
     if (before) await trx.updateTable('attendance_marks').set(row).where('section_id', '=', before.section_id).where('date', '=', before.date).where('student_id', '=', before.student_id).execute();
-    else await q.insertMark(trx, this.dialect, { id: newId(), district_id: district.slug, school_id: w.section.school_id, section_id: w.section.id, student_id: w.studentId, date: w.date, ...row });
+    else await q.insertMark(trx, { id: newId(), district_id: district.slug, school_id: w.section.school_id, section_id: w.section.id, student_id: w.studentId, date: w.date, ...row });
     if (isChange) {
       await trx
         .insertInto('attendance_changes')
@@ -169,7 +169,7 @@ export class AttendanceMarks {
 
   /** The section's period length from the bell schedule; null in daily mode or without a schedule (an absence then counts as the day). */
   private async periodMinutes(trx: Transaction<Database>, section: Pick<SectionsTable, 'school_id' | 'school_year' | 'period_code'>): Promise<number | null> {
-    const p = (await q.period(trx, this.dialect, { schoolId: section.school_id, schoolYear: section.school_year, code: section.period_code })).rows[0];
+    const p = (await q.period(trx, { schoolId: section.school_id, schoolYear: section.school_year, code: section.period_code })).rows[0];
     return p ? minutesOf(p.ends_at) - minutesOf(p.starts_at) : null;
   }
 }

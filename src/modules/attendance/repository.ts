@@ -1,4 +1,4 @@
-import type { Db, Dialect } from '../../platform/db/kysely.js';
+import type { Db } from '../../platform/db/kysely.js';
 import { prepared } from '../../platform/db/prepared.js';
 import type { AttendanceMarksTable, AttendanceMode, BellPeriodsTable, RosterSubmissionsTable, SectionsTable } from '../../platform/db/schema.js';
 
@@ -14,10 +14,10 @@ export interface RosterStudent {
  * with their owners: marks with marks.ts, sections with sections.ts.
  */
 export class AttendanceRepository {
-  constructor(private db: Db, private dialect: Dialect) {}
+  constructor(private db: Db) {}
 
   async section(id: string): Promise<SectionsTable | undefined> {
-    return (await q.section(this.db, this.dialect, { id })).rows[0];
+    return (await q.section(this.db, { id })).rows[0];
   }
 
   /** A teacher's sections in a year, by period then code. */
@@ -47,12 +47,12 @@ export class AttendanceRepository {
 
   /** The ids of the students on a section's roster on a day (rosterOn's students), without their names: a roster's submit. */
   async rosterIdsOn(section: Pick<SectionsTable, 'id' | 'school_id'>, date: string): Promise<Set<string>> {
-    return new Set((await q.rosterIds(this.db, this.dialect, { sectionId: section.id, schoolId: section.school_id, date })).rows.map((r) => r.student_id));
+    return new Set((await q.rosterIds(this.db, { sectionId: section.id, schoolId: section.school_id, date })).rows.map((r) => r.student_id));
   }
 
   /** The section's submission that day, if it was submitted. */
   async submissionOn(sectionId: string, date: string): Promise<RosterSubmissionsTable | undefined> {
-    return (await q.submission(this.db, this.dialect, { sectionId, date })).rows[0];
+    return (await q.submission(this.db, { sectionId, date })).rows[0];
   }
 
   /** Names of students, by id. */
@@ -64,7 +64,7 @@ export class AttendanceRepository {
 
   /** The marks of a section on a day (only marks that are not "present by default"), by student. */
   async marksOn(sectionId: string, date: string): Promise<Map<string, AttendanceMarksTable>> {
-    const rows = (await q.marks(this.db, this.dialect, { sectionId, date })).rows;
+    const rows = (await q.marks(this.db, { sectionId, date })).rows;
     return new Map(rows.map((r) => [r.student_id, r]));
   }
 

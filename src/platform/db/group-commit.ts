@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Db, Dialect } from './kysely.js';
 
@@ -83,14 +83,15 @@ export class GroupCommitWriter implements Writer {
         try {
           await this.db.transaction().execute(async (trx) => {
             for (let i = 0; i < batch.length; i++) {
-              await sql.raw(`savepoint unit_${i}`).execute(trx);
+              const sp = savepoints(i);
+              await trx.executeQuery(sp.begin);
               try {
                 const value = await batch[i].work(trx);
-                await sql.raw(`release savepoint unit_${i}`).execute(trx);
+                await trx.executeQuery(sp.release);
                 outcomes.push({ ok: true, value });
               } catch (error) {
-                await sql.raw(`rollback to savepoint unit_${i}`).execute(trx);
-                await sql.raw(`release savepoint unit_${i}`).execute(trx);
+                await trx.executeQuery(sp.rollback);
+                await trx.executeQuery(sp.release);
                 outcomes.push({ ok: false, error });
               }
             }
@@ -111,5 +112,13 @@ export class GroupCommitWriter implements Writer {
     }
   }
 }
+
+/** A unit's savepoint statements, written once for each place in a batch (every form post runs two or three units). */
+const SAVEPOINTS = Array.from({ length: MAX_BATCH }, (_, i) => ({
+  begin: CompiledQuery.raw(`savepoint unit_${i}`),
+  release: CompiledQuery.raw(`release savepoint unit_${i}`),
+  rollback: CompiledQuery.raw(`rollback to savepoint unit_${i}`),
+}));
+const savepoints = (i: number) => SAVEPOINTS[i];
 
 export const openWriter = (db: Db, dialect: Dialect): Writer => (dialect === 'sqlite' ? new GroupCommitWriter(db) : new DirectWriter(db));

@@ -25,20 +25,20 @@ describe('prepared queries', () => {
       return t(d).insertInto('t').values({ k: p.k, n: p.n, note: p.note });
     });
     const read = prepared((d, p: { min: number }) => t(d).selectFrom('t').select(['k', 'n', 'note']).where('n', '>=', p.min).orderBy('k'));
-    await insert(db, 'sqlite', { k: 'a', n: 1, note: 'first' });
-    await insert(db, 'sqlite', { k: 'b', n: 5, note: null });
-    await db.transaction().execute((trx) => insert(trx, 'sqlite', { k: 'c', n: 9, note: 'in a transaction' }));
+    await insert(db, { k: 'a', n: 1, note: 'first' });
+    await insert(db, { k: 'b', n: 5, note: null });
+    await db.transaction().execute((trx) => insert(trx, { k: 'c', n: 9, note: 'in a transaction' }));
     expect(builds).toBe(1);
-    expect((await read(db, 'sqlite', { min: 5 })).rows).toEqual([{ k: 'b', n: 5, note: null }, { k: 'c', n: 9, note: 'in a transaction' }]);
-    expect((await read(db, 'sqlite', { min: 2 })).rows.map((r) => r.k)).toEqual(['b', 'c']);
+    expect((await read(db, { min: 5 })).rows).toEqual([{ k: 'b', n: 5, note: null }, { k: 'c', n: 9, note: 'in a transaction' }]);
+    expect((await read(db, { min: 2 })).rows.map((r) => r.k)).toEqual(['b', 'c']);
   });
 
   it('keeps the constants written in the query among the values given', async () => {
     const db = await setup();
     await sql`insert into t (k, n, note) values ('a', 1, null), ('b', 2, 'kept'), ('c', 3, 'kept')`.execute(db);
     const kept = prepared((d, p: { max: number }) => t(d).selectFrom('t').select('k').where('note', '=', 'kept').where('n', '<=', p.max).limit(1));
-    expect((await kept(db, 'sqlite', { max: 3 })).rows).toEqual([{ k: 'b' }]);
-    expect((await kept(db, 'sqlite', { max: 1 })).rows).toEqual([]);
+    expect((await kept(db, { max: 3 })).rows).toEqual([{ k: 'b' }]);
+    expect((await kept(db, { max: 1 })).rows).toEqual([]);
   });
 
   it('builds each variant of a query\'s shape once, each shape its own SQL', async () => {
@@ -49,15 +49,15 @@ describe('prepared queries', () => {
       shapes.push(variant);
       return t(d).updateTable('t').set(variant === 'n' ? { n: p.n! } : { note: p.note! }).where('k', '=', p.k).returningAll();
     });
-    expect((await set(db, 'sqlite', { k: 'a', n: 7 }, 'n')).rows).toEqual([{ k: 'a', n: 7, note: 'x' }]);
-    expect((await set(db, 'sqlite', { k: 'a', note: 'y' }, 'note')).rows).toEqual([{ k: 'a', n: 7, note: 'y' }]);
-    expect((await set(db, 'sqlite', { k: 'a', n: 8 }, 'n')).rows).toEqual([{ k: 'a', n: 8, note: 'y' }]);
+    expect((await set(db, { k: 'a', n: 7 }, 'n')).rows).toEqual([{ k: 'a', n: 7, note: 'x' }]);
+    expect((await set(db, { k: 'a', note: 'y' }, 'note')).rows).toEqual([{ k: 'a', n: 7, note: 'y' }]);
+    expect((await set(db, { k: 'a', n: 8 }, 'n')).rows).toEqual([{ k: 'a', n: 8, note: 'y' }]);
     expect(shapes).toEqual(['n', 'note']);
   });
 
   it('refuses to run without a value it needs rather than binding nothing', async () => {
     const db = await setup();
     const read = prepared((d, p: { k: string }) => t(d).selectFrom('t').select('n').where('k', '=', p.k));
-    await expect(read(db, 'sqlite', {} as { k: string })).rejects.toThrow(/no value for k/);
+    await expect(read(db, {} as { k: string })).rejects.toThrow(/no value for k/);
   });
 });

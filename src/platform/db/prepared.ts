@@ -1,5 +1,4 @@
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
-import type { Dialect } from './kysely.js';
 import type { Database } from './schema.js';
 
 /** What a stand-in value looks like in the compiled parameters: nothing a person types starts with a NUL. */
@@ -8,7 +7,7 @@ const SLOT = '\u0000slot:';
 type Slot = { name: string } | { value: unknown };
 
 /**
- * A query whose shape never changes, built and compiled by Kysely once per dialect and then run
+ * A query whose shape never changes, built and compiled by Kysely once per database kind and then run
  * with new values (Kysely's "splitting build, compile and execute" recipe). Kysely builds every
  * query anew — immutable nodes, then a compiler's visit — which on the product's busiest write, a
  * roster with its thirty-odd statements, cost as much CPU as SQLite running them (ADR 0044).
@@ -20,15 +19,18 @@ type Slot = { name: string } | { value: unknown };
  * are written the usual way.
  */
 export function prepared<P extends object, R>(build: (db: Kysely<Database>, p: P, variant: string) => Compilable<R>) {
-  const made = new Map<string, { sql: string; slots: Slot[] }>();
-  return async (db: Kysely<Database>, dialect: Dialect, values: P, variant = ''): Promise<QueryResult<R>> => {
-    const key = `${dialect}|${variant}`;
-    let m = made.get(key);
+  // By the database's adapter (one per dialect a process opens), then by variant.
+  const made = new WeakMap<object, Map<string, { sql: string; slots: Slot[] }>>();
+  return async (db: Kysely<Database>, values: P, variant = ''): Promise<QueryResult<R>> => {
+    const adapter = db.getExecutor().adapter;
+    let shapes = made.get(adapter);
+    if (!shapes) made.set(adapter, (shapes = new Map()));
+    let m = shapes.get(variant);
     if (!m) {
       const stand = new Proxy({}, { get: (_, name) => `${SLOT}${String(name)}` }) as P;
       const compiled = build(db, stand, variant).compile();
       m = { sql: compiled.sql, slots: compiled.parameters.map((v): Slot => (typeof v === 'string' && v.startsWith(SLOT) ? { name: v.slice(SLOT.length) } : { value: v })) };
-      made.set(key, m);
+      shapes.set(variant, m);
     }
     const parameters = m.slots.map((s) => {
       if ('value' in s) return s.value;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/kysely.js';
 import { isUniqueViolation } from '../db/kysely.js';
+import { prepared } from '../db/prepared.js';
 import { DirectWriter, type Writer } from '../db/group-commit.js';
 import type { Clock } from '../clock.js';
 import { sha256 } from '../ids.js';
@@ -36,7 +37,7 @@ export class IdempotencyStore {
 
   async begin(keyHash: string, route: string): Promise<Begin> {
     try {
-      await this.writer.run((trx) => trx.insertInto('idempotency_keys').values({ key_hash: keyHash, route, status: null, location: null, created_at: this.clock.now().toISOString() }).execute());
+      await this.writer.run((trx) => claimKey(trx, { keyHash, route, at: this.clock.now().toISOString() }));
       return { state: 'new' };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
@@ -54,7 +55,7 @@ export class IdempotencyStore {
   }
 
   complete(keyHash: string, status: number, location: string | null) {
-    return this.writer.run((trx) => trx.updateTable('idempotency_keys').set({ status, location }).where('key_hash', '=', keyHash).execute());
+    return this.writer.run((trx) => completeKey(trx, { keyHash, status, location }));
   }
 
   release(keyHash: string) {
@@ -65,6 +66,14 @@ export class IdempotencyStore {
     return this.db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(this.clock.now().getTime() - KEY_TTL_MS).toISOString()).execute();
   }
 }
+
+/** Every form post claims its key and stores its result: the two statements are built once (platform/db/prepared.ts). */
+const claimKey = prepared((db, p: { keyHash: string; route: string; at: string }) =>
+  db.insertInto('idempotency_keys').values({ key_hash: p.keyHash, route: p.route, status: null, location: null, created_at: p.at }),
+);
+const completeKey = prepared((db, p: { keyHash: string; status: number; location: string | null }) =>
+  db.updateTable('idempotency_keys').set({ status: p.status, location: p.location }).where('key_hash', '=', p.keyHash),
+);
 
 const SAFE_KEY = /^[A-Za-z0-9_-]{16,100}$/;
 

@@ -1,4 +1,5 @@
 import type { StaffRole } from '../db/schema.js';
+import { prepared } from '../db/prepared.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/kysely.js';
@@ -52,18 +53,7 @@ export class SessionStore {
     if (!rawId || rawId.length > 100) return null;
     const idHash = sha256(rawId);
     const now = this.clock.now();
-    const row = await this.db
-      .selectFrom('sessions')
-      .leftJoin('users', 'users.id', 'sessions.user_id')
-      .leftJoin('staff', 'staff.id', 'sessions.staff_id')
-      .select([
-        'sessions.staff_id', 'staff.district_id as staff_district', 'staff.email as staff_email', 'staff.first_name as staff_first',
-        'staff.last_name as staff_last', 'staff.role as staff_role',
-        'sessions.id_hash', 'sessions.csrf_token', 'sessions.created_at', 'sessions.last_seen_at', 'sessions.expires_at',
-        'sessions.data', 'sessions.user_id', 'users.email', 'users.first_name', 'users.last_name', 'users.language',
-      ])
-      .where('sessions.id_hash', '=', idHash)
-      .executeTakeFirst();
+    const row = (await loadSession(this.db, { idHash })).rows[0];
     if (!row) return null;
     const idleLimit = new Date(now.getTime() - this.opts.idleMs).toISOString();
     if (row.expires_at <= now.toISOString() || row.last_seen_at < idleLimit) {
@@ -189,3 +179,18 @@ export function attachSessionMethods(req: FastifyRequest, reply: FastifyReply, s
     req.session = null;
   };
 }
+
+/** Every request with a cookie reads its session: the statement is built once (platform/db/prepared.ts). */
+const loadSession = prepared((db, p: { idHash: string }) =>
+  db
+    .selectFrom('sessions')
+    .leftJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('staff', 'staff.id', 'sessions.staff_id')
+    .select([
+      'sessions.staff_id', 'staff.district_id as staff_district', 'staff.email as staff_email', 'staff.first_name as staff_first',
+      'staff.last_name as staff_last', 'staff.role as staff_role',
+      'sessions.id_hash', 'sessions.csrf_token', 'sessions.created_at', 'sessions.last_seen_at', 'sessions.expires_at',
+      'sessions.data', 'sessions.user_id', 'users.email', 'users.first_name', 'users.last_name', 'users.language',
+    ])
+    .where('sessions.id_hash', '=', p.idHash),
+);
