@@ -16,6 +16,7 @@ import type { AttendanceContext } from './context.js';
 import type { TotalsChange } from './days.js';
 import type { AfterTotals } from './marks.js';
 import { yearOf } from './school-days.js';
+import { prepared } from '../../platform/db/prepared.js';
 
 /**
  * Truancy (issue 16 point 8; ATT-5, ATT-8; EC 48260, 48260.5, 48261, 48262). A student's truant
@@ -43,24 +44,32 @@ const forbidden = (): Err => err('forbidden', 'attendance-truancy.errors.forbidd
 
 /** The parent the notifications go to: the student's linked account, if any. */
 async function familyOf(db: Db, studentId: string): Promise<{ first_name: string; last_name: string; account_id: string | null; email: string | null; language: string | null; parent_first: string | null; parent_last: string | null }> {
-  return db
-    .selectFrom('students')
-    .leftJoin('users', 'users.id', 'students.account_id')
-    .select(['students.first_name', 'students.last_name', 'students.account_id', 'users.email', 'users.language', 'users.first_name as parent_first', 'users.last_name as parent_last'])
-    .where('students.id', '=', studentId)
-    .executeTakeFirstOrThrow();
+  const row = (await q.family(db, { studentId })).rows[0];
+  if (!row) throw new Error(`no student ${studentId}`);
+  return row;
 }
 
 /** The student's truant days in the year, every school of it counted (a move mid-year keeps them). */
 async function truantDaysInYear(db: Db, studentId: string, schoolYear: string): Promise<number> {
-  const r = await db
-    .selectFrom('attendance_totals')
-    .select((eb) => eb.fn.sum<number>('truant_days').as('n'))
-    .where('student_id', '=', studentId)
-    .where('school_year', '=', schoolYear)
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
+  return Number((await q.truantDays(db, { studentId, schoolYear })).rows[0]?.n ?? 0);
 }
+
+/** The statements the truancy step runs when a roster adds a truant day, each built once (platform/db/prepared.ts). */
+const q = {
+  family: prepared((db, p: { studentId: string }) =>
+    db
+      .selectFrom('students')
+      .leftJoin('users', 'users.id', 'students.account_id')
+      .select(['students.first_name', 'students.last_name', 'students.account_id', 'users.email', 'users.language', 'users.first_name as parent_first', 'users.last_name as parent_last'])
+      .where('students.id', '=', p.studentId),
+  ),
+  truantDays: prepared((db, p: { studentId: string; schoolYear: string }) =>
+    db.selectFrom('attendance_totals').select((eb) => eb.fn.sum<number>('truant_days').as('n')).where('student_id', '=', p.studentId).where('school_year', '=', p.schoolYear),
+  ),
+  notices: prepared((db, p: { studentId: string; schoolYear: string }) =>
+    db.selectFrom('truancy_notices').selectAll().where('student_id', '=', p.studentId).where('school_year', '=', p.schoolYear).orderBy('number', 'desc'),
+  ),
+};
 
 /**
  * The email of a sent notification, in the outbox once per notice (its dedupe key), written in
@@ -104,13 +113,7 @@ export const truancyAfterTotals =
     if (change.after.truant_days <= change.before.truant_days) return;
     const days = await truantDaysInYear(trx, change.studentId, change.schoolYear);
     if (days < TRUANT_AT_DAYS) return;
-    const notices = await trx
-      .selectFrom('truancy_notices')
-      .selectAll()
-      .where('student_id', '=', change.studentId)
-      .where('school_year', '=', change.schoolYear)
-      .orderBy('number', 'desc')
-      .execute();
+    const notices = (await q.notices(trx, { studentId: change.studentId, schoolYear: change.schoolYear })).rows;
     const last = notices[0];
     const nowIso = deps.clock.now().toISOString();
     if (!last) {

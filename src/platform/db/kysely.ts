@@ -75,22 +75,22 @@ const STATEMENT_CACHE = 1000;
  * Kysely prepares every query anew; better-sqlite3's prepare parses and plans the SQL each
  * time, a large share of a request's database time. The same SQL text (values are bound
  * separately) gets its prepared statement back. Safe because better-sqlite3 is synchronous: a
- * statement is never in use by two queries at once (Kysely streams nothing here). The least
- * recently used statement is dropped beyond the limit, so SQL built with variable-length IN
- * lists cannot grow it without bound.
+ * statement is never in use by two queries at once (Kysely streams nothing here). The oldest
+ * statement is dropped beyond the limit, so SQL built with variable-length IN lists cannot grow
+ * it without bound.
  */
 function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
   const prepareNew = sqlite.prepare.bind(sqlite);
+  // First in, first out: a hit costs one lookup (no reordering); the app's few hundred texts fit,
+  // and one dropped while still in use is only prepared again.
   const prepare = (source: string): SQLite.Statement => {
     let stmt = cache.get(source);
-    if (stmt) {
-      cache.delete(source); // re-inserted below: the Map's order is recency
-    } else {
+    if (!stmt) {
       stmt = prepareNew(source);
       if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+      cache.set(source, stmt);
     }
-    cache.set(source, stmt);
     return stmt;
   };
   // Native methods need the real database as `this`: each is bound once, not on every call.

@@ -4,7 +4,12 @@ import type { Database } from './schema.js';
 /** What a stand-in value looks like in the compiled parameters: nothing a person types starts with a NUL. */
 const SLOT = '\u0000slot:';
 
-type Slot = { name: string } | { value: unknown };
+/** A compiled statement and, for each of its parameters, the value's name (null: a constant written in the query). */
+interface Made {
+  sql: string;
+  names: (string | null)[];
+  constants: unknown[];
+}
 
 /**
  * A query whose shape never changes, built and compiled by Kysely once per database kind and then run
@@ -20,7 +25,7 @@ type Slot = { name: string } | { value: unknown };
  */
 export function prepared<P extends object, R>(build: (db: Kysely<Database>, p: P, variant: string) => Compilable<R>) {
   // By the database's adapter (one per dialect a process opens), then by variant.
-  const made = new WeakMap<object, Map<string, { sql: string; slots: Slot[] }>>();
+  const made = new WeakMap<object, Map<string, Made>>();
   return async (db: Kysely<Database>, values: P, variant = ''): Promise<QueryResult<R>> => {
     const adapter = db.getExecutor().adapter;
     let shapes = made.get(adapter);
@@ -29,15 +34,17 @@ export function prepared<P extends object, R>(build: (db: Kysely<Database>, p: P
     if (!m) {
       const stand = new Proxy({}, { get: (_, name) => `${SLOT}${String(name)}` }) as P;
       const compiled = build(db, stand, variant).compile();
-      m = { sql: compiled.sql, slots: compiled.parameters.map((v): Slot => (typeof v === 'string' && v.startsWith(SLOT) ? { name: v.slice(SLOT.length) } : { value: v })) };
+      const stood = (v: unknown) => typeof v === 'string' && v.startsWith(SLOT);
+      m = { sql: compiled.sql, names: compiled.parameters.map((v) => (stood(v) ? (v as string).slice(SLOT.length) : null)), constants: compiled.parameters.map((v) => (stood(v) ? undefined : v)) };
       shapes.set(variant, m);
     }
-    const parameters = m.slots.map((s) => {
-      if ('value' in s) return s.value;
-      const v = (values as Record<string, unknown>)[s.name];
-      if (v === undefined) throw new Error(`prepared query: no value for ${s.name}`);
-      return v;
-    });
+    const given = values as Record<string, unknown>;
+    const parameters = new Array<unknown>(m.names.length);
+    for (let i = 0; i < parameters.length; i++) {
+      const name = m.names[i];
+      if (name === null) parameters[i] = m.constants[i];
+      else if ((parameters[i] = given[name]) === undefined) throw new Error(`prepared query: no value for ${name}`);
+    }
     return db.executeQuery(CompiledQuery.raw(m.sql, parameters) as CompiledQuery<R>);
   };
 }
