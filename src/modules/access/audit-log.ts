@@ -58,7 +58,7 @@ export class AuditLog {
   }
 
   private async write(staff: SessionStaff, districtId: string, outcome: AuditOutcome, action: string, entity: AuditEntity, ip: string, detail?: Record<string, unknown>): Promise<void> {
-    const entry: AuditRow = {
+    const entry: AuditLogTable = {
       id: newId(),
       at: this.clock.now().toISOString(),
       staff_id: staff.id,
@@ -125,9 +125,8 @@ export class AuditLog {
   }
 }
 
-type AuditRow = AuditLogTable;
 /** Every staff read and change writes a line: the statement is built once (platform/db/prepared.ts). */
-const insertEntry = prepared((db, p: AuditRow) =>
+const insertEntry = prepared((db, p: AuditLogTable) =>
   db.insertInto('audit_log').values({
     id: p.id, at: p.at, staff_id: p.staff_id, district_id: p.district_id, actor_district_id: p.actor_district_id, outcome: p.outcome,
     action: p.action, entity_type: p.entity_type, entity_id: p.entity_id, ip: p.ip, detail: p.detail,

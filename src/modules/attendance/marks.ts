@@ -6,6 +6,7 @@ import { prepared } from '../../platform/db/prepared.js';
 import type { DistrictConfig } from '../districts/config-schema.js';
 import { categoryOf, countsTowardTruancy } from './codes.js';
 import { refreshDay, type TotalsChange } from './days.js';
+import { marksOfSection } from './repository.js';
 
 /** What a change of a student's totals sets off in the same transaction (ATT-5: the truancy notifications). */
 export type AfterTotals = (trx: Transaction<Database>, change: TotalsChange) => Promise<void>;
@@ -83,7 +84,7 @@ export class AttendanceMarks {
   async writeRoster(trx: Transaction<Database>, w: RosterWrite): Promise<RosterWritten> {
     const inserted = await q.submitRoster(trx, { sectionId: w.section.id, date: w.date, schoolId: w.section.school_id, by: w.by, at: w.at, paperRecord: w.paperRecord ?? null });
     const first = Number(inserted.numAffectedRows ?? 0n) > 0;
-    const existing = new Map((await q.sectionMarks(trx, { sectionId: w.section.id, date: w.date })).rows.map((m) => [m.student_id, m]));
+    const existing = new Map((await marksOfSection(trx, w.section.id, w.date)).map((m) => [m.student_id, m]));
     const periodMinutes = await this.periodMinutes(trx, w.section);
     let written = 0;
     let changed = 0;
@@ -182,7 +183,6 @@ const q = {
       .values({ section_id: p.sectionId, date: p.date, school_id: p.schoolId, submitted_by: p.by, submitted_at: p.at, changed_at: null, paper_record: p.paperRecord })
       .onConflict((oc) => oc.columns(['section_id', 'date']).doNothing()),
   ),
-  sectionMarks: prepared((db, p: { sectionId: string; date: string }) => db.selectFrom('attendance_marks').selectAll().where('section_id', '=', p.sectionId).where('date', '=', p.date)),
   insertMark: prepared((db, p: AttendanceMarksTable) =>
     db.insertInto('attendance_marks').values({
       id: p.id, district_id: p.district_id, school_id: p.school_id, section_id: p.section_id, student_id: p.student_id, date: p.date, code: p.code, category: p.category,

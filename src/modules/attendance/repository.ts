@@ -64,7 +64,7 @@ export class AttendanceRepository {
 
   /** The marks of a section on a day (only marks that are not "present by default"), by student. */
   async marksOn(sectionId: string, date: string): Promise<Map<string, AttendanceMarksTable>> {
-    const rows = (await q.marks(this.db, { sectionId, date })).rows;
+    const rows = await marksOfSection(this.db, sectionId, date);
     return new Map(rows.map((r) => [r.student_id, r]));
   }
 
@@ -105,5 +105,11 @@ const q = {
   section: prepared((db, p: { id: string }) => db.selectFrom('sections').selectAll().where('id', '=', p.id)),
   rosterIds: prepared((db, p: { sectionId: string; schoolId: string; date: string }) => seatsOn(db, { id: p.sectionId, school_id: p.schoolId }, p.date).select('ss.student_id')),
   submission: prepared((db, p: { sectionId: string; date: string }) => db.selectFrom('roster_submissions').selectAll().where('section_id', '=', p.sectionId).where('date', '=', p.date)),
-  marks: prepared((db, p: { sectionId: string; date: string }) => db.selectFrom('attendance_marks').selectAll().where('section_id', '=', p.sectionId).where('date', '=', p.date)),
 };
+
+const sectionMarks = prepared((db, p: { sectionId: string; date: string }) => db.selectFrom('attendance_marks').selectAll().where('section_id', '=', p.sectionId).where('date', '=', p.date));
+
+/** The marks of a section on a day, read by the roster's pages and by the writer inside its transaction (`db` a transaction there). */
+export async function marksOfSection(db: Db, sectionId: string, date: string): Promise<AttendanceMarksTable[]> {
+  return (await sectionMarks(db, { sectionId, date })).rows;
+}

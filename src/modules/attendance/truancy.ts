@@ -254,7 +254,7 @@ export class Truancy {
     // walk the school's proposed notices for each student; NOT IN, PostgreSQL test each of the
     // district's students against a list).
     const notifiedQuery = () => {
-      let q = db.selectFrom('students as s').where(
+      let query = db.selectFrom('students as s').where(
         's.id',
         'in',
         here()
@@ -262,8 +262,8 @@ export class Truancy {
           .groupBy('n.student_id')
           .having(sql<number>`max(case when n.status = 'proposed' then 1 else 0 end)`, '=', 0),
       );
-      if (habitualIds.length) q = q.where('s.id', 'not in', habitualIds);
-      return q;
+      if (habitualIds.length) query = query.where('s.id', 'not in', habitualIds);
+      return query;
     };
     const notifiedAll = Number((await notifiedQuery().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
     const notified = await notifiedQuery().select(named).orderBy('s.last_name').orderBy('s.first_name').orderBy('s.id').limit(WORKLIST_SHOWN).execute();

@@ -83,7 +83,7 @@ export class GroupCommitWriter implements Writer {
         try {
           await this.db.transaction().execute(async (trx) => {
             for (let i = 0; i < batch.length; i++) {
-              const sp = savepoints(i);
+              const sp = SAVEPOINTS[i];
               await trx.executeQuery(sp.begin);
               try {
                 const value = await batch[i].work(trx);
@@ -119,6 +119,5 @@ const SAVEPOINTS = Array.from({ length: MAX_BATCH }, (_, i) => ({
   release: CompiledQuery.raw(`release savepoint unit_${i}`),
   rollback: CompiledQuery.raw(`rollback to savepoint unit_${i}`),
 }));
-const savepoints = (i: number) => SAVEPOINTS[i];
 
 export const openWriter = (db: Db, dialect: Dialect): Writer => (dialect === 'sqlite' ? new GroupCommitWriter(db) : new DirectWriter(db));
