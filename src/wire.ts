@@ -26,7 +26,7 @@ export async function wire(config: AppConfig, opts: { clock?: Clock; handle?: Db
   await migrateToLatest(handle.db);
   await syncDistricts(handle.db, districtConfigs, clock.now().toISOString());
   await importConfiguredRanges(handle.db, districtConfigs, config.districtsDir); // STU-2: sample or configured ranges, once
-  const writer = openWriter(handle.db, handle.dialect);
+  const writer = openWriter(handle);
   return {
     handle,
     config,

@@ -94,7 +94,7 @@ for (const db of databases) {
         count.commits++;
         return original();
       };
-      const writer: Writer = { run: (work) => (count.units++, t.deps.writer.run(work)) };
+      const writer: Writer = { run: (work) => (count.units++, t.deps.writer.run(work)), settled: () => t.deps.writer.settled() };
       return { count, writer, restore: () => ((t.deps.db as { transaction: typeof original }).transaction = original) };
     };
 

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import type { Db, Dialect } from './kysely.js';
+import type { Db, DbHandle } from './kysely.js';
+import type { WalSync } from './wal-sync.js';
 
 /**
  * Runs a unit of work in a transaction; the work must use only the transaction it is given.
@@ -27,6 +28,12 @@ import type { Db, Dialect } from './kysely.js';
  */
 export interface Writer {
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Resolves once every unit already committed is on disk. A unit's own caller never needs it
+   * (`run` answers after that); a request that reports what another one wrote (a retried form's
+   * answer) awaits it first.
+   */
+  settled(): Promise<void>;
 }
 
 /** One transaction per unit of work: PostgreSQL already shares WAL flushes between commits. */
@@ -34,6 +41,9 @@ export class DirectWriter implements Writer {
   constructor(private db: Db) {}
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
+  }
+  settled(): Promise<void> {
+    return Promise.resolve();
   }
 }
 
@@ -59,12 +69,25 @@ const MAX_BATCH = 64;
  * event loop turn once (setImmediate runs right after the poll for I/O): every request whose
  * bytes came in meanwhile reaches its write and joins the batch. On a quiet system that turn
  * costs microseconds; under load it turns one fsync per unit into one per batch.
+ *
+ * For a database file (`wal`), the fsync itself leaves the main thread too (ADR 0045): the batch
+ * commits with `synchronous = NORMAL` (SQLite writes the log without waiting for the disk), and
+ * its callers are answered when `WalSync` has put the log on disk from the thread pool; the next
+ * batch runs meanwhile. The connection is held from the first pragma to the last, so no other
+ * transaction ever commits with NORMAL: everything else keeps FULL.
  */
 export class GroupCommitWriter implements Writer {
   private queue: Pending[] = [];
   private flushing = false;
 
-  constructor(private db: Db) {}
+  constructor(
+    private db: Db,
+    private wal?: WalSync,
+  ) {}
+
+  settled(): Promise<void> {
+    return this.wal ? this.wal.settled() : Promise.resolve();
+  }
 
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -80,32 +103,46 @@ export class GroupCommitWriter implements Writer {
         await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, MAX_BATCH);
         const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+        const units = async (trx: Transaction<Database>) => {
+          for (let i = 0; i < batch.length; i++) {
+            const sp = SAVEPOINTS[i];
+            await trx.executeQuery(sp.begin);
+            try {
+              const value = await batch[i].work(trx);
+              await trx.executeQuery(sp.release);
+              outcomes.push({ ok: true, value });
+            } catch (error) {
+              await trx.executeQuery(sp.rollback);
+              await trx.executeQuery(sp.release);
+              outcomes.push({ ok: false, error });
+            }
+          }
+        };
         try {
-          await this.db.transaction().execute(async (trx) => {
-            for (let i = 0; i < batch.length; i++) {
-              const sp = SAVEPOINTS[i];
-              await trx.executeQuery(sp.begin);
-              try {
-                const value = await batch[i].work(trx);
-                await trx.executeQuery(sp.release);
-                outcomes.push({ ok: true, value });
-              } catch (error) {
-                await trx.executeQuery(sp.rollback);
-                await trx.executeQuery(sp.release);
-                outcomes.push({ ok: false, error });
-              }
+          if (this.wal) await this.db.connection().execute(async (c) => {
+            await c.executeQuery(SYNC_LATER);
+            try {
+              await c.transaction().execute(units);
+            } finally {
+              await c.executeQuery(SYNC_NOW);
             }
           });
+          else await this.db.transaction().execute(units);
         } catch (error) {
           // The commit itself failed (disk full, I/O error): nothing of the batch was kept.
           for (const p of batch) p.reject(error);
           continue;
         }
-        batch.forEach((p, i) => {
+        // A unit that failed on its own keeps its error; the others hear of the disk's.
+        const answer = (syncError?: unknown) => batch.forEach((p, i) => {
           const o = outcomes[i];
-          if (o.ok) p.resolve(o.value);
-          else p.reject(o.error);
+          if (!o.ok) p.reject(o.error);
+          else if (syncError) p.reject(syncError);
+          else p.resolve(o.value);
         });
+        // On disk first; the loop goes on to the next batch while the log is synced.
+        if (this.wal) this.wal.committed().then(() => answer(), (error) => answer(error ?? new Error('sync failed')));
+        else answer();
       }
     } finally {
       this.flushing = false;
@@ -120,4 +157,9 @@ const SAVEPOINTS = Array.from({ length: MAX_BATCH }, (_, i) => ({
   rollback: CompiledQuery.raw(`rollback to savepoint unit_${i}`),
 }));
 
-export const openWriter = (db: Db, dialect: Dialect): Writer => (dialect === 'sqlite' ? new GroupCommitWriter(db) : new DirectWriter(db));
+/** The group commit's safety levels: the batch's log is synced by WalSync, everything else by SQLite at its commit. */
+const SYNC_LATER = CompiledQuery.raw('pragma synchronous = NORMAL');
+const SYNC_NOW = CompiledQuery.raw('pragma synchronous = FULL');
+
+export const openWriter = (handle: Pick<DbHandle, 'db' | 'dialect' | 'walSync'>): Writer =>
+  handle.dialect === 'sqlite' ? new GroupCommitWriter(handle.db, handle.walSync) : new DirectWriter(handle.db);

@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
 import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES, SQLITE_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
+import { WalSync } from './wal-sync.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -14,6 +15,8 @@ export interface DbHandle {
   dialect: Dialect;
   /** SQLite's checkpoints on their own thread, for a database file. */
   checkpointer?: Checkpointer;
+  /** A database file's log, synced off the main thread for the group commit (ADR 0045). */
+  walSync?: WalSync;
   close(): Promise<void>;
 }
 
@@ -56,11 +59,14 @@ export function openDatabase(url: string, opts: { schema?: string; checkpoints?:
       ? new Checkpointer(file, { onExit: () => open && sqlite.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`) })
       : undefined;
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  const walSync = file !== ':memory:' ? new WalSync(`${path.resolve(file)}-wal`) : undefined;
   return {
     db,
     dialect: 'sqlite',
     checkpointer,
+    walSync,
     close: async () => {
+      await walSync?.close();
       await checkpointer?.stop();
       open = false;
       await db.destroy();

@@ -45,7 +45,11 @@ export class IdempotencyStore {
     const row = await this.db.selectFrom('idempotency_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
     if (!row) return this.begin(keyHash, route); // the first attempt failed and let go meanwhile
     if (row.route !== route) return { state: 'busy' };
-    if (row.status !== null) return { state: 'done', status: row.status, location: row.location };
+    if (row.status !== null) {
+      // The first request's answer is repeated only once what it wrote is on disk (ADR 0045).
+      await this.writer.settled();
+      return { state: 'done', status: row.status, location: row.location };
+    }
     if (Date.parse(row.created_at) < this.clock.now().getTime() - STALE_CLAIM_MS) {
       // Only one taker wins the abandoned claim: the delete names the exact row it saw.
       const gone = await this.db.deleteFrom('idempotency_keys').where('key_hash', '=', keyHash).where('status', 'is', null).where('created_at', '=', row.created_at).executeTakeFirst();
