@@ -27,13 +27,23 @@ import type { WalSync } from './wal-sync.js';
  *   was given (a unit inside a unit waits for itself).
  */
 export interface Writer {
-  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs the unit; answers once it is committed and on disk. With `{ durable: false }`, once it is
+   * committed (seen by every other request), maybe before it is on disk: only for a write whose
+   * loss in a power cut would confirm nothing to anyone — a form's idempotency claim, which what
+   * the form then writes and confirms puts on disk before it (the log is written in order).
+   */
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>, opts?: RunOptions): Promise<T>;
   /**
    * Resolves once every unit already committed is on disk. A unit's own caller never needs it
    * (`run` answers after that); a request that reports what another one wrote (a retried form's
    * answer) awaits it first.
    */
   settled(): Promise<void>;
+}
+
+export interface RunOptions {
+  durable?: boolean;
 }
 
 /** One transaction per unit of work: PostgreSQL already shares WAL flushes between commits. */
@@ -49,6 +59,7 @@ export class DirectWriter implements Writer {
 
 interface Pending {
   work: (trx: Transaction<Database>) => Promise<unknown>;
+  durable: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -89,9 +100,9 @@ export class GroupCommitWriter implements Writer {
     return this.wal ? this.wal.settled() : Promise.resolve();
   }
 
-  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>, opts: RunOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ work, durable: opts.durable !== false, resolve: resolve as (v: unknown) => void, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -134,15 +145,18 @@ export class GroupCommitWriter implements Writer {
           continue;
         }
         // A unit that failed on its own keeps its error; the others hear of the disk's.
-        const answer = (syncError?: unknown) => batch.forEach((p, i) => {
+        const answer = (durable: boolean, syncError?: unknown) => batch.forEach((p, i) => {
+          if (p.durable !== durable) return;
           const o = outcomes[i];
           if (!o.ok) p.reject(o.error);
           else if (syncError) p.reject(syncError);
           else p.resolve(o.value);
         });
-        // On disk first; the loop goes on to the next batch while the log is synced.
-        if (this.wal) this.wal.committed().then(() => answer(), (error) => answer(error ?? new Error('sync failed')));
-        else answer();
+        answer(false);
+        // The durable ones once on disk; the loop goes on to the next batch while the log is synced.
+        if (!this.wal) answer(true);
+        else if (batch.some((p) => p.durable)) this.wal.committed().then(() => answer(true), (error) => answer(true, error ?? new Error('sync failed')));
+        else this.wal.wrote();
       }
     } finally {
       this.flushing = false;

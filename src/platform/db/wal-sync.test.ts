@@ -144,6 +144,27 @@ describe('group commit on a database file (ADR 0045)', () => {
     expect(await synchronous(handle.db)).toBe(FULL);
   });
 
+  it('a unit that needs no disk of its own ({ durable: false }) is answered at its commit; settled() still waits for the disk', async () => {
+    const { handle, writer, f } = await setup();
+    const claim = writer.run((trx) => sql`insert into t (v) values ('claim')`.execute(trx).then(() => 'claimed'), { durable: false });
+    await expect(claim).resolves.toBe('claimed');
+    expect(f.calls).toBe(0);
+    expect((await sql<{ v: string }>`select v from t`.execute(handle.db)).rows).toEqual([{ v: 'claim' }]);
+    // A retried form's answer, which may rest on that row, waits until it is on disk.
+    const settled = writer.settled();
+    expect(await state(settled)).toBe('pending');
+    expect(f.calls).toBe(1);
+    f.finish();
+    expect(await state(settled)).toBe('resolved');
+    // In a batch with a durable unit, each is answered at its own moment.
+    const both = [writer.run((trx) => sql`insert into t (v) values ('x')`.execute(trx), { durable: false }), writer.run((trx) => sql`insert into t (v) values ('y')`.execute(trx))];
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await state(both[0])).toBe('resolved');
+    expect(await state(both[1])).toBe('pending');
+    f.finish();
+    expect(await state(both[1])).toBe('resolved');
+  });
+
   it('the next batch runs while the previous one is synced', async () => {
     const { handle, writer, f } = await setup();
     const first = writer.run((trx) => sql`insert into t (v) values ('first')`.execute(trx));

@@ -10,8 +10,10 @@ type Fsync = (fd: number, done: (error: NodeJS.ErrnoException | null) => void) =
  * the batch's frames to the `-wal` file but does not fsync it. Each commit calls `committed()`,
  * and its callers are answered only once an fsync that *started after* the commit has returned:
  * the same promise as `synchronous = FULL` (nothing is confirmed before it is on disk), but the
- * wait happens off the main thread, which meanwhile runs the next batch. fsync flushes the file,
- * not a descriptor, so this descriptor's fsync covers SQLite's writes through its own.
+ * wait happens off the main thread, which meanwhile runs the next batch. The sync flushes the
+ * file, not a descriptor, so this descriptor's covers SQLite's writes through its own; it is an
+ * fdatasync, as SQLite's own on Linux: the data and what is needed to read it back (the size),
+ * not the times.
  *
  * Syncs are shared: commits made while one fsync runs all wait for the next one, at most one
  * runs at a time. After a failed fsync nothing is known about what reached the disk (Linux may
@@ -29,12 +31,17 @@ export class WalSync {
 
   constructor(
     private walFile: string,
-    private fsync: Fsync = fs.fsync,
+    private fsync: Fsync = fs.fdatasync,
   ) {}
 
   /** Called right after a commit that did not wait for the disk: resolves once it is on disk. */
   committed(): Promise<void> {
     return this.until(++this.written);
+  }
+
+  /** Counts a commit nobody waits for: the next sync covers it, and `settled()` waits for it. */
+  wrote(): void {
+    this.written++;
   }
 
   /** Resolves once every commit counted so far is on disk (at once when they are). */

@@ -37,7 +37,8 @@ export class IdempotencyStore {
 
   async begin(keyHash: string, route: string): Promise<Begin> {
     try {
-      await this.writer.run((trx) => claimKey(trx, { keyHash, route, at: this.clock.now().toISOString() }));
+      // Seen by every other request at once; on disk with what the form then writes (ADR 0045).
+      await this.writer.run((trx) => claimKey(trx, { keyHash, route, at: this.clock.now().toISOString() }), { durable: false });
       return { state: 'new' };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
@@ -63,7 +64,7 @@ export class IdempotencyStore {
   }
 
   release(keyHash: string) {
-    return this.writer.run((trx) => trx.deleteFrom('idempotency_keys').where('key_hash', '=', keyHash).where('status', 'is', null).execute());
+    return this.writer.run((trx) => trx.deleteFrom('idempotency_keys').where('key_hash', '=', keyHash).where('status', 'is', null).execute(), { durable: false });
   }
 
   purgeExpired() {
