@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../src/platform/clock.js';
+import { SQLITE_CACHE_KIB } from '../src/platform/db/kysely.js';
 import { SESSION_COOKIE } from '../src/platform/http/sessions.js';
 import { newId, sha256 } from '../src/platform/ids.js';
 import { GRADES, gradeIndex } from '../src/modules/districts/config-schema.js';
@@ -317,8 +318,8 @@ export async function seedAttendance(t: BenchApp, schools: BenchSchool[], studen
   for (const table of ['bench_ss', 'bench_days', 'bench_sections', 'bench_students']) await sql.raw(`drop table ${table}`).execute(db);
   if (dialect === 'sqlite') {
     await sql`PRAGMA synchronous = FULL`.execute(db);
-    await sql`PRAGMA cache_size = -2000`.execute(db);
-    // And the seeding's cache given back, so that the app's memory measured afterwards is the app's.
+    await sql.raw(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`).execute(db);
+    // And the seeding's cache given back (the app's own size), so that the memory measured afterwards is the app's.
     await sql`PRAGMA shrink_memory`.execute(db);
   } else {
     // What autovacuum would do within a minute or so of a load like this one; done now.

@@ -131,11 +131,11 @@ export class GroupCommitWriter implements Writer {
         };
         try {
           if (this.wal) await this.db.connection().execute(async (c) => {
-            await c.executeQuery(SYNC_LATER);
+            for (const q of BATCH_SETTINGS) await c.executeQuery(q);
             try {
               await c.transaction().execute(units);
             } finally {
-              await c.executeQuery(SYNC_NOW);
+              for (const q of USUAL_SETTINGS) await c.executeQuery(q);
             }
           });
           else await this.db.transaction().execute(units);
@@ -171,9 +171,16 @@ const SAVEPOINTS = Array.from({ length: MAX_BATCH }, (_, i) => ({
   rollback: CompiledQuery.raw(`rollback to savepoint unit_${i}`),
 }));
 
-/** The group commit's safety levels: the batch's log is synced by WalSync, everything else by SQLite at its commit. */
-const SYNC_LATER = CompiledQuery.raw('pragma synchronous = NORMAL');
-const SYNC_NOW = CompiledQuery.raw('pragma synchronous = FULL');
+/**
+ * A batch's settings on a database file, and the connection's usual ones restored after it:
+ * - its log is synced by WalSync (NORMAL), everything else's by SQLite at its commit (FULL);
+ * - its savepoints' journal (each unit's pages as they were, to roll a failed unit back alone)
+ *   stays in memory: past 64 KiB SQLite would write it to a temporary file, one more write for
+ *   each page a unit changes, on the main thread. A batch's journal is a few megabytes at most;
+ *   the rest of the app keeps temporary storage on disk (large sorts).
+ */
+const BATCH_SETTINGS = [CompiledQuery.raw('pragma synchronous = NORMAL'), CompiledQuery.raw('pragma temp_store = MEMORY')];
+const USUAL_SETTINGS = [CompiledQuery.raw('pragma synchronous = FULL'), CompiledQuery.raw('pragma temp_store = DEFAULT')];
 
 export const openWriter = (handle: Pick<DbHandle, 'db' | 'dialect' | 'walSync'>): Writer =>
   handle.dialect === 'sqlite' ? new GroupCommitWriter(handle.db, handle.walSync) : new DirectWriter(handle.db);

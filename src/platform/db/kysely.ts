@@ -50,6 +50,7 @@ export function openDatabase(url: string, opts: { schema?: string; checkpoints?:
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   // A database file's checkpoints run on a thread of their own (ADR 0044); the app's connection
   // checkpoints only if that thread falls far behind.
@@ -73,6 +74,14 @@ export function openDatabase(url: string, opts: { schema?: string; checkpoints?:
     },
   };
 }
+
+/**
+ * SQLite's page cache for the app's connection, in KiB (64 MiB). A roster touches pages of a
+ * dozen indexes spread over a district's students: measured in the attendance benchmark, the
+ * main thread read 28 pages a roster from the operating system with the driver's default
+ * (16 MB), 19 with this, 12 with 256 MB (docs/benchmarks.md).
+ */
+export const SQLITE_CACHE_KIB = 65_536;
 
 /** How many distinct SQL texts keep their prepared statement: the app has a few hundred. */
 const STATEMENT_CACHE = 1000;

@@ -121,27 +121,35 @@ describe('group commit on a database file (ADR 0045)', () => {
     return { handle, writer, f };
   }
   const synchronous = async (db: DbHandle['db']) => (await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0].synchronous;
+  const tempStore = async (db: DbHandle['db']) => (await sql<{ temp_store: number }>`pragma temp_store`.execute(db)).rows[0].temp_store;
   const FULL = 2;
   const NORMAL = 1;
+  const DEFAULT = 0;
+  const MEMORY = 2;
 
   it('a batch commits without waiting for the disk, and its callers are answered once the log is synced', async () => {
     const { handle, writer, f } = await setup();
     let levelInBatch = -1;
+    let tempInBatch = -1;
     const unit = writer.run(async (trx) => {
       await sql`insert into t (v) values ('a')`.execute(trx);
       levelInBatch = await synchronous(trx);
+      tempInBatch = await tempStore(trx);
       return 'done';
     });
     await new Promise((r) => setTimeout(r, 20));
     // Committed (another reader sees the row), but not confirmed: the fsync has not returned.
     expect((await sql<{ v: string }>`select v from t`.execute(handle.db)).rows).toEqual([{ v: 'a' }]);
     expect(levelInBatch).toBe(NORMAL);
+    // The units' savepoint journal is kept in memory, not written to a temporary file.
+    expect(tempInBatch).toBe(MEMORY);
     expect(f.calls).toBe(1);
     expect(await state(unit)).toBe('pending');
     f.finish();
     await expect(unit).resolves.toBe('done');
     // Everything else on the connection commits with SQLite's own fsync again.
     expect(await synchronous(handle.db)).toBe(FULL);
+    expect(await tempStore(handle.db)).toBe(DEFAULT);
   });
 
   it('a unit that needs no disk of its own ({ durable: false }) is answered at its commit; settled() still waits for the disk', async () => {
