@@ -7,6 +7,7 @@ import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
 import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES, SQLITE_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { WalSync } from './wal-sync.js';
+import { runsDirectly } from './prepared.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -51,7 +52,9 @@ export function openDatabase(url: string, opts: { schema?: string; checkpoints?:
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const cached = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  runsDirectly(db, cached);
   // A database file's checkpoints run on a thread of their own (ADR 0044); the app's connection
   // checkpoints only if that thread falls far behind.
   let open = true;

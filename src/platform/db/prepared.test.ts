@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase, type DbHandle } from './kysely.js';
 import { prepared } from './prepared.js';
@@ -59,5 +59,51 @@ describe('prepared queries', () => {
     const db = await setup();
     const read = prepared((d, p: { k: string }) => t(d).selectFrom('t').select('n').where('k', '=', p.k));
     await expect(read(db, {} as { k: string })).rejects.toThrow(/no value for k/);
+  });
+
+  it('inside a transaction, answers as Kysely would, straight on the connection: what it wrote is seen by the transaction and undone with it', async () => {
+    const db = await setup();
+    const insert = prepared((d, p: Row) => t(d).insertInto('t').values({ k: p.k, n: p.n, note: p.note }));
+    const bump = prepared((d, p: { min: number }) => t(d).updateTable('t').set((eb) => ({ n: eb('n', '+', 1) })).where('n', '>=', p.min));
+    const read = prepared((d, p: { min: number }) => t(d).selectFrom('t').select(['k', 'n']).where('n', '>=', p.min).orderBy('k'));
+    const outside = await insert(db, { k: 'a', n: 1, note: null });
+    expect(outside.numAffectedRows).toBe(1n);
+    await db.transaction().execute(async (trx) => {
+      const throughKysely = vi.spyOn(trx, 'executeQuery');
+      const inserted = await insert(trx, { k: 'b', n: 2, note: null });
+      expect(inserted).toEqual({ numAffectedRows: 1n, insertId: 2n, rows: [] });
+      expect(await bump(trx, { min: 1 })).toMatchObject({ numAffectedRows: 2n, rows: [] });
+      expect((await read(trx, { min: 0 })).rows).toEqual([{ k: 'a', n: 2 }, { k: 'b', n: 3 }]);
+      expect(throughKysely).not.toHaveBeenCalled();
+    });
+    await expect(db.transaction().execute(async (trx) => {
+      await insert(trx, { k: 'c', n: 9, note: null });
+      throw new Error('changed my mind');
+    })).rejects.toThrow('changed my mind');
+    expect((await read(db, { min: 0 })).rows).toEqual([{ k: 'a', n: 2 }, { k: 'b', n: 3 }]);
+  });
+
+  it('outside a transaction, waits for the connection: never runs inside another request\'s open transaction', async () => {
+    const db = await setup();
+    const read = prepared((d, p: { min: number }) => t(d).selectFrom('t').select('k').where('n', '>=', p.min));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let began!: () => void;
+    const open = new Promise<void>((r) => (began = r));
+    const other = db.transaction().execute(async (trx) => {
+      await sql`insert into t (k, n) values ('uncommitted', 1)`.execute(trx);
+      began();
+      await held;
+      throw new Error('rolled back');
+    });
+    await open;
+    const seen = read(db, { min: 0 });
+    let answered = false;
+    void seen.then(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    release();
+    await expect(other).rejects.toThrow('rolled back');
+    expect((await seen).rows).toEqual([]);
   });
 });
