@@ -149,6 +149,15 @@ interface WriteFigures { how: string; ok: number; sent: number; perSec: number; 
 interface GcFigures { pauses: number; ms: number; longest: number }
 
 /**
+ * The roster goal and its verdict. Issue 16 sets it on SQLite (at least 500 rosters a second, p99
+ * under 100 ms); PostgreSQL's run is measured beside it, against the same p99 line for reference.
+ */
+function rosterGoal(database: string, w: WriteFigures): [string, string] {
+  if (database === 'sqlite') return ['≥ 500/s, p99 < 100 ms', verdict(w.perSec >= 500 && w.p99 < 100 && w.ok === w.sent)];
+  return ['none set (SQLite\'s: p99 < 100 ms)', w.p99 < 100 && w.ok === w.sent ? 'under SQLite\'s line' : 'over SQLite\'s line'];
+}
+
+/**
  * The app's garbage-collection pauses while the rosters run: each one stops every request in
  * flight, so they are a share of the tail (p99) that no query plan explains.
  */
@@ -337,7 +346,7 @@ Rosters: today's periods 3 to 6 (${int(targets.length)} sections, one in 33 left
 
 ${'error' in write
     ? `Rosters: **not measured**: ${write.error}`
-    : table(['how', 'ok / sent', 'rosters/s', 'p50', 'p90', 'p99', 'app CPU per roster', 'GC pauses (total, longest)', 'goal', ''], [[write.how, `${int(write.ok)} / ${int(write.sent)}`, int(write.perSec), ms(write.p50), ms(write.p90), ms(write.p99), ms(write.cpuMs), `${write.gc.pauses} (${ms(write.gc.ms)} ms, ${ms(write.gc.longest)} ms)`, database.name === 'sqlite' ? '≥ 500/s, p99 < 100 ms' : 'p99 < 100 ms', verdict((database.name !== 'sqlite' || write.perSec >= 500) && write.p99 < 100 && write.ok === write.sent)]])}
+    : table(['how', 'ok / sent', 'rosters/s', 'p50', 'p90', 'p99', 'app CPU per roster', 'GC pauses (total, longest)', 'goal', ''], [[write.how, `${int(write.ok)} / ${int(write.sent)}`, int(write.perSec), ms(write.p50), ms(write.p90), ms(write.p99), ms(write.cpuMs), `${write.gc.pauses} (${ms(write.gc.ms)} ms, ${ms(write.gc.longest)} ms)`, ...rosterGoal(database.name, write)]])}
 
 Pages: ${int(REQUESTS)} requests each, one after another on one keep-alive connection (after 20 to warm up), by a signed-in school office of ${HOME.code} (${int(seeded.students.length)} students, ${int(taken)} rosters taken today in the district), over HTTP through the whole app.
 
