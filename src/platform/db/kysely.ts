@@ -47,7 +47,8 @@ export function openDatabase(url: string, opts: { schema?: string; checkpoints?:
   const file = url.slice('sqlite:'.length);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
+  // A file system without shared memory (some network mounts) keeps SQLite in its rollback journal.
+  const inWal = sqlite.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
@@ -63,7 +64,8 @@ export function openDatabase(url: string, opts: { schema?: string; checkpoints?:
       ? new Checkpointer(file, { onExit: () => open && sqlite.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`) })
       : undefined;
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-  const walSync = file !== ':memory:' ? new WalSync(`${path.resolve(file)}-wal`) : undefined;
+  // Only with a log to sync: otherwise the writer's batches commit with SQLite's own fsync.
+  const walSync = inWal ? new WalSync(`${path.resolve(file)}-wal`) : undefined;
   return {
     db,
     dialect: 'sqlite',

@@ -111,6 +111,14 @@ describe('the write-ahead log synced off the main thread (ADR 0045)', () => {
 });
 
 describe('group commit on a database file (ADR 0045)', () => {
+  it('a database file in WAL mode gets its log synced off the main thread; one in memory, which has no log, does not', () => {
+    const file = openDatabase(`sqlite:${scratchFile()}`, { checkpoints: false });
+    const memory = openDatabase('sqlite::memory:');
+    handles.push(file, memory);
+    expect(file.walSync).toBeInstanceOf(WalSync);
+    expect(memory.walSync).toBeUndefined();
+  });
+
   async function setup() {
     const file = scratchFile();
     const handle = openDatabase(`sqlite:${file}`, { checkpoints: false });
