@@ -155,7 +155,7 @@ export class GroupCommitWriter implements Writer {
         answer(false);
         // The durable ones once on disk; the loop goes on to the next batch while the log is synced.
         if (!this.wal) answer(true);
-        else if (batch.some((p) => p.durable)) this.wal.committed().then(() => answer(true), (error) => answer(true, error ?? new Error('sync failed')));
+        else if (batch.some((p) => p.durable)) this.wal.committed().then(() => answer(true), (error: Error) => answer(true, error));
         else this.wal.wrote();
       }
     } finally {
